@@ -1,0 +1,142 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// hindsight: incident lessons as rules with stable codes, enforced where mistakes enter.
+#[derive(Parser, Debug)]
+#[command(name = "hindsight", version, about, max_term_width = 100)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum Command {
+    /// Check files against the rule pack.
+    Check(CheckArgs),
+    /// List the loaded rules.
+    Rules(RulesArgs),
+    /// Explain a rule: what it reports, the incident behind it, how to fix it.
+    Explain(ExplainArgs),
+    /// Run the examples of rule packs as tests.
+    Test(TestArgs),
+    /// Print the JSON Schema of rule files.
+    Schema,
+}
+
+/// Where rules and configuration come from; shared by the commands that load rules.
+#[derive(Args, Debug, Clone, Default)]
+pub(crate) struct PackArgs {
+    /// Add a directory of rule files (repeatable).
+    #[arg(long = "rules", value_name = "DIR")]
+    pub(crate) rule_dirs: Vec<PathBuf>,
+    /// Do not load the built-in rule pack.
+    #[arg(long)]
+    pub(crate) no_builtin: bool,
+    /// Use this configuration file instead of looking for hindsight.toml.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CheckArgs {
+    /// Files or directories to check (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub(crate) format: Format,
+    /// When to use colour in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub(crate) color: ColorChoice,
+    /// Skip paths matching this gitignore-style pattern (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub(crate) exclude: Vec<String>,
+    /// Number of threads (default: one per core).
+    #[arg(short = 'j', long, value_name = "N")]
+    pub(crate) threads: Option<usize>,
+    /// Lowest severity that makes the run fail.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub(crate) fail_on: FailOn,
+    /// Apply the fixes of rules that have one, then report what is left.
+    #[arg(long)]
+    pub(crate) fix: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct RulesArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub(crate) format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ExplainArgs {
+    /// Rule code or id, such as HS1001 or unwrap-outside-tests.
+    pub(crate) rule: String,
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub(crate) format: ListFormat,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct TestArgs {
+    /// Rule directories to test (default: the built-in pack).
+    pub(crate) dirs: Vec<PathBuf>,
+    /// Print every example, not only failures.
+    #[arg(short, long)]
+    pub(crate) verbose: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// Rustc-style diagnostics with source snippets.
+    Human,
+    /// The versioned JSON wire format (docs/json-output.md).
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ListFormat {
+    /// Text for people.
+    Human,
+    /// JSON.
+    Json,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ColorChoice {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum FailOn {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on any finding.
+    Info,
+}
+
+impl FailOn {
+    pub(crate) fn threshold(self) -> hindsight_engine::Severity {
+        match self {
+            FailOn::Error => hindsight_engine::Severity::Error,
+            FailOn::Warning => hindsight_engine::Severity::Warning,
+            FailOn::Info => hindsight_engine::Severity::Info,
+        }
+    }
+}

@@ -1,0 +1,55 @@
+//! `hindsight`: the command-line interface.
+//!
+//! Exit codes: 0 when nothing at or above the failing severity was found, 1 when something was,
+//! 2 for usage, configuration and internal errors. A closed pipe (`hindsight check | head`) is not an error.
+
+mod args;
+mod commands;
+mod date;
+mod printer;
+mod setup;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::args::{Cli, Command};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => commands::check::run(&args),
+        Command::Rules(args) => commands::rules::run(&args),
+        Command::Explain(args) => commands::explain::run(&args),
+        Command::Test(args) => commands::test::run(&args),
+        Command::Schema => commands::schema::run(),
+    };
+    match result {
+        Ok(outcome) => ExitCode::from(outcome as u8),
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "error: {err:#}");
+            ExitCode::from(Outcome::Error as u8)
+        }
+    }
+}
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Outcome {
+    /// Nothing at or above the failing severity.
+    Clean = 0,
+    /// Findings (or failing tests) at or above the failing severity.
+    Findings = 1,
+    /// Usage, configuration or internal error.
+    Error = 2,
+}
+
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

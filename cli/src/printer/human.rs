@@ -1,0 +1,139 @@
+//! Rustc-style diagnostics, rendered with annotate-snippets.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use hindsight_engine::walk::Report;
+use hindsight_engine::{Finding, Severity};
+
+use crate::commands::check::Stats;
+
+pub(crate) fn print_report(
+    out: &mut impl Write,
+    report: &Report,
+    stats: &Stats,
+    color: bool,
+) -> std::io::Result<()> {
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut sources: HashMap<&Path, Option<String>> = HashMap::new();
+    for finding in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+        let source = sources
+            .entry(&finding.path)
+            .or_insert_with(|| std::fs::read_to_string(&finding.path).ok());
+        let rendered = render_finding(&renderer, finding, source.as_deref());
+        writeln!(out, "{rendered}\n")?;
+    }
+    for note in &report.notes {
+        writeln!(out, "note: {}: {}", note.path.display(), note.message())?;
+    }
+    writeln!(out, "{}", summary_line(report, stats))
+}
+
+fn render_finding(renderer: &Renderer, finding: &Finding, source: Option<&str>) -> String {
+    let level = match finding.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    };
+    let path = finding.path.display().to_string();
+    let title = level.primary_title(&finding.message).id(&*finding.code);
+    let mut group = match source.and_then(|text| excerpt(text, finding)) {
+        Some((text, line_start, span)) => title.element(
+            Snippet::source(text)
+                .line_start(line_start)
+                .path(path)
+                .annotation(AnnotationKind::Primary.span(span).label(&*finding.rule_id)),
+        ),
+        None => title.element(
+            Origin::path(path)
+                .line(finding.span.start.line)
+                .char_column(finding.span.start.column.saturating_sub(1)),
+        ),
+    };
+    if let Some(incident) = &finding.incident {
+        group = group.element(Level::NOTE.message(format!(
+            "incident: {} {}: {}",
+            incident.date, incident.organisation, incident.summary
+        )));
+        group = group.element(Level::HELP.message(format!(
+            "why and how to fix: `hindsight explain {}` or {}",
+            finding.code, incident.url
+        )));
+    } else {
+        group =
+            group.element(Level::HELP.message(format!("see `hindsight explain {}`", finding.code)));
+    }
+    let report: &[Group<'_>] = &[group];
+    renderer.render(report)
+}
+
+/// The lines a finding covers, the 1-based number of the first, and the span relative to them.
+fn excerpt<'a>(
+    text: &'a str,
+    finding: &Finding,
+) -> Option<(&'a str, usize, std::ops::Range<usize>)> {
+    let start_line = finding.span.start.line.max(1);
+    let end_line = finding.span.end.line.max(start_line);
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    let begin = *line_starts.get(start_line - 1)?;
+    let end = line_starts
+        .get(end_line)
+        .map_or(text.len(), |&next| next.saturating_sub(1));
+    let excerpt = text.get(begin..end.max(begin))?;
+    let mut bytes = finding.span.bytes.clone();
+    if bytes.is_empty() && bytes.start == 0 {
+        // Positions without a byte range (a rule file's load error): point at the line and column.
+        let offset = excerpt
+            .char_indices()
+            .nth(finding.span.start.column.saturating_sub(1))
+            .map_or(0, |(i, _)| i);
+        let width = excerpt[offset..]
+            .find(char::is_whitespace)
+            .unwrap_or(excerpt.len() - offset)
+            .max(1);
+        return Some((
+            excerpt,
+            start_line,
+            offset..(offset + width).min(excerpt.len()),
+        ));
+    }
+    bytes.start = bytes.start.checked_sub(begin)?;
+    bytes.end = bytes.end.saturating_sub(begin).min(excerpt.len());
+    // annotate-snippets panics on spans past the end of the source; an empty span still gets a caret.
+    if bytes.start > excerpt.len() {
+        return None;
+    }
+    Some((excerpt, start_line, bytes))
+}
+
+fn summary_line(report: &Report, stats: &Stats) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut line = format!(
+        "checked {} in {} ms with {}: {}, {}, {}",
+        plural(report.files_checked, "file", "files"),
+        report.elapsed.as_millis(),
+        plural(stats.n_rules, "rule", "rules"),
+        plural(stats.count(Severity::Error), "error", "errors"),
+        plural(stats.count(Severity::Warning), "warning", "warnings"),
+        plural(stats.count(Severity::Info), "info", "infos"),
+    );
+    if stats.n_suppressed > 0 {
+        line.push_str(&format!(" ({} suppressed)", stats.n_suppressed));
+    }
+    if stats.n_fixed > 0 {
+        line.push_str(&format!(
+            "; fixed {}",
+            plural(stats.n_fixed, "finding", "findings")
+        ));
+    }
+    line
+}

@@ -1,0 +1,124 @@
+//! The JSON wire format, version 1. Every field is described in `docs/json-output.md`; a change that removes
+//! or renames a field bumps `version`.
+
+use std::io::Write;
+
+use hindsight_engine::walk::{NoteKind, Report};
+use hindsight_engine::{Finding, Rule, Severity};
+use serde_json::{Value, json};
+
+use crate::commands::check::Stats;
+
+/// Version of the `check --format json` document.
+pub(crate) const WIRE_VERSION: u32 = 1;
+
+pub(crate) fn print_report(
+    out: &mut impl Write,
+    report: &Report,
+    stats: &Stats,
+) -> std::io::Result<()> {
+    let document = json!({
+        "version": WIRE_VERSION,
+        "tool": { "name": "hindsight", "version": env!("CARGO_PKG_VERSION") },
+        "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
+        "notes": report.notes.iter().map(|note| json!({
+            "path": note.path.display().to_string(),
+            "kind": match note.kind {
+                NoteKind::SyntaxErrors(_) => "syntax-errors",
+                NoteKind::TooLarge { .. } => "too-large",
+                NoteKind::Binary => "binary",
+                NoteKind::NotUtf8 => "not-utf8",
+            },
+            "message": note.message(),
+        })).collect::<Vec<_>>(),
+        "errors": report.problems.iter().map(|problem| json!({
+            "path": problem.path.display().to_string(),
+            "message": problem.message,
+        })).collect::<Vec<_>>(),
+        "summary": {
+            "files_checked": report.files_checked,
+            "bytes_checked": report.bytes_checked,
+            "rules": stats.n_rules,
+            "errors": stats.count(Severity::Error),
+            "warnings": stats.count(Severity::Warning),
+            "infos": stats.count(Severity::Info),
+            "suppressed": stats.n_suppressed,
+            "fixed": stats.n_fixed,
+            "elapsed_ms": u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
+        },
+    });
+    serde_json::to_writer_pretty(&mut *out, &document)?;
+    writeln!(out)
+}
+
+fn finding(finding: &Finding) -> Value {
+    json!({
+        "code": &*finding.code,
+        "rule_id": &*finding.rule_id,
+        "severity": finding.severity.as_str(),
+        "message": finding.message,
+        "path": finding.path.display().to_string(),
+        "start": { "line": finding.span.start.line, "column": finding.span.start.column },
+        "end": { "line": finding.span.end.line, "column": finding.span.end.column },
+        "byte_range": { "start": finding.span.bytes.start, "end": finding.span.bytes.end },
+        "incident": finding.incident.as_ref().map(|incident| json!({
+            "date": incident.date,
+            "organisation": incident.organisation,
+            "summary": incident.summary,
+            "url": incident.url,
+        })),
+        "fix": finding.fix.as_ref().map(|fix| json!({
+            "byte_range": { "start": fix.bytes.start, "end": fix.bytes.end },
+            "replacement": fix.replacement,
+        })),
+        "suppressed": finding.suppressed.as_ref().map(|s| json!({ "reason": s.reason, "line": s.line })),
+    })
+}
+
+/// One entry of `hindsight rules --format json`.
+pub(crate) fn rule_summary(rule: &Rule) -> Value {
+    json!({
+        "code": &*rule.code,
+        "id": &*rule.id,
+        "title": rule.title,
+        "severity": rule.severity.as_str(),
+        "stage": rule.stage.as_str(),
+        "language": rule.language.map(|l| l.name()),
+        "enforcement": rule.enforcement.as_str(),
+        "fix": rule.has_fix(),
+        "source": rule.origin.path,
+    })
+}
+
+/// `hindsight explain --format json`: the summary plus docs, incidents and examples.
+pub(crate) fn rule_explanation(rule: &Rule) -> Value {
+    let mut value = rule_summary(rule);
+    let examples = |list: &[hindsight_engine::rule::Example]| {
+        list.iter()
+            .map(|e| json!({ "path": e.path, "code": e.code }))
+            .collect::<Vec<_>>()
+    };
+    if let Value::Object(map) = &mut value {
+        map.insert("message".into(), json!(rule.message));
+        map.insert(
+            "docs".into(),
+            json!({ "what": rule.docs.what, "why": rule.docs.why, "fix": rule.docs.fix, "references": rule.docs.references }),
+        );
+        map.insert(
+            "incidents".into(),
+            rule.incidents
+                .iter()
+                .map(|i| json!({ "date": i.date, "organisation": i.organisation, "summary": i.summary, "url": i.url }))
+                .collect(),
+        );
+        map.insert(
+            "examples".into(),
+            json!({ "bad": examples(&rule.bad_examples), "good": examples(&rule.good_examples) }),
+        );
+        map.insert(
+            "markdown".into(),
+            json!(hindsight_engine::docs::render_markdown(rule)),
+        );
+    }
+    value
+}

@@ -1,0 +1,4 @@
+//! One printer per output format.
+
+pub(crate) mod human;
+pub(crate) mod json;

@@ -1,0 +1,49 @@
+//! Loading configuration and rule packs for a command.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use anyhow::Context as _;
+use hindsight_engine::{Config, RulePack};
+
+use crate::args::PackArgs;
+
+/// Configuration and the rule pack it selects.
+pub(crate) struct Setup {
+    pub(crate) config: Config,
+    pub(crate) pack: Arc<RulePack>,
+}
+
+/// Reads `hindsight.toml` (explicit, or found from `start` upwards) and loads the built-in pack plus the
+/// configured and `--rules` directories. Broken rule files are recorded in the pack, never fatal.
+pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
+    let config_path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => Config::discover(start),
+    };
+    let mut config = match &config_path {
+        Some(path) => Config::load(&display_path(path)).context("invalid configuration")?,
+        None => Config::default(),
+    };
+    config.today = Some(crate::date::today());
+    let mut pack = RulePack::new();
+    if !args.no_builtin {
+        pack.add_builtin();
+    }
+    for dir in config.rule_dirs.iter().chain(&args.rule_dirs) {
+        pack.add_dir(dir);
+    }
+    Ok(Setup {
+        config,
+        pack: Arc::new(pack),
+    })
+}
+
+/// Shows a discovered absolute path relative to the working directory when it is below it.
+pub(crate) fn display_path(path: &Path) -> PathBuf {
+    let Ok(cwd) = std::env::current_dir() else {
+        return path.to_path_buf();
+    };
+    path.strip_prefix(&cwd)
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}

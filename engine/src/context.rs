@@ -1,0 +1,207 @@
+//! Facts about where a node sits in its file: is it test code?
+//!
+//! Rust only for now: tree-sitter-rust puts attributes (`#[test]`) as siblings *before* the item they
+//! annotate, so "is this in a test" is a walk up the ancestors looking at each item's preceding siblings.
+
+use std::path::{Component, Path};
+
+use tree_sitter::Node;
+
+/// Is a file test code by where it lives, relative to its Cargo package root?
+///
+/// `tests/`, `benches/`, `examples/` and `build.rs` of the package are test code, as Cargo treats them;
+/// so are files named `tests.rs` or `*_tests.rs` and anything under a `tests` directory inside `src`,
+/// the usual homes of a `#[cfg(test)] mod tests;` declared elsewhere.
+pub fn is_test_path(package_relative: &Path) -> bool {
+    let parts: Vec<&str> = package_relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => part.to_str(),
+            _ => None,
+        })
+        .collect();
+    let Some((file, dirs)) = parts.split_last() else {
+        return false;
+    };
+    if dirs.is_empty() && *file == "build.rs" {
+        return true;
+    }
+    if let Some(first) = dirs.first()
+        && matches!(*first, "tests" | "benches" | "examples")
+    {
+        return true;
+    }
+    if dirs.first() == Some(&"src") && dirs.contains(&"tests") {
+        return true;
+    }
+    *file == "tests.rs" || file.ends_with("_tests.rs")
+}
+
+/// Is `node` inside test code: a `#[cfg(test)]` item, a test function, or a file with `#![cfg(test)]`?
+pub(crate) fn in_rust_test_code(node: Node<'_>, src: &[u8]) -> bool {
+    let mut current = Some(node);
+    while let Some(n) = current {
+        let is_test = match n.kind() {
+            "function_item" => {
+                attributes(n, src).any(|attr| is_test_fn_attribute(attr) || is_cfg_test(attr))
+            }
+            "mod_item"
+            | "impl_item"
+            | "trait_item"
+            | "struct_item"
+            | "enum_item"
+            | "const_item"
+            | "static_item"
+            | "macro_invocation"
+            | "expression_statement"
+            | "let_declaration" => attributes(n, src).any(is_cfg_test),
+            "source_file" | "declaration_list" | "block" => {
+                inner_attributes(n, src).any(is_cfg_test)
+            }
+            _ => false,
+        };
+        if is_test {
+            return true;
+        }
+        current = n.parent();
+    }
+    false
+}
+
+/// The outer attributes written before an item, nearest first (`#[test]` → `test`).
+fn attributes<'a>(item: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str> + 'a {
+    let mut sibling = item.prev_sibling();
+    std::iter::from_fn(move || {
+        while let Some(node) = sibling {
+            sibling = node.prev_sibling();
+            match node.kind() {
+                "attribute_item" => return Some(attribute_body(node, src)),
+                "line_comment" | "block_comment" => {}
+                _ => {
+                    sibling = None;
+                    return None;
+                }
+            }
+        }
+        None
+    })
+}
+
+fn inner_attributes<'a>(container: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str> + 'a {
+    let mut cursor = container.walk();
+    let children: Vec<Node<'a>> = container.children(&mut cursor).collect();
+    children
+        .into_iter()
+        .filter(|child| child.kind() == "inner_attribute_item")
+        .map(move |child| attribute_body(child, src))
+}
+
+/// `#[tokio::test(flavor = "x")]` → `tokio::test(flavor = "x")`.
+fn attribute_body<'a>(attr: Node<'a>, src: &'a [u8]) -> &'a str {
+    let text = attr.utf8_text(src).unwrap_or("");
+    text.trim_start_matches("#!")
+        .trim_start_matches('#')
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim()
+}
+
+/// `test`, `tokio::test`, `rstest`, `test_case(...)`, `test_log::test` and the like.
+fn is_test_fn_attribute(body: &str) -> bool {
+    let path = body.split(['(', '=', ' ']).next().unwrap_or("");
+    let last = path.rsplit("::").next().unwrap_or(path);
+    last == "test"
+        || last.starts_with("test_")
+        || matches!(last, "rstest" | "quickcheck" | "proptest" | "bench")
+}
+
+/// `cfg(test)`, `cfg(all(test, feature = "x"))`, but not `cfg(not(test))` or `cfg(feature = "test")`.
+fn is_cfg_test(body: &str) -> bool {
+    let Some(args) = body.strip_prefix("cfg") else {
+        return false;
+    };
+    let args = args.trim_start();
+    if !args.starts_with('(') {
+        return false;
+    }
+    // Drop string literals first: `feature = "test"` is not the `test` cfg.
+    let mut in_string = false;
+    let compact: String = args
+        .chars()
+        .filter(|&c| {
+            if c == '"' {
+                in_string = !in_string;
+                return false;
+            }
+            !in_string && !c.is_whitespace()
+        })
+        .collect();
+    if compact.contains("not(test") {
+        return false;
+    }
+    compact
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| word == "test")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_paths_are_relative_to_the_package() {
+        for path in [
+            "tests/api.rs",
+            "benches/b.rs",
+            "examples/demo.rs",
+            "build.rs",
+            "src/tests.rs",
+            "src/a/b_tests.rs",
+        ] {
+            assert!(is_test_path(Path::new(path)), "{path} should be test code");
+        }
+        for path in [
+            "src/main.rs",
+            "src/build.rs",
+            "src/examples.rs",
+            "src/testing.rs",
+            "crates/x/tests.txt",
+        ] {
+            assert!(
+                !is_test_path(Path::new(path)),
+                "{path} should not be test code"
+            );
+        }
+    }
+
+    #[test]
+    fn test_attributes_are_recognised() {
+        for attr in [
+            "test",
+            "tokio::test",
+            "tokio::test(flavor = \"multi_thread\")",
+            "rstest",
+            "test_case(1)",
+        ] {
+            assert!(is_test_fn_attribute(attr), "{attr}");
+        }
+        for attr in ["inline", "derive(Debug)", "testing", "cfg(test)"] {
+            assert!(!is_test_fn_attribute(attr), "{attr}");
+        }
+        for attr in [
+            "cfg(test)",
+            "cfg(all(test, feature = \"x\"))",
+            "cfg( test )",
+        ] {
+            assert!(is_cfg_test(attr), "{attr}");
+        }
+        for attr in [
+            "cfg(not(test))",
+            "cfg(feature = \"test\")",
+            "cfg_attr(test, derive(Debug))",
+        ] {
+            assert!(!is_cfg_test(attr), "{attr}");
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! Findings: facts about the user's code. Tool failures are [`crate::Problem`]s, never findings.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::rule::Incident;
+
+/// How serious a finding is.
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Worth knowing; never fails a run by default.
+    Info,
+    /// Should be fixed; fails a run only with `--fail-on warning`.
+    Warning,
+    /// Must be fixed; fails the run.
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name, as written in rule files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// Parses the lower-case name.
+    pub fn parse(text: &str) -> Option<Severity> {
+        match text {
+            "info" => Some(Severity::Info),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A 1-based line and column. Columns count Unicode scalar values, as rustc does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub column: usize,
+}
+
+/// A byte range with its start and end positions.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Span {
+    /// Byte offsets into the file.
+    pub bytes: Range<usize>,
+    /// Position of the first byte.
+    pub start: Position,
+    /// Position just past the last byte.
+    pub end: Position,
+}
+
+/// One replacement of a byte range, produced by a rule's `fix`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Edit {
+    /// Bytes to replace.
+    pub bytes: Range<usize>,
+    /// Replacement text.
+    pub replacement: String,
+}
+
+/// A suppression that silenced a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Suppressed {
+    /// The reason written in the suppression.
+    pub reason: String,
+    /// 1-based line of the suppression comment.
+    pub line: usize,
+}
+
+/// One finding of one rule at one place.
+#[derive(Clone, Debug)]
+pub struct Finding {
+    /// Stable rule code, such as `HS1001`.
+    pub code: Arc<str>,
+    /// Rule id, such as `unwrap-outside-tests`.
+    pub rule_id: Arc<str>,
+    /// Effective severity (after configuration overrides).
+    pub severity: Severity,
+    /// Message with metavariables interpolated.
+    pub message: String,
+    /// Path as given to the check (relative to the working directory when discovered by a walk).
+    pub path: PathBuf,
+    /// Where the finding points: the most specific node.
+    pub span: Span,
+    /// The rule's first incident, if it has one.
+    pub incident: Option<Arc<Incident>>,
+    /// A fix, when the rule has one and it can be applied safely.
+    pub fix: Option<Edit>,
+    /// Set when an inline suppression silenced this finding.
+    pub suppressed: Option<Suppressed>,
+}
+
+impl Finding {
+    /// Sort key that makes output deterministic: path, position, code.
+    pub fn sort_key(&self) -> (&PathBuf, usize, usize, &str, usize) {
+        (
+            &self.path,
+            self.span.start.line,
+            self.span.start.column,
+            &self.code,
+            self.span.bytes.end,
+        )
+    }
+}

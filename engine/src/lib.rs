@@ -1,0 +1,44 @@
+//! The hindsight engine: rule packs, structural matching and findings.
+//!
+//! A [`RulePack`] holds rules loaded from YAML (the built-in pack is embedded). A [`Checker`] compiles a pack
+//! under a [`Config`] and checks one [`SourceFile`] at a time, returning findings and never failing:
+//! broken syntax is checked where the tree allows, and a broken rule file is a [`rule::LoadProblem`], not a
+//! crash. [`walk`] finds files and checks many in parallel.
+//!
+//! ```
+//! use std::path::Path;
+//! use std::sync::Arc;
+//! use hindsight_engine::{Checker, Config, Lang, RulePack, SourceFile};
+//!
+//! let checker = Checker::new(Arc::new(RulePack::builtin()), &Config::default());
+//! let text = "fn main() { let port: u16 = std::env::var(\"PORT\").unwrap().parse().unwrap(); }";
+//! let path = Path::new("src/main.rs");
+//! let file = SourceFile { path, package_path: Some(path), text, lang: Lang::RUST };
+//! let report = checker.check_source(&file);
+//! assert_eq!(report.findings.iter().filter(|f| &*f.code == "HS1001").count(), 2);
+//! ```
+
+#![deny(missing_docs)]
+
+mod builtin;
+mod check;
+pub mod config;
+mod context;
+pub mod docs;
+pub mod finding;
+pub mod lang;
+mod line_index;
+mod macros;
+pub mod rule;
+pub mod schema;
+mod suppress;
+pub mod testing;
+pub mod walk;
+
+pub use check::{Checker, FileReport, SourceFile};
+pub use config::Config;
+pub use context::is_test_path;
+pub use finding::{Edit, Finding, Position, Severity, Span, Suppressed};
+pub use lang::Lang;
+pub use rule::{Rule, RulePack};
+pub use suppress::MARKER as SUPPRESSION_MARKER;

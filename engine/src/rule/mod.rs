@@ -1,0 +1,362 @@
+//! Rules and rule packs.
+//!
+//! A rule file (`rules/<area>/<id>.yaml`) is parsed into [`raw::RawRule`] and validated into a [`Rule`] by
+//! [`RulePack::add_file`]. A file that fails to load becomes a [`LoadProblem`] and is skipped; the rest of the
+//! pack still loads.
+
+mod load;
+pub mod raw;
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use ast_grep_config::RuleConfig;
+use globset::GlobSet;
+
+use crate::finding::Severity;
+use crate::lang::Lang;
+
+/// Stable codes of the diagnostics hindsight emits about itself (`HS9xxx`).
+pub mod codes {
+    /// A suppression comment without a reason.
+    pub const SUPPRESSION_WITHOUT_REASON: &str = "HS9001";
+    /// A suppression that suppresses nothing.
+    pub const UNUSED_SUPPRESSION: &str = "HS9002";
+    /// A rule file that failed to load.
+    pub const RULE_LOAD_ERROR: &str = "HS9003";
+    /// A rule that failed while checking a file.
+    pub const RULE_RUNTIME_ERROR: &str = "HS9004";
+    /// A suppression past its `until=` date.
+    pub const EXPIRED_SUPPRESSION: &str = "HS9005";
+}
+
+/// A public incident a rule derives from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incident {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Who had the outage.
+    pub organisation: String,
+    /// One line: what happened.
+    pub summary: String,
+    /// Public post-mortem URL.
+    pub url: String,
+}
+
+/// Rule documentation in Markdown.
+#[derive(Clone, Debug, Default)]
+pub struct Docs {
+    /// What the rule reports.
+    pub what: String,
+    /// Why it matters.
+    pub why: String,
+    /// How to fix a finding.
+    pub fix: String,
+    /// Further reading.
+    pub references: Vec<String>,
+}
+
+/// Rollout stage of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Machine output only; never fails.
+    Shadow,
+    /// Shown; never fails.
+    Warn,
+    /// Shown; fails at or above the failing severity.
+    Enforce,
+}
+
+impl Stage {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Shadow => "shadow",
+            Stage::Warn => "warn",
+            Stage::Enforce => "enforce",
+        }
+    }
+}
+
+/// How a rule is enforced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Enforcement {
+    /// A structural match on syntax trees.
+    Match,
+    /// A diagnostic hindsight emits itself.
+    Builtin,
+    /// A lesson checked only in review.
+    Review,
+}
+
+impl Enforcement {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Enforcement::Match => "match",
+            Enforcement::Builtin => "builtin",
+            Enforcement::Review => "review",
+        }
+    }
+}
+
+/// Whether a rule reports in test code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TestCode {
+    /// Test code is checked like any other code.
+    Check,
+    /// Test code is never reported.
+    Skip,
+}
+
+/// One example of a rule; also one of its tests.
+#[derive(Clone, Debug)]
+pub struct Example {
+    /// The path the example is checked at, relative to its package root.
+    pub path: Option<String>,
+    /// The code.
+    pub code: String,
+}
+
+/// Where a rule was loaded from.
+#[derive(Clone, Debug)]
+pub struct Origin {
+    /// Display path of the rule file (`builtin:rust/x.yaml` for the embedded pack).
+    pub path: String,
+    /// 1-based line of the rule's `code:` key.
+    pub code_line: usize,
+}
+
+/// A validated rule.
+pub struct Rule {
+    /// Kebab-case slug.
+    pub id: Arc<str>,
+    /// Stable code.
+    pub code: Arc<str>,
+    /// The lesson, in the codex voice.
+    pub title: String,
+    /// Severity declared by the rule file.
+    pub severity: Severity,
+    /// Stage declared by the rule file.
+    pub stage: Stage,
+    /// Language of checked files (`None` for builtin and review rules).
+    pub language: Option<Lang>,
+    /// How the rule is enforced.
+    pub enforcement: Enforcement,
+    /// Message template.
+    pub message: String,
+    /// Documentation.
+    pub docs: Docs,
+    /// Incidents, most important first.
+    pub incidents: Vec<Arc<Incident>>,
+    /// Examples that must give exactly one finding.
+    pub bad_examples: Vec<Example>,
+    /// Examples that must give no finding.
+    pub good_examples: Vec<Example>,
+    /// Where the rule was loaded from.
+    pub origin: Origin,
+    /// Rule codes this rule's findings replace on the same span.
+    pub supersedes: Vec<Arc<str>>,
+    pub(crate) matcher: Option<Box<MatchRule>>,
+}
+
+impl Rule {
+    /// Does the rule carry an automatic fix?
+    pub fn has_fix(&self) -> bool {
+        self.matcher
+            .as_ref()
+            .is_some_and(|m| !m.config.fixer.is_empty())
+    }
+
+    /// Does the rule run on files (as opposed to a builtin diagnostic or a review-only lesson)?
+    pub fn is_automated(&self) -> bool {
+        self.enforcement == Enforcement::Match
+    }
+
+    /// Does the rule skip test code?
+    pub fn skips_test_code(&self) -> bool {
+        self.matcher
+            .as_ref()
+            .is_some_and(|m| m.test_code == TestCode::Skip)
+    }
+
+    /// Does the rule apply to a file at `path` (its `files` and `ignores` globs)?
+    pub fn applies_to(&self, path: &Path) -> bool {
+        let Some(matcher) = &self.matcher else {
+            return false;
+        };
+        if let Some(files) = &matcher.files
+            && !files.is_match(path)
+        {
+            return false;
+        }
+        if let Some(ignores) = &matcher.ignores
+            && ignores.is_match(path)
+        {
+            return false;
+        }
+        true
+    }
+}
+
+/// The compiled matcher of a `match` rule.
+pub(crate) struct MatchRule {
+    pub(crate) config: RuleConfig<Lang>,
+    pub(crate) focus: Option<String>,
+    pub(crate) test_code: TestCode,
+    pub(crate) files: Option<GlobSet>,
+    pub(crate) ignores: Option<GlobSet>,
+}
+
+/// A rule file that could not be loaded, with where and what to write instead.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadProblem {
+    /// Display path of the rule file.
+    pub path: String,
+    /// 1-based line (1 when unknown).
+    pub line: usize,
+    /// 1-based column (1 when unknown).
+    pub column: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to write instead, when we can tell.
+    pub hint: Option<String>,
+}
+
+/// A set of loaded rules plus the files that failed to load.
+#[derive(Default)]
+pub struct RulePack {
+    rules: Vec<Rule>,
+    problems: Vec<LoadProblem>,
+    by_key: HashMap<Arc<str>, usize>,
+}
+
+impl RulePack {
+    /// An empty pack.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The built-in pack embedded in the binary.
+    pub fn builtin() -> Self {
+        let mut pack = Self::new();
+        pack.add_builtin();
+        pack
+    }
+
+    /// Adds the built-in pack to this pack.
+    pub fn add_builtin(&mut self) {
+        for (path, text) in crate::builtin::BUILTIN_FILES {
+            if path.ends_with(".yaml") || path.ends_with(".yml") {
+                self.add_file(&format!("builtin:{path}"), text);
+            }
+        }
+    }
+
+    /// Parses, validates and adds one rule file. Failures are recorded as [`LoadProblem`]s.
+    pub fn add_file(&mut self, display_path: &str, text: &str) {
+        match load::load_rule(display_path, text) {
+            Ok(rule) => self.insert(rule),
+            Err(problem) => self.problems.push(*problem),
+        }
+    }
+
+    /// Loads every `*.yaml`/`*.yml` rule file under `dir` (recursively, sorted by path).
+    pub fn add_dir(&mut self, dir: &Path) {
+        let mut files = Vec::new();
+        for entry in ignore::WalkBuilder::new(dir)
+            .standard_filters(false)
+            .hidden(true)
+            .build()
+        {
+            match entry {
+                Ok(entry) => {
+                    let path = entry.path();
+                    let is_rule = matches!(
+                        path.extension().and_then(|e| e.to_str()),
+                        Some("yaml" | "yml")
+                    );
+                    if is_rule && entry.file_type().is_some_and(|t| t.is_file()) {
+                        files.push(path.to_path_buf());
+                    }
+                }
+                Err(err) => self.problems.push(LoadProblem {
+                    path: dir.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    message: format!("could not read the rule directory: {err}"),
+                    hint: None,
+                }),
+            }
+        }
+        if files.is_empty() && !dir.is_dir() {
+            self.problems.push(LoadProblem {
+                path: dir.display().to_string(),
+                line: 1,
+                column: 1,
+                message: "rule directory does not exist".into(),
+                hint: Some("pass a directory that holds rule files (`*.yaml`)".into()),
+            });
+        }
+        files.sort();
+        for path in files {
+            let display = path.display().to_string();
+            match std::fs::read_to_string(&path) {
+                Ok(text) => self.add_file(&display, &text),
+                Err(err) => self.problems.push(LoadProblem {
+                    path: display,
+                    line: 1,
+                    column: 1,
+                    message: format!("could not read the rule file: {err}"),
+                    hint: None,
+                }),
+            }
+        }
+    }
+
+    fn insert(&mut self, rule: Rule) {
+        for key in [&rule.code, &rule.id] {
+            if let Some(&existing) = self.by_key.get(key) {
+                let other = &self.rules[existing];
+                let what = if key == &rule.code { "code" } else { "id" };
+                self.problems.push(LoadProblem {
+                    path: rule.origin.path.clone(),
+                    line: rule.origin.code_line,
+                    column: 1,
+                    message: format!(
+                        "rule {what} `{key}` is already used by {}:{}",
+                        other.origin.path, other.origin.code_line
+                    ),
+                    hint: Some(format!(
+                        "every rule needs its own {what}; codes are never reused, so choose one no pack uses yet"
+                    )),
+                });
+                return;
+            }
+        }
+        let idx = self.rules.len();
+        self.by_key.insert(rule.code.clone(), idx);
+        self.by_key.insert(rule.id.clone(), idx);
+        self.rules.push(rule);
+    }
+
+    /// All rules, in load order.
+    pub fn rules(&self) -> &[Rule] {
+        &self.rules
+    }
+
+    /// Files that failed to load.
+    pub fn problems(&self) -> &[LoadProblem] {
+        &self.problems
+    }
+
+    /// Finds a rule by code or id (codes are matched case-insensitively).
+    pub fn get(&self, code_or_id: &str) -> Option<&Rule> {
+        if let Some(&idx) = self.by_key.get(code_or_id) {
+            return Some(&self.rules[idx]);
+        }
+        let upper = code_or_id.to_ascii_uppercase();
+        self.by_key.get(upper.as_str()).map(|&idx| &self.rules[idx])
+    }
+}

@@ -1,0 +1,199 @@
+//! The rule file format as written by rule authors: serde types with a doc on every field.
+//!
+//! These types are the JSON Schema of a rule file (`schemas/rule.schema.json`) and nothing else:
+//! [`super::load`] validates them into [`super::Rule`], whose errors tell the author what to write instead.
+
+use std::collections::BTreeMap;
+
+use ast_grep_config::{SerializableRule, Transformation};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::finding::Severity;
+
+/// One hindsight rule: a lesson from an incident, with a stable code, docs, examples and a matcher.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "hindsight rule")]
+pub struct RawRule {
+    /// Kebab-case slug naming the bad pattern, for example `unwrap-outside-tests`. Must equal the file name.
+    #[schemars(with = "String")]
+    pub id: Spanned<String>,
+    /// Stable short code, never reused, for example `HS1001`. Built-in codes use the `HS` prefix.
+    #[schemars(with = "String")]
+    pub code: Spanned<String>,
+    /// The lesson in the codex voice: "If you need X, do Y" or "Don't X outside Y".
+    pub title: String,
+    /// `error`, `warning` or `info`.
+    pub severity: Severity,
+    /// Rollout stage when the configuration does not set one: `shadow`, `warn` or `enforce` (the default).
+    #[serde(default)]
+    pub stage: Option<RawStage>,
+    /// Language of the files the rule checks (`rust`, `yaml`). Not needed for `builtin` and `review` rules.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub language: Option<Spanned<String>>,
+    /// How the rule is enforced: `match` (structural, the default when `match` is present),
+    /// `builtin` (a diagnostic hindsight itself emits) or `review` (a lesson for human or AI review, no matcher).
+    #[serde(default)]
+    pub enforcement: Option<RawEnforcement>,
+    /// Globs of paths the rule applies to. Default: every file of the language.
+    #[serde(default)]
+    pub files: Vec<String>,
+    /// Globs of paths the rule never applies to.
+    #[serde(default)]
+    pub ignores: Vec<String>,
+    /// `check` (default) also reports in test code; `skip` ignores `#[cfg(test)]` modules, test functions and a
+    /// package's `tests/`, `benches/`, `examples/` and `build.rs`.
+    #[serde(default)]
+    pub test_code: Option<RawTestCode>,
+    /// The finding's message. `$NAME` interpolates a metavariable captured by `match`.
+    #[serde(default)]
+    pub message: String,
+    /// Metavariable whose node the finding points at, instead of the whole match (`focus: METHOD`).
+    #[serde(default)]
+    pub focus: Option<String>,
+    /// Codes of rules whose finding on the same span this rule's finding replaces (a stricter form of them).
+    #[serde(default)]
+    pub supersedes: Vec<String>,
+    /// Documentation, rendered by `hindsight explain`, the docs site and editor hover.
+    pub docs: RawDocs,
+    /// The incidents this lesson comes from, most important first.
+    #[serde(default)]
+    pub incidents: Vec<RawIncident>,
+    /// The structural match, in the ast-grep rule language (pattern, kind, regex, inside, has, follows, precedes,
+    /// all, any, not, matches, nthChild).
+    #[serde(default, rename = "match")]
+    #[schemars(with = "Option<SerializableRule>")]
+    pub matcher: Option<Spanned<SerializableRule>>,
+    /// Extra conditions on metavariables, keyed by metavariable name (ast-grep `constraints`).
+    #[serde(default)]
+    pub constraints: Option<BTreeMap<String, SerializableRule>>,
+    /// Named helper rules usable with `matches:` (ast-grep `utils`).
+    #[serde(default)]
+    pub utils: Option<BTreeMap<String, SerializableRule>>,
+    /// Metavariable transformations (ast-grep `transform`).
+    #[serde(default)]
+    pub transform: Option<BTreeMap<String, Transformation>>,
+    /// A replacement template applied by `hindsight check --fix` (ast-grep `fix`).
+    #[serde(default)]
+    #[schemars(with = "Option<RawFixSchema>")]
+    pub fix: Option<serde_json::Value>,
+    /// Examples, which are also the rule's tests: each bad one gives exactly one finding of this rule, each good
+    /// one none.
+    #[serde(default)]
+    pub examples: RawExamples,
+}
+
+/// Rollout stages.
+#[derive(Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RawStage {
+    /// Findings appear only in machine output and never fail a run.
+    Shadow,
+    /// Findings are shown but never fail a run.
+    Warn,
+    /// Findings fail the run at or above the failing severity.
+    Enforce,
+}
+
+/// How a rule is enforced.
+#[derive(Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RawEnforcement {
+    /// A structural match on syntax trees (needs `match`).
+    Match,
+    /// A diagnostic that hindsight itself emits (suppressions, rule errors).
+    Builtin,
+    /// A lesson that only review can check: it has docs and incidents but no matcher.
+    Review,
+}
+
+/// Whether a rule reports in test code.
+#[derive(Clone, Copy, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum RawTestCode {
+    /// Report in test code too.
+    Check,
+    /// Never report in test code.
+    Skip,
+}
+
+/// Rule documentation, in Markdown.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDocs {
+    /// What the rule reports.
+    pub what: String,
+    /// Why it matters: the incident story.
+    pub why: String,
+    /// How to fix a finding.
+    pub fix: String,
+    /// Further reading (URLs or Markdown links).
+    #[serde(default)]
+    pub references: Vec<String>,
+}
+
+/// A public incident behind the rule.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawIncident {
+    /// Date of the incident, `YYYY-MM-DD`.
+    pub date: String,
+    /// Who had the outage.
+    pub organisation: String,
+    /// One line: what happened.
+    pub summary: String,
+    /// Public post-mortem.
+    pub url: String,
+}
+
+/// Bad and good examples.
+#[derive(Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawExamples {
+    /// Code that must give exactly one finding of this rule.
+    #[serde(default)]
+    pub bad: Vec<RawExample>,
+    /// Code that must give no finding of this rule.
+    #[serde(default)]
+    pub good: Vec<RawExample>,
+}
+
+/// One example: the code alone, or the code with the file path it lives at.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawExample {
+    /// Just the code; its path is `example.<ext>`.
+    Code(String),
+    /// Code at a path, for rules that depend on where a file lives.
+    WithPath {
+        /// Path of the example file, relative to its package root.
+        path: String,
+        /// The code.
+        code: String,
+    },
+}
+
+/// Schema-only mirror of ast-grep's `fix` (a template string or an object).
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code, reason = "only used to describe the schema of `fix`")]
+pub enum RawFixSchema {
+    /// The replacement template; may use metavariables.
+    Template(String),
+    /// A template with expansion rules.
+    Config {
+        /// The replacement template.
+        template: String,
+        /// Extend the replaced range forward while the rule matches.
+        #[serde(rename = "expandEnd")]
+        expand_end: Option<serde_json::Value>,
+        /// Extend the replaced range backward while the rule matches.
+        #[serde(rename = "expandStart")]
+        expand_start: Option<serde_json::Value>,
+        /// Title of the fix in editors.
+        title: Option<String>,
+    },
+}

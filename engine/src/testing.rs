@@ -1,0 +1,103 @@
+//! Running a rule's examples as its tests: each bad example must give exactly one finding of the rule, each
+//! good example none. `hindsight test` and the test suite both use this.
+
+use std::path::PathBuf;
+
+use crate::check::{Checker, SourceFile};
+use crate::rule::{Example, Rule};
+
+/// Which list an example comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExampleKind {
+    /// Must give exactly one finding.
+    Bad,
+    /// Must give none.
+    Good,
+}
+
+/// The outcome of one example.
+#[derive(Clone, Debug)]
+pub struct ExampleOutcome {
+    /// Bad or good.
+    pub kind: ExampleKind,
+    /// 0-based position in its list.
+    pub index: usize,
+    /// How many findings of the rule it gave.
+    pub n_findings: usize,
+    /// Where they were (`line:column`), for the failure message.
+    pub locations: Vec<String>,
+}
+
+impl ExampleOutcome {
+    /// Did the example behave as its kind demands?
+    pub fn passed(&self) -> bool {
+        match self.kind {
+            ExampleKind::Bad => self.n_findings == 1,
+            ExampleKind::Good => self.n_findings == 0,
+        }
+    }
+
+    /// One line describing a failure.
+    pub fn describe(&self) -> String {
+        let which = match self.kind {
+            ExampleKind::Bad => "bad",
+            ExampleKind::Good => "good",
+        };
+        let expected = match self.kind {
+            ExampleKind::Bad => "exactly 1 finding",
+            ExampleKind::Good => "no finding",
+        };
+        let at = if self.locations.is_empty() {
+            String::new()
+        } else {
+            format!(" at {}", self.locations.join(", "))
+        };
+        format!(
+            "{which} example #{} gave {} finding(s){at}, expected {expected}",
+            self.index + 1,
+            self.n_findings
+        )
+    }
+}
+
+/// Runs every example of `rule` with `checker` (which must have the rule enabled).
+pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
+    let Some(lang) = rule.language else {
+        return Vec::new();
+    };
+    let run = |kind: ExampleKind, examples: &[Example]| {
+        examples
+            .iter()
+            .enumerate()
+            .map(|(index, example)| {
+                let default = format!(
+                    "example.{}",
+                    lang.spec().extensions.first().copied().unwrap_or("txt")
+                );
+                let path = PathBuf::from(example.path.clone().unwrap_or(default));
+                let file = SourceFile {
+                    path: &path,
+                    package_path: Some(&path),
+                    text: &example.code,
+                    lang,
+                };
+                let report = checker.check_source(&file);
+                let locations: Vec<String> = report
+                    .findings
+                    .iter()
+                    .filter(|f| f.code == rule.code && f.suppressed.is_none())
+                    .map(|f| format!("{}:{}", f.span.start.line, f.span.start.column))
+                    .collect();
+                ExampleOutcome {
+                    kind,
+                    index,
+                    n_findings: locations.len(),
+                    locations,
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut outcomes = run(ExampleKind::Bad, &rule.bad_examples);
+    outcomes.extend(run(ExampleKind::Good, &rule.good_examples));
+    outcomes
+}

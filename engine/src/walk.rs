@@ -1,0 +1,368 @@
+//! Finding files and checking them in parallel. With [`crate::rule::RulePack::add_dir`], the only place the
+//! engine touches the file system.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use rayon::prelude::*;
+
+use crate::check::{Checker, SourceFile};
+use crate::finding::{Finding, Position};
+use crate::lang::Lang;
+
+/// A file to check, with where its package root is.
+#[derive(Clone, Debug)]
+pub struct FileEntry {
+    /// The path as shown in output.
+    pub path: PathBuf,
+    /// The path relative to the nearest directory with a `Cargo.toml`, for Rust files.
+    pub package_path: Option<PathBuf>,
+    /// The language chosen from the extension.
+    pub lang: Lang,
+}
+
+/// Why a file was skipped or only partly checked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoteKind {
+    /// The file has syntax errors; it was checked where the tree allows.
+    SyntaxErrors(Vec<Position>),
+    /// Larger than the size cap.
+    TooLarge {
+        /// File size in bytes.
+        size: u64,
+        /// The cap.
+        limit: u64,
+    },
+    /// Contains NUL bytes.
+    Binary,
+    /// Not valid UTF-8.
+    NotUtf8,
+}
+
+/// A note about one file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    /// The file.
+    pub path: PathBuf,
+    /// What happened.
+    pub kind: NoteKind,
+}
+
+impl Note {
+    /// A one-line description.
+    pub fn message(&self) -> String {
+        match &self.kind {
+            NoteKind::SyntaxErrors(positions) => {
+                let at = positions
+                    .iter()
+                    .map(|p| format!("{}:{}", p.line, p.column))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                format!("syntax errors at {at}; checked where the syntax tree allows")
+            }
+            NoteKind::TooLarge { size, limit } => {
+                format!(
+                    "skipped: {size} bytes is over the {limit}-byte limit (`[files] max_size` in hindsight.toml)"
+                )
+            }
+            NoteKind::Binary => "skipped: binary file".into(),
+            NoteKind::NotUtf8 => "skipped: not valid UTF-8".into(),
+        }
+    }
+}
+
+/// The tool could not do its job for one path (unreadable file, walk error).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The path.
+    pub path: PathBuf,
+    /// What went wrong.
+    pub message: String,
+}
+
+/// Everything a check of many files produced.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// All findings, sorted by path and position.
+    pub findings: Vec<Finding>,
+    /// Skipped and partly checked files.
+    pub notes: Vec<Note>,
+    /// Failures of the tool.
+    pub problems: Vec<Problem>,
+    /// Files parsed and checked.
+    pub files_checked: usize,
+    /// Bytes parsed and checked.
+    pub bytes_checked: u64,
+    /// Wall time of the check.
+    pub elapsed: Duration,
+}
+
+/// How to discover files.
+#[derive(Clone, Debug, Default)]
+pub struct WalkOptions {
+    /// Gitignore-style exclude patterns and the directory they are relative to.
+    pub excludes: Vec<(PathBuf, Vec<String>)>,
+    /// Only files of these languages are collected.
+    pub languages: Vec<Lang>,
+}
+
+/// Finds the files to check under `paths`, honouring `.gitignore`, hidden-file conventions and excludes.
+/// Explicitly named files and directories are always checked (if their language is known), even when an
+/// exclude covers them.
+pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let excludes: Vec<Gitignore> = options
+        .excludes
+        .iter()
+        .filter_map(|(base, patterns)| {
+            let mut builder =
+                GitignoreBuilder::new(std::path::absolute(base).unwrap_or_else(|_| base.clone()));
+            for pattern in patterns {
+                if let Err(err) = builder.add_line(None, pattern) {
+                    problems.push(Problem {
+                        path: base.clone(),
+                        message: format!("invalid exclude `{pattern}`: {err}"),
+                    });
+                }
+            }
+            builder.build().ok()
+        })
+        .collect();
+    let excludes = std::sync::Arc::new(excludes);
+    let wanted =
+        |path: &Path| Lang::from_file(path).filter(|lang| options.languages.contains(lang));
+    let mut files = Vec::new();
+    for root in paths {
+        if root.is_file() {
+            if let Some(lang) = wanted(root) {
+                files.push((clean(root), lang));
+            }
+            continue;
+        }
+        if !root.exists() {
+            problems.push(Problem {
+                path: root.clone(),
+                message: "no such file or directory".into(),
+            });
+            continue;
+        }
+        let mut builder = ignore::WalkBuilder::new(root);
+        builder.require_git(false);
+        // A root the user named explicitly is checked even when an exclude covers it (`hindsight check
+        // vendor/x`): excludes prune what the walk discovers, not what was asked for.
+        let root_is_excluded = is_excluded(&excludes, root, true);
+        let excludes = excludes.clone();
+        builder.filter_entry(move |entry| {
+            if root_is_excluded {
+                return true;
+            }
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !is_excluded(&excludes, entry.path(), is_dir)
+        });
+        for entry in builder.build() {
+            match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_some_and(|t| t.is_file())
+                        && let Some(lang) = wanted(entry.path())
+                    {
+                        files.push((clean(entry.path()), lang));
+                    }
+                }
+                Err(err) => problems.push(Problem {
+                    path: root.clone(),
+                    message: err.to_string(),
+                }),
+            }
+        }
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    files.dedup_by(|a, b| a.0 == b.0);
+    let mut roots = PackageRoots::default();
+    let entries = files
+        .into_iter()
+        .map(|(path, lang)| {
+            let package_path = (lang == Lang::RUST)
+                .then(|| roots.relative(&path))
+                .flatten();
+            FileEntry {
+                path,
+                package_path,
+                lang,
+            }
+        })
+        .collect();
+    (entries, problems)
+}
+
+fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    excludes.iter().any(|gi| {
+        absolute.starts_with(gi.path())
+            && gi
+                .matched_path_or_any_parents(&absolute, is_dir)
+                .is_ignore()
+    })
+}
+
+/// `./src/main.rs` → `src/main.rs`.
+fn clean(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// Memoised nearest-`Cargo.toml` lookup.
+#[derive(Default)]
+struct PackageRoots {
+    by_dir: HashMap<PathBuf, Option<PathBuf>>,
+}
+
+impl PackageRoots {
+    fn relative(&mut self, file: &Path) -> Option<PathBuf> {
+        let absolute = std::path::absolute(file).ok()?;
+        let dir = absolute.parent()?;
+        let root = self.root_of(dir)?;
+        absolute.strip_prefix(root).ok().map(Path::to_path_buf)
+    }
+
+    fn root_of(&mut self, dir: &Path) -> Option<PathBuf> {
+        if let Some(known) = self.by_dir.get(dir) {
+            return known.clone();
+        }
+        let found = if dir.join("Cargo.toml").is_file() {
+            Some(dir.to_path_buf())
+        } else {
+            dir.parent().and_then(|parent| self.root_of(parent))
+        };
+        self.by_dir.insert(dir.to_path_buf(), found.clone());
+        found
+    }
+}
+
+/// Reads and checks files in parallel on the current rayon pool. `progress` is called with the number of
+/// files done so far, from worker threads.
+pub fn check_files(
+    checker: &Checker,
+    files: &[FileEntry],
+    max_file_size: u64,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Report {
+    let started = Instant::now();
+    let done = std::sync::atomic::AtomicUsize::new(0);
+    let outcomes: Vec<Outcome> = files
+        .par_iter()
+        .map(|entry| {
+            let outcome = check_one(checker, entry, max_file_size);
+            progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
+            outcome
+        })
+        .collect();
+    let mut report = Report::default();
+    for outcome in outcomes {
+        match outcome {
+            Outcome::Checked {
+                findings,
+                syntax_errors,
+                path,
+                bytes,
+            } => {
+                report.files_checked += 1;
+                report.bytes_checked += bytes;
+                report.findings.extend(findings);
+                if !syntax_errors.is_empty() {
+                    report.notes.push(Note {
+                        path,
+                        kind: NoteKind::SyntaxErrors(syntax_errors),
+                    });
+                }
+            }
+            Outcome::Skipped(note) => report.notes.push(note),
+            Outcome::Failed(problem) => report.problems.push(problem),
+        }
+    }
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.elapsed = started.elapsed();
+    report
+}
+
+enum Outcome {
+    Checked {
+        findings: Vec<Finding>,
+        syntax_errors: Vec<Position>,
+        path: PathBuf,
+        bytes: u64,
+    },
+    Skipped(Note),
+    Failed(Problem),
+}
+
+fn check_one(checker: &Checker, entry: &FileEntry, max_file_size: u64) -> Outcome {
+    let path = entry.path.clone();
+    let fail = |err: std::io::Error| {
+        Outcome::Failed(Problem {
+            path: path.clone(),
+            message: format!("could not read: {err}"),
+        })
+    };
+    let mut file = match std::fs::File::open(&entry.path) {
+        Ok(file) => file,
+        Err(err) => return fail(err),
+    };
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > max_file_size {
+        return Outcome::Skipped(Note {
+            path,
+            kind: NoteKind::TooLarge {
+                size,
+                limit: max_file_size,
+            },
+        });
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    // Read one byte past the cap so a file that grew since `metadata` is still caught.
+    if let Err(err) = file
+        .by_ref()
+        .take(max_file_size + 1)
+        .read_to_end(&mut bytes)
+    {
+        return fail(err);
+    }
+    if bytes.len() as u64 > max_file_size {
+        return Outcome::Skipped(Note {
+            path,
+            kind: NoteKind::TooLarge {
+                size: bytes.len() as u64,
+                limit: max_file_size,
+            },
+        });
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Outcome::Skipped(Note {
+            path,
+            kind: NoteKind::Binary,
+        });
+    }
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Outcome::Skipped(Note {
+            path,
+            kind: NoteKind::NotUtf8,
+        });
+    };
+    let source = SourceFile {
+        path: &entry.path,
+        package_path: entry.package_path.as_deref(),
+        text: &text,
+        lang: entry.lang,
+    };
+    let report = checker.check_source(&source);
+    Outcome::Checked {
+        findings: report.findings,
+        syntax_errors: report.syntax_errors,
+        path,
+        bytes: text.len() as u64,
+    }
+}
