@@ -42,3 +42,6 @@ pub use finding::{Edit, Finding, Position, Severity, Span, Suppressed};
 pub use lang::Lang;
 pub use rule::{Rule, RulePack};
 pub use suppress::MARKER as SUPPRESSION_MARKER;
+
+#[cfg(test)]
+mod tests;

@@ -43,7 +43,7 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
         let (line, column) = err
             .location()
             .map_or((1, 1), |loc| (loc.line() as usize, loc.column() as usize));
-        let message = first_line(&err.to_string());
+        let message = yaml_message(&err.to_string());
         let hint = hint_for_yaml_error(&message);
         problem(line, column, message, hint)
     })?;
@@ -213,11 +213,9 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
                 )
             })?;
         let config = RuleConfig::try_from(serializable, &Default::default()).map_err(|err| {
-            at(
-                match_loc,
-                error_chain(&err),
-                Some(&match_hint(&err.to_string())),
-            )
+            let message = error_chain(&err);
+            let hint = match_hint(&message);
+            at(match_loc, message, Some(&hint))
         })?;
         let focus = match raw.focus {
             Some(focus) => {
@@ -288,32 +286,38 @@ fn build_globs(globs: &[String]) -> Result<Option<GlobSet>, globset::Error> {
     builder.build().map(Some)
 }
 
-fn first_line(message: &str) -> String {
-    message
+/// serde-saphyr's message without its own `error: line N column M:` prefix (we report the position ourselves).
+fn yaml_message(message: &str) -> String {
+    let line = message
         .lines()
         .find(|l| !l.trim().is_empty())
         .unwrap_or(message)
-        .trim()
-        .to_string()
+        .trim();
+    let line = line.strip_prefix("error:").map_or(line, str::trim_start);
+    match line
+        .strip_prefix("line ")
+        .and_then(|rest| rest.split_once(": "))
+    {
+        Some((position, rest)) if position.contains("column") => rest.to_string(),
+        _ => line.to_string(),
+    }
 }
 
-/// The error and its causes in one line: ast-grep's errors put the useful part in the source chain.
+/// ast-grep's errors put the useful part at the end of the source chain ("Kind `x` is invalid").
 fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut out = err.to_string();
+    let mut deepest = err.to_string();
     let mut source = err.source();
     while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
+        deepest = cause.to_string();
         source = cause.source();
     }
-    out
+    format!("invalid `match`: {}", deepest.trim_end_matches('.'))
 }
 
 fn hint_for_yaml_error(message: &str) -> Option<String> {
     if message.contains("unknown field") {
         return Some(
-            "rule files accept: id, code, title, severity, stage, language, enforcement, files, ignores, test_code, \
-             message, focus, supersedes, docs, incidents, match, constraints, utils, transform, fix, examples"
+            "remove the key or fix its spelling; `hindsight schema` prints every accepted key"
                 .into(),
         );
     }
@@ -326,8 +330,10 @@ fn hint_for_yaml_error(message: &str) -> Option<String> {
 }
 
 fn match_hint(message: &str) -> String {
-    if message.contains("kind") {
+    if message.contains("set of AST kinds") {
         "the match must say which node kind it starts from: add `kind:` or use a `pattern:`".into()
+    } else if message.contains("Kind `") {
+        "node kinds come from the language's tree-sitter grammar (its node-types.json), such as `call_expression`".into()
     } else {
         "check the ast-grep rule syntax: https://ast-grep.github.io/reference/rule.html".into()
     }

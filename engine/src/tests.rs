@@ -1,0 +1,325 @@
+//! Engine tests behind one data-driven helper: a snippet goes in, a compact rendering of its findings comes out.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use insta::assert_snapshot;
+
+use crate::{Checker, Config, Lang, RulePack, SourceFile};
+
+/// Checks `text` at `path` with the built-in pack plus extra rule files, and renders one line per finding:
+/// `line:col-line:col CODE message [suppressed: reason]`, then `syntax error at line:col` lines.
+fn check_with(extra_rules: &[(&str, &str)], path: &str, text: &str) -> String {
+    let mut pack = RulePack::builtin();
+    for (name, yaml) in extra_rules {
+        pack.add_file(name, yaml);
+    }
+    let config = Config {
+        today: Some("2026-06-01".into()),
+        ..Config::default()
+    };
+    let checker = Checker::new(Arc::new(pack), &config);
+    let path = Path::new(path);
+    let lang = Lang::from_file(path).unwrap_or(Lang::RUST);
+    let report = checker.check_source(&SourceFile {
+        path,
+        package_path: Some(path),
+        text,
+        lang,
+    });
+    let mut out = String::new();
+    for f in &report.findings {
+        let (s, e) = (f.span.start, f.span.end);
+        out.push_str(&format!(
+            "{}:{}-{}:{} {} {}",
+            s.line, s.column, e.line, e.column, f.code, f.message
+        ));
+        if let Some(suppressed) = &f.suppressed {
+            out.push_str(&format!(" [suppressed: {}]", suppressed.reason));
+        }
+        out.push('\n');
+    }
+    for p in &report.syntax_errors {
+        out.push_str(&format!("syntax error at {}:{}\n", p.line, p.column));
+    }
+    out
+}
+
+fn check(text: &str) -> String {
+    check_with(&[], "src/lib.rs", text)
+}
+
+/// Only the codes and positions, for tests about where findings are.
+fn positions(path: &str, text: &str) -> String {
+    check_with(&[], path, text)
+        .lines()
+        .map(|line| line.split(' ').take(2).collect::<Vec<_>>().join(" "))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn chained_unwraps_give_one_finding_each_on_the_method_name() {
+    assert_snapshot!(positions("src/lib.rs", r#"
+fn f(a: Option<Option<u8>>) -> u8 {
+    a.unwrap().unwrap()
+}
+"#), @r"
+    3:7-3:13 HS1001
+    3:16-3:22 HS1001
+    ");
+}
+
+#[test]
+fn columns_count_characters() {
+    assert_snapshot!(positions("src/lib.rs", "fn f() { let s = \"µµ\"; s.parse::<u8>().ok().unwrap(); }\n"), @"1:45-1:51 HS1001");
+}
+
+#[test]
+fn macro_arguments_are_checked() {
+    assert_snapshot!(positions("src/lib.rs", r#"
+fn f(x: Option<u8>, rx: Rx) {
+    assert_eq!(x.unwrap(), 1);
+    let v = vec![x.expect("x"), 2];
+    println!("{}", format!("{}", x.unwrap()));
+    tokio::select! {
+        msg = rx.recv() => { msg.unwrap() }
+        _ = sleep() => handle(x.unwrap()),
+        else => { todo!() }
+    }
+    my_dsl!(this is not rust);
+}
+"#), @"
+    3:18-3:24 HS1001
+    4:20-4:26 HS1001
+    5:36-5:42 HS1001
+    7:34-7:40 HS1001
+    8:33-8:39 HS1001
+    9:19-9:23 HS1002
+    ");
+}
+
+#[test]
+fn test_code_is_exempt_where_rules_say_so() {
+    let text = r#"
+fn serve() { Some(1).unwrap(); }
+#[cfg(test)]
+mod tests {
+    fn helper() { Some(1).unwrap(); }
+    #[test]
+    fn t() { assert_eq!(Some(1).unwrap(), 1); }
+}
+#[tokio::test]
+async fn t2() { Some(1).unwrap(); }
+#[cfg(all(test, feature = "x"))]
+fn gated() { Some(1).unwrap(); }
+#[cfg(not(test))]
+fn prod() { Some(1).unwrap(); }
+"#;
+    assert_snapshot!(positions("src/lib.rs", text), @"
+    2:22-2:28 HS1001
+    14:21-14:27 HS1001
+    ");
+    assert_snapshot!(positions("tests/api.rs", text), @"");
+    assert_snapshot!(positions("build.rs", text), @"");
+    assert_snapshot!(positions("benches/b.rs", text), @"");
+    assert_snapshot!(positions("src/build.rs", text), @"
+    2:22-2:28 HS1001
+    14:21-14:27 HS1001
+    ");
+}
+
+#[test]
+fn config_ingestion_supersedes_the_general_rules() {
+    assert_snapshot!(check(r#"
+fn reload_config(path: &Path) -> Config {
+    let text = std::fs::read_to_string(path).unwrap();
+    let fields: Vec<&str> = text.split(',').collect();
+    panic!("{}", fields[2]);
+}
+fn serve() { todo!() }
+"#), @r"
+    3:46-3:52 HS1003 this can panic while ingesting configuration; reject the new input and keep serving with the last known-good
+    5:5-5:10 HS1003 this can panic while ingesting configuration; reject the new input and keep serving with the last known-good
+    5:18-5:27 HS1003 this can panic while ingesting configuration; reject the new input and keep serving with the last known-good
+    7:14-7:18 HS1002 `todo!` aborts the worker; return an error the caller can handle instead
+    ");
+}
+
+#[test]
+fn suppressions_need_a_reason_and_a_target() {
+    assert_snapshot!(check(r#"
+fn f(x: Option<u8>) {
+    x.unwrap(); // hindsight-allow(HS1001): checked by the caller
+    // hindsight-allow(HS1001): documented invariant
+    // (a second comment line between the suppression and its code)
+    x.unwrap();
+    // hindsight-allow(HS1001)
+    x.unwrap();
+    // hindsight-allow(HS1002): nothing to suppress here
+    x.unwrap();
+    // hindsight-allow(HS1001, until=2026-01-01): expired
+    x.unwrap();
+    // hindsight-allow(unwrap-outside-tests, until=2027-01-01): ids work too
+    x.unwrap();
+    // hindsight-allow(HS4242): unknown code
+    let y = 1;
+}
+"#), @"
+    3:7-3:13 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead [suppressed: checked by the caller]
+    6:7-6:13 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead [suppressed: documented invariant]
+    7:5-7:31 HS9001 suppression of HS1001 has no reason, so it suppresses nothing: write `hindsight-allow(HS1001): <why this is safe>`
+    8:7-8:13 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
+    9:5-9:57 HS9002 unused suppression: HS1002 (panic-outside-tests) reports nothing on line 10
+    10:7-10:13 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
+    11:5-11:58 HS9005 suppression of HS1001 expired on 2026-01-01 and no longer applies
+    12:7-12:13 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
+    14:7-14:13 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead [suppressed: ids work too]
+    15:5-15:45 HS9002 suppression names `HS4242`, which no loaded rule has
+    ");
+}
+
+#[test]
+fn yaml_suppressions_use_hash_comments() {
+    let rule = r#"
+id: latest-image-tag
+code: TEST2001
+title: If you need a reproducible deploy, pin the image; don't use `latest`
+severity: warning
+language: yaml
+message: "image `$IMG` is mutable"
+match:
+  kind: block_mapping_pair
+  has: { field: key, regex: ^image$ }
+  all:
+    - has: { field: value, pattern: $IMG }
+constraints:
+  IMG: { regex: ':latest$' }
+focus: IMG
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2025-03-14", organisation: Example, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["image: a:latest"], good: ["image: a:1.2"] }
+"#;
+    assert_snapshot!(check_with(&[("latest.yaml", rule)], "deploy.yaml", r#"
+spec:
+  containers:
+    - image: nginx:latest
+    # hindsight-allow(TEST2001): the sidecar follows upstream on purpose
+    - image: envoy:latest
+    - image: redis:7.2
+"#), @r"
+    4:14-4:26 TEST2001 image `nginx:latest` is mutable
+    6:14-6:26 TEST2001 image `envoy:latest` is mutable [suppressed: the sidecar follows upstream on purpose]
+    ");
+}
+
+#[test]
+fn syntax_errors_are_reported_and_the_rest_is_still_checked() {
+    assert_snapshot!(check(r#"
+fn broken( {
+fn fine() { Some(1).unwrap(); }
+"#), @"
+    3:21-3:27 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
+    syntax error at 2:1
+    syntax error at 2:11
+    ");
+}
+
+#[test]
+fn findings_are_in_a_deterministic_order() {
+    let text = "fn f(x: Option<u8>) { x.unwrap(); todo!(); x.expect(\"a\"); unreachable!() }\n";
+    let first = check(text);
+    for _ in 0..20 {
+        assert_eq!(check(text), first);
+    }
+    assert_snapshot!(positions("src/lib.rs", text), @"
+    1:25-1:31 HS1001
+    1:35-1:39 HS1002
+    1:46-1:52 HS1001
+    1:59-1:70 HS1002
+    ");
+}
+
+/// Loads one rule file into an empty pack and renders its load problems.
+fn load_problems(yaml: &str) -> String {
+    let mut pack = RulePack::new();
+    pack.add_file("rules/x.yaml", yaml);
+    pack.problems()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}:{}: {} (hint: {})",
+                p.path,
+                p.line,
+                p.column,
+                p.message,
+                p.hint.as_deref().unwrap_or("-")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+const VALID_RULE: &str = r#"id: x-rule
+code: ACME1001
+title: If you need x, do y
+severity: warning
+language: rust
+message: m
+match: { pattern: dbg!($$$) }
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
+"#;
+
+#[test]
+fn a_valid_rule_loads() {
+    assert_snapshot!(load_problems(VALID_RULE), @"");
+}
+
+#[test]
+fn rule_load_errors_name_the_line_and_what_to_write() {
+    let cases = [
+        ("not yaml", "id: [unclosed"),
+        ("unknown key", &VALID_RULE.replace("severity: warning", "severity: warning\nfrobnicate: 1")),
+        ("bad severity", &VALID_RULE.replace("severity: warning", "severity: fatal")),
+        ("bad id", &VALID_RULE.replace("id: x-rule", "id: X_Rule")),
+        ("bad code", &VALID_RULE.replace("code: ACME1001", "code: 1001")),
+        ("unknown language", &VALID_RULE.replace("language: rust", "language: cobol")),
+        ("unknown kind", &VALID_RULE.replace("match: { pattern: dbg!($$$) }", "match: { kind: no_such_kind }")),
+        ("no kind", &VALID_RULE.replace("match: { pattern: dbg!($$$) }", "match: { not: { kind: identifier } }")),
+        ("bad focus", &VALID_RULE.replace("message: m", "message: m\nfocus: NOPE")),
+        ("no incident", &VALID_RULE.replace("incidents: [{ date: \"2024-01-01\", organisation: Acme, summary: s, url: \"https://example.com/pm\" }]", "")),
+        ("no examples", &VALID_RULE.replace("examples: { bad: [\"fn f() { dbg!(1); }\"], good: [\"fn f() {}\"] }", "")),
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|(what, yaml)| format!("{what}: {}", load_problems(yaml)))
+        .collect();
+    assert_snapshot!(out.join("\n"));
+}
+
+#[test]
+fn duplicate_codes_name_both_files() {
+    let mut pack = RulePack::new();
+    pack.add_file("team-a/x.yaml", VALID_RULE);
+    pack.add_file(
+        "team-b/y.yaml",
+        &VALID_RULE.replace("id: x-rule", "id: y-rule"),
+    );
+    assert_eq!(pack.rules().len(), 1);
+    assert_snapshot!(format!("{:?}", pack.problems()), @r#"[LoadProblem { path: "team-b/y.yaml", line: 2, column: 1, message: "rule code `ACME1001` is already used by team-a/x.yaml:2", hint: Some("every rule needs its own code; codes are never reused, so choose one no pack uses yet") }]"#);
+}
+
+#[test]
+fn a_broken_rule_does_not_stop_the_others() {
+    let out = check_with(
+        &[("broken.yaml", "id: [unclosed"), ("ok.yaml", VALID_RULE)],
+        "src/lib.rs",
+        "fn f() { dbg!(Some(1).unwrap()); }",
+    );
+    assert_snapshot!(out, @r"
+    1:10-1:32 ACME1001 m
+    1:23-1:29 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
+    ");
+}
