@@ -1,0 +1,315 @@
+//! `hindsight check`: output formats, exit codes, bad input.
+
+use insta::assert_snapshot;
+
+use crate::{Project, repo_root, run_and_close_stdout_early, run_in};
+
+const SERVICE: &str = r#"
+fn handle(req: Request) -> Response {
+    let user = req.header("user").unwrap();
+    Response::ok(user)
+}
+"#;
+
+#[test]
+fn bundled_example_human() {
+    let run = run_in(
+        &repo_root(),
+        &["check", "examples/feature-service", "--color", "never"],
+    );
+    assert_snapshot!(run.snapshot());
+}
+
+#[test]
+fn bundled_example_json() {
+    let run = run_in(
+        &repo_root(),
+        &["check", "examples/feature-service", "--format", "json"],
+    );
+    assert_eq!(run.code, 1);
+    let mut doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    doc["summary"]["elapsed_ms"] = 0.into();
+    assert_snapshot!(serde_json::to_string_pretty(&doc).unwrap());
+}
+
+#[test]
+fn clean_project_exits_zero() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "pub fn add(a: u8, b: u8) -> Option<u8> { a.checked_add(b) }\n",
+    );
+    assert_snapshot!(project.run(&["check"]).snapshot(), @r"
+    exit: 0
+    --- stdout
+    checked 1 file in [ELAPSED] ms with 3 rules: 0 errors, 0 warnings, 0 infos
+    --- stderr
+    ");
+}
+
+#[test]
+fn fail_on_decides_which_severities_fail() {
+    let project = Project::new();
+    project.file("src/lib.rs", "fn f() { todo!() }\n");
+    assert_eq!(
+        project.run(&["check"]).code,
+        0,
+        "a warning does not fail by default"
+    );
+    assert_eq!(project.run(&["check", "--fail-on", "warning"]).code, 1);
+}
+
+#[test]
+fn unknown_config_key_is_a_usage_error_naming_key_and_file() {
+    let project = Project::new();
+    project.file(
+        "hindsight.toml",
+        "[rules]\ndisable = []\n\n[files]\nmax_sise = 10\n",
+    );
+    project.file("src/lib.rs", SERVICE);
+    assert_snapshot!(project.run(&["check"]).snapshot(), @r"
+    exit: 2
+    --- stdout
+
+    --- stderr
+    error: invalid configuration: hindsight.toml:5:1: unknown field `max_sise`, expected `exclude` or `max_size`
+    ");
+}
+
+#[test]
+fn config_disables_rules_and_overrides_severity() {
+    let project = Project::new();
+    project.file(
+        "hindsight.toml",
+        "[rules]\ndisable = [\"HS1002\"]\nseverity = { HS1 = \"info\", HS1001 = \"warning\" }\n",
+    );
+    project.file(
+        "src/lib.rs",
+        "fn f(x: Option<u8>) { x.unwrap(); todo!() }\n",
+    );
+    let run = project.run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["severity"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(findings, ["HS1001 warning"]);
+    assert_eq!(run.code, 0);
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    let project = Project::new();
+    let run = project.run(&["check", "does-not-exist"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("does-not-exist: no such file or directory"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bad_files_are_skipped_with_a_note_and_the_rest_is_checked() {
+    let project = Project::new();
+    project.file("hindsight.toml", "[files]\nmax_size = 200\n");
+    project.file(
+        "src/broken.rs",
+        "fn broken( {\nfn fine() { Some(1).unwrap(); }\n",
+    );
+    project.file("src/binary.rs", b"fn f() {}\0\x01\x02");
+    project.file(
+        "src/latin1.rs",
+        b"// caf\xe9\nfn f() { Some(1).unwrap(); }\n",
+    );
+    project.file(
+        "src/huge.rs",
+        format!("// {}\nfn f() {{ Some(1).unwrap(); }}\n", "x".repeat(300)),
+    );
+    project.file("src/ok.rs", SERVICE);
+    assert_snapshot!(project.run(&["check", "--color", "never"]).snapshot());
+}
+
+#[test]
+fn gitignore_hidden_files_and_excludes_are_honoured() {
+    let project = Project::new();
+    project.file(".gitignore", "generated/\n");
+    project.file("generated/out.rs", SERVICE);
+    project.file(".hidden/secret.rs", SERVICE);
+    project.file("vendor/dep.rs", SERVICE);
+    project.file("src/main.rs", SERVICE);
+    let run = project.run(&["check", "--exclude", "vendor/", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths, ["src/main.rs"]);
+    // A path named explicitly is checked even though an exclude covers it.
+    let run = project.run(&[
+        "check",
+        "vendor",
+        "--exclude",
+        "vendor/",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["summary"]["files_checked"], 1);
+}
+
+#[test]
+fn package_relative_test_directories_are_exempt() {
+    let project = Project::new();
+    project.file(
+        "examples/service/Cargo.toml",
+        "[package]\nname = \"service\"\n",
+    );
+    project.file("examples/service/src/main.rs", SERVICE);
+    project.file("examples/service/tests/it.rs", SERVICE);
+    project.file("examples/service/build.rs", SERVICE);
+    project.file("Cargo.toml", "[workspace]\n");
+    project.file("examples/demo.rs", SERVICE);
+    let run = project.run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let paths: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    // The service's src/ is checked even though it lives under the repository's examples/ folder;
+    // its own tests/ and build.rs are test code, and so is the repository package's examples/demo.rs.
+    assert_eq!(paths, ["examples/service/src/main.rs"]);
+}
+
+#[test]
+fn broken_and_duplicate_rules_fail_alone() {
+    let project = Project::new();
+    project.file("team-a/broken.yaml", "id: broken\ncode: ACME1\nmatch: [\n");
+    project.file(
+        "team-a/dbg.yaml",
+        r#"id: dbg-call
+code: ACME1001
+title: If you need to inspect a value, use the logger; don't leave `dbg!` in
+severity: warning
+language: rust
+message: "`dbg!` left in"
+match: { pattern: dbg!($$$) }
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
+"#,
+    );
+    project.file(
+        "team-b/dup.yaml",
+        std::fs::read_to_string(project.path().join("team-a/dbg.yaml"))
+            .unwrap()
+            .replace("id: dbg-call", "id: dbg-again"),
+    );
+    project.file("src/lib.rs", "fn f(x: Option<u8>) { dbg!(x.unwrap()); }\n");
+    assert_snapshot!(
+        project
+            .run(&[
+                "check", "src", "--rules", "team-a", "--rules", "team-b", "--color", "never"
+            ])
+            .snapshot()
+    );
+}
+
+#[test]
+fn suppressions_without_reason_and_unused_are_reported() {
+    let project = Project::new();
+    project.file(
+        "src/lib.rs",
+        "fn f(x: Option<u8>) {\n    // hindsight-allow(HS1001)\n    x.unwrap();\n    x.expect(\"set\"); // hindsight-allow(HS1001): set by main before any request\n    // hindsight-allow(HS1002): nothing here\n    let _y = 1;\n}\n",
+    );
+    assert_snapshot!(project.run(&["check", "--color", "never"]).snapshot());
+}
+
+#[test]
+fn fix_applies_rule_fixes_and_reports_what_is_left() {
+    let project = Project::new();
+    project.file(
+        "rules/dbg.yaml",
+        r#"id: dbg-call
+code: ACME1001
+title: If you need to inspect a value, use the logger; don't leave `dbg!` in
+severity: error
+language: rust
+message: "`dbg!` left in"
+match: { pattern: "dbg!($$$A)" }
+fix: "$$$A"
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
+"#,
+    );
+    project.file(
+        "src/lib.rs",
+        "fn f(a: u8) -> u8 {\n    let b = dbg!(a + 1);\n    dbg!(b) * 2\n}\n",
+    );
+    let run = project.run(&[
+        "check", "src", "--rules", "rules", "--fix", "--format", "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["summary"]["fixed"], 2);
+    let fixed = std::fs::read_to_string(project.path().join("src/lib.rs")).unwrap();
+    assert_eq!(
+        fixed,
+        "fn f(a: u8) -> u8 {\n    let b = a + 1;\n    b * 2\n}\n"
+    );
+}
+
+#[test]
+fn colour_is_used_only_when_asked_or_on_a_terminal() {
+    let project = Project::new();
+    project.file("src/lib.rs", SERVICE);
+    assert!(
+        project
+            .run(&["check", "--color", "always"])
+            .stdout
+            .contains("\x1b[")
+    );
+    assert!(!project.run(&["check"]).stdout.contains("\x1b["));
+}
+
+#[test]
+fn thread_count_does_not_change_the_output() {
+    let project = Project::new();
+    for i in 0..40 {
+        project.file(&format!("src/m{i}.rs"), SERVICE.repeat(i % 3 + 1));
+    }
+    let one = project.run(&["check", "-j", "1", "--format", "json"]);
+    let two = project.run(&["check", "-j", "2", "--format", "json"]);
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.contains("elapsed_ms"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert_eq!(strip(&one.stdout), strip(&two.stdout));
+    assert!(one.stdout.contains("src/m39.rs"));
+}
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    let project = Project::new();
+    project.file("src/lib.rs", SERVICE.repeat(2000));
+    assert_eq!(
+        run_and_close_stdout_early(project.path(), &["check", "--color", "never"], 1000),
+        1 - 1
+    );
+}

@@ -1,0 +1,94 @@
+//! `hindsight rules`, `explain`, `test` and `schema`.
+
+use insta::assert_snapshot;
+
+use crate::{Project, run_in};
+
+#[test]
+fn rules_lists_the_builtin_pack() {
+    let run = Project::new().run(&["rules"]);
+    assert_eq!(run.code, 0);
+    assert_snapshot!(run.stdout);
+}
+
+#[test]
+fn rules_json_has_one_entry_per_rule() {
+    let run = Project::new().run(&["rules", "--format", "json"]);
+    let list: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    let codes: Vec<&str> = list.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    assert!(
+        codes.starts_with(&["HS1001", "HS1002", "HS1003"]),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn explain_renders_the_rule_docs() {
+    let run = Project::new().run(&["explain", "HS1001"]);
+    assert_eq!(run.code, 0);
+    assert_snapshot!(run.stdout);
+    let by_id = Project::new().run(&["explain", "unwrap-outside-tests"]);
+    assert_eq!(by_id.stdout, run.stdout);
+}
+
+#[test]
+fn explain_unknown_rule_is_an_error() {
+    let run = Project::new().run(&["explain", "HS4242"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("no rule has the code or id `HS4242`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn test_passes_on_the_builtin_pack() {
+    let run = Project::new().run(&["test", "--verbose"]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("PASS HS1001 unwrap-outside-tests"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn test_fails_on_a_pack_whose_examples_are_wrong() {
+    let project = Project::new();
+    project.file(
+        "pack/dbg.yaml",
+        r#"id: dbg-call
+code: ACME1001
+title: If you need to inspect a value, use the logger; don't leave `dbg!` in
+severity: warning
+language: rust
+message: "`dbg!` left in"
+match: { pattern: dbg!($$$) }
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples:
+  bad: ["fn f() { dbg!(1); dbg!(2); }", "fn f() { println!(); }"]
+  good: ["fn f() { dbg!(3); }"]
+"#,
+    );
+    let run = run_in(project.path(), &["test", "pack"]);
+    assert_snapshot!(run.snapshot(), @"
+    exit: 1
+    --- stdout
+    FAIL ACME1001 dbg-call (pack/dbg.yaml)
+         bad example #1 gave 2 finding(s) at 1:10, 1:19, expected exactly 1 finding
+         bad example #2 gave 0 finding(s), expected exactly 1 finding
+         good example #1 gave 1 finding(s) at 1:10, expected no finding
+    0 rules passed, 1 failed
+    --- stderr
+    ");
+}
+
+#[test]
+fn schema_matches_the_committed_file() {
+    let run = Project::new().run(&["schema"]);
+    let committed =
+        std::fs::read_to_string(crate::repo_root().join("schemas/rule.schema.json")).unwrap();
+    assert_eq!(run.stdout, committed);
+}

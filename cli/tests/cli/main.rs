@@ -1,0 +1,126 @@
+//! End-to-end tests of the `hindsight` binary: real processes in temporary projects, output snapshotted.
+
+mod check;
+mod commands;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// A temporary project directory.
+pub(crate) struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    pub(crate) fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub(crate) fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Writes a file (creating directories); `contents` is written as given.
+    pub(crate) fn file(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
+        let path = self.dir.path().join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, contents).unwrap();
+        self
+    }
+
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
+        run_in(self.path(), args)
+    }
+}
+
+/// The outcome of one run of the binary.
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl Run {
+    /// Exit code, stdout and stderr in one text, with run-to-run noise (timings) masked.
+    pub(crate) fn snapshot(&self) -> String {
+        let mask = |text: &str| {
+            text.lines()
+                .map(|line| match line.find(" in ") {
+                    Some(i) if line.starts_with("checked ") => {
+                        let rest = &line[i + 4..];
+                        let after_ms = rest.find(" ms").map_or(rest, |j| &rest[j..]);
+                        format!("{} in [ELAPSED]{}", &line[..i], after_ms)
+                    }
+                    _ => line.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        format!(
+            "exit: {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code,
+            mask(&self.stdout),
+            mask(&self.stderr)
+        )
+    }
+}
+
+pub(crate) fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_hindsight"))
+}
+
+pub(crate) fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
+    let output = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HINDSIGHT_TODAY", "2026-06-01")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+/// Runs with stdout piped and closes the pipe after reading `n_bytes`, like `hindsight check | head -c N`.
+pub(crate) fn run_and_close_stdout_early(dir: &Path, args: &[&str], n_bytes: usize) -> i32 {
+    use std::io::Read as _;
+    let mut child = Command::new(bin())
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let mut buffer = vec![0; n_bytes];
+    stdout.read_exact(&mut buffer).unwrap();
+    drop(stdout);
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    assert!(
+        stderr.is_empty(),
+        "a closed pipe must not print errors: {stderr}"
+    );
+    let _ = std::io::stderr().flush();
+    status.code().unwrap_or(-1)
+}
