@@ -64,6 +64,12 @@ pub(crate) struct CheckArgs {
     /// Apply the fixes of rules that have one, then report what is left.
     #[arg(long)]
     pub(crate) fix: bool,
+    /// Benchmark baseline: discover and parse the files, run no rules.
+    #[arg(long, hide = true)]
+    pub(crate) parse_only: bool,
+    /// Leave macro arguments opaque (to measure what seeing inside macros finds and costs).
+    #[arg(long, hide = true)]
+    pub(crate) no_macro_expansion: bool,
 }
 
 #[derive(Args, Debug)]

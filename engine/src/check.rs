@@ -5,14 +5,14 @@
 //! [`crate::macros`] and scanned the same way, region by region, so no rule re-parses or re-walks the file.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
 
 use ast_grep_core::matcher::MatcherExt;
 use ast_grep_core::tree_sitter::StrDoc;
-use ast_grep_core::{AstGrep, Doc, Matcher, Node, NodeMatch};
+use ast_grep_core::{AstGrep, Matcher, NodeMatch};
 use tree_sitter::Parser;
 
 use crate::config::Config;
@@ -56,6 +56,7 @@ pub struct Checker {
     /// Effective severity of each enabled `HS9xxx` diagnostic.
     diagnostics: HashMap<&'static str, Severity>,
     today: Option<String>,
+    expand_macros: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -64,12 +65,203 @@ struct ActiveRule {
     severity: Severity,
 }
 
+/// The node kind is a Rust macro invocation (its arguments are opened).
+const KIND_MACRO: u8 = 2;
+/// Some rule can match the node kind.
+const KIND_RULES: u8 = 4;
+/// Some descendant of a node of this kind can be of interest (a rule kind or a macro): the walk goes in.
+const KIND_DESCEND: u8 = 8;
+
 struct KindMap {
     lang: Lang,
+    /// Every interesting kind is a named node, so the walk can skip anonymous tokens.
+    named_only: bool,
+    /// Kind ids the Rust walk tracks (`None` for other languages).
+    rust: Option<RustKinds>,
+    /// Some rule kind can occur without brackets, so even flat macro arguments are worth parsing.
+    flat_macros: bool,
+    /// Node kind id → `KIND_*` flags: one lookup per node decides whether it needs any work.
+    flags: Vec<u8>,
     /// Indices into `active`.
     rules: Vec<usize>,
     /// Node kind id → indices into `active`.
     by_kind: Vec<Vec<usize>>,
+}
+
+impl KindMap {
+    fn new(lang: Lang) -> Self {
+        let ts = lang.ts_language();
+        let mut flags = vec![0; ts.node_kind_count()];
+        for (id, slot) in flags.iter_mut().enumerate() {
+            let Some(name) = u16::try_from(id)
+                .ok()
+                .and_then(|id| ts.node_kind_for_id(id))
+            else {
+                continue;
+            };
+            if lang == Lang::RUST && name == "macro_invocation" {
+                *slot |= KIND_MACRO;
+            }
+        }
+        let rust = (lang == Lang::RUST).then(|| RustKinds::new(&ts));
+        Self {
+            lang,
+            named_only: true,
+            rust,
+            flat_macros: false,
+            flags,
+            rules: Vec::new(),
+            by_kind: Vec::new(),
+        }
+    }
+
+    /// Marks the kinds whose subtrees can contain an interesting kind, from the grammar's node types.
+    /// Everything the grammar does not describe (errors, unknown kinds) is entered, to be safe.
+    fn compute_descend(&mut self) {
+        let ts = self.lang.ts_language();
+        let interesting: HashSet<&str> = (0..self.flags.len())
+            .filter(|&id| self.flags[id] & (KIND_RULES | KIND_MACRO) != 0)
+            .filter_map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| ts.node_kind_for_id(id))
+            })
+            .collect();
+        let reach = node_type_reach(self.lang);
+        for (id, flag) in self.flags.iter_mut().enumerate() {
+            let Some(name) = u16::try_from(id)
+                .ok()
+                .and_then(|id| ts.node_kind_for_id(id))
+            else {
+                continue;
+            };
+            if *flag & (KIND_RULES | KIND_MACRO) != 0
+                && u16::try_from(id).is_ok_and(|id| !ts.node_kind_is_named(id))
+            {
+                self.named_only = false;
+            }
+            if *flag & KIND_RULES != 0 && !macros::DELIMITED_KINDS.contains(&name) {
+                self.flat_macros = true;
+            }
+            let descend = match reach.get(name) {
+                Some(descendants) => descendants.iter().any(|d| interesting.contains(d.as_str())),
+                None => true,
+            };
+            if descend {
+                *flag |= KIND_DESCEND;
+            }
+        }
+    }
+}
+
+/// Node kind name → the kinds that can occur below it.
+type Reach = HashMap<String, HashSet<String>>;
+
+/// For every named node kind in a grammar's `node-types.json`, the kinds that can occur below it.
+/// Kinds without children (tokens) are absent. Computed once per language and process.
+fn node_type_reach(lang: Lang) -> Arc<Reach> {
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<&'static str, Arc<Reach>>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut cache = match CACHE.lock() {
+        Ok(cache) => cache,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    cache
+        .entry(lang.name())
+        .or_insert_with(|| Arc::new(compute_reach(lang.spec().node_types)))
+        .clone()
+}
+
+fn compute_reach(node_types: &str) -> Reach {
+    let Ok(serde_json::Value::Array(types)) = serde_json::from_str::<serde_json::Value>(node_types)
+    else {
+        return HashMap::new();
+    };
+    let name = |v: &serde_json::Value| v.get("type").and_then(|t| t.as_str()).map(str::to_string);
+    // Number every kind name, so the closure works on bit sets.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut id_of = |kind: String| -> usize {
+        let next = names.len();
+        *ids.entry(kind.clone()).or_insert_with(|| {
+            names.push(kind);
+            next
+        })
+    };
+    let mut subtypes: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut children: Vec<(usize, Vec<usize>)> = Vec::new();
+    for node in &types {
+        let Some(kind) = name(node) else { continue };
+        let kind = id_of(kind);
+        if let Some(subs) = node.get("subtypes").and_then(|s| s.as_array()) {
+            subtypes.push((kind, subs.iter().filter_map(name).map(&mut id_of).collect()));
+        }
+        let mut direct = Vec::new();
+        if let Some(fields) = node.get("fields").and_then(|f| f.as_object()) {
+            for field in fields.values() {
+                let types = field.get("types").and_then(|t| t.as_array());
+                direct.extend(types.into_iter().flatten().filter_map(name).map(&mut id_of));
+            }
+        }
+        if let Some(types) = node
+            .get("children")
+            .and_then(|c| c.get("types"))
+            .and_then(|t| t.as_array())
+        {
+            direct.extend(types.iter().filter_map(name).map(&mut id_of));
+        }
+        if !direct.is_empty() {
+            children.push((kind, direct));
+        }
+    }
+    let n = names.len();
+    let words = n.div_ceil(64);
+    let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
+    // reach[k]: kinds that can occur directly below k, supertypes (`_expression`) counted as their subtypes.
+    let mut reach = vec![vec![0u64; words]; n];
+    let mut is_super = vec![false; n];
+    for (kind, subs) in &subtypes {
+        is_super[*kind] = true;
+        for &sub in subs {
+            set(&mut reach[*kind], sub);
+        }
+    }
+    for (kind, kids) in &children {
+        for &kid in kids {
+            set(&mut reach[*kind], kid);
+        }
+    }
+    // Close transitively: iterate to a fixpoint (the grammar's depth bounds the rounds).
+    loop {
+        let mut changed = false;
+        for k in 0..n {
+            let mut acc = reach[k].clone();
+            for j in 0..n {
+                if reach[k][j / 64] & (1 << (j % 64)) != 0 {
+                    for (a, b) in acc.iter_mut().zip(&reach[j]) {
+                        *a |= *b;
+                    }
+                }
+            }
+            if acc != reach[k] {
+                reach[k] = acc;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    children
+        .iter()
+        .map(|(kind, _)| {
+            let below = (0..n)
+                .filter(|&j| !is_super[j] && reach[*kind][j / 64] & (1 << (j % 64)) != 0)
+                .map(|j| names[j].clone())
+                .collect();
+            (names[*kind].clone(), below)
+        })
+        .collect()
 }
 
 impl Checker {
@@ -112,11 +304,7 @@ impl Checker {
             let map = match by_lang.iter_mut().position(|m| m.lang == lang) {
                 Some(i) => &mut by_lang[i],
                 None => {
-                    by_lang.push(KindMap {
-                        lang,
-                        rules: Vec::new(),
-                        by_kind: Vec::new(),
-                    });
+                    by_lang.push(KindMap::new(lang));
                     let last = by_lang.len() - 1;
                     &mut by_lang[last]
                 }
@@ -129,8 +317,14 @@ impl Checker {
                         map.by_kind.resize_with(kind + 1, Vec::new);
                     }
                     map.by_kind[kind].push(active_idx);
+                    if let Some(flag) = map.flags.get_mut(kind) {
+                        *flag |= KIND_RULES;
+                    }
                 }
             }
+        }
+        for map in &mut by_lang {
+            map.compute_descend();
         }
         Self {
             pack,
@@ -138,6 +332,7 @@ impl Checker {
             by_lang,
             diagnostics,
             today: config.today.clone(),
+            expand_macros: config.expand_macros,
         }
     }
 
@@ -203,6 +398,18 @@ impl Checker {
         if !applicable.iter().any(|&a| a) {
             return FileReport::default();
         }
+        let skip_test_code = applicable
+            .iter()
+            .enumerate()
+            .filter(|&(_, &a)| a)
+            .all(|(idx, _)| self.rule(self.active[idx]).skips_test_code());
+        let file_is_test =
+            file.lang == Lang::RUST && file.package_path.is_some_and(context::is_test_path);
+        // A test file none of whose rules look at tests is not even parsed, unless it holds suppressions
+        // (which are then checked, and reported unused).
+        if skip_test_code && file_is_test && !file.text.contains(suppress::MARKER) {
+            return FileReport::default();
+        }
         let mut scan = Scan {
             checker: self,
             map,
@@ -214,6 +421,8 @@ impl Checker {
             comments: Vec::new(),
             plans: Vec::new(),
             syntax_errors: Vec::new(),
+            enclosing_cache: HashMap::new(),
+            skip_test_code,
         };
         with_parser(file.lang, |parser| scan.run(parser));
         let Scan {
@@ -247,7 +456,7 @@ impl Checker {
         index: &LineIndex<'_>,
     ) -> Vec<Finding> {
         let hits = drop_superseded(self, hits);
-        let mut suppressions = collect_suppressions(comments, index);
+        let mut suppressions = collect_suppressions(comments, index, file.lang.spec().line_comment);
         let mut findings = Vec::with_capacity(hits.len());
         for hit in hits {
             let active = self.active[hit.active_idx];
@@ -385,83 +594,244 @@ struct Scan<'c, 'f> {
     comments: Vec<Comment>,
     plans: Vec<macros::MacroPlan>,
     syntax_errors: Vec<usize>,
+    /// `enclosing` verdicts: (rule, ancestor node id) → satisfied.
+    enclosing_cache: HashMap<(usize, usize), bool>,
+    /// Every applicable rule skips test code, so test code need not be walked.
+    skip_test_code: bool,
 }
 
 type Root = AstGrep<StrDoc<Lang>>;
+
+/// The path from the root of the original tree to the node being visited.
+#[derive(Clone, Copy)]
+struct OriginalPath<'a, 't> {
+    nodes: &'a [tree_sitter::Node<'t>],
+    in_test: bool,
+}
 
 impl Scan<'_, '_> {
     fn run(&mut self, parser: &mut Parser) {
         let Some(tree) = parser.parse(self.file.text, None) else {
             return;
         };
-        let root = Root::doc(StrDoc {
+
+        if tree.root_node().has_error() {
+            self.syntax_errors = error_offsets(tree.root_node());
+        }
+        let original = Root::doc(StrDoc {
             src: self.file.text.to_string(),
             lang: self.file.lang,
-            tree: tree.clone(),
+            tree,
         });
-        for node in root.root().dfs() {
-            self.visit(&node, 0);
+        let ts_root = original.root().get_inner_node();
+        self.collect_suppression_comments(ts_root);
+        self.walk_original(&original, ts_root);
+        if !self.checker.expand_macros {
+            return;
         }
-        let mut source = self.file.text.to_string();
-        let mut tree = tree;
+        let mut outer: Option<macros::Fragment> = None;
         for _depth in 0..macros::MAX_DEPTH {
+            if self.plans.is_empty() {
+                break;
+            }
             let plans = std::mem::take(&mut self.plans);
-            let Some(level) = macros::apply(parser, &tree, &source, &plans) else {
+            let source = outer.as_ref().map_or(self.file.text, |f| f.text.as_str());
+            let to_original =
+                |offset: usize| outer.as_ref().map_or(offset, |f| f.to_original(offset));
+            let Some(fragment) = macros::parse_fragment(parser, source, &plans, &to_original)
+            else {
                 break;
             };
-            let root = Root::doc(StrDoc {
-                src: level.source.clone(),
+
+            let frag_root = Root::doc(StrDoc {
+                src: fragment.text.clone(),
                 lang: self.file.lang,
-                tree: level.tree.clone(),
+                tree: fragment.tree.clone(),
             });
-            let ts_root = root.root().get_inner_node();
-            for region in &level.regions {
-                let mut stack = Vec::new();
-                if let Some(cover) = ts_root.descendant_for_byte_range(region.start, region.end) {
-                    stack.push(cover);
-                }
-                // Pre-order walk of the nodes inside the region, in source order.
-                while let Some(node) = stack.pop() {
-                    let range = node.byte_range();
-                    if range.end <= region.start || range.start >= region.end {
-                        continue;
-                    }
-                    if range.start >= region.start && range.end <= region.end {
-                        self.visit(&root.adopt(node), 1);
-                    }
-                    let mut cursor = node.walk();
-                    let children: Vec<_> = node.children(&mut cursor).collect();
-                    stack.extend(children.into_iter().rev());
+            let frag_ts_root = frag_root.root().get_inner_node();
+            for region in &fragment.regions {
+                if let Some(cover) =
+                    frag_ts_root.descendant_for_byte_range(region.start, region.end)
+                {
+                    self.walk_region(&original, &frag_root, cover, region.clone(), &fragment);
                 }
             }
-            source = level.source;
-            tree = level.tree;
+            outer = Some(fragment);
         }
     }
 
-    fn visit(&mut self, node: &Node<'_, StrDoc<Lang>>, depth: usize) {
-        let inner = node.get_inner_node();
-        if depth == 0 {
-            if (inner.is_error() || inner.is_missing()) && self.syntax_errors.len() < 5 {
-                self.syntax_errors.push(inner.start_byte());
-            }
-            if inner.is_extra() && self.file.lang.is_comment_kind(inner.kind()) {
+    /// Suppressions are rare: find the marker in the text and take the comment around each occurrence,
+    /// instead of looking at every comment node.
+    fn collect_suppression_comments(&mut self, ts_root: tree_sitter::Node<'_>) {
+        let text = self.file.text;
+        for (offset, _) in text.match_indices(suppress::MARKER) {
+            let Some(node) =
+                ts_root.descendant_for_byte_range(offset, offset + suppress::MARKER.len())
+            else {
+                continue;
+            };
+            let comment = std::iter::successors(Some(node), |n| n.parent())
+                .take(2)
+                .find(|n| self.file.lang.is_comment_kind(n.kind()));
+            if let Some(comment) = comment
+                && self
+                    .comments
+                    .last()
+                    .is_none_or(|c| c.range != comment.byte_range())
+            {
+                let text = comment.utf8_text(text.as_bytes()).unwrap_or("").to_string();
                 self.comments.push(Comment {
-                    range: inner.byte_range(),
-                    text: node.text().into_owned(),
+                    range: comment.byte_range(),
+                    text,
                 });
             }
         }
-        if self.file.lang == Lang::RUST
-            && inner.kind() == "macro_invocation"
-            && let Some(plan) = macros::plan(inner, node.get_doc().get_source().as_bytes())
-        {
-            self.plans.push(plan);
+    }
+
+    /// Pre-order walk of the whole original tree, keeping the path from the root so that context questions
+    /// (test code, enclosing items) never have to walk back up the tree.
+    fn walk_original(&mut self, root: &Root, ts_root: tree_sitter::Node<'_>) {
+        let src = root.get_text().as_bytes();
+        let kinds = self.map.rust.as_ref();
+        let skip_tests = self.skip_test_code;
+        let mut path: Vec<tree_sitter::Node<'_>> = Vec::with_capacity(64);
+        // Per depth: is the node on the path test code, and the test attributes waiting for the next sibling.
+        let mut test: Vec<bool> = Vec::with_capacity(64);
+        let mut pending: Vec<u8> = vec![0; 64];
+        // An explicit stack of (node, depth): the per-depth vectors are cut back when a node is popped.
+        let mut stack = vec![(ts_root, 0)];
+        let mut cursor = ts_root.walk();
+        while let Some((node, depth)) = stack.pop() {
+            path.truncate(depth);
+            test.truncate(depth);
+            let kind = node.kind_id();
+            let parent_test = depth > 0 && test[depth - 1];
+            let mut is_test = parent_test;
+            if let Some(kinds) = kinds {
+                if pending.len() <= depth + 1 {
+                    pending.resize(depth + 2, 0);
+                }
+                if kind == kinds.attribute_item {
+                    pending[depth] |= context::test_marks(node, src);
+                } else if kind == kinds.inner_attribute_item {
+                    if depth > 0 && context::test_marks(node, src) & context::MARK_CFG_TEST != 0 {
+                        test[depth - 1] = true;
+                    }
+                } else if kind != kinds.line_comment && kind != kinds.block_comment {
+                    let own = std::mem::take(&mut pending[depth]);
+                    is_test |= own & context::MARK_CFG_TEST != 0
+                        || (own & context::MARK_TEST_FN != 0 && kind == kinds.function_item);
+                }
+            }
+            path.push(node);
+            test.push(is_test);
+            // When every rule here skips test code, a test module or test function is not looked at at all.
+            if skip_tests && is_test {
+                continue;
+            }
+            let flags = self
+                .map
+                .flags
+                .get(usize::from(kind))
+                .copied()
+                .unwrap_or(KIND_DESCEND);
+            if flags & (KIND_RULES | KIND_MACRO) != 0 {
+                self.visit(
+                    root,
+                    root,
+                    node,
+                    kind,
+                    None,
+                    Some(OriginalPath {
+                        nodes: &path,
+                        in_test: is_test,
+                    }),
+                );
+            }
+            if flags & KIND_DESCEND != 0 {
+                if let Some(slot) = pending.get_mut(depth + 1) {
+                    *slot = 0;
+                }
+                push_children(
+                    &mut stack,
+                    node,
+                    depth + 1,
+                    self.map.named_only,
+                    &mut cursor,
+                );
+            }
         }
-        let Some(candidates) = self.map.by_kind.get(usize::from(inner.kind_id())) else {
+    }
+
+    /// Pre-order walk of the nodes of a macro fragment that lie inside `region`.
+    fn walk_region(
+        &mut self,
+        original: &Root,
+        root: &Root,
+        start: tree_sitter::Node<'_>,
+        region: Range<usize>,
+        fragment: &macros::Fragment,
+    ) {
+        let mut stack = vec![(start, 0)];
+        let mut cursor = start.walk();
+        while let Some((node, _)) = stack.pop() {
+            let range = node.byte_range();
+            if range.end <= region.start || range.start >= region.end {
+                continue;
+            }
+            let kind = node.kind_id();
+            if range.start >= region.start && range.end <= region.end {
+                self.visit(original, root, node, kind, Some(fragment), None);
+            }
+            if self.descends(kind) {
+                push_children(&mut stack, node, 0, self.map.named_only, &mut cursor);
+            }
+        }
+    }
+
+    fn descends(&self, kind: u16) -> bool {
+        self.map
+            .flags
+            .get(usize::from(kind))
+            .is_none_or(|f| f & KIND_DESCEND != 0)
+    }
+
+    fn visit(
+        &mut self,
+        original: &Root,
+        root: &Root,
+        inner: tree_sitter::Node<'_>,
+        kind: u16,
+        fragment: Option<&macros::Fragment>,
+        path: Option<OriginalPath<'_, '_>>,
+    ) {
+        let kind = usize::from(kind);
+        let flags = self.map.flags.get(kind).copied().unwrap_or(0);
+        if flags == 0 {
             return;
+        }
+        let source = root.get_text().as_bytes();
+        if flags & KIND_MACRO != 0 && self.checker.expand_macros {
+            let flat = self.map.flat_macros;
+            let plan = macros::plan(inner, source, flat);
+            self.plans.extend(plan);
+        }
+        if flags & KIND_RULES == 0 {
+            return;
+        }
+        let node = root.adopt(inner);
+        let to_original =
+            |range: Range<usize>| fragment.map_or(range.clone(), |f| f.range_to_original(range));
+        // Inside macro arguments, context questions (test code, enclosing nodes) are answered on the original
+        // tree, at the token the match came from.
+        let original_node = || {
+            let range = to_original(inner.byte_range());
+            original
+                .root()
+                .get_inner_node()
+                .descendant_for_byte_range(range.start, range.end)
         };
-        for &active_idx in candidates {
+        for &active_idx in &self.map.by_kind[kind] {
             if !self.applicable[active_idx] {
                 continue;
             }
@@ -472,26 +842,48 @@ impl Scan<'_, '_> {
             let Some(node_match) = matcher.config.matcher.match_node(node.clone()) else {
                 continue;
             };
+            // `enclosing` first: its verdicts are cached per enclosing node and it rejects most candidates.
+            if let Some(enclosing) = &matcher.enclosing {
+                let satisfied = match path {
+                    Some(path) => {
+                        let ancestors = path.nodes.iter().rev().skip(1).copied();
+                        self.enclosing_satisfied(active_idx, enclosing, original, ancestors)
+                    }
+                    None => {
+                        let start = original_node();
+                        let ancestors =
+                            std::iter::successors(start.and_then(|n| n.parent()), |n| n.parent());
+                        self.enclosing_satisfied(active_idx, enclosing, original, ancestors)
+                    }
+                };
+                if !satisfied {
+                    continue;
+                }
+            }
             if matcher.test_code == crate::rule::TestCode::Skip
                 && (self.file_is_test
-                    || (self.file.lang == Lang::RUST
-                        && context::in_rust_test_code(
-                            inner,
-                            node.get_doc().get_source().as_bytes(),
-                        )))
+                    || match path {
+                        Some(path) => path.in_test,
+                        None => {
+                            self.file.lang == Lang::RUST
+                                && original_node().is_some_and(|n| {
+                                    context::in_rust_test_code(n, self.file.text.as_bytes())
+                                })
+                        }
+                    })
             {
                 continue;
             }
             let focus = matcher
                 .focus
-                .as_deref()
-                .and_then(|var| node_match.get_env().get_match(var));
-            let range = focus.map_or_else(|| node_match.range(), |f| f.range());
-            let message = interpolate(&rule.message, &node_match, self.file.text);
-            // Fixes are offered only where the match is in untouched text: a fix computed on rewritten
-            // macro text could carry the rewrite into the user's file.
+                .iter()
+                .find_map(|var| node_match.get_env().get_match(var));
+            let range = to_original(focus.map_or_else(|| node_match.range(), |f| f.range()));
+            let message = interpolate(&rule.message, &node_match, self.file.text, &to_original);
+            // Fixes are offered only on the user's own text: a fix computed on rewritten macro arguments
+            // could carry the rewrite into the file.
             let fix = match matcher.config.fixer.first() {
-                Some(fixer) if depth == 0 => {
+                Some(fixer) if fragment.is_none() => {
                     let edit = node_match.make_edit(&matcher.config.matcher, fixer);
                     String::from_utf8(edit.inserted_text)
                         .ok()
@@ -510,10 +902,124 @@ impl Scan<'_, '_> {
             });
         }
     }
+
+    /// Does some ancestor (of the original tree) satisfy the rule's `enclosing`? Each ancestor is judged once
+    /// per rule and file.
+    fn enclosing_satisfied<'t>(
+        &mut self,
+        active_idx: usize,
+        enclosing: &ast_grep_config::RuleCore,
+        original: &'t Root,
+        ancestors: impl Iterator<Item = tree_sitter::Node<'t>>,
+    ) -> bool {
+        let kinds = enclosing.potential_kinds();
+        for ancestor in ancestors {
+            if kinds
+                .as_ref()
+                .is_some_and(|k| !k.contains(usize::from(ancestor.kind_id())))
+            {
+                continue;
+            }
+            let key = (active_idx, ancestor.id());
+            let verdict = *self
+                .enclosing_cache
+                .entry(key)
+                .or_insert_with(|| enclosing.match_node(original.adopt(ancestor)).is_some());
+            if verdict {
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// Node kind ids the Rust walk tracks for test code.
+struct RustKinds {
+    attribute_item: u16,
+    inner_attribute_item: u16,
+    function_item: u16,
+    line_comment: u16,
+    block_comment: u16,
+}
+
+impl RustKinds {
+    fn new(ts: &tree_sitter::Language) -> Self {
+        let id = |name: &str| ts.id_for_node_kind(name, true);
+        Self {
+            attribute_item: id("attribute_item"),
+            inner_attribute_item: id("inner_attribute_item"),
+            function_item: id("function_item"),
+            line_comment: id("line_comment"),
+            block_comment: id("block_comment"),
+        }
+    }
+}
+
+/// Pushes a node's children (named ones only when `named_only`) so they pop in source order.
+fn push_children<'t>(
+    stack: &mut Vec<(tree_sitter::Node<'t>, usize)>,
+    node: tree_sitter::Node<'t>,
+    depth: usize,
+    named_only: bool,
+    cursor: &mut tree_sitter::TreeCursor<'t>,
+) {
+    // `child(i)` is O(i) in tree-sitter but cheaper than a cursor for the few children most nodes have.
+    const FEW: usize = 6;
+    let at = stack.len();
+    if named_only {
+        let n = node.named_child_count();
+        if n <= FEW {
+            stack.extend(
+                (0..n)
+                    .rev()
+                    .filter_map(|i| node.named_child(i as u32))
+                    .map(|c| (c, depth)),
+            );
+            return;
+        }
+        stack.extend(node.named_children(cursor).map(|c| (c, depth)));
+    } else {
+        let n = node.child_count();
+        if n as usize <= FEW {
+            stack.extend(
+                (0..n)
+                    .rev()
+                    .filter_map(|i| node.child(i))
+                    .map(|c| (c, depth)),
+            );
+            return;
+        }
+        stack.extend(node.children(cursor).map(|c| (c, depth)));
+    }
+    stack[at..].reverse();
+}
+
+/// Up to five places where the parser met errors, for the report.
+fn error_offsets(root: tree_sitter::Node<'_>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut stack = vec![root];
+    while let Some(node) = stack.pop() {
+        if out.len() >= 5 {
+            break;
+        }
+        if node.is_error() || node.is_missing() {
+            out.push(node.start_byte());
+            continue;
+        }
+        if node.has_error() {
+            stack.extend((0..node.child_count()).rev().filter_map(|i| node.child(i)));
+        }
+    }
+    out
 }
 
 /// Replaces `$VAR` and `$$$VAR` in a message with the captured text, read from the user's original text.
-fn interpolate(template: &str, node_match: &NodeMatch<'_, StrDoc<Lang>>, original: &str) -> String {
+fn interpolate(
+    template: &str,
+    node_match: &NodeMatch<'_, StrDoc<Lang>>,
+    original: &str,
+    to_original: &dyn Fn(Range<usize>) -> Range<usize>,
+) -> String {
     let mut out = String::with_capacity(template.len());
     let mut rest = template;
     while let Some(pos) = rest.find('$') {
@@ -538,7 +1044,7 @@ fn interpolate(template: &str, node_match: &NodeMatch<'_, StrDoc<Lang>>, origina
             _ => None,
         };
         match range {
-            Some(range) => out.push_str(original.get(range).unwrap_or("")),
+            Some(range) => out.push_str(original.get(to_original(range)).unwrap_or("")),
             None => out.push_str(&after[..n_dollars + name_len]),
         }
         rest = &after[n_dollars + name_len..];
@@ -582,7 +1088,11 @@ impl Suppression {
     }
 }
 
-fn collect_suppressions(comments: &[Comment], index: &LineIndex<'_>) -> Vec<Suppression> {
+fn collect_suppressions(
+    comments: &[Comment],
+    index: &LineIndex<'_>,
+    line_comment: &str,
+) -> Vec<Suppression> {
     // Lines that hold nothing but a comment: a suppression there applies to the next line of code.
     let own_line = |c: &Comment| {
         let line = index.line_of(c.range.start);
@@ -592,11 +1102,11 @@ fn collect_suppressions(comments: &[Comment], index: &LineIndex<'_>) -> Vec<Supp
             .unwrap_or("");
         before.trim().is_empty()
     };
-    let comment_only_lines: Vec<usize> = comments
-        .iter()
-        .filter(|c| own_line(c))
-        .map(|c| index.line_of(c.range.start))
-        .collect();
+    // A following line that is itself only a comment (more explanation, another suppression) is skipped.
+    let comment_only_line = |line: usize| {
+        let text = index.line_text(line).trim_start();
+        !text.is_empty() && (text.starts_with(line_comment) || text.starts_with("/*"))
+    };
     let mut out = Vec::new();
     for comment in comments {
         let Some(directive) = suppress::parse_comment(&comment.text) else {
@@ -605,7 +1115,7 @@ fn collect_suppressions(comments: &[Comment], index: &LineIndex<'_>) -> Vec<Supp
         let line = index.line_of(comment.range.start);
         let target = if own_line(comment) {
             let mut target = index.line_of(comment.range.end.saturating_sub(1)) + 1;
-            while comment_only_lines.contains(&target) {
+            while comment_only_line(target) && target < index.line_of(usize::MAX) {
                 target += 1;
             }
             target
@@ -622,6 +1132,25 @@ fn collect_suppressions(comments: &[Comment], index: &LineIndex<'_>) -> Vec<Supp
         });
     }
     out
+}
+
+/// Parses a file and nothing else: the baseline the benchmark compares a full check against.
+#[doc(hidden)]
+pub fn parse_only(file: &SourceFile<'_>) -> FileReport {
+    let has_error = with_parser(file.lang, |parser| {
+        parser
+            .parse(file.text, None)
+            .is_some_and(|t| t.root_node().has_error())
+    });
+    let syntax_errors = if has_error == Some(true) {
+        vec![crate::Position { line: 1, column: 1 }]
+    } else {
+        Vec::new()
+    };
+    FileReport {
+        findings: Vec::new(),
+        syntax_errors,
+    }
 }
 
 thread_local! {

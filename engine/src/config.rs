@@ -47,6 +47,8 @@ pub struct Config {
     pub max_file_size: u64,
     /// Today's date (`YYYY-MM-DD`), for suppression expiry. Set by the caller: the engine reads no clock.
     pub today: Option<String>,
+    /// Parse macro arguments as Rust so rules see inside them (on by default; off only to measure its cost).
+    pub expand_macros: bool,
 }
 
 impl Default for Config {
@@ -61,6 +63,7 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             today: None,
+            expand_macros: true,
         }
     }
 }
@@ -154,6 +157,7 @@ impl Config {
             exclude: raw.files.exclude,
             max_file_size: raw.files.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             today: None,
+            expand_macros: true,
         })
     }
 

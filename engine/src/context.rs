@@ -37,39 +37,54 @@ pub fn is_test_path(package_relative: &Path) -> bool {
     *file == "tests.rs" || file.ends_with("_tests.rs")
 }
 
+/// An attribute makes the next item test code whatever it is (`#[cfg(test)]`).
+pub(crate) const MARK_CFG_TEST: u8 = 1;
+/// An attribute makes the next item test code if it is a function (`#[test]`, `#[tokio::test]`).
+pub(crate) const MARK_TEST_FN: u8 = 2;
+
+/// The test marks of an attribute node (outer or inner).
+pub(crate) fn test_marks(attr: Node<'_>, src: &[u8]) -> u8 {
+    let body = attribute_body(attr, src);
+    let mut marks = 0;
+    if is_cfg_test(body) {
+        marks |= MARK_CFG_TEST;
+    }
+    if is_test_fn_attribute(body) {
+        marks |= MARK_TEST_FN;
+    }
+    marks
+}
+
 /// Is `node` inside test code: a `#[cfg(test)]` item, a test function, or a file with `#![cfg(test)]`?
 pub(crate) fn in_rust_test_code(node: Node<'_>, src: &[u8]) -> bool {
-    let mut current = Some(node);
-    while let Some(n) = current {
-        let is_test = match n.kind() {
-            "function_item" => {
-                attributes(n, src).any(|attr| is_test_fn_attribute(attr) || is_cfg_test(attr))
-            }
-            "mod_item"
-            | "impl_item"
-            | "trait_item"
-            | "struct_item"
-            | "enum_item"
-            | "const_item"
-            | "static_item"
-            | "macro_invocation"
-            | "expression_statement"
-            | "let_declaration" => attributes(n, src).any(is_cfg_test),
-            "source_file" | "declaration_list" | "block" => {
-                inner_attributes(n, src).any(is_cfg_test)
-            }
-            _ => false,
-        };
-        if is_test {
-            return true;
+    std::iter::successors(Some(node), |n| n.parent()).any(|n| marks_test_code(n, src))
+}
+
+/// Does this node itself make its subtree test code (its own attributes, or inner attributes it holds)?
+pub(crate) fn marks_test_code(node: Node<'_>, src: &[u8]) -> bool {
+    match node.kind() {
+        "function_item" => {
+            attributes(node, src).any(|attr| is_test_fn_attribute(attr) || is_cfg_test(attr))
         }
-        current = n.parent();
+        "mod_item"
+        | "impl_item"
+        | "trait_item"
+        | "struct_item"
+        | "enum_item"
+        | "const_item"
+        | "static_item"
+        | "macro_invocation"
+        | "expression_statement"
+        | "let_declaration" => attributes(node, src).any(is_cfg_test),
+        "source_file" | "declaration_list" | "block" => {
+            inner_attributes(node, src).any(is_cfg_test)
+        }
+        _ => false,
     }
-    false
 }
 
 /// The outer attributes written before an item, nearest first (`#[test]` → `test`).
-fn attributes<'a>(item: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str> + 'a {
+pub(crate) fn attributes<'a>(item: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str> + 'a {
     let mut sibling = item.prev_sibling();
     std::iter::from_fn(move || {
         while let Some(node) = sibling {
@@ -87,13 +102,32 @@ fn attributes<'a>(item: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str
     })
 }
 
-fn inner_attributes<'a>(container: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str> + 'a {
+/// Inner attributes (`#![cfg(test)]`) come first in their block or file: stop at the first other item.
+pub(crate) fn inner_attributes<'a>(
+    container: Node<'a>,
+    src: &'a [u8],
+) -> impl Iterator<Item = &'a str> + 'a {
     let mut cursor = container.walk();
-    let children: Vec<Node<'a>> = container.children(&mut cursor).collect();
-    children
-        .into_iter()
-        .filter(|child| child.kind() == "inner_attribute_item")
-        .map(move |child| attribute_body(child, src))
+    let mut started = false;
+    std::iter::from_fn(move || {
+        loop {
+            let moved = if started {
+                cursor.goto_next_sibling()
+            } else {
+                cursor.goto_first_child()
+            };
+            started = true;
+            if !moved {
+                return None;
+            }
+            let child = cursor.node();
+            match child.kind() {
+                "inner_attribute_item" => return Some(attribute_body(child, src)),
+                "line_comment" | "block_comment" | "{" => {}
+                _ => return None,
+            }
+        }
+    })
 }
 
 /// `#[tokio::test(flavor = "x")]` → `tokio::test(flavor = "x")`.
@@ -108,7 +142,7 @@ fn attribute_body<'a>(attr: Node<'a>, src: &'a [u8]) -> &'a str {
 }
 
 /// `test`, `tokio::test`, `rstest`, `test_case(...)`, `test_log::test` and the like.
-fn is_test_fn_attribute(body: &str) -> bool {
+pub(crate) fn is_test_fn_attribute(body: &str) -> bool {
     let path = body.split(['(', '=', ' ']).next().unwrap_or("");
     let last = path.rsplit("::").next().unwrap_or(path);
     last == "test"
@@ -117,7 +151,7 @@ fn is_test_fn_attribute(body: &str) -> bool {
 }
 
 /// `cfg(test)`, `cfg(all(test, feature = "x"))`, but not `cfg(not(test))` or `cfg(feature = "test")`.
-fn is_cfg_test(body: &str) -> bool {
+pub(crate) fn is_cfg_test(body: &str) -> bool {
     let Some(args) = body.strip_prefix("cfg") else {
         return false;
     };

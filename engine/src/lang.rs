@@ -1,7 +1,7 @@
 //! The languages hindsight parses, as one table.
 //!
 //! Adding a language is one grammar dependency in `engine/Cargo.toml` plus one entry in [`LANGUAGES`]:
-//! its names, file extensions, grammar and comment syntax.
+//! its names, file extensions, grammar, node types and comment syntax.
 //! Everything else (rule loading, the combined scan, suppressions, positions) is language-agnostic.
 
 use std::borrow::Cow;
@@ -22,6 +22,9 @@ pub struct LanguageSpec {
     pub extensions: &'static [&'static str],
     /// The tree-sitter grammar.
     pub grammar: LanguageFn,
+    /// The grammar's `node-types.json`: which node kinds can contain which (used to skip subtrees that
+    /// cannot hold anything a rule looks for).
+    pub node_types: &'static str,
     /// Character that stands in for `$` in patterns when `$` is not valid in an identifier of the language.
     pub expando: char,
     /// Node kinds that are comments (where suppressions are looked for).
@@ -37,6 +40,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         aliases: &["rs", "Rust"],
         extensions: &["rs"],
         grammar: tree_sitter_rust::LANGUAGE,
+        node_types: tree_sitter_rust::NODE_TYPES,
         // `$` is not an identifier character in Rust; `µ` is (XID_Start), so patterns stay parseable.
         expando: 'µ',
         comment_kinds: &["line_comment", "block_comment"],
@@ -47,6 +51,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         aliases: &["yml", "Yaml", "YAML"],
         extensions: &["yaml", "yml"],
         grammar: tree_sitter_yaml::LANGUAGE,
+        node_types: tree_sitter_yaml::NODE_TYPES,
         expando: '$',
         comment_kinds: &["comment"],
         line_comment: "#",

@@ -35,7 +35,7 @@ mod suppress;
 pub mod testing;
 pub mod walk;
 
-pub use check::{Checker, FileReport, SourceFile};
+pub use check::{Checker, FileReport, SourceFile, parse_only};
 pub use config::Config;
 pub use context::is_test_path;
 pub use finding::{Edit, Finding, Position, Severity, Span, Suppressed};

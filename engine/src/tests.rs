@@ -221,7 +221,6 @@ fn fine() { Some(1).unwrap(); }
 "#), @"
     3:21-3:27 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
     syntax error at 2:1
-    syntax error at 2:11
     ");
 }
 
@@ -321,5 +320,56 @@ fn a_broken_rule_does_not_stop_the_others() {
     assert_snapshot!(out, @r"
     1:10-1:32 ACME1001 m
     1:23-1:29 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
+    ");
+}
+
+#[test]
+fn macro_arguments_are_judged_in_their_real_context() {
+    assert_snapshot!(positions("src/lib.rs", r#"
+fn init(path: &Path) {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    assert!(text.lines().next().unwrap().len() > 0);
+}
+#[cfg(test)]
+mod tests {
+    fn t() { assert!(Some(1).unwrap() == 1); }
+}
+thread_local! {
+    static LEVEL: u8 = std::env::var("LEVEL").unwrap().len() as u8;
+}
+"#), @"
+    4:33-4:39 HS1003
+    11:47-11:53 HS1001
+    ");
+}
+
+#[test]
+fn enclosing_is_checked_once_per_enclosing_node() {
+    let rule = r#"
+id: sleep-in-async
+code: TEST1001
+title: If you need to wait in async code, await a timer; don't block the thread
+severity: warning
+language: rust
+message: blocking sleep in an async function
+match: { pattern: std::thread::sleep($$$) }
+enclosing:
+  kind: function_item
+  regex: ^(pub\s+)?async\s
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["async fn f() { std::thread::sleep(d); }"], good: ["fn f() { std::thread::sleep(d); }"] }
+"#;
+    assert_snapshot!(check_with(&[("sleep.yaml", rule)], "src/lib.rs", r#"
+async fn poll() {
+    std::thread::sleep(d);
+    let f = || std::thread::sleep(d);
+    log!("{:?}", std::thread::sleep(d));
+}
+fn sync() { std::thread::sleep(d); }
+"#), @"
+    3:5-3:26 TEST1001 blocking sleep in an async function
+    4:16-4:37 TEST1001 blocking sleep in an async function
+    5:18-5:39 TEST1001 blocking sleep in an async function
     ");
 }

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 
-use crate::check::{Checker, SourceFile};
+use crate::check::{Checker, FileReport, SourceFile};
 use crate::finding::{Finding, Position};
 use crate::lang::Lang;
 
@@ -249,12 +249,29 @@ pub fn check_files(
     max_file_size: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Report {
+    run_files(
+        files,
+        max_file_size,
+        &|source| checker.check_source(source),
+        progress,
+    )
+}
+
+/// Reads files in parallel and hands each readable one to `per_file`; the reading rules (size cap, binary and
+/// UTF-8 checks) and the report are the same whatever `per_file` does. The benchmark's parse-only baseline
+/// uses this with [`crate::check::parse_only`].
+pub fn run_files(
+    files: &[FileEntry],
+    max_file_size: u64,
+    per_file: &(dyn Fn(&SourceFile<'_>) -> FileReport + Sync),
+    progress: &(dyn Fn(usize) + Sync),
+) -> Report {
     let started = Instant::now();
     let done = std::sync::atomic::AtomicUsize::new(0);
     let outcomes: Vec<Outcome> = files
         .par_iter()
         .map(|entry| {
-            let outcome = check_one(checker, entry, max_file_size);
+            let outcome = check_one(per_file, entry, max_file_size);
             progress(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1);
             outcome
         })
@@ -300,7 +317,11 @@ enum Outcome {
     Failed(Problem),
 }
 
-fn check_one(checker: &Checker, entry: &FileEntry, max_file_size: u64) -> Outcome {
+fn check_one(
+    per_file: &(dyn Fn(&SourceFile<'_>) -> FileReport + Sync),
+    entry: &FileEntry,
+    max_file_size: u64,
+) -> Outcome {
     let path = entry.path.clone();
     let fail = |err: std::io::Error| {
         Outcome::Failed(Problem {
@@ -358,7 +379,7 @@ fn check_one(checker: &Checker, entry: &FileEntry, max_file_size: u64) -> Outcom
         text: &text,
         lang: entry.lang,
     };
-    let report = checker.check_source(&source);
+    let report = per_file(&source);
     Outcome::Checked {
         findings: report.findings,
         syntax_errors: report.syntax_errors,

@@ -24,7 +24,8 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     } else {
         args.paths.clone()
     };
-    let setup = crate::setup::load(&args.pack, &paths[0])?;
+    let mut setup = crate::setup::load(&args.pack, &paths[0])?;
+    setup.config.expand_macros = !args.no_macro_expansion;
     let checker = Checker::new(setup.pack.clone(), &setup.config);
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let walk_options = WalkOptions {
@@ -41,8 +42,14 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     let (files, walk_problems) = walk::discover(&paths, &walk_options);
     let max_size = setup.config.max_file_size;
     let progress = Progress::new(files.len());
-    let mut report = pool
-        .install(|| walk::check_files(&checker, &files, max_size, &|done| progress.update(done)));
+    let mut report = pool.install(|| {
+        if args.parse_only {
+            let parse = hindsight_engine::parse_only;
+            walk::run_files(&files, max_size, &parse, &|done| progress.update(done))
+        } else {
+            walk::check_files(&checker, &files, max_size, &|done| progress.update(done))
+        }
+    });
     progress.finish();
     let mut n_fixed = 0;
     if args.fix {

@@ -2,12 +2,13 @@
 
 use std::sync::{Arc, LazyLock};
 
-use ast_grep_config::{RuleConfig, SerializableRuleConfig};
+use ast_grep_config::{DeserializeEnv, RuleConfig, SerializableRuleConfig, SerializableRuleCore};
+use ast_grep_core::Matcher as _;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde_saphyr::Location;
 
-use super::raw::{RawEnforcement, RawExample, RawRule, RawStage, RawTestCode};
+use super::raw::{RawEnforcement, RawExample, RawFocus, RawRule, RawStage, RawTestCode};
 use super::{
     Docs, Enforcement, Example, Incident, LoadProblem, MatchRule, Origin, Rule, Stage, TestCode,
 };
@@ -217,19 +218,49 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
             let hint = match_hint(&message);
             at(match_loc, message, Some(&hint))
         })?;
-        let focus = match raw.focus {
-            Some(focus) => {
-                let name = focus.trim_start_matches('$').to_string();
-                if !config.matcher.defined_vars().contains(name.as_str()) {
+        let defined = config.matcher.defined_vars();
+        let focus: Vec<String> = match raw.focus {
+            Some(RawFocus::One(name)) => vec![name],
+            Some(RawFocus::Many(names)) => names,
+            None => Vec::new(),
+        }
+        .into_iter()
+        .map(|name| name.trim_start_matches('$').to_string())
+        .collect();
+        if let Some(missing) = focus.iter().find(|name| !defined.contains(name.as_str())) {
+            return Err(at(
+                match_loc,
+                format!("`focus: {missing}` names a metavariable the match does not capture"),
+                Some(
+                    "capture it in `match` (for example `pattern: $RECV.$METHOD()`) and write `focus: METHOD`",
+                ),
+            ));
+        }
+        let enclosing = match raw.enclosing {
+            Some(spanned) => {
+                let core = SerializableRuleCore {
+                    rule: spanned.value,
+                    constraints: None,
+                    utils: raw.utils.as_ref().map(|u| u.clone().into_iter().collect()),
+                    transform: None,
+                };
+                let matcher = core.get_matcher(DeserializeEnv::new(lang)).map_err(|err| {
+                    let message =
+                        error_chain(&err).replace("invalid `match`", "invalid `enclosing`");
+                    at(
+                        spanned.referenced,
+                        message,
+                        Some(&match_hint(&err.to_string())),
+                    )
+                })?;
+                if matcher.potential_kinds().is_none() {
                     return Err(at(
-                        match_loc,
-                        format!("`focus: {focus}` names a metavariable the match does not capture"),
-                        Some(
-                            "capture it in `match` (for example `pattern: $RECV.$METHOD()`) and write `focus: METHOD`",
-                        ),
+                        spanned.referenced,
+                        "`enclosing` must say which node kind it looks for".into(),
+                        Some("add `kind:`, such as `kind: function_item`"),
                     ));
                 }
-                Some(name)
+                Some(matcher)
             }
             None => None,
         };
@@ -244,6 +275,7 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
         matcher = Some(Box::new(MatchRule {
             config,
             focus,
+            enclosing,
             test_code,
             files,
             ignores,

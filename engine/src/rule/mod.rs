@@ -203,7 +203,10 @@ impl Rule {
 /// The compiled matcher of a `match` rule.
 pub(crate) struct MatchRule {
     pub(crate) config: RuleConfig<Lang>,
-    pub(crate) focus: Option<String>,
+    /// Metavariables the finding points at; the first one captured wins.
+    pub(crate) focus: Vec<String>,
+    /// A rule some enclosing node must satisfy (evaluated once per enclosing node).
+    pub(crate) enclosing: Option<ast_grep_config::RuleCore>,
     pub(crate) test_code: TestCode,
     pub(crate) files: Option<GlobSet>,
     pub(crate) ignores: Option<GlobSet>,

@@ -51,9 +51,16 @@ pub struct RawRule {
     /// The finding's message. `$NAME` interpolates a metavariable captured by `match`.
     #[serde(default)]
     pub message: String,
-    /// Metavariable whose node the finding points at, instead of the whole match (`focus: METHOD`).
+    /// Metavariable whose node the finding points at, instead of the whole match (`focus: METHOD`); a list
+    /// takes the first one the match captured (`focus: [METHOD, MACRO]`).
     #[serde(default)]
-    pub focus: Option<String>,
+    pub focus: Option<RawFocus>,
+    /// A rule that some enclosing node of the match must satisfy, such as "a function that reads a file".
+    /// Like `inside` with `stopBy: end`, but evaluated once per enclosing node and cached, so it stays cheap
+    /// when it searches big function bodies; inside macro arguments it sees the real enclosing code.
+    #[serde(default)]
+    #[schemars(with = "Option<SerializableRule>")]
+    pub enclosing: Option<Spanned<SerializableRule>>,
     /// Codes of rules whose finding on the same span this rule's finding replaces (a stricter form of them).
     #[serde(default)]
     pub supersedes: Vec<String>,
@@ -84,6 +91,16 @@ pub struct RawRule {
     /// one none.
     #[serde(default)]
     pub examples: RawExamples,
+}
+
+/// One metavariable name or several.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawFocus {
+    /// One name.
+    One(String),
+    /// Several names; the first one captured wins.
+    Many(Vec<String>),
 }
 
 /// Rollout stages.
