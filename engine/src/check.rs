@@ -80,6 +80,9 @@ struct KindMap {
     rust: Option<RustKinds>,
     /// Some rule kind can occur without brackets, so even flat macro arguments are worth parsing.
     flat_macros: bool,
+    /// When every rule has needles (see `MatchRule::needles`): macro arguments that match none of them cannot
+    /// hold a match and are not parsed.
+    macro_needles: Option<regex::Regex>,
     /// Node kind id → `KIND_*` flags: one lookup per node decides whether it needs any work.
     flags: Vec<u8>,
     /// Indices into `active`.
@@ -109,6 +112,7 @@ impl KindMap {
             named_only: true,
             rust,
             flat_macros: false,
+            macro_needles: None,
             flags,
             rules: Vec::new(),
             by_kind: Vec::new(),
@@ -325,6 +329,25 @@ impl Checker {
         }
         for map in &mut by_lang {
             map.compute_descend();
+            let needles: Option<Vec<&str>> = map
+                .rules
+                .iter()
+                .map(|&idx| {
+                    pack.rules()[active[idx].pack_idx]
+                        .matcher
+                        .as_ref()
+                        .and_then(|m| m.needles.as_deref())
+                })
+                .collect();
+            map.macro_needles = needles.and_then(|n| {
+                regex::Regex::new(
+                    &n.iter()
+                        .map(|p| format!("(?:{p})"))
+                        .collect::<Vec<_>>()
+                        .join("|"),
+                )
+                .ok()
+            });
         }
         Self {
             pack,
@@ -431,6 +454,10 @@ impl Checker {
             syntax_errors,
             ..
         } = scan;
+        if hits.is_empty() && comments.is_empty() && syntax_errors.is_empty() {
+            // Most files: nothing to place, so no line index to build.
+            return FileReport::default();
+        }
         let index = LineIndex::new(file.text);
         let mut findings = self.resolve(file, hits, &comments, &index);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -813,8 +840,14 @@ impl Scan<'_, '_> {
         let source = root.get_text().as_bytes();
         if flags & KIND_MACRO != 0 && self.checker.expand_macros {
             let flat = self.map.flat_macros;
-            let plan = macros::plan(inner, source, flat);
-            self.plans.extend(plan);
+            let worth_parsing = self.map.macro_needles.as_ref().is_none_or(|needles| {
+                inner
+                    .utf8_text(source)
+                    .is_ok_and(|text| needles.is_match(text))
+            });
+            if worth_parsing {
+                self.plans.extend(macros::plan(inner, source, flat));
+            }
         }
         if flags & KIND_RULES == 0 {
             return;

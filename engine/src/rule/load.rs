@@ -194,12 +194,14 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
             ));
         }
         let match_loc = spanned.referenced;
+        let rule_json = serde_json::to_value(&spanned.value).unwrap_or_default();
+        let needles = needles(&rule_json);
         let config = serde_json::json!({
             "id": id,
             "language": lang.name(),
             "severity": "error",
             "message": raw.message,
-            "rule": serde_json::to_value(&spanned.value).unwrap_or_default(),
+            "rule": rule_json,
             "constraints": raw.constraints.as_ref().and_then(|c| serde_json::to_value(c).ok()),
             "utils": raw.utils.as_ref().and_then(|c| serde_json::to_value(c).ok()),
             "transform": raw.transform.as_ref().and_then(|c| serde_json::to_value(c).ok()),
@@ -274,6 +276,7 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
         };
         matcher = Some(Box::new(MatchRule {
             config,
+            needles,
             focus,
             enclosing,
             test_code,
@@ -301,6 +304,34 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
         supersedes: raw.supersedes.into_iter().map(Arc::from).collect(),
         matcher,
     })
+}
+
+/// A regex that any text containing a match of the rule must match, from the rule's unanchored `regex`
+/// conditions (`None` when the rule has none that always applies). Used to skip macro arguments that cannot
+/// hold a match.
+fn needles(rule: &serde_json::Value) -> Option<String> {
+    if let Some(regex) = rule.get("regex").and_then(|r| r.as_str()) {
+        // A regex with anchors or word boundaries can match a node's text and not the text around it.
+        let plain =
+            regex_syntax::parse(regex).is_ok_and(|hir| hir.properties().look_set().is_empty());
+        if plain {
+            return Some(regex.to_string());
+        }
+    }
+    if let Some(all) = rule.get("all").and_then(|a| a.as_array())
+        && let Some(found) = all.iter().find_map(needles)
+    {
+        return Some(found);
+    }
+    let branches = rule.get("any")?.as_array()?;
+    let parts: Option<Vec<String>> = branches.iter().map(needles).collect();
+    Some(
+        parts?
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|"),
+    )
 }
 
 fn matches_re(re: &LazyLock<Option<Regex>>, text: &str) -> bool {

@@ -203,6 +203,8 @@ impl Rule {
 /// The compiled matcher of a `match` rule.
 pub(crate) struct MatchRule {
     pub(crate) config: RuleConfig<Lang>,
+    /// A regex every text holding a match must match (see `load::needles`), when the rule has one.
+    pub(crate) needles: Option<String>,
     /// Metavariables the finding points at; the first one captured wins.
     pub(crate) focus: Vec<String>,
     /// A rule some enclosing node must satisfy (evaluated once per enclosing node).

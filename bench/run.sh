@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# Benchmark: `hindsight check` against a parse-only pass over the same files, and against ast-grep running
+# equivalent rules, side by side in one hyperfine run, on the sources of real crates (cargo, tokio, regex,
+# hyper). Prints a markdown table of medians, ratios, files/s and MB/s, and the findings each tool reports.
+#
+#   bench/run.sh            # THREADS=2 RUNS=10 by default
+#
+# Needs cargo and python3; installs hyperfine (Debian) and ast-grep (PyPI, in bench/.venv) when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BENCH=$ROOT/bench
+THREADS=${THREADS:-2}
+RUNS=${RUNS:-10}
+WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/hindsight-bench}
+mkdir -p "$WORK"
+
+if ! command -v hyperfine >/dev/null; then
+  echo "installing hyperfine from Debian" >&2
+  apt-get install -y hyperfine >/dev/null
+fi
+
+cargo build --release --locked -p hindsight >&2
+H=$ROOT/target/release/hindsight
+
+# The corpus lives outside the repository, so no .gitignore of ours hides it from either tool.
+FULL=$WORK/corpus
+SRC=$WORK/corpus-src
+if [ ! -d "$FULL" ]; then
+  mkdir -p "$WORK/fetch"
+  cp "$BENCH/corpus.toml" "$WORK/fetch/Cargo.toml"
+  touch "$WORK/fetch/lib.rs"
+  cargo fetch --manifest-path "$WORK/fetch/Cargo.toml" >&2
+  registry=$(ls -d "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/ | head -n 1)
+  mkdir -p "$FULL.tmp"
+  for crate in cargo-0.91.0 tokio-1.47.1 regex-1.11.2 hyper-1.7.0; do
+    cp -r "$registry/$crate" "$FULL.tmp/"
+  done
+  mv "$FULL.tmp" "$FULL"
+fi
+# The same crates without what Cargo treats as test code (tests/, benches/, examples/, build.rs): the
+# files every tool has to parse, so the parse-only comparison is like for like.
+if [ ! -d "$SRC" ]; then
+  (cd "$FULL" && find . -name '*.rs' \
+    -not -path './*/tests/*' -not -path './*/benches/*' -not -path './*/examples/*' -not -path './*/build.rs' \
+    -exec cp --parents {} "$SRC.tmp" \; 2>/dev/null) || true
+  mkdir -p "$SRC.tmp"
+  (cd "$FULL" && find . -name '*.rs' \
+    -not -path './*/tests/*' -not -path './*/benches/*' -not -path './*/examples/*' -not -path './*/build.rs' \
+    -exec cp --parents {} "$SRC.tmp" \;)
+  # Cargo.toml files mark package roots, which decide test code.
+  (cd "$FULL" && find . -maxdepth 2 -name Cargo.toml -exec cp --parents {} "$SRC.tmp" \;)
+  mv "$SRC.tmp" "$SRC"
+fi
+
+VENV=$BENCH/.venv
+if [ ! -x "$VENV/bin/ast-grep" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet ast-grep-cli==0.51.1
+fi
+SG=$VENV/bin/ast-grep
+SGCONFIG=$BENCH/ast-grep/sgconfig.yml
+EQUIV=$BENCH/hs1001-hs1002.toml
+
+run_suite() {
+  local name=$1 dir=$2
+  (cd "$dir" && hyperfine -N -i --style none -w 2 -r "$RUNS" --export-json "$WORK/$name.json" \
+    -n parse-only "$H check . --parse-only -j $THREADS --format json" \
+    -n hindsight "$H check . -j $THREADS --format json" \
+    -n hindsight-no-macros "$H check . -j $THREADS --format json --no-macro-expansion" \
+    -n hindsight-HS1001-HS1002 "$H check . -j $THREADS --format json --config $EQUIV" \
+    -n ast-grep "$SG scan -c $SGCONFIG -j $THREADS --json=compact ." >/dev/null)
+  (cd "$dir" && "$H" check . -j "$THREADS" --format json > "$WORK/$name.hindsight.json" || true)
+  (cd "$dir" && "$H" check . -j "$THREADS" --format json --no-macro-expansion > "$WORK/$name.nomacro.json" || true)
+  (cd "$dir" && "$H" check . -j "$THREADS" --format json --config "$EQUIV" > "$WORK/$name.equiv.json" || true)
+  (cd "$dir" && "$H" check . -j "$THREADS" --format json --config "$EQUIV" --no-macro-expansion > "$WORK/$name.equiv-nomacro.json" || true)
+  (cd "$dir" && "$H" check . -j "$THREADS" --format json --parse-only > "$WORK/$name.parse.json" || true)
+  (cd "$dir" && "$SG" scan -c "$SGCONFIG" -j "$THREADS" --json=compact . > "$WORK/$name.sg.json" || true)
+}
+
+echo "running the benchmark: corpus $FULL, $THREADS threads, $RUNS runs per command" >&2
+run_suite full "$FULL"
+run_suite src "$SRC"
+
+python3 - "$WORK" "$THREADS" <<'PY'
+import json, sys, statistics
+work, threads = sys.argv[1], sys.argv[2]
+def load(path):
+    with open(path) as f:
+        return json.load(f)
+def count(doc):
+    return sum(1 for f in doc["findings"] if f["suppressed"] is None)
+print(f"# hindsight benchmark ({threads} threads)\n")
+for name, title in [("full", "All files of the crates"), ("src", "Without tests/, benches/, examples/, build.rs (what every tool must parse)")]:
+    runs = {r["command"]: r for r in load(f"{work}/{name}.json")["results"]}
+    parse = load(f"{work}/{name}.parse.json")["summary"]
+    files, mb = parse["files_checked"], parse["bytes_checked"] / 1e6
+    base = statistics.median(runs["parse-only"]["times"])
+    findings = {
+        "parse-only": "-",
+        "hindsight": count(load(f"{work}/{name}.hindsight.json")),
+        "hindsight-no-macros": count(load(f"{work}/{name}.nomacro.json")),
+        "hindsight-HS1001-HS1002": count(load(f"{work}/{name}.equiv.json")),
+        "ast-grep": sum(1 for line in open(f"{work}/{name}.sg.json") for _ in json.loads(line)) if False else len(json.load(open(f"{work}/{name}.sg.json"))),
+    }
+    print(f"## {title}: {files} files, {mb:.1f} MB\n")
+    print("| command | median s | vs parse-only | files/s | MB/s | findings |")
+    print("|---|---|---|---|---|---|")
+    for cmd, r in runs.items():
+        med = statistics.median(r["times"])
+        print(f"| {cmd} | {med:.3f} | {med / base:.2f}x | {files / med:,.0f} | {mb / med:.1f} | {findings.get(cmd, '-')} |")
+    equiv = count(load(f"{work}/{name}.equiv.json"))
+    equiv_nomacro = count(load(f"{work}/{name}.equiv-nomacro.json"))
+    sg = statistics.median(runs["ast-grep"]["times"])
+    hs = statistics.median(runs["hindsight-HS1001-HS1002"]["times"])
+    print(f"\nhindsight with the equivalent rules vs ast-grep: {sg / hs:.2f}x faster.")
+    print(f"Findings only visible inside macro arguments (HS1001+HS1002): {equiv - equiv_nomacro} "
+          f"({equiv_nomacro} without opening macros, {equiv} with).")
+    print("ast-grep reports test code too; hindsight's HS1001/HS1002 skip it, so the counts differ by design.\n")
+PY
