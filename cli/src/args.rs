@@ -99,6 +99,12 @@ pub(crate) struct TestArgs {
     /// Print every example, not only failures.
     #[arg(short, long)]
     pub(crate) verbose: bool,
+    /// Report which lines of each Rego policy the examples and `_test.rego` tests ran.
+    #[arg(long)]
+    pub(crate) coverage: bool,
+    /// With `--coverage`: fail when a policy file's line coverage is below this percentage.
+    #[arg(long, value_name = "PERCENT", requires = "coverage")]
+    pub(crate) min: Option<f64>,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

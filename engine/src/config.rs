@@ -7,6 +7,9 @@
 //! dirs = ["codex/rules"]        # extra rule packs, relative to this file
 //! severity = { HS1001 = "warning" }
 //!
+//! [rules.options.HS2001]             # options of a Rego rule, as `data.hindsight.options`
+//! max_unavailable_percent = 25
+//!
 //! [files]
 //! exclude = ["vendor/", "*.generated.rs"]   # gitignore syntax, relative to this file
 //! max_size = 1048576                         # bytes; larger files are skipped with a note
@@ -39,6 +42,9 @@ pub struct Config {
     pub disable: Vec<String>,
     /// Severity overrides by selector.
     pub severity: BTreeMap<String, Severity>,
+    /// Options for Rego rules by code or id, passed to the policy as `data.hindsight.options` (over the rule
+    /// file's defaults).
+    pub options: BTreeMap<String, serde_json::Map<String, serde_json::Value>>,
     /// Extra rule directories, resolved against `base_dir`.
     pub rule_dirs: Vec<PathBuf>,
     /// Gitignore-style exclude patterns, relative to `base_dir`.
@@ -59,6 +65,7 @@ impl Default for Config {
             enable: Vec::new(),
             disable: Vec::new(),
             severity: BTreeMap::new(),
+            options: BTreeMap::new(),
             rule_dirs: Vec::new(),
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
@@ -113,6 +120,8 @@ struct RawRules {
     dirs: Vec<PathBuf>,
     #[serde(default)]
     severity: BTreeMap<String, Severity>,
+    #[serde(default)]
+    options: BTreeMap<String, toml::Table>,
 }
 
 #[derive(Deserialize, Default)]
@@ -154,6 +163,15 @@ impl Config {
             enable: raw.rules.enable,
             disable: raw.rules.disable,
             severity: raw.rules.severity,
+            options: raw
+                .rules
+                .options
+                .into_iter()
+                .filter_map(|(rule, table)| match serde_json::to_value(table) {
+                    Ok(serde_json::Value::Object(map)) => Some((rule, map)),
+                    _ => None,
+                })
+                .collect(),
             exclude: raw.files.exclude,
             max_file_size: raw.files.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             today: None,
@@ -195,6 +213,13 @@ impl Config {
             (None, Some(_)) => false,
             (None, None) => self.enable.is_empty(),
         }
+    }
+
+    /// Options configured for the rule (by code or id), if any.
+    pub fn options_for(&self, rule: &Rule) -> Option<&serde_json::Map<String, serde_json::Value>> {
+        self.options
+            .get(&*rule.code)
+            .or_else(|| self.options.get(&*rule.id))
     }
 
     /// The severity override that applies to the rule, if any (most specific selector wins).

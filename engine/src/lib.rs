@@ -8,12 +8,12 @@
 //! ```
 //! use std::path::Path;
 //! use std::sync::Arc;
-//! use hindsight_engine::{Checker, Config, Lang, RulePack, SourceFile};
+//! use hindsight_engine::{Checker, Config, RulePack, SourceFile};
 //!
 //! let checker = Checker::new(Arc::new(RulePack::builtin()), &Config::default());
 //! let text = "fn main() { let port: u16 = std::env::var(\"PORT\").unwrap().parse().unwrap(); }";
 //! let path = Path::new("src/main.rs");
-//! let file = SourceFile { path, package_path: Some(path), text, lang: Lang::RUST };
+//! let file = SourceFile::new(path, Some(path), text);
 //! let report = checker.check_source(&file);
 //! assert_eq!(report.findings.iter().filter(|f| &*f.code == "HS1001").count(), 2);
 //! ```
@@ -24,11 +24,13 @@ mod builtin;
 mod check;
 pub mod config;
 mod context;
+pub mod data;
 pub mod docs;
 pub mod finding;
 pub mod lang;
 mod line_index;
 mod macros;
+pub mod rego;
 pub mod rule;
 pub mod schema;
 mod suppress;

@@ -2,8 +2,10 @@
 //! good example none. `hindsight test` and the test suite both use this.
 
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use crate::check::{Checker, SourceFile};
+use crate::rego::{self, Coverage, RegoError, TestOutcome};
 use crate::rule::{Example, Rule};
 
 /// Which list an example comes from.
@@ -62,28 +64,29 @@ impl ExampleOutcome {
 
 /// Runs every example of `rule` with `checker` (which must have the rule enabled).
 pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
-    let Some(lang) = rule.language else {
-        return Vec::new();
+    let default_ext = match (rule.language, rule.formats.first()) {
+        (Some(lang), _) => lang.spec().extensions.first().copied().unwrap_or("txt"),
+        (None, Some(format)) => format.name(),
+        (None, None) => return Vec::new(),
     };
     let run = |kind: ExampleKind, examples: &[Example]| {
         examples
             .iter()
             .enumerate()
             .map(|(index, example)| {
-                let default = format!(
-                    "example.{}",
-                    lang.spec().extensions.first().copied().unwrap_or("txt")
+                let path = PathBuf::from(
+                    example
+                        .path
+                        .clone()
+                        .unwrap_or_else(|| format!("example.{default_ext}")),
                 );
-                let path = PathBuf::from(example.path.clone().unwrap_or(default));
-                let file = SourceFile {
-                    path: &path,
-                    package_path: Some(&path),
-                    text: &example.code,
-                    lang,
-                };
+                let file = SourceFile::new(&path, Some(&path), &example.code);
                 let report = checker.check_source(&file);
-                let locations: Vec<String> = report
-                    .findings
+                let mut findings = report.findings;
+                if rule.is_repository_scope() {
+                    findings.extend(checker.check_repository(&report.documents));
+                }
+                let locations: Vec<String> = findings
                     .iter()
                     .filter(|f| f.code == rule.code && f.suppressed.is_none())
                     .map(|f| format!("{}:{}", f.span.start.line, f.span.start.column))
@@ -100,4 +103,19 @@ pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
     let mut outcomes = run(ExampleKind::Bad, &rule.bad_examples);
     outcomes.extend(run(ExampleKind::Good, &rule.good_examples));
     outcomes
+}
+
+/// Runs a Rego rule's unit tests (`<policy>_test.rego` next to its policy), adding the lines they run to
+/// `coverage` when given. Rules without tests give an empty list.
+pub fn rego_tests(
+    rule: &Rule,
+    coverage: Option<&Mutex<Coverage>>,
+) -> Result<Vec<TestOutcome>, RegoError> {
+    match &rule.rego {
+        Some(rego) if !rego.tests.is_empty() => {
+            let options = serde_json::Value::Object(rego.default_options.clone());
+            rego::run_tests(&rego.sources, &rego.tests, &options, coverage)
+        }
+        _ => Ok(Vec::new()),
+    }
 }

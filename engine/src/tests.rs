@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use insta::assert_snapshot;
 
-use crate::{Checker, Config, Lang, RulePack, SourceFile};
+use crate::{Checker, Config, RulePack, SourceFile};
 
 /// Checks `text` at `path` with the built-in pack plus extra rule files, and renders one line per finding:
 /// `line:col-line:col CODE message [suppressed: reason]`, then `syntax error at line:col` lines.
@@ -20,13 +20,7 @@ fn check_with(extra_rules: &[(&str, &str)], path: &str, text: &str) -> String {
     };
     let checker = Checker::new(Arc::new(pack), &config);
     let path = Path::new(path);
-    let lang = Lang::from_file(path).unwrap_or(Lang::RUST);
-    let report = checker.check_source(&SourceFile {
-        path,
-        package_path: Some(path),
-        text,
-        lang,
-    });
+    let report = checker.check_source(&SourceFile::new(path, Some(path), text));
     let mut out = String::new();
     for f in &report.findings {
         let (s, e) = (f.span.start, f.span.end);

@@ -10,6 +10,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 
 use crate::check::{Checker, FileReport, SourceFile};
+use crate::data::DataFormat;
 use crate::finding::{Finding, Position};
 use crate::lang::Lang;
 
@@ -20,8 +21,10 @@ pub struct FileEntry {
     pub path: PathBuf,
     /// The path relative to the nearest directory with a `Cargo.toml`, for Rust files.
     pub package_path: Option<PathBuf>,
-    /// The language chosen from the extension.
-    pub lang: Lang,
+    /// The language its syntax tree is parsed with, chosen from the extension.
+    pub lang: Option<Lang>,
+    /// The configuration format its data is read as, chosen from the extension.
+    pub format: Option<DataFormat>,
 }
 
 /// Why a file was skipped or only partly checked.
@@ -40,6 +43,8 @@ pub enum NoteKind {
     Binary,
     /// Not valid UTF-8.
     NotUtf8,
+    /// A Helm (or other) template: `{{ }}` is not YAML, so it was not read as data.
+    Template,
 }
 
 /// A note about one file.
@@ -70,6 +75,7 @@ impl Note {
             }
             NoteKind::Binary => "skipped: binary file".into(),
             NoteKind::NotUtf8 => "skipped: not valid UTF-8".into(),
+            NoteKind::Template => "skipped: a template (`{{ }}`), not YAML".into(),
         }
     }
 }
@@ -98,6 +104,8 @@ pub struct Report {
     pub bytes_checked: u64,
     /// Wall time of the check.
     pub elapsed: Duration,
+    /// Documents kept for repository-scope rules, until they run.
+    pub documents: Vec<crate::check::RepoDoc>,
 }
 
 /// How to discover files.
@@ -107,6 +115,8 @@ pub struct WalkOptions {
     pub excludes: Vec<(PathBuf, Vec<String>)>,
     /// Only files of these languages are collected.
     pub languages: Vec<Lang>,
+    /// And files of these configuration formats.
+    pub formats: Vec<DataFormat>,
 }
 
 /// Finds the files to check under `paths`, honouring `.gitignore`, hidden-file conventions and excludes.
@@ -132,13 +142,16 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
         })
         .collect();
     let excludes = std::sync::Arc::new(excludes);
-    let wanted =
-        |path: &Path| Lang::from_file(path).filter(|lang| options.languages.contains(lang));
+    let wanted = |path: &Path| {
+        let lang = Lang::from_file(path).filter(|lang| options.languages.contains(lang));
+        let format = DataFormat::from_path(path).filter(|f| options.formats.contains(f));
+        (lang.is_some() || format.is_some()).then_some((lang, format))
+    };
     let mut files = Vec::new();
     for root in paths {
         if root.is_file() {
-            if let Some(lang) = wanted(root) {
-                files.push((clean(root), lang));
+            if let Some(kind) = wanted(root) {
+                files.push((clean(root), kind));
             }
             continue;
         }
@@ -166,9 +179,9 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
             match entry {
                 Ok(entry) => {
                     if entry.file_type().is_some_and(|t| t.is_file())
-                        && let Some(lang) = wanted(entry.path())
+                        && let Some(kind) = wanted(entry.path())
                     {
-                        files.push((clean(entry.path()), lang));
+                        files.push((clean(entry.path()), kind));
                     }
                 }
                 Err(err) => problems.push(Problem {
@@ -183,14 +196,15 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
     let mut roots = PackageRoots::default();
     let entries = files
         .into_iter()
-        .map(|(path, lang)| {
-            let package_path = (lang == Lang::RUST)
+        .map(|(path, (lang, format))| {
+            let package_path = (lang == Some(Lang::RUST))
                 .then(|| roots.relative(&path))
                 .flatten();
             FileEntry {
                 path,
                 package_path,
                 lang,
+                format,
             }
         })
         .collect();
@@ -249,12 +263,21 @@ pub fn check_files(
     max_file_size: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Report {
-    run_files(
+    let mut report = run_files(
         files,
         max_file_size,
         &|source| checker.check_source(source),
         progress,
-    )
+    );
+    // Repository-scope rules see every document at once, after every file is read.
+    let documents = std::mem::take(&mut report.documents);
+    if !documents.is_empty() {
+        report.findings.extend(checker.check_repository(&documents));
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    report
 }
 
 /// Reads files in parallel and hands each readable one to `per_file`; the reading rules (size cap, binary and
@@ -282,19 +305,21 @@ pub fn run_files(
     let mut report = Report::default();
     for outcome in outcomes {
         match outcome {
-            Outcome::Checked {
-                findings,
-                syntax_errors,
-                path,
-                bytes,
-            } => {
+            Outcome::Checked { file, path, bytes } => {
                 report.files_checked += 1;
                 report.bytes_checked += bytes;
-                report.findings.extend(findings);
-                if !syntax_errors.is_empty() {
+                report.findings.extend(file.findings);
+                report.documents.extend(file.documents);
+                if !file.syntax_errors.is_empty() {
+                    report.notes.push(Note {
+                        path: path.clone(),
+                        kind: NoteKind::SyntaxErrors(file.syntax_errors),
+                    });
+                }
+                if file.skipped_template {
                     report.notes.push(Note {
                         path,
-                        kind: NoteKind::SyntaxErrors(syntax_errors),
+                        kind: NoteKind::Template,
                     });
                 }
             }
@@ -311,8 +336,7 @@ pub fn run_files(
 
 enum Outcome {
     Checked {
-        findings: Vec<Finding>,
-        syntax_errors: Vec<Position>,
+        file: FileReport,
         path: PathBuf,
         bytes: u64,
     },
@@ -381,11 +405,11 @@ fn check_one(
         package_path: entry.package_path.as_deref(),
         text: &text,
         lang: entry.lang,
+        format: entry.format,
     };
     let report = per_file(&source);
     Outcome::Checked {
-        findings: report.findings,
-        syntax_errors: report.syntax_errors,
+        file: report,
         path,
         bytes: text.len() as u64,
     }

@@ -3,7 +3,6 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use hindsight_engine::rule::Enforcement;
 use hindsight_engine::testing::test_rule;
 use hindsight_engine::{Checker, Config, RulePack};
 
@@ -79,6 +78,11 @@ fn rule_metadata_follows_the_house_rules() {
         }
         let area = match rule.code.get(2..3) {
             Some("1") => "rust/",
+            Some("2") => "kubernetes/",
+            Some("3") => "ci/",
+            Some("4") => "rollout/",
+            Some("5") => "hosts/",
+            Some("6") => "data/",
             Some("9") => "hindsight/",
             _ => "",
         };
@@ -88,7 +92,7 @@ fn rule_metadata_follows_the_house_rules() {
                 rule.code, rule.origin.path
             ));
         }
-        if rule.enforcement == Enforcement::Match {
+        if rule.is_automated() {
             if rule.incidents.is_empty() {
                 problems.push(format!(
                     "{}: an automated rule needs an incident",

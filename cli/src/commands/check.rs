@@ -34,6 +34,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
             (cwd, args.exclude.clone()),
         ],
         languages: checker.languages().collect(),
+        formats: checker.formats(),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))

@@ -19,14 +19,16 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                 "CODE", "ID", "SEVERITY", "LANGUAGE", "STAGE"
             )?;
             for rule in &rules {
-                let language = rule.language.map_or("-", |l| l.name());
-                let language = match rule.enforcement {
-                    hindsight_engine::rule::Enforcement::Review => "review",
-                    _ => language,
+                let formats: Vec<&str> = rule.formats.iter().map(|f| f.name()).collect();
+                let language = match (rule.enforcement, rule.language) {
+                    (hindsight_engine::rule::Enforcement::Review, _) => "review".to_string(),
+                    (_, Some(lang)) => lang.name().to_string(),
+                    (_, None) if !formats.is_empty() => formats.join(","),
+                    _ => "-".to_string(),
                 };
                 writeln!(
                     stdout,
-                    "{:<8} {:<32} {:<8} {:<8} {:<8} {}",
+                    "{:<8} {:<32} {:<8} {:<10} {:<8} {}",
                     rule.code,
                     rule.id,
                     rule.severity.as_str(),

@@ -1,9 +1,10 @@
-//! `hindsight test [DIR…]`: runs rule packs' examples as tests; exit 1 when any fails.
+//! `hindsight test [DIR…]`: runs rule packs' examples and Rego unit tests; exit 1 when any fails.
+//! With `--coverage`, reports the lines of each policy they ran (and `--min` turns that into a gate).
 
 use std::io::Write as _;
 use std::sync::Arc;
 
-use hindsight_engine::testing::test_rule;
+use hindsight_engine::testing::{rego_tests, test_rule};
 use hindsight_engine::{Checker, Config, RulePack};
 
 use crate::Outcome;
@@ -18,6 +19,11 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
             pack.add_dir(dir);
         }
     }
+    let coverage = if args.coverage {
+        pack.enable_rego_coverage()
+    } else {
+        Vec::new()
+    };
     let pack = Arc::new(pack);
     // Every rule runs, whatever hindsight.toml says: a test of a disabled rule is still a test.
     let checker = Checker::new(pack.clone(), &Config::default());
@@ -36,17 +42,43 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
     }
     for rule in pack.rules().iter().filter(|r| r.is_automated()) {
         let outcomes = test_rule(&checker, rule);
-        let failures: Vec<_> = outcomes.iter().filter(|o| !o.passed()).collect();
+        let mut failures: Vec<String> = outcomes
+            .iter()
+            .filter(|o| !o.passed())
+            .map(|o| o.describe())
+            .collect();
+        let accumulator = coverage
+            .iter()
+            .find(|(code, _)| *code == rule.code)
+            .map(|(_, c)| c.as_ref());
+        let unit_tests = match rego_tests(rule, accumulator) {
+            Ok(tests) => tests,
+            Err(err) => {
+                failures.push(format!("Rego tests do not run: {}", err.message));
+                Vec::new()
+            }
+        };
+        for test in unit_tests.iter().filter(|t| !t.passed) {
+            let why = test
+                .error
+                .as_deref()
+                .map(|e| format!(": {e}"))
+                .unwrap_or_default();
+            failures.push(format!("Rego test {} failed{why}", test.name));
+        }
+        let counted = if unit_tests.is_empty() {
+            format!("{} examples", outcomes.len())
+        } else {
+            format!(
+                "{} examples, {} Rego tests",
+                outcomes.len(),
+                unit_tests.len()
+            )
+        };
         if failures.is_empty() {
             n_passed += 1;
             if args.verbose {
-                writeln!(
-                    stdout,
-                    "PASS {} {} ({} examples)",
-                    rule.code,
-                    rule.id,
-                    outcomes.len()
-                )?;
+                writeln!(stdout, "PASS {} {} ({counted})", rule.code, rule.id)?;
             }
         } else {
             n_failed += 1;
@@ -56,12 +88,43 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
                 rule.code, rule.id, rule.origin.path
             )?;
             for failure in failures {
-                writeln!(stdout, "     {}", failure.describe())?;
+                writeln!(stdout, "     {failure}")?;
             }
         }
     }
     writeln!(stdout, "{n_passed} rules passed, {n_failed} failed")?;
-    Ok(if n_failed == 0 {
+    let mut below_minimum = false;
+    if args.coverage {
+        writeln!(stdout, "\nRego coverage (lines run by examples and tests):")?;
+        for (code, accumulator) in &coverage {
+            let files = match accumulator.lock() {
+                Ok(coverage) => coverage.files(),
+                Err(_) => continue,
+            };
+            for file in files {
+                let percent = file.percent();
+                let missing = if file.not_covered.is_empty() {
+                    String::new()
+                } else {
+                    let lines: Vec<String> = file.not_covered.iter().map(u32::to_string).collect();
+                    format!("; not run: line {}", lines.join(", "))
+                };
+                let verdict = match args.min {
+                    Some(min) if percent < min => {
+                        below_minimum = true;
+                        format!(" below the {min}% minimum")
+                    }
+                    _ => String::new(),
+                };
+                writeln!(
+                    stdout,
+                    "{percent:>6.1}% {code} {} ({}/{} lines{missing}){verdict}",
+                    file.path, file.covered, file.total
+                )?;
+            }
+        }
+    }
+    Ok(if n_failed == 0 && !below_minimum {
         Outcome::Clean
     } else {
         Outcome::Findings

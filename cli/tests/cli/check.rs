@@ -39,10 +39,10 @@ fn clean_project_exits_zero() {
         "src/lib.rs",
         "pub fn add(a: u8, b: u8) -> Option<u8> { a.checked_add(b) }\n",
     );
-    assert_snapshot!(project.run(&["check"]).snapshot(), @r"
+    assert_snapshot!(project.run(&["check"]).snapshot(), @"
     exit: 0
     --- stdout
-    checked 1 file in [ELAPSED] ms with 3 rules: 0 errors, 0 warnings, 0 infos
+    checked 1 file in [ELAPSED] ms with 6 rules: 0 errors, 0 warnings, 0 infos
     --- stderr
     ");
 }

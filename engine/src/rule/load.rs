@@ -1,18 +1,26 @@
 //! Validation of a rule file into a [`Rule`]. Every error names the line and says what to write instead.
 
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
+use std::time::Duration;
 
-use ast_grep_config::{DeserializeEnv, RuleConfig, SerializableRuleConfig, SerializableRuleCore};
+use ast_grep_config::{
+    DeserializeEnv, RuleConfig, SerializableRule, SerializableRuleConfig, SerializableRuleCore,
+    Transformation,
+};
 use ast_grep_core::Matcher as _;
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
-use serde_saphyr::Location;
+use serde_saphyr::{Location, Spanned};
 
-use super::raw::{RawEnforcement, RawExample, RawFocus, RawRule, RawStage, RawTestCode};
+use super::raw::{RawEnforcement, RawExample, RawFocus, RawRule, RawScope, RawStage, RawTestCode};
 use super::{
-    Docs, Enforcement, Example, Incident, LoadProblem, MatchRule, Origin, Rule, Stage, TestCode,
+    Docs, Enforcement, Example, Incident, LoadProblem, MatchRule, Origin, RegoRule, Rule, Scope,
+    Stage, TestCode,
 };
+use crate::data::DataFormat;
 use crate::lang::Lang;
+use crate::rego::{Policy, Source as RegoSource};
 
 static ID_RE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)*$").ok());
@@ -22,7 +30,11 @@ static DATE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\d{4}-\
 
 type LoadResult<T> = Result<T, Box<LoadProblem>>;
 
-pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
+pub(super) fn load_rule(
+    path: &str,
+    text: &str,
+    sibling: &dyn Fn(&str) -> Option<(String, String)>,
+) -> LoadResult<Rule> {
     let problem = |line: usize, column: usize, message: String, hint: Option<String>| {
         Box::new(LoadProblem {
             path: path.to_string(),
@@ -77,32 +89,48 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
             Some("write the lesson as \"If you need X, do Y\""),
         ));
     }
-    let enforcement = match (raw.enforcement, raw.matcher.is_some()) {
-        (None | Some(RawEnforcement::Match), true) => Enforcement::Match,
-        (Some(RawEnforcement::Builtin), false) => Enforcement::Builtin,
-        (Some(RawEnforcement::Review), false) => Enforcement::Review,
-        (None | Some(RawEnforcement::Match), false) => {
+    let enforcement = match (raw.enforcement, raw.matcher.is_some(), raw.rego.is_some()) {
+        (_, true, true) => {
             return Err(at(
                 code_loc,
-                "the rule has no `match:`".into(),
+                "a rule has either `match:` or `rego:`, not both".into(),
+                Some("for a Rego rule over code, write the structural part as `select:`"),
+            ));
+        }
+        (None | Some(RawEnforcement::Match), true, false) => Enforcement::Match,
+        (None | Some(RawEnforcement::Rego), false, true) => Enforcement::Rego,
+        (Some(RawEnforcement::Builtin), false, false) => Enforcement::Builtin,
+        (Some(RawEnforcement::Review), false, false) => Enforcement::Review,
+        (None | Some(RawEnforcement::Match | RawEnforcement::Rego), false, false) => {
+            return Err(at(
+                code_loc,
+                "the rule has no `match:` or `rego:`".into(),
                 Some(
-                    "add a `match:` in the ast-grep rule language, or `enforcement: review` for a lesson only review can check",
+                    "add a `match:` in the ast-grep rule language, a `rego:` policy file, or `enforcement: review` for a lesson only review can check",
                 ),
             ));
         }
-        (Some(other), true) => {
-            let name = if other == RawEnforcement::Builtin {
-                "builtin"
-            } else {
-                "review"
+        (Some(other), _, _) => {
+            let name = match other {
+                RawEnforcement::Builtin => "builtin",
+                RawEnforcement::Review => "review",
+                RawEnforcement::Match => "match",
+                RawEnforcement::Rego => "rego",
             };
             return Err(at(
                 code_loc,
-                format!("an `enforcement: {name}` rule cannot have a `match:`"),
-                Some("remove `match:`, or remove the `enforcement:` line"),
+                format!("`enforcement: {name}` does not fit the rule's `match:`/`rego:`"),
+                Some("remove the `enforcement:` line; it is inferred from `match:` or `rego:`"),
             ));
         }
     };
+    if raw.select.is_some() && raw.rego.is_none() {
+        return Err(at(
+            code_loc,
+            "`select:` only goes with `rego:`".into(),
+            Some("for a structural rule write `match:`"),
+        ));
+    }
     if enforcement != Enforcement::Builtin && raw.incidents.is_empty() {
         return Err(at(
             code_loc,
@@ -168,121 +196,99 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
     let bad_examples = to_examples(raw.examples.bad);
     let good_examples = to_examples(raw.examples.good);
 
+    let files = build_globs(&raw.files)
+        .map_err(|err| at(code_loc, format!("invalid `files` glob: {err}"), None))?;
+    let ignores = build_globs(&raw.ignores)
+        .map_err(|err| at(code_loc, format!("invalid `ignores` glob: {err}"), None))?;
+    let test_code = match raw.test_code {
+        Some(RawTestCode::Skip) => TestCode::Skip,
+        Some(RawTestCode::Check) | None => TestCode::Check,
+    };
+    if matches!(enforcement, Enforcement::Match | Enforcement::Rego)
+        && (bad_examples.is_empty() || good_examples.is_empty())
+    {
+        return Err(at(
+            code_loc,
+            "an automated rule needs at least one bad and one good example".into(),
+            Some("add `examples: { bad: [...], good: [...] }`; they are the rule's tests"),
+        ));
+    }
+    let lang_loc = raw.language.as_ref().map_or(code_loc, |l| l.referenced);
+    let language_names: Vec<String> = raw
+        .language
+        .as_ref()
+        .map(|l| l.value.names().into_iter().map(str::to_string).collect())
+        .unwrap_or_default();
+    let pieces = MatcherPieces {
+        constraints: raw.constraints.as_ref(),
+        utils: raw.utils.as_ref(),
+        transform: raw.transform.as_ref(),
+        fix: raw.fix.as_ref(),
+        message: &raw.message,
+        id: &id,
+    };
     let mut language = None;
+    let mut formats = Vec::new();
     let mut matcher = None;
-    if let Some(spanned) = raw.matcher {
-        let lang_loc = raw.language.as_ref().map_or(code_loc, |l| l.referenced);
-        let lang_name = raw.language.map(|l| l.value).unwrap_or_default();
-        let lang = Lang::from_name(&lang_name).ok_or_else(|| {
-            let known = Lang::all().map(Lang::name).collect::<Vec<_>>().join(", ");
-            at(
-                lang_loc,
-                if lang_name.is_empty() {
-                    "a `match` rule needs a `language:`".to_string()
-                } else {
-                    format!("unknown language `{lang_name}`")
-                },
-                Some(&format!("write one of: {known}")),
-            )
-        })?;
-        language = Some(lang);
-        if bad_examples.is_empty() || good_examples.is_empty() {
-            return Err(at(
-                code_loc,
-                "a `match` rule needs at least one bad and one good example".into(),
-                Some("add `examples: { bad: [...], good: [...] }`; they are the rule's tests"),
-            ));
+    let mut rego = None;
+    match enforcement {
+        Enforcement::Match => {
+            let lang = tree_sitter_language(&language_names, "a `match` rule")
+                .map_err(|(m, h)| at(lang_loc, m, Some(&h)))?;
+            language = Some(lang);
+            if let Some(spanned) = raw.matcher {
+                matcher = Some(build_matcher(
+                    spanned,
+                    lang,
+                    &pieces,
+                    raw.focus,
+                    raw.enclosing,
+                    &at,
+                )?);
+            }
         }
-        let match_loc = spanned.referenced;
-        let rule_json = serde_json::to_value(&spanned.value).unwrap_or_default();
-        let needles = needles(&rule_json);
-        let config = serde_json::json!({
-            "id": id,
-            "language": lang.name(),
-            "severity": "error",
-            "message": raw.message,
-            "rule": rule_json,
-            "constraints": raw.constraints.as_ref().and_then(|c| serde_json::to_value(c).ok()),
-            "utils": raw.utils.as_ref().and_then(|c| serde_json::to_value(c).ok()),
-            "transform": raw.transform.as_ref().and_then(|c| serde_json::to_value(c).ok()),
-            "fix": raw.fix,
-        });
-        let serializable: SerializableRuleConfig<Lang> =
-            serde_json::from_value(config).map_err(|err| {
-                at(
-                    match_loc,
-                    format!("invalid `match`, `constraints`, `utils` or `fix`: {err}"),
-                    None,
-                )
-            })?;
-        let config = RuleConfig::try_from(serializable, &Default::default()).map_err(|err| {
-            let message = error_chain(&err);
-            let hint = match_hint(&message);
-            at(match_loc, message, Some(&hint))
-        })?;
-        let defined = config.matcher.defined_vars();
-        let focus: Vec<String> = match raw.focus {
-            Some(RawFocus::One(name)) => vec![name],
-            Some(RawFocus::Many(names)) => names,
-            None => Vec::new(),
-        }
-        .into_iter()
-        .map(|name| name.trim_start_matches('$').to_string())
-        .collect();
-        if let Some(missing) = focus.iter().find(|name| !defined.contains(name.as_str())) {
-            return Err(at(
-                match_loc,
-                format!("`focus: {missing}` names a metavariable the match does not capture"),
-                Some(
-                    "capture it in `match` (for example `pattern: $RECV.$METHOD()`) and write `focus: METHOD`",
-                ),
-            ));
-        }
-        let enclosing = match raw.enclosing {
-            Some(spanned) => {
-                let core = SerializableRuleCore {
-                    rule: spanned.value,
-                    constraints: None,
-                    utils: raw.utils.as_ref().map(|u| u.clone().into_iter().collect()),
-                    transform: None,
-                };
-                let matcher = core.get_matcher(DeserializeEnv::new(lang)).map_err(|err| {
-                    let message =
-                        error_chain(&err).replace("invalid `match`", "invalid `enclosing`");
-                    at(
-                        spanned.referenced,
-                        message,
-                        Some(&match_hint(&err.to_string())),
-                    )
-                })?;
-                if matcher.potential_kinds().is_none() {
+        Enforcement::Rego => {
+            let scope = match raw.scope {
+                Some(RawScope::Repository) => Scope::Repository,
+                Some(RawScope::File) | None => Scope::File,
+            };
+            if let Some(select) = raw.select {
+                if scope == Scope::Repository {
                     return Err(at(
-                        spanned.referenced,
-                        "`enclosing` must say which node kind it looks for".into(),
-                        Some("add `kind:`, such as `kind: function_item`"),
+                        code_loc,
+                        "a repository-scope rule cannot have `select:`".into(),
+                        Some(
+                            "repository scope is for configuration documents; remove `select:` or `scope:`",
+                        ),
                     ));
                 }
-                Some(matcher)
+                if raw.fix.is_some() {
+                    return Err(at(code_loc, "a Rego rule cannot have `fix:`".into(), None));
+                }
+                let lang = tree_sitter_language(&language_names, "a Rego rule with `select:`")
+                    .map_err(|(m, h)| at(lang_loc, m, Some(&h)))?;
+                language = Some(lang);
+                matcher = Some(build_matcher(
+                    select,
+                    lang,
+                    &pieces,
+                    raw.focus,
+                    raw.enclosing,
+                    &at,
+                )?);
+            } else {
+                formats =
+                    data_formats(&language_names).map_err(|(m, h)| at(lang_loc, m, Some(&h)))?;
             }
-            None => None,
-        };
-        let files = build_globs(&raw.files)
-            .map_err(|err| at(code_loc, format!("invalid `files` glob: {err}"), None))?;
-        let ignores = build_globs(&raw.ignores)
-            .map_err(|err| at(code_loc, format!("invalid `ignores` glob: {err}"), None))?;
-        let test_code = match raw.test_code {
-            Some(RawTestCode::Skip) => TestCode::Skip,
-            Some(RawTestCode::Check) | None => TestCode::Check,
-        };
-        matcher = Some(Box::new(MatchRule {
-            config,
-            needles,
-            focus,
-            enclosing,
-            test_code,
-            files,
-            ignores,
-        }));
+            let rego_file = raw.rego.unwrap_or_default();
+            let timeout = Duration::from_millis(raw.timeout_ms.unwrap_or(1000));
+            let options: serde_json::Map<String, serde_json::Value> =
+                raw.options.into_iter().collect();
+            rego = Some(Box::new(load_policy(
+                path, &rego_file, sibling, scope, timeout, options, code_loc, &at,
+            )?));
+        }
+        Enforcement::Builtin | Enforcement::Review => {}
     }
     Ok(Rule {
         id: id.into(),
@@ -302,8 +308,234 @@ pub(super) fn load_rule(path: &str, text: &str) -> LoadResult<Rule> {
             code_line: code_loc.line() as usize,
         },
         supersedes: raw.supersedes.into_iter().map(Arc::from).collect(),
+        test_code,
+        files,
+        ignores,
+        formats,
         matcher,
+        rego,
     })
+}
+
+/// The parts of a rule file an ast-grep matcher is built from, besides the rule itself.
+struct MatcherPieces<'a> {
+    constraints: Option<&'a BTreeMap<String, SerializableRule>>,
+    utils: Option<&'a BTreeMap<String, SerializableRule>>,
+    transform: Option<&'a BTreeMap<String, Transformation>>,
+    fix: Option<&'a serde_json::Value>,
+    message: &'a str,
+    id: &'a str,
+}
+
+type At<'a> = dyn Fn(Location, String, Option<&str>) -> Box<LoadProblem> + 'a;
+
+/// Compiles a `match:` (or a Rego rule's `select:`) with the rule's constraints, utils, transform, fix,
+/// focus and enclosing.
+fn build_matcher(
+    spanned: Spanned<SerializableRule>,
+    lang: Lang,
+    pieces: &MatcherPieces<'_>,
+    focus: Option<RawFocus>,
+    enclosing: Option<Spanned<SerializableRule>>,
+    at: &At<'_>,
+) -> LoadResult<Box<MatchRule>> {
+    let match_loc = spanned.referenced;
+    let rule_json = serde_json::to_value(&spanned.value).unwrap_or_default();
+    let needles = needles(&rule_json);
+    let config = serde_json::json!({
+        "id": pieces.id,
+        "language": lang.name(),
+        "severity": "error",
+        "message": pieces.message,
+        "rule": rule_json,
+        "constraints": pieces.constraints.and_then(|c| serde_json::to_value(c).ok()),
+        "utils": pieces.utils.and_then(|c| serde_json::to_value(c).ok()),
+        "transform": pieces.transform.and_then(|c| serde_json::to_value(c).ok()),
+        "fix": pieces.fix,
+    });
+    let serializable: SerializableRuleConfig<Lang> =
+        serde_json::from_value(config).map_err(|err| {
+            at(
+                match_loc,
+                format!("invalid `match`, `constraints`, `utils` or `fix`: {err}"),
+                None,
+            )
+        })?;
+    let config = RuleConfig::try_from(serializable, &Default::default()).map_err(|err| {
+        let message = error_chain(&err);
+        let hint = match_hint(&message);
+        at(match_loc, message, Some(&hint))
+    })?;
+    let defined = config.matcher.defined_vars();
+    let focus: Vec<String> = match focus {
+        Some(RawFocus::One(name)) => vec![name],
+        Some(RawFocus::Many(names)) => names,
+        None => Vec::new(),
+    }
+    .into_iter()
+    .map(|name| name.trim_start_matches('$').to_string())
+    .collect();
+    if let Some(missing) = focus.iter().find(|name| !defined.contains(name.as_str())) {
+        return Err(at(
+            match_loc,
+            format!("`focus: {missing}` names a metavariable the match does not capture"),
+            Some(
+                "capture it in `match` (for example `pattern: $RECV.$METHOD()`) and write `focus: METHOD`",
+            ),
+        ));
+    }
+    let enclosing = match enclosing {
+        Some(spanned) => {
+            let core = SerializableRuleCore {
+                rule: spanned.value,
+                constraints: None,
+                utils: pieces.utils.map(|u| u.clone().into_iter().collect()),
+                transform: None,
+            };
+            let matcher = core.get_matcher(DeserializeEnv::new(lang)).map_err(|err| {
+                let message = error_chain(&err).replace("invalid `match`", "invalid `enclosing`");
+                at(
+                    spanned.referenced,
+                    message,
+                    Some(&match_hint(&err.to_string())),
+                )
+            })?;
+            if matcher.potential_kinds().is_none() {
+                return Err(at(
+                    spanned.referenced,
+                    "`enclosing` must say which node kind it looks for".into(),
+                    Some("add `kind:`, such as `kind: function_item`"),
+                ));
+            }
+            Some(matcher)
+        }
+        None => None,
+    };
+    Ok(Box::new(MatchRule {
+        config,
+        needles,
+        focus,
+        enclosing,
+    }))
+}
+
+fn tree_sitter_language(names: &[String], what: &str) -> Result<Lang, (String, String)> {
+    let known = Lang::all().map(Lang::name).collect::<Vec<_>>().join(", ");
+    match names {
+        [] => Err((
+            format!("{what} needs a `language:`"),
+            format!("write one of: {known}"),
+        )),
+        [name] => Lang::from_name(name).ok_or_else(|| {
+            (
+                format!("unknown language `{name}`"),
+                format!("write one of: {known}"),
+            )
+        }),
+        _ => Err((
+            format!("{what} checks one language"),
+            format!("write one of: {known}"),
+        )),
+    }
+}
+
+fn data_formats(names: &[String]) -> Result<Vec<DataFormat>, (String, String)> {
+    let hint = "write `yaml`, `json`, `toml` or a list of them, such as `language: [yaml, json]`"
+        .to_string();
+    if names.is_empty() {
+        return Err((
+            "a Rego rule over configuration needs a `language:`".into(),
+            hint,
+        ));
+    }
+    names
+        .iter()
+        .map(|name| {
+            DataFormat::from_name(name).ok_or_else(|| {
+                (
+                    format!("`{name}` is not a configuration format"),
+                    hint.clone(),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Reads, compiles and dry-runs a rule's policy file (and finds its `_test.rego`).
+#[allow(
+    clippy::too_many_arguments,
+    reason = "one call site; the pieces are unrelated"
+)]
+fn load_policy(
+    rule_path: &str,
+    rego_file: &str,
+    sibling: &dyn Fn(&str) -> Option<(String, String)>,
+    scope: Scope,
+    timeout: Duration,
+    options: serde_json::Map<String, serde_json::Value>,
+    code_loc: Location,
+    at: &At<'_>,
+) -> LoadResult<RegoRule> {
+    let Some((display, text)) = sibling(rego_file) else {
+        return Err(at(
+            code_loc,
+            format!("cannot read the policy `{rego_file}` next to the rule file"),
+            Some(
+                "`rego:` is a path relative to the rule file, such as `rego: rolling-update.rego`",
+            ),
+        ));
+    };
+    let Some(package) = package_of(&text) else {
+        return Err(Box::new(LoadProblem {
+            path: display,
+            line: 1,
+            column: 1,
+            message: "the policy has no `package` line".into(),
+            hint: Some("start it with `package hindsight.rules.<name>`".into()),
+        }));
+    };
+    let sources = vec![RegoSource {
+        path: display,
+        text,
+    }];
+    let tests: Vec<RegoSource> = rego_file
+        .strip_suffix(".rego")
+        .and_then(|stem| sibling(&format!("{stem}_test.rego")))
+        .map(|(path, text)| RegoSource { path, text })
+        .into_iter()
+        .collect();
+    let policy = Policy::compile(
+        &sources,
+        &package,
+        &serde_json::Value::Object(options.clone()),
+        timeout,
+    )
+    .map_err(|err| {
+        Box::new(LoadProblem {
+            path: err.file.clone().unwrap_or_else(|| rule_path.to_string()),
+            line: err.line,
+            column: err.column,
+            message: format!("the policy does not compile: {}", err.message),
+            hint: Some("run `hindsight test` on the pack to see it fail alone".into()),
+        })
+    })?;
+    Ok(RegoRule {
+        policy,
+        sources,
+        tests,
+        package,
+        scope,
+        timeout,
+        default_options: options,
+    })
+}
+
+/// `package a.b` → `data.a.b`.
+pub(crate) fn package_of(text: &str) -> Option<String> {
+    text.lines()
+        .map(str::trim)
+        .find_map(|line| line.strip_prefix("package "))
+        .map(|name| format!("data.{}", name.trim()))
 }
 
 /// A regex that any text containing a match of the rule must match, from the rule's unanchored `regex`

@@ -11,11 +11,15 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use ast_grep_config::RuleConfig;
 use globset::GlobSet;
 
+use crate::data::DataFormat;
 use crate::finding::Severity;
 use crate::lang::Lang;
+use crate::rego::{Policy, Source as RegoSource};
 
 /// Stable codes of the diagnostics hindsight emits about itself (`HS9xxx`).
 pub mod codes {
@@ -29,6 +33,8 @@ pub mod codes {
     pub const RULE_RUNTIME_ERROR: &str = "HS9004";
     /// A suppression past its `until=` date.
     pub const EXPIRED_SUPPRESSION: &str = "HS9005";
+    /// A configuration file that is not valid YAML, JSON or TOML.
+    pub const INVALID_DATA_FILE: &str = "HS9006";
 }
 
 /// A public incident a rule derives from.
@@ -84,6 +90,8 @@ impl Stage {
 pub enum Enforcement {
     /// A structural match on syntax trees.
     Match,
+    /// A Rego policy.
+    Rego,
     /// A diagnostic hindsight emits itself.
     Builtin,
     /// A lesson checked only in review.
@@ -95,6 +103,7 @@ impl Enforcement {
     pub fn as_str(self) -> &'static str {
         match self {
             Enforcement::Match => "match",
+            Enforcement::Rego => "rego",
             Enforcement::Builtin => "builtin",
             Enforcement::Review => "review",
         }
@@ -140,8 +149,10 @@ pub struct Rule {
     pub severity: Severity,
     /// Stage declared by the rule file.
     pub stage: Stage,
-    /// Language of checked files (`None` for builtin and review rules).
+    /// Language of checked source files: structural rules and Rego code rules (`None` otherwise).
     pub language: Option<Lang>,
+    /// Data formats of checked configuration files: Rego rules over data (empty otherwise).
+    pub formats: Vec<DataFormat>,
     /// How the rule is enforced.
     pub enforcement: Enforcement,
     /// Message template.
@@ -158,7 +169,14 @@ pub struct Rule {
     pub origin: Origin,
     /// Rule codes this rule's findings replace on the same span.
     pub supersedes: Vec<Arc<str>>,
+    /// Whether findings in test code are reported.
+    pub test_code: TestCode,
+    pub(crate) files: Option<GlobSet>,
+    pub(crate) ignores: Option<GlobSet>,
+    /// The structural matcher (`match`, or a Rego code rule's `select`).
     pub(crate) matcher: Option<Box<MatchRule>>,
+    /// The policy of a Rego rule.
+    pub(crate) rego: Option<Box<RegoRule>>,
 }
 
 impl Rule {
@@ -171,27 +189,32 @@ impl Rule {
 
     /// Does the rule run on files (as opposed to a builtin diagnostic or a review-only lesson)?
     pub fn is_automated(&self) -> bool {
-        self.enforcement == Enforcement::Match
+        matches!(self.enforcement, Enforcement::Match | Enforcement::Rego)
     }
 
     /// Does the rule skip test code?
     pub fn skips_test_code(&self) -> bool {
-        self.matcher
+        self.test_code == TestCode::Skip
+    }
+
+    /// Is this a Rego rule that sees every document of a check at once?
+    pub fn is_repository_scope(&self) -> bool {
+        self.rego
             .as_ref()
-            .is_some_and(|m| m.test_code == TestCode::Skip)
+            .is_some_and(|r| r.scope == Scope::Repository)
     }
 
     /// Does the rule apply to a file at `path` (its `files` and `ignores` globs)?
     pub fn applies_to(&self, path: &Path) -> bool {
-        let Some(matcher) = &self.matcher else {
+        if !self.is_automated() {
             return false;
-        };
-        if let Some(files) = &matcher.files
+        }
+        if let Some(files) = &self.files
             && !files.is_match(path)
         {
             return false;
         }
-        if let Some(ignores) = &matcher.ignores
+        if let Some(ignores) = &self.ignores
             && ignores.is_match(path)
         {
             return false;
@@ -209,9 +232,29 @@ pub(crate) struct MatchRule {
     pub(crate) focus: Vec<String>,
     /// A rule some enclosing node must satisfy (evaluated once per enclosing node).
     pub(crate) enclosing: Option<ast_grep_config::RuleCore>,
-    pub(crate) test_code: TestCode,
-    pub(crate) files: Option<GlobSet>,
-    pub(crate) ignores: Option<GlobSet>,
+}
+
+/// What a Rego rule sees at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One document, or one source file's matches.
+    File,
+    /// Every matching document of the check.
+    Repository,
+}
+
+/// The policy of a Rego rule, compiled with the rule's default options.
+pub(crate) struct RegoRule {
+    pub(crate) policy: Policy,
+    /// The policy files, kept to recompile with configured options.
+    pub(crate) sources: Vec<RegoSource>,
+    /// `*_test.rego` files next to the policy.
+    pub(crate) tests: Vec<RegoSource>,
+    /// The queried package, such as `data.hindsight.rules.rolling_update`.
+    pub(crate) package: String,
+    pub(crate) scope: Scope,
+    pub(crate) timeout: Duration,
+    pub(crate) default_options: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A rule file that could not be loaded, with where and what to write instead.
@@ -254,14 +297,38 @@ impl RulePack {
     pub fn add_builtin(&mut self) {
         for (path, text) in crate::builtin::BUILTIN_FILES {
             if path.ends_with(".yaml") || path.ends_with(".yml") {
-                self.add_file(&format!("builtin:{path}"), text);
+                let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
+                let sibling = |name: &str| {
+                    let wanted = if dir.is_empty() {
+                        name.to_string()
+                    } else {
+                        format!("{dir}/{name}")
+                    };
+                    crate::builtin::BUILTIN_FILES
+                        .iter()
+                        .find(|(p, _)| *p == wanted)
+                        .map(|(p, t)| (format!("builtin:{p}"), (*t).to_string()))
+                };
+                self.add_file_with(&format!("builtin:{path}"), text, &sibling);
             }
         }
     }
 
-    /// Parses, validates and adds one rule file. Failures are recorded as [`LoadProblem`]s.
+    /// Parses, validates and adds one rule file that refers to no other file. Failures are recorded as
+    /// [`LoadProblem`]s.
     pub fn add_file(&mut self, display_path: &str, text: &str) {
-        match load::load_rule(display_path, text) {
+        self.add_file_with(display_path, text, &|_| None);
+    }
+
+    /// Like [`RulePack::add_file`]; `sibling` reads a file next to the rule file (its `.rego` policy and
+    /// `_test.rego` tests) and returns its display path and text.
+    pub fn add_file_with(
+        &mut self,
+        display_path: &str,
+        text: &str,
+        sibling: &dyn Fn(&str) -> Option<(String, String)>,
+    ) {
+        match load::load_rule(display_path, text, sibling) {
             Ok(rule) => self.insert(rule),
             Err(problem) => self.problems.push(*problem),
         }
@@ -307,8 +374,15 @@ impl RulePack {
         files.sort();
         for path in files {
             let display = path.display().to_string();
+            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+            let sibling = |name: &str| {
+                let file = dir.join(name);
+                std::fs::read_to_string(&file)
+                    .ok()
+                    .map(|text| (file.display().to_string(), text))
+            };
             match std::fs::read_to_string(&path) {
-                Ok(text) => self.add_file(&display, &text),
+                Ok(text) => self.add_file_with(&display, &text, &sibling),
                 Err(err) => self.problems.push(LoadProblem {
                     path: display,
                     line: 1,
@@ -344,6 +418,20 @@ impl RulePack {
         self.by_key.insert(rule.code.clone(), idx);
         self.by_key.insert(rule.id.clone(), idx);
         self.rules.push(rule);
+    }
+
+    /// Makes every Rego policy of the pack record the lines it runs (`hindsight test --coverage`); returns
+    /// the accumulators by rule code.
+    pub fn enable_rego_coverage(
+        &mut self,
+    ) -> Vec<(Arc<str>, Arc<std::sync::Mutex<crate::rego::Coverage>>)> {
+        self.rules
+            .iter_mut()
+            .filter_map(|rule| {
+                let rego = rule.rego.as_mut()?;
+                Some((rule.code.clone(), rego.policy.enable_coverage()))
+            })
+            .collect()
     }
 
     /// All rules, in load order.

@@ -30,12 +30,15 @@ pub struct RawRule {
     /// Rollout stage when the configuration does not set one: `shadow`, `warn` or `enforce` (the default).
     #[serde(default)]
     pub stage: Option<RawStage>,
-    /// Language of the files the rule checks (`rust`, `yaml`). Not needed for `builtin` and `review` rules.
+    /// Language of the files the rule checks: `rust` or `yaml` for structural rules and Rego code rules;
+    /// `yaml`, `json`, `toml` or a list of them for Rego rules over configuration data. Not needed for
+    /// `builtin` and `review` rules.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub language: Option<Spanned<String>>,
-    /// How the rule is enforced: `match` (structural, the default when `match` is present),
-    /// `builtin` (a diagnostic hindsight itself emits) or `review` (a lesson for human or AI review, no matcher).
+    #[schemars(with = "Option<RawLanguages>")]
+    pub language: Option<Spanned<RawLanguages>>,
+    /// How the rule is enforced: `match` (structural, the default when `match` is present), `rego` (the default
+    /// when `rego` is present), `builtin` (a diagnostic hindsight itself emits) or `review` (a lesson for human
+    /// or AI review, no matcher).
     #[serde(default)]
     pub enforcement: Option<RawEnforcement>,
     /// Globs of paths the rule applies to. Default: every file of the language.
@@ -83,6 +86,28 @@ pub struct RawRule {
     /// Metavariable transformations (ast-grep `transform`).
     #[serde(default)]
     pub transform: Option<BTreeMap<String, Transformation>>,
+    /// A Rego policy file, relative to this rule file, holding the rule's logic (it produces conftest's
+    /// `deny`, `violation` and `warn` sets). Used instead of `match`.
+    #[serde(default)]
+    pub rego: Option<String>,
+    /// For a Rego rule over source code: the structural matches (ast-grep rule language) passed to the policy
+    /// as `input.matches`. Files without matches skip the policy.
+    #[serde(default)]
+    #[schemars(with = "Option<SerializableRule>")]
+    pub select: Option<Spanned<SerializableRule>>,
+    /// `file` (default): the policy sees one document at a time. `repository`: it sees every matching
+    /// document of the check at once (`input` is a list of `{path, document, contents}`), for joins across
+    /// files.
+    #[serde(default)]
+    pub scope: Option<RawScope>,
+    /// Default options, passed to the policy as `data.hindsight.options`; `[rules.options.CODE]` in
+    /// hindsight.toml overrides them.
+    #[serde(default)]
+    pub options: BTreeMap<String, serde_json::Value>,
+    /// Time budget of the policy per file, in milliseconds (default 1000). Past it, the rule fails on that file
+    /// (`HS9004`) and everything else goes on.
+    #[serde(default)]
+    pub timeout_ms: Option<u64>,
     /// A replacement template applied by `hindsight check --fix` (ast-grep `fix`).
     #[serde(default)]
     #[schemars(with = "Option<RawFixSchema>")]
@@ -115,12 +140,44 @@ pub enum RawStage {
     Enforce,
 }
 
+/// One language name or several.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawLanguages {
+    /// One name.
+    One(String),
+    /// Several names.
+    Many(Vec<String>),
+}
+
+impl RawLanguages {
+    /// The names.
+    pub fn names(&self) -> Vec<&str> {
+        match self {
+            RawLanguages::One(name) => vec![name.as_str()],
+            RawLanguages::Many(names) => names.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// What a Rego rule sees at once.
+#[derive(Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum RawScope {
+    /// One document (or one source file's matches) at a time.
+    File,
+    /// Every matching document of the check at once.
+    Repository,
+}
+
 /// How a rule is enforced.
 #[derive(Clone, Copy, Deserialize, JsonSchema, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum RawEnforcement {
     /// A structural match on syntax trees (needs `match`).
     Match,
+    /// A Rego policy (needs `rego`).
+    Rego,
     /// A diagnostic that hindsight itself emits (suppressions, rule errors).
     Builtin,
     /// A lesson that only review can check: it has docs and incidents but no matcher.

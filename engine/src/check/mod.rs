@@ -4,6 +4,8 @@
 //! tree once and offers each node only to the rules of its kind. Macro arguments are opened by
 //! [`crate::macros`] and scanned the same way, region by region, so no rule re-parses or re-walks the file.
 
+mod policies;
+
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -17,10 +19,13 @@ use tree_sitter::Parser;
 
 use crate::config::Config;
 use crate::context;
+use crate::data::{DataDoc, DataFormat};
 use crate::finding::{Edit, Finding, Position, Severity, Suppressed};
 use crate::lang::Lang;
 use crate::line_index::LineIndex;
 use crate::macros;
+use crate::rego::{Policy, RegoError};
+use crate::rule::Scope;
 use crate::rule::{Rule, RulePack, codes};
 use crate::suppress;
 
@@ -33,8 +38,23 @@ pub struct SourceFile<'a> {
     pub package_path: Option<&'a Path>,
     /// The file's contents.
     pub text: &'a str,
-    /// The file's language.
-    pub lang: Lang,
+    /// The language its syntax tree is parsed with, if any.
+    pub lang: Option<Lang>,
+    /// The configuration format its data is read as, if any.
+    pub format: Option<DataFormat>,
+}
+
+impl<'a> SourceFile<'a> {
+    /// A file whose language and data format follow from its extension.
+    pub fn new(path: &'a Path, package_path: Option<&'a Path>, text: &'a str) -> Self {
+        Self {
+            path,
+            package_path,
+            text,
+            lang: Lang::from_file(path),
+            format: DataFormat::from_path(path),
+        }
+    }
 }
 
 /// What checking one file produced.
@@ -44,6 +64,23 @@ pub struct FileReport {
     pub findings: Vec<Finding>,
     /// Where the parser met syntax errors (the file is still checked where the tree allows).
     pub syntax_errors: Vec<Position>,
+    /// The file is a Helm (or other) template, so its data was not read.
+    pub skipped_template: bool,
+    /// Documents kept for repository-scope rules (see [`Checker::check_repository`]).
+    pub documents: Vec<RepoDoc>,
+}
+
+/// A configuration document kept for repository-scope rules.
+#[derive(Clone, Debug)]
+pub struct RepoDoc {
+    /// The file.
+    pub path: std::path::PathBuf,
+    /// Its format.
+    pub format: DataFormat,
+    /// The file's text, shared by its documents.
+    pub text: Arc<str>,
+    /// The document.
+    pub doc: Arc<DataDoc>,
 }
 
 /// A rule pack compiled for checking under one configuration.
@@ -57,12 +94,21 @@ pub struct Checker {
     diagnostics: HashMap<&'static str, Severity>,
     today: Option<String>,
     expand_macros: bool,
+    /// Rego rules over configuration data, by scope (indices into `active`).
+    config_rules: Vec<usize>,
+    repository_rules: Vec<usize>,
+    /// Policies recompiled with options from the configuration, by index into `active`.
+    configured_policies: HashMap<usize, Policy>,
+    /// Rules whose policy failed to recompile with the configured options.
+    option_problems: Vec<(usize, RegoError)>,
 }
 
 #[derive(Clone, Copy)]
 struct ActiveRule {
     pack_idx: usize,
     severity: Severity,
+    /// The configuration set the severity (so a Rego `warn` does not lower it).
+    severity_configured: bool,
 }
 
 /// The node kind is a Rust macro invocation (its arguments are opened).
@@ -277,9 +323,13 @@ impl Checker {
             if !config.is_enabled(rule) {
                 continue;
             }
-            let severity = config.severity_for(rule).unwrap_or(rule.severity);
+            let configured = config.severity_for(rule);
             if rule.is_automated() {
-                active.push(ActiveRule { pack_idx, severity });
+                active.push(ActiveRule {
+                    pack_idx,
+                    severity: configured.unwrap_or(rule.severity),
+                    severity_configured: configured.is_some(),
+                });
             }
         }
         for code in [
@@ -288,6 +338,7 @@ impl Checker {
             codes::RULE_LOAD_ERROR,
             codes::RULE_RUNTIME_ERROR,
             codes::EXPIRED_SUPPRESSION,
+            codes::INVALID_DATA_FILE,
         ] {
             match pack.get(code) {
                 Some(rule) if config.is_enabled(rule) => {
@@ -327,6 +378,37 @@ impl Checker {
                 }
             }
         }
+        let mut config_rules = Vec::new();
+        let mut repository_rules = Vec::new();
+        let mut configured_policies = HashMap::new();
+        let mut option_problems = Vec::new();
+        for (active_idx, active_rule) in active.iter().enumerate() {
+            let rule = &pack.rules()[active_rule.pack_idx];
+            let Some(rego) = &rule.rego else {
+                continue;
+            };
+            if rule.matcher.is_none() {
+                match rego.scope {
+                    Scope::File => config_rules.push(active_idx),
+                    Scope::Repository => repository_rules.push(active_idx),
+                }
+            }
+            if let Some(options) = config.options_for(rule) {
+                let mut merged = rego.default_options.clone();
+                merged.extend(options.clone());
+                match Policy::compile(
+                    &rego.sources,
+                    &rego.package,
+                    &serde_json::Value::Object(merged),
+                    rego.timeout,
+                ) {
+                    Ok(policy) => {
+                        configured_policies.insert(active_idx, policy);
+                    }
+                    Err(err) => option_problems.push((active_idx, err)),
+                }
+            }
+        }
         for map in &mut by_lang {
             map.compute_descend();
             let needles: Option<Vec<&str>> = map
@@ -356,6 +438,10 @@ impl Checker {
             diagnostics,
             today: config.today.clone(),
             expand_macros: config.expand_macros,
+            config_rules,
+            repository_rules,
+            configured_policies,
+            option_problems,
         }
     }
 
@@ -405,10 +491,66 @@ impl Checker {
         })
     }
 
-    /// Checks one file. Never fails: broken syntax is checked where the tree allows and reported.
+    /// Checks one file. Never fails: broken syntax is checked where the tree allows and reported, broken data
+    /// is an `HS9006` finding, and a rule that fails is an `HS9004` finding while the others go on.
     pub fn check_source(&self, file: &SourceFile<'_>) -> FileReport {
-        let Some(map) = self.by_lang.iter().find(|m| m.lang == file.lang) else {
-            return FileReport::default();
+        let mut report = FileReport::default();
+        if file.format == Some(DataFormat::Yaml)
+            && crate::data::is_template(file.text)
+            && self.wants_yaml(file)
+        {
+            report.skipped_template = true;
+            return report;
+        }
+        let mut out = Collected::default();
+        if let Some(lang) = file.lang {
+            self.scan_tree(file, lang, &mut out);
+        }
+        if let Some(format) = file.format {
+            self.check_data(file, format, &mut out, &mut report.documents);
+        }
+        if out.hits.is_empty()
+            && out.comments.is_empty()
+            && out.syntax_errors.is_empty()
+            && out.findings.is_empty()
+        {
+            // Most files: nothing to place, so no line index to build.
+            return report;
+        }
+        if file.lang.is_none() && file.text.contains(suppress::MARKER) {
+            out.comments = text_comments(file.text);
+        }
+        let index = LineIndex::new(file.text);
+        let line_comment = file.lang.map_or("#", |l| l.spec().line_comment);
+        let mut findings = self.resolve(file, out.hits, &out.comments, &index, line_comment);
+        findings.extend(out.findings);
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        report.findings = findings;
+        report.syntax_errors = out
+            .syntax_errors
+            .iter()
+            .map(|&offset| index.position(offset))
+            .collect();
+        report
+    }
+
+    /// Does any enabled rule read this YAML file (structurally or as data)?
+    fn wants_yaml(&self, file: &SourceFile<'_>) -> bool {
+        self.by_lang.iter().any(|m| m.lang == Lang::YAML)
+            || self
+                .config_rules
+                .iter()
+                .chain(&self.repository_rules)
+                .any(|&idx| {
+                    let rule = self.rule(self.active[idx]);
+                    rule.formats.contains(&DataFormat::Yaml) && rule.applies_to(file.path)
+                })
+    }
+
+    /// The structural pass: parse once, walk once, then the Rego code rules over their matches.
+    fn scan_tree(&self, file: &SourceFile<'_>, lang: Lang, out: &mut Collected) {
+        let Some(map) = self.by_lang.iter().find(|m| m.lang == lang) else {
+            return;
         };
         let applicable: Vec<bool> = self
             .active
@@ -419,7 +561,7 @@ impl Checker {
             })
             .collect();
         if !applicable.iter().any(|&a| a) {
-            return FileReport::default();
+            return;
         }
         let skip_test_code = applicable
             .iter()
@@ -427,46 +569,39 @@ impl Checker {
             .filter(|&(_, &a)| a)
             .all(|(idx, _)| self.rule(self.active[idx]).skips_test_code());
         let file_is_test =
-            file.lang == Lang::RUST && file.package_path.is_some_and(context::is_test_path);
+            lang == Lang::RUST && file.package_path.is_some_and(context::is_test_path);
         // A test file none of whose rules look at tests is not even parsed, unless it holds suppressions
         // (which are then checked, and reported unused).
         if skip_test_code && file_is_test && !file.text.contains(suppress::MARKER) {
-            return FileReport::default();
+            return;
         }
         let mut scan = Scan {
             checker: self,
             map,
             applicable: &applicable,
             file,
-            file_is_test: file.lang == Lang::RUST
-                && file.package_path.is_some_and(context::is_test_path),
+            file_is_test,
             hits: Vec::new(),
+            rego_matches: Vec::new(),
             comments: Vec::new(),
             plans: Vec::new(),
             syntax_errors: Vec::new(),
             enclosing_cache: HashMap::new(),
             skip_test_code,
         };
-        with_parser(file.lang, |parser| scan.run(parser));
+        with_parser(lang, |parser| scan.run(parser));
         let Scan {
             hits,
+            rego_matches,
             comments,
             syntax_errors,
             ..
         } = scan;
-        if hits.is_empty() && comments.is_empty() && syntax_errors.is_empty() {
-            // Most files: nothing to place, so no line index to build.
-            return FileReport::default();
-        }
-        let index = LineIndex::new(file.text);
-        let mut findings = self.resolve(file, hits, &comments, &index);
-        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        FileReport {
-            findings,
-            syntax_errors: syntax_errors
-                .iter()
-                .map(|&offset| index.position(offset))
-                .collect(),
+        out.hits.extend(hits);
+        out.comments.extend(comments);
+        out.syntax_errors.extend(syntax_errors);
+        if !rego_matches.is_empty() {
+            self.evaluate_code_rules(file, lang, rego_matches, out);
         }
     }
 
@@ -481,9 +616,10 @@ impl Checker {
         hits: Vec<Hit>,
         comments: &[Comment],
         index: &LineIndex<'_>,
+        line_comment: &str,
     ) -> Vec<Finding> {
         let hits = drop_superseded(self, hits);
-        let mut suppressions = collect_suppressions(comments, index, file.lang.spec().line_comment);
+        let mut suppressions = collect_suppressions(comments, index, line_comment);
         let mut findings = Vec::with_capacity(hits.len());
         for hit in hits {
             let active = self.active[hit.active_idx];
@@ -520,7 +656,11 @@ impl Checker {
             findings.push(Finding {
                 code: rule.code.clone(),
                 rule_id: rule.id.clone(),
-                severity: active.severity,
+                // A Rego `warn` is a warning, unless the configuration sets the rule's severity.
+                severity: match hit.severity {
+                    Some(severity) if !active.severity_configured => severity,
+                    _ => active.severity,
+                },
                 message: hit.message,
                 path: file.path.to_path_buf(),
                 span,
@@ -589,7 +729,12 @@ impl Checker {
 
     /// Did `rule` run on this file (enabled, same language, paths match)?
     fn runs_on(&self, rule: &Rule, file: &SourceFile<'_>) -> bool {
-        rule.language == Some(file.lang)
+        let same_input = (rule.language.is_some() && rule.language == file.lang)
+            || file.format.is_some_and(|f| rule.formats.contains(&f));
+        // Repository-scope rules judge a file's documents after every file is read; a suppression of one is
+        // never reported unused.
+        same_input
+            && !rule.is_repository_scope()
             && rule.applies_to(file.path)
             && self
                 .active
@@ -604,6 +749,40 @@ struct Hit {
     range: Range<usize>,
     message: String,
     fix: Option<Edit>,
+    /// Set by Rego rules, whose `warn` results are warnings whatever the rule's severity.
+    severity: Option<Severity>,
+}
+
+/// What the passes over one file collected, before suppressions.
+#[derive(Default)]
+struct Collected {
+    hits: Vec<Hit>,
+    comments: Vec<Comment>,
+    syntax_errors: Vec<usize>,
+    /// Findings placed already (rule errors, unreadable data), not subject to suppressions.
+    findings: Vec<Finding>,
+}
+
+/// Suppression comments of a file without a syntax tree (TOML, JSON): `#` or `//` comments holding the
+/// marker, found in the text.
+fn text_comments(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(marker) = line.find(suppress::MARKER) {
+            let before = &line[..marker];
+            let start = before.rfind("//").or_else(|| before.rfind('#'));
+            if let Some(start) = start {
+                let body = line[start..].trim_end_matches(['\n', '\r']);
+                out.push(Comment {
+                    range: offset + start..offset + start + body.len(),
+                    text: body.to_string(),
+                });
+            }
+        }
+        offset += line.len();
+    }
+    out
 }
 
 struct Comment {
@@ -618,6 +797,8 @@ struct Scan<'c, 'f> {
     file: &'f SourceFile<'f>,
     file_is_test: bool,
     hits: Vec<Hit>,
+    /// Matches of Rego code rules' `select`, judged by their policy after the walk.
+    rego_matches: Vec<policies::RegoMatch>,
     comments: Vec<Comment>,
     plans: Vec<macros::MacroPlan>,
     syntax_errors: Vec<usize>,
@@ -627,7 +808,7 @@ struct Scan<'c, 'f> {
     skip_test_code: bool,
 }
 
-type Root = AstGrep<StrDoc<Lang>>;
+pub(crate) type Root = AstGrep<StrDoc<Lang>>;
 
 /// The path from the root of the original tree to the node being visited.
 #[derive(Clone, Copy)]
@@ -647,7 +828,7 @@ impl Scan<'_, '_> {
         }
         let original = Root::doc(StrDoc {
             src: self.file.text.to_string(),
-            lang: self.file.lang,
+            lang: self.map.lang,
             tree,
         });
         let ts_root = original.root().get_inner_node();
@@ -672,7 +853,7 @@ impl Scan<'_, '_> {
 
             let frag_root = Root::doc(StrDoc {
                 src: fragment.text.clone(),
-                lang: self.file.lang,
+                lang: self.map.lang,
                 tree: fragment.tree.clone(),
             });
             let frag_ts_root = frag_root.root().get_inner_node();
@@ -699,7 +880,7 @@ impl Scan<'_, '_> {
             };
             let comment = std::iter::successors(Some(node), |n| n.parent())
                 .take(2)
-                .find(|n| self.file.lang.is_comment_kind(n.kind()));
+                .find(|n| self.map.lang.is_comment_kind(n.kind()));
             if let Some(comment) = comment
                 && self
                     .comments
@@ -893,18 +1074,35 @@ impl Scan<'_, '_> {
                     continue;
                 }
             }
-            if matcher.test_code == crate::rule::TestCode::Skip
+            if rule.test_code == crate::rule::TestCode::Skip
                 && (self.file_is_test
                     || match path {
                         Some(path) => path.in_test,
                         None => {
-                            self.file.lang == Lang::RUST
+                            self.map.lang == Lang::RUST
                                 && original_node().is_some_and(|n| {
                                     context::in_rust_test_code(n, self.file.text.as_bytes())
                                 })
                         }
                     })
             {
+                continue;
+            }
+            if rule.rego.is_some() {
+                let ancestors: Vec<tree_sitter::Node<'_>> = match path {
+                    Some(path) => path.nodes.iter().rev().skip(1).copied().collect(),
+                    None => std::iter::successors(original_node().and_then(|n| n.parent()), |n| {
+                        n.parent()
+                    })
+                    .collect(),
+                };
+                self.rego_matches.push(policies::RegoMatch::new(
+                    active_idx,
+                    &node_match,
+                    &to_original,
+                    &ancestors,
+                    self.file.text,
+                ));
                 continue;
             }
             let focus = matcher
@@ -932,6 +1130,7 @@ impl Scan<'_, '_> {
                 range,
                 message,
                 fix,
+                severity: None,
             });
         }
     }
@@ -1170,7 +1369,10 @@ fn collect_suppressions(
 /// Parses a file and nothing else: the baseline the benchmark compares a full check against.
 #[doc(hidden)]
 pub fn parse_only(file: &SourceFile<'_>) -> FileReport {
-    let has_error = with_parser(file.lang, |parser| {
+    let Some(lang) = file.lang else {
+        return FileReport::default();
+    };
+    let has_error = with_parser(lang, |parser| {
         parser
             .parse(file.text, None)
             .is_some_and(|t| t.root_node().has_error())
@@ -1181,8 +1383,8 @@ pub fn parse_only(file: &SourceFile<'_>) -> FileReport {
         Vec::new()
     };
     FileReport {
-        findings: Vec::new(),
         syntax_errors,
+        ..FileReport::default()
     }
 }
 

@@ -1,0 +1,502 @@
+//! Rego rules at check time: code rules over their `select` matches, configuration rules over each document,
+//! repository-scope rules over every document of a check. The input shapes are the wire format documented in
+//! `docs/rego.md` (version 1).
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use ast_grep_core::NodeMatch;
+use ast_grep_core::meta_var::MetaVariable;
+use ast_grep_core::tree_sitter::StrDoc;
+use serde_json::{Value as Json, json};
+
+use super::{Checker, Collected, Hit, RepoDoc, SourceFile};
+use crate::context;
+use crate::data::{self, DataFormat};
+use crate::finding::{Finding, Position, Severity, Span};
+use crate::lang::Lang;
+use crate::line_index::LineIndex;
+use crate::rego::{Policy, RegoError, Verdict, VerdictKind, value_from_json};
+use crate::rule::codes;
+
+/// Version of the `input` documents Rego rules receive.
+pub(crate) const INPUT_VERSION: u32 = 1;
+
+/// A metavariable and the nodes it captured (one, or several for `$$$NAME`): range and kind.
+struct Capture {
+    name: String,
+    multi: bool,
+    nodes: Vec<(Range<usize>, String)>,
+}
+
+/// One match of a Rego code rule's `select`, in the original file's coordinates.
+pub(super) struct RegoMatch {
+    active_idx: usize,
+    range: Range<usize>,
+    kind: String,
+    /// The metavariables the match captured.
+    captures: Vec<Capture>,
+    /// The innermost enclosing function: name and attributes.
+    function: Option<(String, Vec<String>)>,
+    /// Enclosing inline modules, outermost first.
+    modules: Vec<String>,
+}
+
+impl RegoMatch {
+    pub(super) fn new(
+        active_idx: usize,
+        node_match: &NodeMatch<'_, StrDoc<Lang>>,
+        to_original: &dyn Fn(Range<usize>) -> Range<usize>,
+        ancestors: &[tree_sitter::Node<'_>],
+        original: &str,
+    ) -> Self {
+        let env = node_match.get_env();
+        let mut captures = Vec::new();
+        for var in env.get_matched_variables() {
+            match var {
+                MetaVariable::Capture(name, _) => {
+                    if let Some(node) = env.get_match(&name) {
+                        let nodes = vec![(to_original(node.range()), node.kind().to_string())];
+                        captures.push(Capture {
+                            name,
+                            multi: false,
+                            nodes,
+                        });
+                    }
+                }
+                MetaVariable::MultiCapture(name) => {
+                    let nodes = env.get_multiple_matches(&name);
+                    let nodes = nodes
+                        .iter()
+                        .filter(|n| n.is_named())
+                        .map(|n| (to_original(n.range()), n.kind().to_string()));
+                    captures.push(Capture {
+                        name,
+                        multi: true,
+                        nodes: nodes.collect(),
+                    });
+                }
+                MetaVariable::Dropped(_) | MetaVariable::Multiple => {}
+            }
+        }
+        captures.sort_by(|a, b| a.name.cmp(&b.name));
+        let src = original.as_bytes();
+        let function = ancestors
+            .iter()
+            .find(|n| n.kind() == "function_item")
+            .map(|f| {
+                let name = f
+                    .child_by_field_name("name")
+                    .and_then(|n| n.utf8_text(src).ok())
+                    .unwrap_or("")
+                    .to_string();
+                (
+                    name,
+                    context::attributes(*f, src).map(str::to_string).collect(),
+                )
+            });
+        let mut modules: Vec<String> = ancestors
+            .iter()
+            .filter(|n| n.kind() == "mod_item")
+            .filter_map(|m| {
+                m.child_by_field_name("name")
+                    .and_then(|n| n.utf8_text(src).ok())
+                    .map(str::to_string)
+            })
+            .collect();
+        modules.reverse();
+        Self {
+            active_idx,
+            range: to_original(node_match.range()),
+            kind: node_match.kind().to_string(),
+            captures,
+            function,
+            modules,
+        }
+    }
+
+    fn to_json(&self, text: &str, index: &LineIndex<'_>) -> Json {
+        let node = |range: &Range<usize>, kind: &str| {
+            let span = index.span(range.clone());
+            json!({
+                "text": text.get(range.clone()).unwrap_or(""),
+                "kind": kind,
+                "start": {"line": span.start.line, "column": span.start.column},
+                "end": {"line": span.end.line, "column": span.end.column},
+                "bytes": [range.start, range.end],
+            })
+        };
+        let mut captures = serde_json::Map::new();
+        for capture in &self.captures {
+            let value = if capture.multi {
+                Json::Array(capture.nodes.iter().map(|(r, k)| node(r, k)).collect())
+            } else {
+                capture
+                    .nodes
+                    .first()
+                    .map_or(Json::Null, |(r, k)| node(r, k))
+            };
+            captures.insert(capture.name.clone(), value);
+        }
+        let mut value = node(&self.range, &self.kind);
+        if let Json::Object(map) = &mut value {
+            map.insert("captures".into(), Json::Object(captures));
+            map.insert(
+                "function".into(),
+                self.function.as_ref().map_or(
+                    Json::Null,
+                    |(name, attrs)| json!({"name": name, "attributes": attrs}),
+                ),
+            );
+            map.insert("modules".into(), json!(self.modules));
+        }
+        value
+    }
+
+    /// Where a verdict about this match points: a capture, or the whole match.
+    fn range_of(&self, capture: Option<&str>) -> Range<usize> {
+        capture
+            .and_then(|name| self.captures.iter().find(|c| c.name == name))
+            .and_then(|c| c.nodes.first().map(|(r, _)| r.clone()))
+            .unwrap_or_else(|| self.range.clone())
+    }
+}
+
+impl Checker {
+    /// The policy of an active Rego rule, with the configured options if any.
+    fn policy(&self, active_idx: usize) -> Option<&Policy> {
+        if let Some(policy) = self.configured_policies.get(&active_idx) {
+            return Some(policy);
+        }
+        self.rule(self.active[active_idx])
+            .rego
+            .as_ref()
+            .map(|r| &r.policy)
+    }
+
+    /// The severity a verdict gets before configuration: `warn` never exceeds a warning.
+    fn verdict_severity(&self, active_idx: usize, kind: VerdictKind) -> Severity {
+        let declared = self.rule(self.active[active_idx]).severity;
+        match kind {
+            VerdictKind::Warn => declared.min(Severity::Warning),
+            VerdictKind::Deny | VerdictKind::Violation => declared,
+        }
+    }
+
+    /// Evaluates the Rego code rules that matched in a file: once per rule, with all its matches.
+    pub(super) fn evaluate_code_rules(
+        &self,
+        file: &SourceFile<'_>,
+        lang: Lang,
+        matches: Vec<RegoMatch>,
+        out: &mut Collected,
+    ) {
+        let index = LineIndex::new(file.text);
+        let mut by_rule: Vec<(usize, Vec<RegoMatch>)> = Vec::new();
+        for m in matches {
+            match by_rule.iter_mut().find(|(idx, _)| *idx == m.active_idx) {
+                Some((_, list)) => list.push(m),
+                None => by_rule.push((m.active_idx, vec![m])),
+            }
+        }
+        for (active_idx, matches) in by_rule {
+            let Some(policy) = self.policy(active_idx) else {
+                continue;
+            };
+            let input = json!({
+                "version": INPUT_VERSION,
+                "file": {"path": display(file.path), "language": lang.name()},
+                "matches": matches.iter().map(|m| m.to_json(file.text, &index)).collect::<Vec<_>>(),
+            });
+            let facts = json!({"path": display(file.path), "language": lang.name(), "document": 0});
+            match policy.evaluate(value_from_json(&input), value_from_json(&facts)) {
+                Ok(verdicts) => {
+                    for verdict in verdicts {
+                        let target = verdict
+                            .match_index
+                            .and_then(|i| matches.get(i))
+                            .or(matches.first());
+                        let Some(target) = target else {
+                            continue;
+                        };
+                        out.hits.push(Hit {
+                            active_idx,
+                            range: target.range_of(verdict.capture.as_deref()),
+                            message: verdict.msg,
+                            fix: None,
+                            severity: Some(self.verdict_severity(active_idx, verdict.kind)),
+                        });
+                    }
+                }
+                Err(err) => out
+                    .findings
+                    .extend(self.rule_error(active_idx, file.path, &err)),
+            }
+        }
+    }
+
+    /// Reads a configuration file as data and runs the file-scope Rego rules on each document; keeps the
+    /// documents repository-scope rules want.
+    pub(super) fn check_data(
+        &self,
+        file: &SourceFile<'_>,
+        format: DataFormat,
+        out: &mut Collected,
+        keep: &mut Vec<RepoDoc>,
+    ) {
+        let wants = |idx: &&usize| {
+            let rule = self.rule(self.active[**idx]);
+            rule.formats.contains(&format) && rule.applies_to(file.path)
+        };
+        let file_rules: Vec<usize> = self.config_rules.iter().filter(wants).copied().collect();
+        let repo_rules = self.repository_rules.iter().any(|idx| wants(&idx));
+        if file_rules.is_empty() && !repo_rules {
+            return;
+        }
+        let docs = match data::parse(format, file.text) {
+            Ok(docs) => docs,
+            Err(err) => {
+                let position = Position {
+                    line: err.line,
+                    column: err.column,
+                };
+                let message = format!(
+                    "not valid {}: {}",
+                    format.name().to_uppercase(),
+                    err.message
+                );
+                out.findings.extend(self.diagnostic(
+                    codes::INVALID_DATA_FILE,
+                    file.path,
+                    Span {
+                        bytes: 0..0,
+                        start: position,
+                        end: position,
+                    },
+                    message,
+                ));
+                return;
+            }
+        };
+        for doc in &docs {
+            let input = data::to_rego(&doc.root);
+            let facts = json!({"path": display(file.path), "language": format.name(), "document": doc.index});
+            let facts = value_from_json(&facts);
+            for &active_idx in &file_rules {
+                let Some(policy) = self.policy(active_idx) else {
+                    continue;
+                };
+                match policy.evaluate(input.clone(), facts.clone()) {
+                    Ok(verdicts) => {
+                        for verdict in verdicts {
+                            let resolved = data::resolve(&doc.root, &verdict.path, file.text);
+                            out.hits.push(Hit {
+                                active_idx,
+                                range: resolved.span,
+                                message: verdict.msg,
+                                fix: None,
+                                severity: Some(self.verdict_severity(active_idx, verdict.kind)),
+                            });
+                        }
+                    }
+                    Err(err) => out
+                        .findings
+                        .extend(self.rule_error(active_idx, file.path, &err)),
+                }
+            }
+        }
+        if repo_rules {
+            let text: Arc<str> = Arc::from(file.text);
+            keep.extend(docs.into_iter().map(|doc| RepoDoc {
+                path: file.path.to_path_buf(),
+                format,
+                text: text.clone(),
+                doc: Arc::new(doc),
+            }));
+        }
+    }
+
+    /// Runs the repository-scope rules once each, over every document kept from the check's files, and
+    /// places their findings in the right files.
+    pub fn check_repository(&self, documents: &[RepoDoc]) -> Vec<Finding> {
+        let mut findings = Vec::new();
+        for &active_idx in &self.repository_rules {
+            let rule = self.rule(self.active[active_idx]);
+            let Some(policy) = self.policy(active_idx) else {
+                continue;
+            };
+            let docs: Vec<&RepoDoc> = documents
+                .iter()
+                .filter(|d| rule.formats.contains(&d.format) && rule.applies_to(&d.path))
+                .collect();
+            if docs.is_empty() {
+                continue;
+            }
+            let input: Vec<Json> = docs
+                .iter()
+                .map(|d| {
+                    let contents = data::to_json(&d.doc.root);
+                    json!({"path": display(&d.path), "document": d.doc.index, "contents": contents})
+                })
+                .collect();
+            let facts = json!({"path": "", "language": "", "document": 0, "documents": docs.len()});
+            let verdicts = match policy.evaluate(
+                value_from_json(&Json::Array(input)),
+                value_from_json(&facts),
+            ) {
+                Ok(verdicts) => verdicts,
+                Err(err) => {
+                    let path = docs
+                        .first()
+                        .map_or_else(|| Path::new("."), |d| d.path.as_path());
+                    findings.extend(self.rule_error(active_idx, path, &err));
+                    continue;
+                }
+            };
+            for verdict in verdicts {
+                let target = locate(&docs, &verdict);
+                let Some(doc) = target else {
+                    continue;
+                };
+                let resolved = data::resolve(&doc.doc.root, &verdict.path, &doc.text);
+                let index = LineIndex::new(&doc.text);
+                let span = index.span(resolved.span.clone());
+                let severity = self.verdict_severity(active_idx, verdict.kind);
+                let active = self.active[active_idx];
+                let severity = if active.severity_configured {
+                    active.severity
+                } else {
+                    severity
+                };
+                let mut finding = Finding {
+                    code: rule.code.clone(),
+                    rule_id: rule.id.clone(),
+                    severity,
+                    message: verdict.msg,
+                    path: doc.path.clone(),
+                    span,
+                    incident: rule.incidents.first().cloned(),
+                    fix: None,
+                    suppressed: None,
+                };
+                finding.suppressed = self.suppressed_in_text(&doc.text, doc.format, &finding);
+                findings.push(finding);
+            }
+        }
+        findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        findings
+    }
+
+    /// A reasoned, unexpired suppression of this finding in its file's text, if any.
+    fn suppressed_in_text(
+        &self,
+        text: &str,
+        format: DataFormat,
+        finding: &Finding,
+    ) -> Option<crate::finding::Suppressed> {
+        if !text.contains(crate::suppress::MARKER) {
+            return None;
+        }
+        let comments = super::text_comments(text);
+        let index = LineIndex::new(text);
+        let line_comment = if format == DataFormat::Json {
+            "//"
+        } else {
+            "#"
+        };
+        let suppressions = super::collect_suppressions(&comments, &index, line_comment);
+        suppressions
+            .iter()
+            .filter(|s| {
+                s.target_line == finding.span.start.line && !s.expired(self.today.as_deref())
+            })
+            .filter(|s| s.directive.malformed.is_none())
+            .find(|s| {
+                s.directive
+                    .codes
+                    .iter()
+                    .any(|c| c.eq_ignore_ascii_case(&finding.code) || **c == *finding.rule_id)
+            })
+            .and_then(|s| {
+                s.directive
+                    .reason
+                    .clone()
+                    .map(|reason| crate::finding::Suppressed {
+                        reason,
+                        line: s.line,
+                    })
+            })
+    }
+
+    /// The `HS9004` finding for a rule that failed on a file.
+    fn rule_error(&self, active_idx: usize, path: &Path, err: &RegoError) -> Option<Finding> {
+        let rule = self.rule(self.active[active_idx]);
+        let what = if err.timed_out {
+            let budget = rule.rego.as_ref().map_or(0, |r| r.timeout.as_millis());
+            format!("ran past its {budget} ms budget")
+        } else {
+            let at = err
+                .file
+                .as_ref()
+                .map(|f| format!(" ({f}:{}:{})", err.line, err.column))
+                .unwrap_or_default();
+            format!("failed: {}{at}", err.message)
+        };
+        let start = Position { line: 1, column: 1 };
+        self.diagnostic(
+            codes::RULE_RUNTIME_ERROR,
+            path,
+            Span {
+                bytes: 0..0,
+                start,
+                end: start,
+            },
+            format!(
+                "rule {} ({}) {what}; every other rule still ran on this file",
+                rule.code, rule.id
+            ),
+        )
+    }
+
+    /// Problems compiling policies with the configured options, as `HS9004` findings on the configuration.
+    pub fn option_problems(&self, config_path: &Path) -> Vec<Finding> {
+        self.option_problems
+            .iter()
+            .filter_map(|(idx, err)| self.rule_error(*idx, config_path, err))
+            .collect()
+    }
+
+    /// Data formats that at least one enabled Rego rule reads.
+    pub fn formats(&self) -> Vec<DataFormat> {
+        let mut formats: Vec<DataFormat> = self
+            .config_rules
+            .iter()
+            .chain(&self.repository_rules)
+            .flat_map(|&idx| self.rule(self.active[idx]).formats.iter().copied())
+            .collect();
+        formats.sort();
+        formats.dedup();
+        formats
+    }
+}
+
+/// The document a repository-scope verdict is about: `file` and `document` name it; without them, the first.
+fn locate<'d>(docs: &[&'d RepoDoc], verdict: &Verdict) -> Option<&'d RepoDoc> {
+    let Some(file) = &verdict.file else {
+        return docs.first().copied();
+    };
+    let in_file = docs
+        .iter()
+        .filter(|d| display(&d.path) == *file || d.path == Path::new(file));
+    let mut candidates = in_file.peekable();
+    let first = candidates.peek().copied().copied();
+    match verdict.document {
+        Some(index) => candidates.find(|d| d.doc.index == index).copied().or(first),
+        None => first,
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}

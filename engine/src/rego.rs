@@ -1,0 +1,607 @@
+//! Rego policies, evaluated in-process by regorus.
+//!
+//! A [`Policy`] is one compiled regorus engine per rule: the rule's `.rego` files plus the hindsight library
+//! (`rules/lib/*.rego`), the rule's options as `data.hindsight.options`, and a `hindsight.file()` builtin
+//! for file facts. It is compiled and dry-run when loaded, so syntax errors, unknown functions and unsafe
+//! variables are load problems with a file, line and column; at check time the prepared engine is cloned
+//! (microseconds) for each evaluation, on any thread.
+//!
+//! Results follow conftest: the sets `deny`, `violation` (errors) and `warn` (warnings), whose entries are
+//! strings or objects with `msg` and optionally `path` (keys and indices into the input document), `file`
+//! (for repository-scope rules) and `match`/`capture` (for code rules).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::{Engine, Value};
+
+use crate::data::PathElem;
+use crate::finding::Severity;
+
+/// Library modules every policy can import (`import data.hindsight.k8s`).
+const LIBRARY: &[(&str, &str)] = &[(
+    "hindsight/k8s.rego",
+    include_str!("../../rules/lib/k8s.rego"),
+)];
+
+/// Which result set an entry came from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VerdictKind {
+    /// `deny`: an error.
+    Deny,
+    /// `violation`: an error.
+    Violation,
+    /// `warn`: a warning.
+    Warn,
+}
+
+impl VerdictKind {
+    const ALL: [VerdictKind; 3] = [VerdictKind::Deny, VerdictKind::Violation, VerdictKind::Warn];
+
+    fn rule_name(self) -> &'static str {
+        match self {
+            VerdictKind::Deny => "deny",
+            VerdictKind::Violation => "violation",
+            VerdictKind::Warn => "warn",
+        }
+    }
+
+    /// The severity conftest gives this set.
+    pub fn severity(self) -> Severity {
+        match self {
+            VerdictKind::Deny | VerdictKind::Violation => Severity::Error,
+            VerdictKind::Warn => Severity::Warning,
+        }
+    }
+}
+
+/// One entry of a result set.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Verdict {
+    /// The set it came from.
+    pub kind: VerdictKind,
+    /// The message.
+    pub msg: String,
+    /// Where in the input document (`path`), when given.
+    pub path: Vec<PathElem>,
+    /// Which file (repository-scope rules), when given.
+    pub file: Option<String>,
+    /// Which document of that file (repository-scope rules), when given.
+    pub document: Option<usize>,
+    /// Which structural match (code rules), when given.
+    pub match_index: Option<usize>,
+    /// Which capture of that match (code rules), when given.
+    pub capture: Option<String>,
+}
+
+/// A policy that failed to compile or evaluate, with the position regorus reported.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegoError {
+    /// The policy file, when known.
+    pub file: Option<String>,
+    /// 1-based line (1 when unknown).
+    pub line: usize,
+    /// 1-based column (1 when unknown).
+    pub column: usize,
+    /// What went wrong.
+    pub message: String,
+    /// The evaluation ran out of time.
+    pub timed_out: bool,
+}
+
+impl RegoError {
+    /// Parses regorus's preformatted error (`--> file:line:col` … `error: message`).
+    fn from_anyhow(err: &anyhow::Error) -> Self {
+        let text = format!("{err:#}");
+        let mut error = RegoError {
+            file: None,
+            line: 1,
+            column: 1,
+            message: text.trim().to_string(),
+            timed_out: text.contains("exceeded time limit"),
+        };
+        for line in text.lines() {
+            let line = line.trim();
+            if let Some(location) = line.strip_prefix("--> ") {
+                let mut parts = location.rsplitn(3, ':');
+                let column = parts.next().and_then(|c| c.parse().ok());
+                let row = parts.next().and_then(|l| l.parse().ok());
+                if let (Some(column), Some(row), Some(file)) = (column, row, parts.next()) {
+                    error.file = Some(file.to_string());
+                    error.line = row;
+                    error.column = column;
+                }
+            } else if let Some(message) = line.strip_prefix("error: ") {
+                // regorus appends its internal scope dump to unsafe-variable errors; users need the first part.
+                error.message = message
+                    .split(" (path [")
+                    .next()
+                    .unwrap_or(message)
+                    .to_string();
+            }
+        }
+        error
+    }
+}
+
+thread_local! {
+    /// File facts for `hindsight.file()`, set around each evaluation on the evaluating thread.
+    static FILE_FACTS: RefCell<Value> = RefCell::new(Value::new_object());
+}
+
+/// A compiled policy.
+#[derive(Clone)]
+pub struct Policy {
+    engine: Engine,
+    package: String,
+    entrypoints: Vec<VerdictKind>,
+    /// Set in `hindsight test --coverage`: every evaluation adds the lines it ran.
+    coverage: Option<Arc<Mutex<Coverage>>>,
+}
+
+/// Lines of policy files that evaluations ran, accumulated over many evaluations.
+#[derive(Debug, Default)]
+pub struct Coverage {
+    files: BTreeMap<String, (BTreeSet<u32>, BTreeSet<u32>)>,
+}
+
+/// Coverage of one policy file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileCoverage {
+    /// The policy file.
+    pub path: String,
+    /// Lines that ran.
+    pub covered: usize,
+    /// Lines that could run.
+    pub total: usize,
+    /// Lines that never ran.
+    pub not_covered: Vec<u32>,
+}
+
+impl FileCoverage {
+    /// Covered share in percent (100 for a file without coverable lines).
+    pub fn percent(&self) -> f64 {
+        if self.total == 0 {
+            100.0
+        } else {
+            self.covered as f64 * 100.0 / self.total as f64
+        }
+    }
+}
+
+impl Coverage {
+    fn merge(&mut self, report: regorus::coverage::Report) {
+        for file in report.files {
+            // The library and the tests themselves are not what coverage is about.
+            if LIBRARY.iter().any(|(path, _)| *path == file.path)
+                || file.path.ends_with("_test.rego")
+            {
+                continue;
+            }
+            let entry = self.files.entry(file.path).or_default();
+            entry.0.extend(file.covered);
+            entry.1.extend(file.not_covered);
+        }
+    }
+
+    /// Per file: a line counts as covered when any evaluation ran it.
+    pub fn files(&self) -> Vec<FileCoverage> {
+        self.files
+            .iter()
+            .map(|(path, (covered, seen_not_covered))| {
+                let not_covered: Vec<u32> = seen_not_covered.difference(covered).copied().collect();
+                FileCoverage {
+                    path: path.clone(),
+                    covered: covered.len(),
+                    total: covered.len() + not_covered.len(),
+                    not_covered,
+                }
+            })
+            .collect()
+    }
+}
+
+/// One Rego source file.
+#[derive(Clone, Debug)]
+pub struct Source {
+    /// Display path, used in error positions.
+    pub path: String,
+    /// The text.
+    pub text: String,
+}
+
+impl Policy {
+    /// Compiles `sources` (all in `package`, such as `data.main`), with `options` as
+    /// `data.hindsight.options`, and dry-runs every result set so broken policies fail here, not later.
+    pub fn compile(
+        sources: &[Source],
+        package: &str,
+        options: &serde_json::Value,
+        timeout: Duration,
+    ) -> Result<Policy, RegoError> {
+        let mut engine = Engine::new();
+        for (path, text) in LIBRARY {
+            engine
+                .add_policy((*path).to_string(), (*text).to_string())
+                .map_err(|e| RegoError::from_anyhow(&e))?;
+        }
+        for source in sources {
+            // Rego v1 is the default; a file written for v0 says so with `import future.keywords` or by using
+            // v0 rule heads, which v1 rejects.
+            engine.set_rego_v0(is_rego_v0(&source.text));
+            let added = engine.add_policy(source.path.clone(), source.text.clone());
+            engine.set_rego_v0(false);
+            added.map_err(|e| RegoError::from_anyhow(&e))?;
+        }
+        let data = serde_json::json!({ "hindsight": { "options": options } });
+        engine
+            .add_data(
+                Value::from_json_str(&data.to_string()).map_err(|e| RegoError::from_anyhow(&e))?,
+            )
+            .map_err(|e| RegoError::from_anyhow(&e))?;
+        engine
+            .add_extension(
+                "hindsight.file".into(),
+                0,
+                Box::new(|_: Vec<Value>| Ok(FILE_FACTS.with(|f| f.borrow().clone()))),
+            )
+            .map_err(|e| RegoError::from_anyhow(&e))?;
+        engine.set_execution_timer_config(ExecutionTimerConfig {
+            limit: timeout,
+            check_interval: NonZeroU32::MIN.saturating_add(99),
+        });
+        let mut entrypoints = Vec::new();
+        engine.set_input(Value::new_object());
+        for kind in VerdictKind::ALL {
+            match engine.eval_rule(format!("{package}.{}", kind.rule_name())) {
+                Ok(_) => entrypoints.push(kind),
+                Err(err) if err.to_string().contains("not a valid rule path") => {}
+                Err(err) => return Err(RegoError::from_anyhow(&err)),
+            }
+        }
+        if entrypoints.is_empty() {
+            return Err(RegoError {
+                file: sources.first().map(|s| s.path.clone()),
+                line: 1,
+                column: 1,
+                message: format!("`{package}` defines none of `deny`, `violation` or `warn`"),
+                timed_out: false,
+            });
+        }
+        Ok(Policy {
+            engine,
+            package: package.to_string(),
+            entrypoints,
+            coverage: None,
+        })
+    }
+
+    /// Evaluates the policy on `input`, with `facts` as `hindsight.file()`.
+    pub fn evaluate(&self, input: Value, facts: Value) -> Result<Vec<Verdict>, RegoError> {
+        let mut engine = self.engine.clone();
+        engine.set_input(input);
+        FILE_FACTS.with(|f| *f.borrow_mut() = facts);
+        let mut verdicts = Vec::new();
+        for &kind in &self.entrypoints {
+            let value = engine
+                .eval_rule(format!("{}.{}", self.package, kind.rule_name()))
+                .map_err(|e| RegoError::from_anyhow(&e))?;
+            collect_verdicts(kind, &value, &mut verdicts);
+        }
+        if let Some(coverage) = &self.coverage
+            && let Ok(report) = engine.get_coverage_report()
+            && let Ok(mut coverage) = coverage.lock()
+        {
+            coverage.merge(report);
+        }
+        Ok(verdicts)
+    }
+
+    /// Records the lines every later evaluation (of this policy and its clones) runs into the returned
+    /// accumulator.
+    pub fn enable_coverage(&mut self) -> Arc<Mutex<Coverage>> {
+        self.engine.set_enable_coverage(true);
+        let coverage = Arc::new(Mutex::new(Coverage::default()));
+        self.coverage = Some(coverage.clone());
+        coverage
+    }
+
+    /// The package queried, such as `data.main`.
+    pub fn package(&self) -> &str {
+        &self.package
+    }
+}
+
+/// The outcome of one Rego unit test.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TestOutcome {
+    /// `data.<package>.test_<name>`.
+    pub name: String,
+    /// The test rule evaluated to `true`.
+    pub passed: bool,
+    /// Why it could not be evaluated.
+    pub error: Option<String>,
+}
+
+/// Runs the `test_*` rules of Rego test files against the policy's modules, as `opa test` does, with the
+/// rule's default `options` as `data.hindsight.options`, adding the lines they run to `coverage` when given.
+pub fn run_tests(
+    policy_sources: &[Source],
+    test_sources: &[Source],
+    options: &serde_json::Value,
+    coverage: Option<&Mutex<Coverage>>,
+) -> Result<Vec<TestOutcome>, RegoError> {
+    let mut engine = Engine::new();
+    engine.set_enable_coverage(coverage.is_some());
+    let data = serde_json::json!({ "hindsight": { "options": options } });
+    engine
+        .add_data(value_from_json(&data))
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    for (path, text) in LIBRARY {
+        engine
+            .add_policy((*path).to_string(), (*text).to_string())
+            .map_err(|e| RegoError::from_anyhow(&e))?;
+    }
+    let mut tests = Vec::new();
+    for source in policy_sources.iter().chain(test_sources) {
+        engine.set_rego_v0(is_rego_v0(&source.text));
+        let package = engine
+            .add_policy(source.path.clone(), source.text.clone())
+            .map_err(|e| RegoError::from_anyhow(&e));
+        engine.set_rego_v0(false);
+        let package = package?;
+        if test_sources.iter().any(|t| t.path == source.path) {
+            for name in test_rule_names(&source.text) {
+                tests.push(format!("{package}.{name}"));
+            }
+        }
+    }
+    engine
+        .add_extension(
+            "hindsight.file".into(),
+            0,
+            Box::new(|_: Vec<Value>| Ok(Value::new_object())),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    let mut results = Vec::new();
+    tests.sort();
+    tests.dedup();
+    for name in tests {
+        engine.set_input(Value::new_object());
+        match engine.eval_rule(name.clone()) {
+            Ok(value) => results.push(TestOutcome {
+                name,
+                passed: value == Value::from(true),
+                error: None,
+            }),
+            Err(err) => results.push(TestOutcome {
+                name,
+                passed: false,
+                error: Some(RegoError::from_anyhow(&err).message),
+            }),
+        }
+    }
+    if let Some(coverage) = coverage
+        && let Ok(report) = engine.get_coverage_report()
+        && let Ok(mut coverage) = coverage.lock()
+    {
+        coverage.merge(report);
+    }
+    Ok(results)
+}
+
+/// Names of `test_*` rules defined at the start of a line.
+fn test_rule_names(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|line| {
+            let name: String = line
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            (name.starts_with("test_")
+                && line[name.len()..]
+                    .trim_start()
+                    .starts_with(['{', ':', '=', 'i']))
+            .then_some(name)
+        })
+        .collect()
+}
+
+/// A v0 policy: `import future.keywords`, or rule heads like `deny[msg] {` without `if`/`contains`.
+pub fn is_rego_v0(text: &str) -> bool {
+    if text.contains("import rego.v1") {
+        return false;
+    }
+    if text.contains("import future.keywords") {
+        return true;
+    }
+    text.lines().map(str::trim).any(|line| {
+        let head = line.split('{').next().unwrap_or("");
+        line.ends_with('{')
+            && !head.contains(" if")
+            && !head.contains(" contains ")
+            && !head.starts_with("package")
+            && !head.contains(":=")
+            && !head.contains('=')
+            && (head.contains('[') || head.split_whitespace().count() == 1)
+            && !head.starts_with('#')
+            && !head.is_empty()
+    })
+}
+
+fn collect_verdicts(kind: VerdictKind, value: &Value, out: &mut Vec<Verdict>) {
+    let entries: Vec<&Value> = match value {
+        Value::Set(set) => set.iter().collect(),
+        Value::Array(items) => items.iter().collect(),
+        Value::Undefined | Value::Null => Vec::new(),
+        other => vec![other],
+    };
+    for entry in entries {
+        let mut verdict = Verdict {
+            kind,
+            msg: String::new(),
+            path: Vec::new(),
+            file: None,
+            document: None,
+            match_index: None,
+            capture: None,
+        };
+        match entry {
+            Value::String(s) => verdict.msg = s.to_string(),
+            Value::Object(fields) => {
+                let field = |name: &str| fields.get(&Value::from(name));
+                verdict.msg = match field("msg") {
+                    Some(Value::String(s)) => s.to_string(),
+                    Some(other) => other.to_json_str().unwrap_or_default(),
+                    None => entry.to_json_str().unwrap_or_default(),
+                };
+                if let Some(Value::Array(path)) = field("path") {
+                    verdict.path = path
+                        .iter()
+                        .filter_map(|p| match p {
+                            Value::String(s) => Some(PathElem::Key(s.to_string())),
+                            Value::Number(n) => n
+                                .as_u64()
+                                .and_then(|n| usize::try_from(n).ok())
+                                .map(PathElem::Index),
+                            _ => None,
+                        })
+                        .collect();
+                }
+                if let Some(Value::String(file)) = field("file") {
+                    verdict.file = Some(file.to_string());
+                }
+                let index = |name: &str| match field(name) {
+                    Some(Value::Number(n)) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+                    _ => None,
+                };
+                verdict.document = index("document");
+                verdict.match_index = index("match");
+                if let Some(Value::String(capture)) = field("capture") {
+                    verdict.capture = Some(capture.to_string());
+                }
+            }
+            other => verdict.msg = other.to_json_str().unwrap_or_default(),
+        }
+        out.push(verdict);
+    }
+}
+
+/// A JSON value as a regorus value.
+pub fn value_from_json(value: &serde_json::Value) -> Value {
+    Value::from_json_str(&value.to_string()).unwrap_or(Value::Null)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(path: &str, text: &str) -> Source {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn errors_carry_file_line_and_column() {
+        let cases = [
+            (
+                "syntax.rego",
+                "package p\ndeny contains msg if {\n  x := input.a +\n}\n",
+            ),
+            (
+                "unsafe.rego",
+                "package p\ndeny contains msg if {\n  msg := y\n}\n",
+            ),
+            (
+                "unknown.rego",
+                "package p\ndeny contains msg if {\n  msg := foo.bar(1)\n}\n",
+            ),
+            (
+                "io.rego",
+                "package p\ndeny contains msg if {\n  r := http.send({\"method\": \"get\", \"url\": \"http://x\"})\n  msg := \"x\"\n}\n",
+            ),
+        ];
+        let out: Vec<String> = cases
+            .iter()
+            .map(|(path, text)| {
+                let err = Policy::compile(
+                    &[source(path, text)],
+                    "data.p",
+                    &serde_json::json!({}),
+                    Duration::from_secs(1),
+                )
+                .err()
+                .unwrap();
+                format!(
+                    "{}:{}:{} {}",
+                    err.file.unwrap_or_default(),
+                    err.line,
+                    err.column,
+                    err.message
+                )
+            })
+            .collect();
+        insta::assert_snapshot!(out.join("\n"), @"
+        syntax.rego:3:5 expecting `}` while parsing set
+        unsafe.rego:3:10 var y is unsafe
+        unknown.rego:3:17 could not find function foo.bar
+        io.rego:3:17 could not find function http.send
+        ");
+    }
+
+    #[test]
+    fn verdicts_are_strings_or_objects() {
+        let policy = Policy::compile(
+            &[source(
+                "p.rego",
+                r#"package p
+deny contains "plain" if input.a == 1
+violation contains {"msg": "with path", "path": ["spec", "replicas", 0]} if input.a == 1
+warn contains {"msg": sprintf("file %v", [hindsight.file().path])} if input.a == 1
+"#,
+            )],
+            "data.p",
+            &serde_json::json!({}),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let verdicts = policy
+            .evaluate(
+                value_from_json(&serde_json::json!({"a": 1})),
+                value_from_json(&serde_json::json!({"path": "x.yaml"})),
+            )
+            .unwrap();
+        let out: Vec<String> = verdicts
+            .iter()
+            .map(|v| format!("{:?} {} {:?}", v.kind, v.msg, v.path))
+            .collect();
+        assert_eq!(
+            out,
+            [
+                "Deny plain []",
+                "Violation with path [Key(\"spec\"), Key(\"replicas\"), Index(0)]",
+                "Warn file x.yaml []",
+            ]
+        );
+    }
+
+    #[test]
+    fn v0_policies_are_recognised() {
+        assert!(is_rego_v0("package main\ndeny[msg] {\n  msg := \"x\"\n}\n"));
+        assert!(is_rego_v0(
+            "package main\nimport future.keywords.if\ndeny[msg] if { true }\n"
+        ));
+        assert!(!is_rego_v0(
+            "package main\ndeny contains msg if {\n  msg := \"x\"\n}\n"
+        ));
+        assert!(!is_rego_v0(
+            "package main\nimport rego.v1\ndeny[msg] if { true }\n"
+        ));
+    }
+}
