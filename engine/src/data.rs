@@ -572,7 +572,7 @@ mod tests {
         assert!(!is_template(
             "# files with `{{ }}` are templates\nkey: value\n"
         ));
-        assert!(!is_template("text: \"{{\"\n"));
+        assert!(!is_template("text: \"{{}}\"\n"));
     }
 
     #[test]
