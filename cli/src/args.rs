@@ -128,7 +128,9 @@ pub(crate) enum Format {
 /// `--output FORMAT=PATH`: one more format, written to a file.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct OutputFile {
+    /// The format to write.
     pub(crate) format: Format,
+    /// The file to write it to (created or truncated).
     pub(crate) path: PathBuf,
 }
 

@@ -10,6 +10,7 @@ use hindsight_engine::walk::Report;
 use crate::commands::check::Stats;
 use crate::printer::{RuleSet, help_note, human, incident_note, report_path};
 
+/// Prints one workflow command per unsuppressed finding, tool problem and note, then the summary line.
 pub(crate) fn print_report(
     out: &mut impl Write,
     report: &Report,

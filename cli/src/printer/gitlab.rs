@@ -12,6 +12,7 @@ use crate::printer::fingerprint::fingerprints;
 use crate::printer::source::Sources;
 use crate::printer::{RuleSet, report_path};
 
+/// Prints the unsuppressed findings as a GitLab Code Quality report.
 pub(crate) fn print_report(
     out: &mut impl Write,
     report: &Report,

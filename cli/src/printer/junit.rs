@@ -13,6 +13,7 @@ use hindsight_engine::walk::Report;
 use crate::commands::check::Stats;
 use crate::printer::{RuleSet, help_note, incident_note, report_path};
 
+/// Prints the report as one JUnit XML document.
 pub(crate) fn print_report(
     out: &mut impl Write,
     report: &Report,

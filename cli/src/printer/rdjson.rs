@@ -12,6 +12,7 @@ use crate::commands::check::Stats;
 use crate::printer::source::{SourceText, Sources};
 use crate::printer::{REPOSITORY, RuleSet, report_path};
 
+/// Prints the unsuppressed findings as one rdjson `DiagnosticResult`.
 pub(crate) fn print_report(
     out: &mut impl Write,
     report: &Report,

@@ -16,6 +16,7 @@ use crate::printer::{REPOSITORY, RuleEntry, RuleSet, forward_slashes, report_pat
 /// The `uriBaseId` of every relative path: the directory hindsight ran in.
 const SRCROOT: &str = "%SRCROOT%";
 
+/// Prints the report as one SARIF 2.1.0 log.
 pub(crate) fn print_report(
     out: &mut impl Write,
     report: &Report,

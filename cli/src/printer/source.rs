@@ -36,6 +36,7 @@ impl Sources {
 }
 
 impl SourceText {
+    /// Indexes the line starts of `text`.
     pub(crate) fn new(text: String) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
