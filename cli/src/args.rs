@@ -46,9 +46,15 @@ pub(crate) struct CheckArgs {
     pub(crate) paths: Vec<PathBuf>,
     #[command(flatten)]
     pub(crate) pack: PackArgs,
-    /// Output format.
+    /// Output format on stdout.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
+    /// Also write the report in FORMAT to the file PATH (repeatable), e.g. `--output sarif=hindsight.sarif`.
+    #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
+    pub(crate) outputs: Vec<OutputFile>,
+    /// Fail when there are more than N unsuppressed warnings, whatever `--fail-on` says.
+    #[arg(long, value_name = "N")]
+    pub(crate) max_warnings: Option<usize>,
     /// When to use colour in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub(crate) color: ColorChoice,
@@ -113,6 +119,49 @@ pub(crate) enum Format {
     Human,
     /// The versioned JSON wire format (docs/json-output.md).
     Json,
+    /// SARIF 2.1.0, for GitHub code scanning (docs/ci-output.md).
+    Sarif,
+    /// GitHub Actions annotations (workflow commands).
+    Github,
+    /// JUnit XML test report.
+    Junit,
+    /// reviewdog's Diagnostic Format (rdjson).
+    Rdjson,
+    /// GitLab Code Quality report.
+    Gitlab,
+}
+
+/// `--output FORMAT=PATH`: one more format, written to a file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct OutputFile {
+    /// The format to write.
+    pub(crate) format: Format,
+    /// The file to write it to (created or truncated).
+    pub(crate) path: PathBuf,
+}
+
+/// Parses `FORMAT=PATH`; clap turns an error into a usage error (exit 2) that names the value.
+fn parse_output(value: &str) -> Result<OutputFile, String> {
+    let Some((format, path)) = value.split_once('=') else {
+        return Err("expected FORMAT=PATH, such as sarif=hindsight.sarif".into());
+    };
+    let format = Format::from_str(format, false).map_err(|_| {
+        let known: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!(
+            "unknown format `{format}`; expected one of {}",
+            known.join(", ")
+        )
+    })?;
+    if path.is_empty() {
+        return Err(format!("no file after `{}=`", value.trim_end_matches('=')));
+    }
+    Ok(OutputFile {
+        format,
+        path: PathBuf::from(path),
+    })
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,7 +1,8 @@
 //! `hindsight`: the command-line interface.
 //!
-//! Exit codes: 0 when nothing at or above the failing severity was found, 1 when something was,
-//! 2 for usage, configuration and internal errors. A closed pipe (`hindsight check | head`) is not an error.
+//! Exit codes: 0 when nothing at or above the failing severity was found, 1 when something was (or more
+//! warnings than `--max-warnings` allows), 2 for usage, configuration and internal errors. A closed pipe
+//! (`hindsight check | head`) is not an error.
 
 mod args;
 mod commands;

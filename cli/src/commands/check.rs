@@ -9,11 +9,11 @@ use std::time::Instant;
 use anyhow::Context as _;
 use hindsight_engine::rule::codes;
 use hindsight_engine::walk::{self, Report, WalkOptions};
-use hindsight_engine::{Checker, Finding, Position, Span};
+use hindsight_engine::{Checker, Finding, Position, Severity, Span};
 
 use crate::Outcome;
 use crate::args::{CheckArgs, ColorChoice, Format};
-use crate::printer::{human, json};
+use crate::printer::{RuleSet, github, gitlab, human, json, junit, rdjson, sarif};
 
 /// Fix passes before giving up on convergence (a fix that re-creates its own finding).
 const MAX_FIX_PASSES: usize = 10;
@@ -68,20 +68,25 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
     let stats = Stats::of(&report, checker.n_active_rules(), n_fixed);
-    let mut stdout = std::io::stdout().lock();
-    match args.format {
-        Format::Human => {
-            let color = match args.color {
-                ColorChoice::Always => true,
-                ColorChoice::Never => false,
-                ColorChoice::Auto => {
-                    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-                }
-            };
-            human::print_report(&mut stdout, &report, &stats, color)?;
-        }
-        Format::Json => json::print_report(&mut stdout, &report, &stats)?,
+    let rules = RuleSet::new(&checker, &report);
+    // Files first: a closed stdout (`| head`) ends the run early, and the files must still be written.
+    for output in &args.outputs {
+        let file = std::fs::File::create(&output.path)
+            .with_context(|| format!("cannot create {}", output.path.display()))?;
+        let mut file = std::io::BufWriter::new(file);
+        print(output.format, &mut file, &report, &stats, &rules, false)
+            .and_then(|()| file.flush())
+            .with_context(|| format!("cannot write {}", output.path.display()))?;
     }
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    print(args.format, &mut stdout, &report, &stats, &rules, color)?;
     stdout.flush()?;
     let mut stderr = std::io::stderr().lock();
     for problem in &report.problems {
@@ -96,15 +101,45 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     if !report.problems.is_empty() {
         return Ok(Outcome::Error);
     }
-    let failing = report
+    let mut failing = report
         .findings
         .iter()
         .any(|f| f.suppressed.is_none() && f.severity >= threshold);
+    let n_warnings = stats.count(Severity::Warning);
+    if let Some(max) = args.max_warnings
+        && n_warnings > max
+    {
+        writeln!(
+            stderr,
+            "error: {n_warnings} warnings, more than --max-warnings {max} allows"
+        )?;
+        failing = true;
+    }
     Ok(if failing {
         Outcome::Findings
     } else {
         Outcome::Clean
     })
+}
+
+/// Prints the report in one format.
+fn print(
+    format: Format,
+    out: &mut impl std::io::Write,
+    report: &Report,
+    stats: &Stats,
+    rules: &RuleSet<'_>,
+    color: bool,
+) -> std::io::Result<()> {
+    match format {
+        Format::Human => human::print_report(out, report, stats, color),
+        Format::Json => json::print_report(out, report, stats),
+        Format::Sarif => sarif::print_report(out, report, stats, rules),
+        Format::Github => github::print_report(out, report, stats, rules),
+        Format::Junit => junit::print_report(out, report, stats, rules),
+        Format::Rdjson => rdjson::print_report(out, report, stats, rules),
+        Format::Gitlab => gitlab::print_report(out, report, stats, rules),
+    }
 }
 
 /// Counts shown in the summary and the JSON output.

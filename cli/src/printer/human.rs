@@ -9,6 +9,7 @@ use hindsight_engine::walk::Report;
 use hindsight_engine::{Finding, Severity};
 
 use crate::commands::check::Stats;
+use crate::printer::{help_note, incident_note};
 
 pub(crate) fn print_report(
     out: &mut impl Write,
@@ -56,19 +57,10 @@ fn render_finding(renderer: &Renderer, finding: &Finding, source: Option<&str>) 
                 .char_column(finding.span.start.column.saturating_sub(1)),
         ),
     };
-    if let Some(incident) = &finding.incident {
-        group = group.element(Level::NOTE.message(format!(
-            "incident: {} {}: {}",
-            incident.date, incident.organisation, incident.summary
-        )));
-        group = group.element(Level::HELP.message(format!(
-            "why and how to fix: `hindsight explain {}` or {}",
-            finding.code, incident.url
-        )));
-    } else {
-        group =
-            group.element(Level::HELP.message(format!("see `hindsight explain {}`", finding.code)));
+    if let Some(note) = incident_note(finding) {
+        group = group.element(Level::NOTE.message(note));
     }
+    group = group.element(Level::HELP.message(help_note(finding)));
     let report: &[Group<'_>] = &[group];
     renderer.render(report)
 }
@@ -114,7 +106,8 @@ fn excerpt<'a>(
     Some((excerpt, start_line, bytes))
 }
 
-fn summary_line(report: &Report, stats: &Stats) -> String {
+/// `checked 3 files in 12 ms with 3 rules: 1 error, 0 warnings, 0 infos`, plus suppressed and fixed counts.
+pub(crate) fn summary_line(report: &Report, stats: &Stats) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut line = format!(

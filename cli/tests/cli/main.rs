@@ -2,6 +2,7 @@
 
 mod check;
 mod commands;
+mod formats;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -460,6 +460,13 @@ impl Checker {
         self.active.len()
     }
 
+    /// Enabled automated rules with their effective severity (after configuration overrides), in pack order.
+    pub fn active_rules(&self) -> impl Iterator<Item = (&Rule, Severity)> + '_ {
+        self.active
+            .iter()
+            .map(|active| (self.rule(*active), active.severity))
+    }
+
     /// Effective severity of an enabled `HS9xxx` diagnostic; `None` when it is disabled.
     pub fn diagnostic_severity(&self, code: &str) -> Option<Severity> {
         self.diagnostics.get(code).copied()

@@ -1,0 +1,59 @@
+//! The CI examples in `examples/ci/` stay safe to copy: every action pinned to a commit, least privilege.
+
+use std::path::Path;
+
+fn read(relative: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../examples/ci")
+        .join(relative);
+    std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{}: {err}", path.display()))
+}
+
+#[test]
+fn github_workflow_pins_every_action_to_a_commit_with_its_version() {
+    let workflow = read("github-workflow.yml");
+    let mut n_uses = 0;
+    for line in workflow
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- uses:") || l.trim_start().starts_with("uses:"))
+    {
+        n_uses += 1;
+        let reference = line.split("uses:").nth(1).unwrap().trim();
+        let (action, rest) = reference
+            .split_once('@')
+            .unwrap_or_else(|| panic!("unpinned: {line}"));
+        let (sha, comment) = rest
+            .split_once(" # ")
+            .unwrap_or_else(|| panic!("no version comment: {line}"));
+        assert!(action.contains('/'), "{line}");
+        assert!(
+            sha.len() == 40
+                && sha
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+            "not a full commit SHA: {line}"
+        );
+        assert!(
+            comment.starts_with('v'),
+            "the comment names the release: {line}"
+        );
+    }
+    assert!(n_uses >= 2, "checkout and upload-sarif");
+    assert!(workflow.contains("github/codeql-action/upload-sarif@"));
+    // Top-level permissions, granting nothing; the job asks for what it needs.
+    assert!(
+        workflow.lines().any(|l| l == "permissions: {}"),
+        "top-level permissions"
+    );
+    assert!(workflow.contains("security-events: write"));
+    assert!(workflow.contains("--format github") && workflow.contains("--output sarif="));
+    assert!(workflow.contains("# TODO("), "the base-ref rules TODO");
+}
+
+#[test]
+fn gitlab_job_uploads_the_code_quality_report() {
+    let job = read("gitlab-ci.yml");
+    assert!(job.contains("--output gitlab=gl-code-quality-report.json"));
+    assert!(job.contains("codequality: gl-code-quality-report.json"));
+    assert!(job.contains("# TODO("), "the base-ref rules TODO");
+}
