@@ -56,6 +56,19 @@ pub struct Note {
     pub kind: NoteKind,
 }
 
+impl NoteKind {
+    /// A stable kebab-case name, used in machine output.
+    pub fn name(&self) -> &'static str {
+        match self {
+            NoteKind::SyntaxErrors(_) => "syntax-errors",
+            NoteKind::TooLarge { .. } => "too-large",
+            NoteKind::Binary => "binary",
+            NoteKind::NotUtf8 => "not-utf8",
+            NoteKind::Template => "template",
+        }
+    }
+}
+
 impl Note {
     /// A one-line description.
     pub fn message(&self) -> String {

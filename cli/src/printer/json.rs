@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use hindsight_engine::walk::{NoteKind, Report};
+use hindsight_engine::walk::Report;
 use hindsight_engine::{Finding, Rule, Severity};
 use serde_json::{Value, json};
 
@@ -23,13 +23,7 @@ pub(crate) fn print_report(
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
         "notes": report.notes.iter().map(|note| json!({
             "path": note.path.display().to_string(),
-            "kind": match note.kind {
-                NoteKind::SyntaxErrors(_) => "syntax-errors",
-                NoteKind::TooLarge { .. } => "too-large",
-                NoteKind::Binary => "binary",
-                NoteKind::NotUtf8 => "not-utf8",
-                NoteKind::Template => "template",
-            },
+            "kind": note.kind.name(),
             "message": note.message(),
         })).collect::<Vec<_>>(),
         "errors": report.problems.iter().map(|problem| json!({

@@ -116,8 +116,10 @@ pub(crate) fn rule_tags(rule: &Rule) -> Vec<&'static str> {
     if let Some(lang) = rule.language {
         tags.push(lang.name());
     }
+    tags.extend(rule.formats.iter().map(|f| f.name()));
     tags.push(match rule.enforcement {
         Enforcement::Match => "structural",
+        Enforcement::Rego => "rego",
         Enforcement::Builtin => "hindsight-diagnostic",
         Enforcement::Review => "review",
     });

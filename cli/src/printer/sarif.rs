@@ -36,15 +36,12 @@ pub(crate) fn print_report(
         .iter()
         .map(|problem| notification("error", None, &problem.message, &problem.path))
         .collect();
-    notifications.extend(report.notes.iter().map(|note| {
-        let kind = match note.kind {
-            hindsight_engine::walk::NoteKind::SyntaxErrors(_) => "syntax-errors",
-            hindsight_engine::walk::NoteKind::TooLarge { .. } => "too-large",
-            hindsight_engine::walk::NoteKind::Binary => "binary",
-            hindsight_engine::walk::NoteKind::NotUtf8 => "not-utf8",
-        };
-        notification("note", Some(kind), &note.message(), &note.path)
-    }));
+    notifications.extend(
+        report
+            .notes
+            .iter()
+            .map(|note| notification("note", Some(note.kind.name()), &note.message(), &note.path)),
+    );
     let mut invocation = Map::new();
     invocation.insert(
         "executionSuccessful".into(),
