@@ -32,12 +32,21 @@ pub(crate) struct PackArgs {
     /// Add a directory of rule files (repeatable).
     #[arg(long = "rules", value_name = "DIR")]
     pub(crate) rule_dirs: Vec<PathBuf>,
-    /// Do not load the built-in rule pack.
+    /// Do not load the built-in rule pack (its HS9xxx diagnostics about suppressions and rules stay).
     #[arg(long)]
     pub(crate) no_builtin: bool,
     /// Use this configuration file instead of looking for hindsight.toml.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
+    /// Add a directory of plain conftest policies (repeatable); package `main` unless `--namespace` says.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub(crate) policy_dirs: Vec<PathBuf>,
+    /// Query this package of the `--policy` directories instead of `main` (repeatable).
+    #[arg(long, value_name = "PACKAGE")]
+    pub(crate) namespace: Vec<String>,
+    /// Query every package of the `--policy` directories that defines deny, violation or warn.
+    #[arg(long, conflicts_with = "namespace")]
+    pub(crate) all_namespaces: bool,
 }
 
 #[derive(Args, Debug)]
@@ -67,6 +76,10 @@ pub(crate) struct CheckArgs {
     /// Lowest severity that makes the run fail.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub(crate) fail_on: FailOn,
+    /// Whether a rule that fails to load or to run (HS9003, HS9004) fails the run on its own. It is always
+    /// reported.
+    #[arg(long, value_name = "BOOL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub(crate) fail_on_rule_error: bool,
     /// Apply the fixes of rules that have one, then report what is left.
     #[arg(long)]
     pub(crate) fix: bool,

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use hindsight_engine::rule::Namespaces;
 use hindsight_engine::{Config, RulePack};
 
 use crate::args::PackArgs;
@@ -27,11 +28,23 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
     };
     config.today = Some(crate::date::today());
     let mut pack = RulePack::new();
-    if !args.no_builtin {
+    if args.no_builtin {
+        pack.add_builtin_diagnostics();
+    } else {
         pack.add_builtin();
     }
     for dir in config.rule_dirs.iter().chain(&args.rule_dirs) {
         pack.add_dir(dir);
+    }
+    let namespaces = if args.all_namespaces {
+        Namespaces::All
+    } else if args.namespace.is_empty() {
+        Namespaces::Default
+    } else {
+        Namespaces::Named(args.namespace.clone())
+    };
+    for dir in &args.policy_dirs {
+        pack.add_conftest_dir(dir, &namespaces);
     }
     Ok(Setup {
         config,

@@ -101,10 +101,13 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     if !report.problems.is_empty() {
         return Ok(Outcome::Error);
     }
-    let mut failing = report
-        .findings
-        .iter()
-        .any(|f| f.suppressed.is_none() && f.severity >= threshold);
+    let is_rule_error =
+        |code: &str| code == codes::RULE_LOAD_ERROR || code == codes::RULE_RUNTIME_ERROR;
+    let mut failing = report.findings.iter().any(|f| {
+        f.suppressed.is_none()
+            && f.severity >= threshold
+            && (args.fail_on_rule_error || !is_rule_error(&f.code))
+    });
     let n_warnings = stats.count(Severity::Warning);
     if let Some(max) = args.max_warnings
         && n_warnings > max

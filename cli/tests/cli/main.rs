@@ -3,6 +3,7 @@
 mod check;
 mod commands;
 mod formats;
+mod rego;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,11 @@
 //! [`RulePack::add_file`]. A file that fails to load becomes a [`LoadProblem`] and is skipped; the rest of the
 //! pack still loads.
 
+mod conftest;
 mod load;
 pub mod raw;
+
+pub use conftest::Namespaces;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -295,8 +298,18 @@ impl RulePack {
 
     /// Adds the built-in pack to this pack.
     pub fn add_builtin(&mut self) {
+        self.add_builtin_matching(|_| true);
+    }
+
+    /// Adds only the built-in `HS9xxx` diagnostics (suppressions, rule errors), whose metadata every run
+    /// needs, even one that brings all its own rules.
+    pub fn add_builtin_diagnostics(&mut self) {
+        self.add_builtin_matching(|path| path.starts_with("hindsight/"));
+    }
+
+    fn add_builtin_matching(&mut self, wanted: impl Fn(&str) -> bool) {
         for (path, text) in crate::builtin::BUILTIN_FILES {
-            if path.ends_with(".yaml") || path.ends_with(".yml") {
+            if (path.ends_with(".yaml") || path.ends_with(".yml")) && wanted(path) {
                 let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
                 let sibling = |name: &str| {
                     let wanted = if dir.is_empty() {
@@ -391,6 +404,15 @@ impl RulePack {
                     hint: None,
                 }),
             }
+        }
+    }
+
+    /// Loads a directory of plain conftest policies: one rule per selected namespace (see [`Namespaces`]).
+    pub fn add_conftest_dir(&mut self, dir: &Path, namespaces: &Namespaces) {
+        let (rules, problems) = conftest::load_dir(dir, namespaces);
+        self.problems.extend(problems);
+        for rule in rules {
+            self.insert(rule);
         }
     }
 

@@ -1,0 +1,252 @@
+//! Rego rules from the command line: conftest policies, configuration files, options, and rules that fail
+//! alone.
+
+use insta::assert_snapshot;
+
+use crate::{Project, repo_root};
+
+/// A user rule pack with one Rego rule over YAML whose policy is `rego`.
+fn rego_pack(project: &Project, rego: &str) {
+    project.file(
+        "pack/replicas.yaml",
+        r#"id: single-replica
+code: ACME2001
+title: If you need availability, run at least two replicas; don't run one
+severity: error
+language: [yaml, json, toml]
+rego: replicas.rego
+timeout_ms: 200
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples:
+  bad: ["kind: Deployment\nspec:\n  replicas: 1\n"]
+  good: ["kind: Deployment\nspec:\n  replicas: 3\n"]
+"#,
+    );
+    project.file("pack/replicas.rego", rego);
+}
+
+const REPLICAS_POLICY: &str = r#"package acme.replicas
+
+import rego.v1
+
+deny contains {"msg": sprintf("%v replica(s)", [input.spec.replicas]), "path": ["spec", "replicas"]} if {
+	input.kind == "Deployment"
+	input.spec.replicas < 2
+}
+"#;
+
+#[test]
+fn conftest_policies_run_unchanged_with_lines() {
+    let run = crate::run_in(
+        &repo_root().join("tests/conftest"),
+        &[
+            "check",
+            "inputs",
+            "--no-builtin",
+            "--policy",
+            "policy",
+            "--color",
+            "never",
+        ],
+    );
+    assert_snapshot!(run.snapshot());
+}
+
+#[test]
+fn broken_data_files_are_reported_where_they_break_and_the_rest_is_checked() {
+    let project = Project::new();
+    rego_pack(&project, REPLICAS_POLICY);
+    project.file(
+        "deploy/broken.yaml",
+        "kind: Deployment\nspec:\n  replicas: [1\n",
+    );
+    project.file(
+        "deploy/broken.json",
+        "{\"kind\": \"Deployment\",\n \"spec\": }\n",
+    );
+    project.file(
+        "deploy/broken.toml",
+        "kind = \"Deployment\"\nspec = {replicas = }\n",
+    );
+    project.file(
+        "deploy/ok.yaml",
+        "kind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 1\n",
+    );
+    project.file(
+        "deploy/chart.yaml",
+        "kind: Deployment\nspec:\n  replicas: {{ .Values.replicas }}\n",
+    );
+    assert_snapshot!(
+        project
+            .run(&[
+                "check",
+                "deploy",
+                "--no-builtin",
+                "--rules",
+                "pack",
+                "--color",
+                "never"
+            ])
+            .snapshot()
+    );
+}
+
+#[test]
+fn a_policy_that_does_not_compile_fails_alone_at_its_line() {
+    let project = Project::new();
+    rego_pack(
+        &project,
+        "package acme.replicas\n\ndeny contains msg if {\n  msg := input.x +\n}\n",
+    );
+    project.file("src/lib.rs", "fn f() { Some(1).unwrap(); }\n");
+    let run = project.run(&["check", "src", "--rules", "pack", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}:{}",
+                f["code"], f["path"], f["start"]["line"], f["start"]["column"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            r#""HS9003" "pack/replicas.rego":4:7"#,
+            r#""HS1001" "src/lib.rs":1:18"#
+        ]
+    );
+}
+
+#[test]
+fn policies_cannot_do_io() {
+    for (what, call) in [
+        (
+            "http.send",
+            r#"http.send({"method": "get", "url": "http://example.com"})"#,
+        ),
+        ("opa.runtime", "opa.runtime()"),
+        ("time.now_ns", "time.now_ns()"),
+    ] {
+        let project = Project::new();
+        rego_pack(
+            &project,
+            &format!(
+                "package acme.replicas\n\nimport rego.v1\n\ndeny contains \"x\" if {{\n  r := {call}\n  r\n}}\n"
+            ),
+        );
+        project.file("deploy/a.yaml", "kind: Deployment\n");
+        let run = project.run(&[
+            "check",
+            "deploy",
+            "--no-builtin",
+            "--rules",
+            "pack",
+            "--format",
+            "json",
+        ]);
+        assert!(
+            run.stdout
+                .contains(&format!("could not find function {what}")),
+            "{what} must not exist for policies: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn a_policy_that_errors_or_loops_fails_alone_on_that_file() {
+    let project = Project::new();
+    let policy = r#"package acme.replicas
+
+import rego.v1
+
+deny contains msg if {
+	input.kind == "Divide"
+	msg := sprintf("%v", [1 / input.zero])
+}
+
+deny contains "slow" if {
+	input.kind == "Slow"
+	some i in numbers.range(1, 4000)
+	some j in numbers.range(1, 4000)
+	i * j < 0
+}
+"#;
+    rego_pack(&project, policy);
+    project.file("deploy/divide.yaml", "kind: Divide\nzero: 0\n");
+    project.file("deploy/slow.yaml", "kind: Slow\n");
+    project.file(
+        "deploy/fine.yaml",
+        "kind: Deployment\nspec:\n  replicas: 1\n",
+    );
+    let run = project.run(&[
+        "check",
+        "deploy",
+        "--no-builtin",
+        "--rules",
+        "pack",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(run.code, 1);
+    assert_snapshot!(run.snapshot());
+    let lenient = project.run(&[
+        "check",
+        "deploy/divide.yaml",
+        "deploy/slow.yaml",
+        "--no-builtin",
+        "--rules",
+        "pack",
+        "--fail-on-rule-error",
+        "false",
+    ]);
+    assert_eq!(lenient.code, 0, "{}", lenient.stdout);
+}
+
+#[test]
+fn rule_options_come_from_the_configuration() {
+    let project = Project::new();
+    let deployment = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api\nspec:\n  replicas: 4\n  strategy:\n    rollingUpdate:\n      maxUnavailable: 50%\n";
+    project.file("deploy/api.yaml", deployment);
+    let default = project.run(&["check", "deploy", "--format", "json"]);
+    assert!(
+        !default.stdout.contains("HS2001"),
+        "50% is under the default threshold: {}",
+        default.stdout
+    );
+    project.file(
+        "hindsight.toml",
+        "[rules.options.HS2001]\nmax_unavailable_percent = 50\n",
+    );
+    let strict = project.run(&["check", "deploy", "--format", "json"]);
+    assert!(strict.stdout.contains("HS2001"), "{}", strict.stdout);
+}
+
+#[test]
+fn repository_scope_joins_documents_across_files() {
+    let project = Project::new();
+    project.file(
+        "k8s/agent.yaml",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: ops\nspec:\n  template:\n    spec:\n      serviceAccountName: agent\n",
+    );
+    project.file(
+        "k8s/rbac.json",
+        r#"{"apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding", "metadata": {"name": "agent"},
+ "roleRef": {"kind": "ClusterRole", "name": "agent-reader"},
+ "subjects": [{"kind": "ServiceAccount", "name": "agent", "namespace": "ops"}]}"#,
+    );
+    project.file(
+        "k8s/role.yaml",
+        "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: agent-reader\nrules:\n  - apiGroups: [\"\"]\n    resources: [endpoints]\n    verbs: [watch]\n",
+    );
+    assert_snapshot!(
+        project
+            .run(&["check", "k8s", "--color", "never"])
+            .snapshot()
+    );
+}

@@ -1,0 +1,292 @@
+//! Plain conftest policies (`hindsight check --policy DIR`): a directory of `.rego` files, queried per
+//! namespace for `deny`, `violation` and `warn` exactly as conftest does, with line and column added.
+//!
+//! Each selected namespace becomes one rule. Its metadata comes from an OPA `# METADATA` block with package
+//! scope (the block right above a `package` line): `title`, `description`, `related_resources`, and in
+//! `custom` our own fields `code`, `id`, `severity`, `why`, `fix`. A namespace without metadata gets a derived
+//! id (`conftest-main`) and code (`CT` and four digits from a stable hash of the namespace).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::{Docs, Enforcement, LoadProblem, Origin, RegoRule, Rule, Scope, Stage, TestCode};
+use crate::data::DataFormat;
+use crate::finding::Severity;
+use crate::rego::{Policy, Source};
+
+/// Which namespaces (packages) of a policy directory are queried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Namespaces {
+    /// `main`, conftest's default.
+    Default,
+    /// These packages.
+    Named(Vec<String>),
+    /// Every package that defines `deny`, `violation` or `warn`.
+    All,
+}
+
+/// The rules of a policy directory, and the problems met loading it.
+pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<LoadProblem>) {
+    let mut problems = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(true)
+        .build()
+        .flatten()
+    {
+        let path = entry.path();
+        let is_policy = path.extension().is_some_and(|e| e == "rego")
+            && !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with("_test.rego"));
+        if is_policy && entry.file_type().is_some_and(|t| t.is_file()) {
+            files.push(path.to_path_buf());
+        }
+    }
+    if files.is_empty() {
+        problems.push(LoadProblem {
+            path: dir.display().to_string(),
+            line: 1,
+            column: 1,
+            message: "no `.rego` policy files in this directory".into(),
+            hint: Some(
+                "pass the directory that holds your conftest policies, such as `--policy policy/`"
+                    .into(),
+            ),
+        });
+        return (Vec::new(), problems);
+    }
+    files.sort();
+    for file in files {
+        match std::fs::read_to_string(&file) {
+            Ok(text) => sources.push(Source {
+                path: file.display().to_string(),
+                text,
+            }),
+            Err(err) => problems.push(LoadProblem {
+                path: file.display().to_string(),
+                line: 1,
+                column: 1,
+                message: format!("could not read the policy: {err}"),
+                hint: None,
+            }),
+        }
+    }
+    // Packages in file order, each with the first source that declares it (for metadata and the origin).
+    let mut packages: BTreeMap<String, usize> = BTreeMap::new();
+    for (idx, source) in sources.iter().enumerate() {
+        if let Some(package) = super::load::package_of(&source.text) {
+            packages.entry(package).or_insert(idx);
+        }
+    }
+    let selected: Vec<(String, usize)> = match namespaces {
+        Namespaces::Default => packages
+            .get("data.main")
+            .map(|&i| ("data.main".to_string(), i))
+            .into_iter()
+            .collect(),
+        Namespaces::Named(names) => names
+            .iter()
+            .filter_map(|name| {
+                let package = format!("data.{name}");
+                match packages.get(&package) {
+                    Some(&idx) => Some((package, idx)),
+                    None => {
+                        problems.push(LoadProblem {
+                            path: dir.display().to_string(),
+                            line: 1,
+                            column: 1,
+                            message: format!(
+                                "no policy in this directory declares `package {name}`"
+                            ),
+                            hint: Some("check `--namespace`, or use `--all-namespaces`".into()),
+                        });
+                        None
+                    }
+                }
+            })
+            .collect(),
+        Namespaces::All => packages.iter().map(|(p, &i)| (p.clone(), i)).collect(),
+    };
+    let mut rules = Vec::new();
+    for (package, first) in selected {
+        // Every file of the directory is loaded, as conftest does: a policy may import helpers from another
+        // package of the same directory.
+        match Policy::compile(
+            &sources,
+            &package,
+            &serde_json::json!({}),
+            Duration::from_secs(1),
+        ) {
+            Ok(policy) => rules.push(rule_for(&package, &sources[first], policy, sources.clone())),
+            Err(err)
+                if matches!(namespaces, Namespaces::All)
+                    && err.message.contains("defines none of") => {}
+            Err(err) => problems.push(LoadProblem {
+                path: err
+                    .file
+                    .clone()
+                    .unwrap_or_else(|| sources[first].path.clone()),
+                line: err.line,
+                column: err.column,
+                message: format!("the policy does not compile: {}", err.message),
+                hint: None,
+            }),
+        }
+    }
+    (rules, problems)
+}
+
+fn rule_for(package: &str, source: &Source, policy: Policy, sources: Vec<Source>) -> Rule {
+    let namespace = package.trim_start_matches("data.");
+    let meta = package_metadata(&source.text);
+    let text = |key: &str| meta.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    let custom = meta
+        .get("custom")
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    let custom_text = |key: &str| custom.get(key).and_then(|v| v.as_str()).map(str::to_string);
+    let slug: String = namespace
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let id = custom_text("id").unwrap_or_else(|| format!("conftest-{slug}"));
+    let code =
+        custom_text("code").unwrap_or_else(|| format!("CT{:04}", stable_hash(namespace) % 10_000));
+    let severity = custom_text("severity")
+        .and_then(|s| Severity::parse(&s))
+        .unwrap_or(Severity::Error);
+    let title =
+        text("title").unwrap_or_else(|| format!("Conftest policies of package `{namespace}`"));
+    let what = text("description").unwrap_or_else(|| {
+        format!("The `deny`, `violation` and `warn` rules of package `{namespace}`.")
+    });
+    let references = meta
+        .get("related_resources")
+        .and_then(|r| r.as_array())
+        .map(|list| {
+            list.iter()
+                .filter_map(|r| {
+                    r.get("ref")
+                        .and_then(|v| v.as_str())
+                        .or_else(|| r.as_str())
+                        .map(str::to_string)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Rule {
+        id: Arc::from(id),
+        code: Arc::from(code),
+        title,
+        severity,
+        stage: Stage::Enforce,
+        language: None,
+        formats: DataFormat::ALL.to_vec(),
+        enforcement: Enforcement::Rego,
+        message: String::new(),
+        docs: Docs {
+            what,
+            why: custom_text("why").unwrap_or_default(),
+            fix: custom_text("fix").unwrap_or_default(),
+            references,
+        },
+        incidents: Vec::new(),
+        bad_examples: Vec::new(),
+        good_examples: Vec::new(),
+        origin: Origin {
+            path: source.path.clone(),
+            code_line: 1,
+        },
+        supersedes: Vec::new(),
+        test_code: TestCode::Check,
+        files: None,
+        ignores: None,
+        matcher: None,
+        rego: Some(Box::new(RegoRule {
+            policy,
+            sources,
+            tests: Vec::new(),
+            package: package.to_string(),
+            scope: Scope::File,
+            timeout: Duration::from_secs(1),
+            default_options: serde_json::Map::new(),
+        })),
+    }
+}
+
+/// The `# METADATA` block right above the `package` line (OPA's package scope), as JSON.
+fn package_metadata(text: &str) -> serde_json::Map<String, serde_json::Value> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(package_line) = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("package "))
+    else {
+        return serde_json::Map::new();
+    };
+    // Walk up over the comment block that ends right above `package`.
+    let mut start = package_line;
+    while start > 0 && lines[start - 1].trim_start().starts_with('#') {
+        start -= 1;
+    }
+    let block = &lines[start..package_line];
+    let Some(marker) = block.iter().position(|l| l.trim() == "# METADATA") else {
+        return serde_json::Map::new();
+    };
+    let yaml: String = block[marker + 1..]
+        .iter()
+        .map(|l| {
+            l.trim_start()
+                .strip_prefix('#')
+                .unwrap_or(l)
+                .strip_prefix(' ')
+                .unwrap_or("")
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    match serde_saphyr::from_str::<serde_json::Value>(&yaml) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
+/// FNV-1a: stable across runs, platforms and releases, unlike `DefaultHasher`.
+fn stable_hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn package_metadata_is_read_from_the_block_above_package() {
+        let text = "# METADATA\n# title: No root containers\n# custom:\n#   code: ACME2001\n#   severity: warning\npackage main\n\ndeny[msg] { msg := \"x\" }\n";
+        let meta = package_metadata(text);
+        assert_eq!(
+            meta.get("title").and_then(|v| v.as_str()),
+            Some("No root containers")
+        );
+        assert_eq!(meta["custom"]["code"], "ACME2001");
+        assert!(package_metadata("package main\n").is_empty());
+    }
+
+    #[test]
+    fn derived_codes_are_stable() {
+        assert_eq!(stable_hash("main") % 10_000, stable_hash("main") % 10_000);
+        assert_ne!(stable_hash("main"), stable_hash("kubernetes"));
+    }
+}
