@@ -78,16 +78,16 @@ pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<L
         }
     }
     // Packages in file order, each with the first source that declares it (for metadata and the origin).
-    let mut packages: BTreeMap<String, usize> = BTreeMap::new();
-    for (idx, source) in sources.iter().enumerate() {
+    let mut packages: BTreeMap<String, &Source> = BTreeMap::new();
+    for source in &sources {
         if let Some(package) = super::load::package_of(&source.text) {
-            packages.entry(package).or_insert(idx);
+            packages.entry(package).or_insert(source);
         }
     }
-    let selected: Vec<(String, usize)> = match namespaces {
+    let selected: Vec<(String, &Source)> = match namespaces {
         Namespaces::Default => packages
             .get("data.main")
-            .map(|&i| ("data.main".to_string(), i))
+            .map(|&s| ("data.main".to_string(), s))
             .into_iter()
             .collect(),
         Namespaces::Named(names) => names
@@ -95,7 +95,7 @@ pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<L
             .filter_map(|name| {
                 let package = format!("data.{name}");
                 match packages.get(&package) {
-                    Some(&idx) => Some((package, idx)),
+                    Some(&first) => Some((package, first)),
                     None => {
                         problems.push(LoadProblem {
                             path: dir.display().to_string(),
@@ -111,7 +111,7 @@ pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<L
                 }
             })
             .collect(),
-        Namespaces::All => packages.iter().map(|(p, &i)| (p.clone(), i)).collect(),
+        Namespaces::All => packages.iter().map(|(p, &s)| (p.clone(), s)).collect(),
     };
     let mut rules = Vec::new();
     for (package, first) in selected {
@@ -123,15 +123,12 @@ pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<L
             &serde_json::json!({}),
             Duration::from_secs(1),
         ) {
-            Ok(policy) => rules.push(rule_for(&package, &sources[first], policy, sources.clone())),
+            Ok(policy) => rules.push(rule_for(&package, first, policy, sources.clone())),
             Err(err)
                 if matches!(namespaces, Namespaces::All)
                     && err.message.contains("defines none of") => {}
             Err(err) => problems.push(LoadProblem {
-                path: err
-                    .file
-                    .clone()
-                    .unwrap_or_else(|| sources[first].path.clone()),
+                path: err.file.clone().unwrap_or_else(|| first.path.clone()),
                 line: err.line,
                 column: err.column,
                 message: format!("the policy does not compile: {}", err.message),
