@@ -375,25 +375,6 @@ pub fn to_rego(node: &DataNode) -> regorus::Value {
     }
 }
 
-/// Converts a node to JSON (for inputs assembled as JSON, such as a repository-scope list).
-pub fn to_json(node: &DataNode) -> serde_json::Value {
-    match &node.value {
-        DataValue::Null => serde_json::Value::Null,
-        DataValue::Bool(b) => serde_json::Value::Bool(*b),
-        DataValue::Int(i) => serde_json::Value::from(*i),
-        DataValue::Float(f) => serde_json::Number::from_f64(*f)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        DataValue::Str(s) => serde_json::Value::String(s.clone()),
-        DataValue::Seq(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        DataValue::Map(entries) => serde_json::Value::Object(
-            entries
-                .iter()
-                .map(|(key, value)| (key.name.clone(), to_json(value)))
-                .collect(),
-        ),
-    }
-}
-
 /// Where a policy's `path` points, and whether the whole path exists.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resolved {

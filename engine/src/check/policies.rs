@@ -247,7 +247,10 @@ impl Checker {
     ) {
         let wants = |idx: &&usize| {
             let rule = self.rule(self.active[**idx]);
-            rule.formats.contains(&format) && rule.applies_to(file.path)
+            let prefilter = rule.rego.as_ref().and_then(|r| r.prefilter.as_ref());
+            rule.formats.contains(&format)
+                && rule.applies_to(file.path)
+                && prefilter.is_none_or(|p| p.is_match(file.text))
         };
         let file_rules: Vec<usize> = self.config_rules.iter().filter(wants).copied().collect();
         let repo_rules = self.repository_rules.iter().any(|idx| wants(&idx));
@@ -333,18 +336,19 @@ impl Checker {
             if docs.is_empty() {
                 continue;
             }
-            let input: Vec<Json> = docs
+            // Built as regorus values directly: a repository can hold thousands of documents.
+            let input: Vec<regorus::Value> = docs
                 .iter()
                 .map(|d| {
-                    let contents = data::to_json(&d.doc.root);
-                    json!({"path": display(&d.path), "document": d.doc.index, "contents": contents})
+                    let mut entry = std::collections::BTreeMap::new();
+                    entry.insert(regorus::Value::from("path"), regorus::Value::from(display(&d.path).as_str()));
+                    entry.insert(regorus::Value::from("document"), regorus::Value::from(d.doc.index as u64));
+                    entry.insert(regorus::Value::from("contents"), data::to_rego(&d.doc.root));
+                    regorus::Value::from(entry)
                 })
                 .collect();
             let facts = json!({"path": "", "language": "", "document": 0, "documents": docs.len()});
-            let verdicts = match policy.evaluate(
-                value_from_json(&Json::Array(input)),
-                value_from_json(&facts),
-            ) {
+            let verdicts = match policy.evaluate(regorus::Value::from(input), value_from_json(&facts)) {
                 Ok(verdicts) => verdicts,
                 Err(err) => {
                     let path = docs

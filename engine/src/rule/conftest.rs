@@ -217,6 +217,7 @@ fn rule_for(package: &str, source: &Source, policy: Policy, sources: Vec<Source>
             tests: Vec::new(),
             package: package.to_string(),
             scope: Scope::File,
+            prefilter: None,
             timeout: Duration::from_secs(1),
             default_options: serde_json::Map::new(),
         })),

@@ -256,6 +256,8 @@ pub(crate) struct RegoRule {
     /// The queried package, such as `data.hindsight.rules.rolling_update`.
     pub(crate) package: String,
     pub(crate) scope: Scope,
+    /// A file's text must match this for the rule to read it.
+    pub(crate) prefilter: Option<regex::Regex>,
     pub(crate) timeout: Duration,
     pub(crate) default_options: serde_json::Map<String, serde_json::Value>,
 }

@@ -104,6 +104,10 @@ pub struct RawRule {
     /// hindsight.toml overrides them.
     #[serde(default)]
     pub options: BTreeMap<String, serde_json::Value>,
+    /// A regex a configuration file's text must contain for this Rego rule to read it, such as
+    /// `(Deployment|DaemonSet)`: a cheap test that spares parsing files the policy can never report on.
+    #[serde(default)]
+    pub prefilter: Option<String>,
     /// Time budget of the policy per file, in milliseconds (default 1000). Past it, the rule fails on that file
     /// (`HS9004`) and everything else goes on.
     #[serde(default)]
