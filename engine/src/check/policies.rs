@@ -341,23 +341,30 @@ impl Checker {
                 .iter()
                 .map(|d| {
                     let mut entry = std::collections::BTreeMap::new();
-                    entry.insert(regorus::Value::from("path"), regorus::Value::from(display(&d.path).as_str()));
-                    entry.insert(regorus::Value::from("document"), regorus::Value::from(d.doc.index as u64));
+                    entry.insert(
+                        regorus::Value::from("path"),
+                        regorus::Value::from(display(&d.path).as_str()),
+                    );
+                    entry.insert(
+                        regorus::Value::from("document"),
+                        regorus::Value::from(d.doc.index as u64),
+                    );
                     entry.insert(regorus::Value::from("contents"), data::to_rego(&d.doc.root));
                     regorus::Value::from(entry)
                 })
                 .collect();
             let facts = json!({"path": "", "language": "", "document": 0, "documents": docs.len()});
-            let verdicts = match policy.evaluate(regorus::Value::from(input), value_from_json(&facts)) {
-                Ok(verdicts) => verdicts,
-                Err(err) => {
-                    let path = docs
-                        .first()
-                        .map_or_else(|| Path::new("."), |d| d.path.as_path());
-                    findings.extend(self.rule_error(active_idx, path, &err));
-                    continue;
-                }
-            };
+            let verdicts =
+                match policy.evaluate(regorus::Value::from(input), value_from_json(&facts)) {
+                    Ok(verdicts) => verdicts,
+                    Err(err) => {
+                        let path = docs
+                            .first()
+                            .map_or_else(|| Path::new("."), |d| d.path.as_path());
+                        findings.extend(self.rule_error(active_idx, path, &err));
+                        continue;
+                    }
+                };
             for verdict in verdicts {
                 let target = locate(&docs, &verdict);
                 let Some(doc) = target else {

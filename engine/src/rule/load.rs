@@ -283,18 +283,28 @@ pub(super) fn load_rule(
             }
             let prefilter = match &raw.prefilter {
                 Some(pattern) => Some(Regex::new(pattern).map_err(|err| {
-                    at(code_loc, format!("invalid `prefilter` regex: {err}"), Some("write a Rust regex, such as `(Deployment|DaemonSet)`"))
+                    at(
+                        code_loc,
+                        format!("invalid `prefilter` regex: {err}"),
+                        Some("write a Rust regex, such as `(Deployment|DaemonSet)`"),
+                    )
                 })?),
                 None => None,
             };
             if prefilter.is_some() && has_select {
-                return Err(at(code_loc, "`prefilter` is for Rego rules over configuration".into(), Some("a code rule's `select` already decides which files reach the policy")));
+                return Err(at(
+                    code_loc,
+                    "`prefilter` is for Rego rules over configuration".into(),
+                    Some("a code rule's `select` already decides which files reach the policy"),
+                ));
             }
             let rego_file = raw.rego.unwrap_or_default();
             let timeout = Duration::from_millis(raw.timeout_ms.unwrap_or(1000));
             let options: serde_json::Map<String, serde_json::Value> =
                 raw.options.into_iter().collect();
-            let mut policy = load_policy(path, &rego_file, sibling, scope, timeout, options, code_loc, &at)?;
+            let mut policy = load_policy(
+                path, &rego_file, sibling, scope, timeout, options, code_loc, &at,
+            )?;
             policy.prefilter = prefilter;
             rego = Some(Box::new(policy));
         }
@@ -529,7 +539,16 @@ fn load_policy(
             hint: Some("run `hindsight test` on the pack to see it fail alone".into()),
         })
     })?;
-    Ok(RegoRule { policy, sources, tests, package, scope, prefilter: None, timeout, default_options: options })
+    Ok(RegoRule {
+        policy,
+        sources,
+        tests,
+        package,
+        scope,
+        prefilter: None,
+        timeout,
+        default_options: options,
+    })
 }
 
 /// `package a.b` → `data.a.b`.
