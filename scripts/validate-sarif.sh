@@ -131,7 +131,7 @@ validator = validator_class(schema, format_checker=jsonschema.Draft7Validator.FO
 
 # What each generated log must show, beyond being valid.
 expect = {
-    "feature-service.sarif": dict(codes={"HS1001", "HS1002", "HS1003"}, success=True),
+    "feature-service.sarif": dict(codes={"HS1001", "HS1002", "HS1003", "HS6001"}, success=True),
     "project.sarif": dict(codes={"HS1001", "HS1002", "HS9001", "HS9002", "HS9003", "HS9005", "ACME1001"},
                           suppressed=1, fixes=1, success=True),
     "problem.sarif": dict(success=False),
