@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::rule::Incident;
+use crate::rule::{Incident, Stage};
 
 /// How serious a finding is.
 #[derive(
@@ -116,6 +116,9 @@ pub struct Finding {
     pub fix: Option<Edit>,
     /// Set when an inline suppression silenced this finding.
     pub suppressed: Option<Suppressed>,
+    /// Rollout stage of the rule that reported it: shadow findings only reach machine output, warn findings
+    /// never fail a run, enforce findings fail it at or above the failing severity.
+    pub stage: Stage,
 }
 
 impl Finding {

@@ -495,6 +495,7 @@ impl Checker {
             incident: None,
             fix: None,
             suppressed: None,
+            stage: crate::rule::Stage::Enforce,
         })
     }
 
@@ -674,6 +675,7 @@ impl Checker {
                 incident: rule.incidents.first().cloned(),
                 fix: hit.fix,
                 suppressed,
+                stage: rule.stage,
             });
         }
         for suppression in &suppressions {

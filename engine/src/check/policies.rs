@@ -390,6 +390,7 @@ impl Checker {
                     incident: rule.incidents.first().cloned(),
                     fix: None,
                     suppressed: None,
+                    stage: rule.stage,
                 };
                 finding.suppressed = self.suppressed_in_text(&doc.text, doc.format, &finding);
                 findings.push(finding);
