@@ -22,8 +22,8 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// Run the examples of rule packs as tests.
     Test(TestArgs),
-    /// Print the JSON Schema of rule files.
-    Schema,
+    /// Print the JSON Schema of rule files (or of incident records).
+    Schema(SchemaArgs),
 }
 
 /// Where rules and configuration come from; shared by the commands that load rules.
@@ -213,4 +213,21 @@ impl FailOn {
             FailOn::Info => hindsight_engine::Severity::Info,
         }
     }
+}
+
+/// `hindsight schema`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemaArgs {
+    /// Which file format.
+    #[arg(value_enum, default_value_t = SchemaKind::Rule)]
+    pub(crate) kind: SchemaKind,
+}
+
+/// A file format with a schema.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum SchemaKind {
+    /// Rule files (`rules/**/<CODE>.yaml`).
+    Rule,
+    /// Incident records (`rules/incidents/<id>.yaml`).
+    Incident,
 }

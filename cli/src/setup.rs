@@ -46,6 +46,7 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
     for dir in &args.policy_dirs {
         pack.add_conftest_dir(dir, &namespaces);
     }
+    pack.check_references();
     Ok(Setup {
         config,
         pack: Arc::new(pack),

@@ -27,6 +27,7 @@ mod context;
 pub mod data;
 pub mod docs;
 pub mod finding;
+pub mod incidents;
 pub mod lang;
 mod line_index;
 mod macros;
