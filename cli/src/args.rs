@@ -24,6 +24,62 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of rule files (or of incident records).
     Schema(SchemaArgs),
+    /// Show, per incident, which action items are enforced automatically, by review, or not at all.
+    Coverage(CoverageArgs),
+    /// Work with the codex as a whole (all lessons, automated and review-only).
+    #[command(subcommand)]
+    Codex(CodexCommand),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CoverageArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Human)]
+    pub(crate) format: DocFormat,
+    /// Only these incidents (registry ids; repeatable).
+    #[arg(long, value_name = "ID")]
+    pub(crate) incident: Vec<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum CodexCommand {
+    /// Write every lesson as a compact digest ("If you need X, do Y"), with codes and links, for a
+    /// reviewers' guide or an AI reviewer's instructions.
+    Export(CodexExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CodexExportArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
+    pub(crate) format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Formats of a report meant for people and programs.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DocFormat {
+    /// Text for a terminal.
+    Human,
+    /// Markdown, for a wiki page or a pull-request comment.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+/// Formats of the codex digest.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExportFormat {
+    /// Markdown.
+    Markdown,
+    /// JSON: one object per lesson.
+    Json,
 }
 
 /// Where rules and configuration come from; shared by the commands that load rules.

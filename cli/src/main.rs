@@ -25,6 +25,8 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Coverage(args) => commands::coverage::run(&args),
+        Command::Codex(command) => commands::codex::run(&command),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

@@ -24,6 +24,7 @@ mod builtin;
 mod check;
 pub mod config;
 mod context;
+pub mod coverage;
 pub mod data;
 pub mod docs;
 pub mod finding;

@@ -1,6 +1,8 @@
 //! One module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod codex;
+pub(crate) mod coverage;
 pub(crate) mod explain;
 pub(crate) mod rules;
 pub(crate) mod schema;

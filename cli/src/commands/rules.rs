@@ -44,16 +44,7 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
             writeln!(stdout)?;
         }
     }
-    for problem in setup.pack.problems() {
-        writeln!(
-            std::io::stderr(),
-            "error[HS9003]: {}:{}:{}: {}",
-            problem.path,
-            problem.line,
-            problem.column,
-            problem.message
-        )?;
-    }
+    crate::setup::report_problems(&setup.pack)?;
     Ok(if setup.pack.problems().is_empty() {
         Outcome::Clean
     } else {

@@ -1,6 +1,7 @@
 //! End-to-end tests of the `hindsight` binary: real processes in temporary projects, output snapshotted.
 
 mod check;
+mod codex;
 mod commands;
 mod formats;
 mod rego;

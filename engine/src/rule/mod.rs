@@ -482,18 +482,48 @@ impl RulePack {
         for incident in &self.incidents {
             for item in &incident.action_items {
                 for code in &item.rules {
-                    if self.get(code).is_none() {
-                        problems.push(LoadProblem {
-                            path: incident.origin.clone(),
-                            line: item.line,
-                            column: 1,
-                            message: format!(
+                    let (message, hint) = match self.get(code) {
+                        None => (
+                            format!(
                                 "action item `{}` names `{code}`, which no loaded rule has",
                                 item.id
                             ),
-                            hint: Some("fix the code, or load the pack that defines it".into()),
-                        });
-                    }
+                            "fix the code, or load the pack that defines it",
+                        ),
+                        Some(rule)
+                            if item.enforcement == crate::incidents::ActionEnforcement::Review
+                                && rule.is_automated() =>
+                        {
+                            (
+                                format!(
+                                    "action item `{}` is enforced by review, but `{code}` is an automated rule",
+                                    item.id
+                                ),
+                                "write `enforcement: automated`, or name the review-only lesson",
+                            )
+                        }
+                        Some(rule)
+                            if item.enforcement
+                                == crate::incidents::ActionEnforcement::Automated
+                                && !rule.is_automated() =>
+                        {
+                            (
+                                format!(
+                                    "action item `{}` is automated, but `{code}` is not a rule that checks files",
+                                    item.id
+                                ),
+                                "write `enforcement: review` for a review-only lesson",
+                            )
+                        }
+                        Some(_) => continue,
+                    };
+                    problems.push(LoadProblem {
+                        path: incident.origin.clone(),
+                        line: item.line,
+                        column: 1,
+                        message,
+                        hint: Some(hint.into()),
+                    });
                 }
             }
         }
