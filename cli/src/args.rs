@@ -26,6 +26,8 @@ pub(crate) enum Command {
     Schema(SchemaArgs),
     /// Show, per incident, which action items are enforced automatically, by review, or not at all.
     Coverage(CoverageArgs),
+    /// Write the rule documentation site (rules, incidents, coverage) as static HTML.
+    Docs(DocsArgs),
     /// Work with the codex as a whole (all lessons, automated and review-only).
     #[command(subcommand)]
     Codex(CodexCommand),
@@ -41,6 +43,15 @@ pub(crate) struct CoverageArgs {
     /// Only these incidents (registry ids; repeatable).
     #[arg(long, value_name = "ID")]
     pub(crate) incident: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DocsArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Directory to write the site into (created if missing; files of an earlier run are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Subcommand, Debug)]

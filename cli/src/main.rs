@@ -9,6 +9,7 @@ mod commands;
 mod date;
 mod printer;
 mod setup;
+mod site;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema::run(&args),
         Command::Coverage(args) => commands::coverage::run(&args),
         Command::Codex(command) => commands::codex::run(&command),
+        Command::Docs(args) => commands::docs::run(&args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

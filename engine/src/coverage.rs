@@ -110,6 +110,8 @@ pub struct IncidentCoverage {
     pub organisation: String,
     /// Short title.
     pub title: String,
+    /// What happened (Markdown).
+    pub summary: String,
     /// Public write-ups, primary first.
     pub links: Vec<String>,
     /// Codes of the rules that cite the incident.
@@ -247,6 +249,7 @@ fn incident_coverage(
         date: record.date.clone(),
         organisation: record.organisation.clone(),
         title: record.title.clone(),
+        summary: record.summary.clone(),
         links: record.links.clone(),
         cited_by,
         items,
@@ -362,7 +365,7 @@ fn rule_cell(rule: &RuleStatus) -> String {
 }
 
 /// `1 incident`, `2 incidents`.
-pub(crate) fn plural(n: usize, noun: &str) -> String {
+pub fn plural(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("{n} {noun}")
     } else {

@@ -3,10 +3,19 @@
 
 use std::fmt::Write as _;
 
-use crate::rule::{Enforcement, Example, Rule, RulePack};
+use crate::rule::{Enforcement, Example, Incident, Rule, RulePack};
 
 /// Renders a rule's full documentation as Markdown.
 pub fn render_markdown(rule: &Rule) -> String {
+    render_markdown_with(rule, &|_| None)
+}
+
+/// Like [`render_markdown`]; `incident_page` gives a link target for an incident of the registry (the docs
+/// site links its incident pages), next to the post-mortem link.
+pub fn render_markdown_with(
+    rule: &Rule,
+    incident_page: &dyn Fn(&Incident) -> Option<String>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} `{}`\n", rule.code, rule.id);
     let _ = writeln!(out, "**{}**\n", rule.title);
@@ -31,15 +40,23 @@ pub fn render_markdown(rule: &Rule) -> String {
     if !rule.incidents.is_empty() {
         out.push_str("## Incidents\n\n");
         for incident in &rule.incidents {
+            let page = incident_page(incident)
+                .map(|target| format!(" · [incident page]({target})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- **{} · {}**: {} ([post-mortem]({}))",
+                "- **{} · {}**: {} ([post-mortem]({})){page}",
                 incident.date, incident.organisation, incident.summary, incident.url
             );
         }
         out.push('\n');
     }
-    let fence = rule.language.map_or("", |l| l.name());
+    // Data rules have formats rather than a language; their examples are YAML, JSON or TOML.
+    let fence = rule
+        .language
+        .map(|l| l.name())
+        .or_else(|| rule.formats.first().map(|f| f.name()))
+        .unwrap_or("");
     examples(&mut out, "Example", &rule.bad_examples, fence);
     examples(&mut out, "Use instead", &rule.good_examples, fence);
     section(&mut out, "How to fix", &rule.docs.fix);
@@ -87,7 +104,28 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
         if let Some(path) = &example.path {
             let _ = writeln!(out, "`{path}`:\n");
         }
-        let _ = writeln!(out, "```{fence}\n{}\n```\n", example.code.trim_end());
+        // The example's own file name says best what it is (a data rule's example may be JSON or TOML).
+        let info = match example
+            .path
+            .as_deref()
+            .and_then(|p| p.rsplit_once('.'))
+            .map(|(_, e)| e)
+        {
+            Some("rs") => "rust",
+            Some("yaml" | "yml") => "yaml",
+            Some("json") => "json",
+            Some("toml") => "toml",
+            _ => fence,
+        };
+        // A fence longer than any run of backticks in the code, so code that holds a fence stays code.
+        let longest = example
+            .code
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let ticks = "`".repeat(longest.max(2) + 1);
+        let _ = writeln!(out, "{ticks}{info}\n{}\n{ticks}\n", example.code.trim_end());
     }
 }
 

@@ -3,6 +3,7 @@
 pub(crate) mod check;
 pub(crate) mod codex;
 pub(crate) mod coverage;
+pub(crate) mod docs;
 pub(crate) mod explain;
 pub(crate) mod rules;
 pub(crate) mod schema;

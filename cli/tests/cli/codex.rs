@@ -240,3 +240,70 @@ fn the_builtin_codex_holds_every_lesson() {
         assert_eq!(listed, !code.starts_with("HS9"), "{code}");
     }
 }
+
+#[test]
+fn docs_writes_a_page_per_rule_and_incident() {
+    let project = project();
+    // A rule whose docs hold raw HTML: the site shows it as text, never as markup.
+    project.file(
+        "pack/rust/html.yaml",
+        rule("ACME1005", "no-print", "print", "", "fn f() { print!(); }").replace(
+            "It went to stderr. Nobody saw it.",
+            "<script>alert(1)</script> went nowhere.",
+        ),
+    );
+    let run = project.run(&["docs", "--no-builtin", "--rules", "pack", "--out", "site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let site = project.path().join("site");
+    let read = |path: &str| std::fs::read_to_string(site.join(path)).unwrap();
+    for code in [
+        "ACME1001", "ACME1002", "ACME1003", "ACME1004", "ACME1005", "ACME7001",
+    ] {
+        let page = read(&format!("rules/{code}.html"));
+        assert!(page.contains(&format!("<article id=\"{code}\">")), "{code}");
+        assert!(
+            read("index.html").contains(&format!("<tr id=\"{code}\"")),
+            "{code}"
+        );
+    }
+    let rule_page = read("rules/ACME1001.html");
+    // The incident links to its own page; examples are highlighted; the configuration snippet is there.
+    assert!(rule_page.contains("href=\"../incidents/acme-2024-01-01.html\""));
+    assert!(
+        rule_page.contains("class=\"hl-function-macro\""),
+        "{rule_page}"
+    );
+    assert!(rule_page.contains("disable = [&quot;ACME1001&quot;]"));
+    assert!(
+        rule_page.contains("No dbg! in serving code."),
+        "enforced action items are listed"
+    );
+    let html_page = read("rules/ACME1005.html");
+    assert!(html_page.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(!html_page.contains("<script>alert"));
+    let incident = read("incidents/acme-2024-01-01.html");
+    assert!(incident.contains("<tr id=\"no-println\"><td><span class=\"state open\">open</span>"));
+    assert!(incident.contains("ACME1003 fails its tests"));
+    assert!(read("coverage.html").contains("href=\"incidents/acme-2024-01-01.html\""));
+    assert!(read("codex.html").contains("<strong>ACME7001</strong>"));
+    // Nothing on any page comes from the network.
+    for entry in std::fs::read_dir(site.join("rules")).unwrap() {
+        let page = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+        assert!(
+            !page.contains("src=\"http") && !page.contains("<link rel=\"stylesheet\" href=\"http")
+        );
+    }
+}
+
+#[test]
+fn docs_into_an_unwritable_place_is_an_error() {
+    let project = project();
+    project.file("site", "a file, not a directory");
+    let run = project.run(&["docs", "--no-builtin", "--rules", "pack", "--out", "site"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.starts_with("error: could not create site"),
+        "{}",
+        run.stderr
+    );
+}
