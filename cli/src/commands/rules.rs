@@ -37,6 +37,16 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                     rule.title
                 )?;
             }
+            let automated = rules.iter().filter(|r| r.is_automated()).count();
+            let review = rules
+                .iter()
+                .filter(|r| r.enforcement == hindsight_engine::rule::Enforcement::Review)
+                .count();
+            writeln!(
+                stdout,
+                "\n{automated} automated rules, {review} review-only lessons, {} tool diagnostics",
+                rules.len() - automated - review
+            )?;
         }
         ListFormat::Json => {
             let list: Vec<_> = rules.iter().map(|rule| json::rule_summary(rule)).collect();

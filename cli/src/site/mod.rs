@@ -256,7 +256,7 @@ fn rule_page(rule: &Rule, report: &CoverageReport, highlighters: &Highlighters) 
                         escape(&item.id),
                         escape(&incident.organisation),
                         escape(&incident.date),
-                        escape(&item.text)
+                        markdown::inline(&item.text, highlighters)
                     )
                 })
         })
@@ -370,7 +370,7 @@ fn incident_page(incident: &IncidentCoverage, highlighters: &Highlighters) -> St
                 body,
                 "<tr id=\"{}\"><td><span class=\"state {state}\">{state}</span></td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 escape(&item.id),
-                escape(&item.text),
+                markdown::inline(&item.text, highlighters),
                 item.status,
                 by.join("<br>"),
                 state = item.state.as_str(),
