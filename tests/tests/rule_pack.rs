@@ -83,6 +83,7 @@ fn rule_metadata_follows_the_house_rules() {
             Some("4") => "rollout/",
             Some("5") => "hosts/",
             Some("6") => "data/",
+            Some("7") => "review/",
             Some("9") => "hindsight/",
             _ => "",
         };
