@@ -27,15 +27,28 @@ pub fn render_markdown_with(
     } else {
         ""
     };
-    let _ = writeln!(
-        out,
-        "Severity: {} · stage: {} · language: {} · enforced by: {}{fix}\n",
-        rule.severity,
-        rule.stage.as_str(),
-        language,
-        rule.enforcement.as_str(),
-    );
-    section(&mut out, "What it does", &rule.docs.what);
+    if rule.enforcement == Enforcement::Review {
+        let _ = writeln!(
+            out,
+            "Severity: {} · checked in review: no automated check can enforce this lesson\n",
+            rule.severity
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Severity: {} · stage: {} · language: {} · enforced by: {}{fix}\n",
+            rule.severity,
+            rule.stage.as_str(),
+            language,
+            rule.enforcement.as_str(),
+        );
+    }
+    let what = if rule.enforcement == Enforcement::Review {
+        "What to look for in review"
+    } else {
+        "What it does"
+    };
+    section(&mut out, what, &rule.docs.what);
     section(&mut out, "Why is this bad?", &rule.docs.why);
     if !rule.incidents.is_empty() {
         out.push_str("## Incidents\n\n");

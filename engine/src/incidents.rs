@@ -172,12 +172,37 @@ pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadPro
             None,
         )
     })?;
-    // Semantic errors point at the line that holds the offending value; the text is small, so a scan is fine.
-    let line_of = |needle: &str| {
+    // Semantic errors point at the line of the offending key; the text is small, so a scan is fine. Keys are
+    // matched at the start of the (trimmed, list-dash-stripped) line, so prose in a summary cannot match.
+    let key_line = |key: &str, value: Option<&str>, from: usize| {
         text.lines()
-            .position(|l| l.contains(needle))
-            .map_or(1, |i| i + 1)
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| {
+                let l = l.trim_start();
+                let l = l.strip_prefix("- ").unwrap_or(l);
+                l.strip_prefix(key)
+                    .and_then(|rest| rest.strip_prefix(':'))
+                    .is_some_and(|rest| value.is_none_or(|v| rest.trim().trim_matches('"') == v))
+            })
+            .map_or(1, |(i, _)| i + 1)
     };
+    let line_of = |key: &str| key_line(key, None, 0);
+    let is_slug = |id: &str| {
+        !id.is_empty()
+            && !id.starts_with('-')
+            && !id.ends_with('-')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    if !is_slug(&raw.id) {
+        return Err(problem(
+            line_of("id"),
+            format!("incident id `{}` is not kebab-case", raw.id),
+            Some("write `<organisation>-<YYYY-MM-DD>`, such as `cloudflare-2025-11-18`"),
+        ));
+    }
     let stem = path
         .rsplit('/')
         .next()
@@ -185,15 +210,32 @@ pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadPro
         .unwrap_or("");
     if raw.id != stem {
         return Err(problem(
-            line_of("id:"),
+            line_of("id"),
             format!("incident id `{}` must equal the file name `{stem}`", raw.id),
             Some("name the file `<id>.yaml`"),
         ));
     }
     if !crate::suppress::is_date(&raw.date) {
         return Err(problem(
-            line_of("date:"),
+            line_of("date"),
             format!("incident date `{}` is not YYYY-MM-DD", raw.date),
+            None,
+        ));
+    }
+    if !raw.id.ends_with(&raw.date) {
+        return Err(problem(
+            line_of("date"),
+            format!(
+                "incident date `{}` is not the date in its id `{}`",
+                raw.date, raw.id
+            ),
+            Some("ids end in the incident's date: `<organisation>-<YYYY-MM-DD>`"),
+        ));
+    }
+    if raw.title.trim().is_empty() || raw.title.contains('\n') {
+        return Err(problem(
+            line_of("title"),
+            "an incident `title` is one non-empty line".into(),
             None,
         ));
     }
@@ -204,7 +246,7 @@ pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadPro
             .any(|l| !l.starts_with("https://") && !l.starts_with("http://"))
     {
         return Err(problem(
-            line_of("links:"),
+            line_of("links"),
             "an incident needs public links (https://...)".into(),
             Some("link the post-mortem first"),
         ));
@@ -214,14 +256,25 @@ pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadPro
     // Items are found in file order, each after the one before, so a repeated id points at its repetition.
     let mut searched = 0;
     for item in raw.action_items {
-        let needle = format!("id: {}", item.id);
-        let line = text
-            .lines()
-            .enumerate()
-            .skip(searched)
-            .find(|(_, l)| l.contains(&needle))
-            .map_or(1, |(i, _)| i + 1);
+        let line = key_line("id", Some(&item.id), searched);
         searched = line;
+        if !is_slug(&item.id) {
+            return Err(problem(
+                line,
+                format!("action item id `{}` is not kebab-case", item.id),
+                None,
+            ));
+        }
+        if item.enforcement == ActionEnforcement::None && !item.rules.is_empty() {
+            return Err(problem(
+                line,
+                format!(
+                    "action item `{}` is enforced by nothing but names rules",
+                    item.id
+                ),
+                Some("write `enforcement: automated` or `review`, or remove `rules:`"),
+            ));
+        }
         if !seen.insert(item.id.clone()) {
             return Err(problem(
                 line,

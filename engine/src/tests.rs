@@ -483,6 +483,59 @@ fn registry_errors_name_the_file_and_line() {
                 VALID_RULE,
             ),
         ),
+        (
+            "id not kebab-case",
+            registry_problems(
+                "incidents/Acme_2024-01-01.yaml",
+                &INCIDENT.replace("id: acme-2024-01-01", "id: Acme_2024-01-01"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "date differs from the id",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace("date: \"2024-01-01\"", "date: \"2024-01-02\""),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "none names rules",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace(
+                    "    status: open",
+                    "    rules: [ACME1001]\n    status: open",
+                ),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "item id in prose does not confuse the line",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT
+                    .replace("summary: s", "summary: \"the fix: id: check-it\"")
+                    .replace("[ACME1001]", "[ACME1002]"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "a broken rule is reported once, not again by the items naming it",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                INCIDENT,
+                &VALID_RULE.replace("severity: warning", "severity: fatal"),
+            ),
+        ),
+        (
+            "automated item names a review lesson",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                INCIDENT,
+                "id: x-rule\ncode: ACME1001\ntitle: If you need x, do y\nseverity: warning\nenforcement: review\nmessage: m\ndocs: { what: w, why: y, fix: f }\nincidents: [acme-2024-01-01]\n",
+            ),
+        ),
     ];
     let out: Vec<String> = cases
         .iter()

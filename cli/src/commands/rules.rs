@@ -15,7 +15,7 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
         ListFormat::Human => {
             writeln!(
                 stdout,
-                "{:<8} {:<32} {:<8} {:<8} {:<8} TITLE",
+                "{:<8} {:<40} {:<8} {:<10} {:<8} TITLE",
                 "CODE", "ID", "SEVERITY", "LANGUAGE", "STAGE"
             )?;
             for rule in &rules {
@@ -28,12 +28,17 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                 };
                 writeln!(
                     stdout,
-                    "{:<8} {:<32} {:<8} {:<10} {:<8} {}",
+                    "{:<8} {:<40} {:<8} {:<10} {:<8} {}",
                     rule.code,
                     rule.id,
                     rule.severity.as_str(),
                     language,
-                    rule.stage.as_str(),
+                    // A review-only lesson has no rollout: nothing runs it.
+                    if rule.is_automated() {
+                        rule.stage.as_str()
+                    } else {
+                        "-"
+                    },
                     rule.title
                 )?;
             }

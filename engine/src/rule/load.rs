@@ -139,7 +139,7 @@ pub(super) fn load_rule(
             code_loc,
             "the rule names no incident".into(),
             Some(
-                "add `incidents:` with at least one {date, organisation, summary, url} of a public post-mortem",
+                "add `incidents:` with the id of an incident record (`incidents/<id>.yaml`), or an inline {date, organisation, summary, url} of a public post-mortem",
             ),
         ));
     }
@@ -147,12 +147,23 @@ pub(super) fn load_rule(
     for incident in raw.incidents {
         let incident = match incident {
             RawIncidentRef::Id(id) => registry(&id).ok_or_else(|| {
-                at(
-                    code_loc,
+                // Point at the citation: the first line after `incidents:` that names the id.
+                let line = text
+                    .lines()
+                    .enumerate()
+                    .skip_while(|(_, l)| !l.starts_with("incidents:"))
+                    .find(|(_, l)| l.contains(id.as_str()))
+                    .map_or(code_loc.line() as usize, |(i, _)| i + 1);
+                problem(
+                    line,
+                    1,
                     format!(
                         "the rule cites incident `{id}`, which the incident registry does not have"
                     ),
-                    Some("add `incidents/<id>.yaml` to the pack, or write the incident inline"),
+                    Some(
+                        "add `incidents/<id>.yaml` (the id is its file name) to a loaded pack"
+                            .into(),
+                    ),
                 )
             })?,
             RawIncidentRef::Inline(incident) => {

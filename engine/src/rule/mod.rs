@@ -287,6 +287,8 @@ pub struct RulePack {
     problems: Vec<LoadProblem>,
     by_key: HashMap<Arc<str>, usize>,
     incidents: Vec<IncidentRef>,
+    /// Codes of rule files that failed to load.
+    failed_codes: Vec<String>,
 }
 
 impl RulePack {
@@ -362,7 +364,15 @@ impl RulePack {
         let registry = |id: &str| self.incident(id).map(|record| record.as_incident());
         match load::load_rule(display_path, text, sibling, &registry) {
             Ok(rule) => self.insert(rule),
-            Err(problem) => self.problems.push(*problem),
+            Err(problem) => {
+                // Remember the broken rule's code (when the text still shows it), so action items that name
+                // it are not reported once more each: the rule's own load problem says what is wrong.
+                if let Some(code) = text.lines().find_map(|l| l.strip_prefix("code:")) {
+                    self.failed_codes
+                        .push(code.trim().trim_matches('"').to_string());
+                }
+                self.problems.push(*problem);
+            }
         }
     }
 
@@ -483,6 +493,13 @@ impl RulePack {
             for item in &incident.action_items {
                 for code in &item.rules {
                     let (message, hint) = match self.get(code) {
+                        None if self
+                            .failed_codes
+                            .iter()
+                            .any(|c| c.eq_ignore_ascii_case(code)) =>
+                        {
+                            continue;
+                        }
                         None => (
                             format!(
                                 "action item `{}` names `{code}`, which no loaded rule has",
@@ -492,11 +509,11 @@ impl RulePack {
                         ),
                         Some(rule)
                             if item.enforcement == crate::incidents::ActionEnforcement::Review
-                                && rule.is_automated() =>
+                                && rule.enforcement != Enforcement::Review =>
                         {
                             (
                                 format!(
-                                    "action item `{}` is enforced by review, but `{code}` is an automated rule",
+                                    "action item `{}` is enforced by review, but `{code}` is not a review-only lesson",
                                     item.id
                                 ),
                                 "write `enforcement: automated`, or name the review-only lesson",
