@@ -39,9 +39,14 @@ deny contains {"msg": msg, "path": ["on"]} if {
 	not "permissions" in object.keys(input)
 	not only_called
 	count(unprotected_jobs) > 0
-	names := concat("`, `", sort([name | some name in unprotected_jobs]))
 	msg := sprintf(
-		"this workflow sets no top-level `permissions:`, so `%s` run with the repository's default GITHUB_TOKEN permissions (read and write on older repositories and organisations); start with `permissions: {}` and grant each job what it needs",
-		[names],
+		"this workflow sets no top-level `permissions:`, so %s with the repository's default GITHUB_TOKEN permissions (read and write on older repositories and organisations); start with `permissions: {}` and grant each job what it needs",
+		[jobs_text],
 	)
 }
+
+names := concat("`, `", sort([name | some name in unprotected_jobs]))
+
+jobs_text := sprintf("job `%s` runs", [names]) if count(unprotected_jobs) == 1
+
+jobs_text := sprintf("jobs `%s` run", [names]) if count(unprotected_jobs) > 1
