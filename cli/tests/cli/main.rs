@@ -2,6 +2,7 @@
 
 mod check;
 mod commands;
+mod examples;
 mod formats;
 mod rego;
 
