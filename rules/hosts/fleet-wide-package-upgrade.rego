@@ -83,7 +83,7 @@ upgrades(short, a) if {
 }
 
 upgrades(short, a) if {
-	short in {"package", "dnf", "dnf5", "yum"}
+	short in {"apt", "package", "dnf", "dnf5", "yum"}
 	object.get(a, "state", "") == "latest"
 	some n in names(a)
 	n == "*"
@@ -91,7 +91,9 @@ upgrades(short, a) if {
 
 upgrades(short, a) if {
 	short in {"shell", "command", "raw"}
-	regex.match(`(?i)\b((apt-get|apt)\s+(-\S+\s+)*(dist-|full-)?upgrade|(dnf|yum)\s+(-\S+\s+)*(upgrade|update)(\s+-\S+)*\s*($|[;&|]))`, object.get(a, "_raw", object.get(a, "cmd", "")))
+	command := object.get(a, "_raw", object.get(a, "cmd", ""))
+	not regex.match(`(?i)\s(-s|--simulate|--dry-run|--just-print|--no-act|--assumeno)\b`, command)
+	regex.match(`(?i)\b((apt-get|apt)\s+(-\S+\s+)*(dist-|full-)?upgrade|(dnf|yum)\s+(-\S+\s+)*(upgrade|update)(\s+-\S+)*\s*($|[;&|]))`, command)
 }
 
 names(a) := {n | some n in a.name} if is_array(a.name)

@@ -37,3 +37,12 @@ test_message_names_the_group if {
 	contains(finding.msg, "every host in `web`")
 	finding.path == [0, "tasks", 0, "yum"]
 }
+
+test_apt_star_latest_is_an_upgrade_of_everything if {
+	count(rule.deny) == 1 with input as play({"ansible.builtin.apt": {"name": "*", "state": "latest"}})
+}
+
+test_simulated_upgrades_are_not_upgrades if {
+	count(rule.deny) == 0 with input as play({"command": "apt-get --simulate dist-upgrade"})
+	count(rule.deny) == 0 with input as play({"shell": "yum update --assumeno"})
+}

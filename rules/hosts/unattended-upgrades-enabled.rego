@@ -9,7 +9,7 @@ auto_packages := {"unattended-upgrades", "dnf-automatic", "yum-cron", "dnf5-plug
 enabling_text := `(?im)(APT::Periodic::Unattended-Upgrade\s+"?[1-9]|^\s*apply_updates\s*=\s*(yes|true|1)\b)`
 
 # A shell command that installs or enables them.
-enabling_command := `(?i)(systemctl\s+(enable|start|unmask)\b[^;&|\n]*(dnf-automatic|yum-cron|unattended-upgrades|apt-daily-upgrade)|dpkg-reconfigure\b[^;&|\n]*unattended-upgrades|(apt-get|apt|dnf|yum)\s+(-\S+\s+)*install\b[^;&|\n]*\b(unattended-upgrades|dnf-automatic|yum-cron)\b)`
+enabling_command := `(?i)(unattended-upgrades/enable_auto_updates\s+boolean\s+true|systemctl\s+(enable|start|unmask)\b[^;&|\n]*(dnf-automatic|yum-cron|unattended-upgrades|apt-daily-upgrade)|dpkg-reconfigure\b[^;&|\n]*unattended-upgrades|(apt-get|apt|dnf|yum)\s+(-\S+\s+)*install\b[^;&|\n]*\b(unattended-upgrades|dnf-automatic|yum-cron)\b)`
 
 true_values := {true, "yes", "true", "on", "1", 1}
 

@@ -48,3 +48,8 @@ test_lineinfile_in_a_play_handler if {
 test_nested_blocks_two_levels_deep if {
 	count(rule.deny) == 1 with input as [{"block": [{"rescue": [{"apt": {"name": "unattended-upgrades"}}]}]}]
 }
+
+test_debconf_selections_in_a_shell if {
+	count(rule.deny) == 1 with input as [{"shell": "echo unattended-upgrades unattended-upgrades/enable_auto_updates boolean true | debconf-set-selections"}]
+	count(rule.deny) == 0 with input as [{"shell": "echo unattended-upgrades unattended-upgrades/enable_auto_updates boolean false | debconf-set-selections"}]
+}

@@ -18,8 +18,6 @@ is_collection(x) if is_object(x)
 
 is_collection(x) if is_array(x)
 
-level0 := [[[], input]]
-
 level1 := children(level0)
 
 level2 := children(level1)
@@ -67,6 +65,17 @@ last_key(path) := lower(path[count(path) - 1]) if {
 }
 
 mentions_control_plane(value) if contains(json.marshal(value), control_plane)
+
+# OpenShift still labels and taints its control-plane nodes `master`: its own resources may rely on it.
+openshift if {
+	is_string(input.apiVersion)
+	regex.match(`^[a-z0-9.-]*openshift\.io/`, input.apiVersion)
+}
+
+# The walk starts at the document unless it is an OpenShift resource.
+level0 := [[[], input]] if not openshift
+
+level0 := [] if openshift
 
 # A nodeSelector (pod specs, Helm values such as `controller.nodeSelector`): every label is required, so a
 # selector on the removed label matches no node at all.
