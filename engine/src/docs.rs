@@ -159,10 +159,8 @@ pub fn category(rule: &Rule) -> Option<(usize, String)> {
         ("rust", "Rust source"),
         ("data", "Embedded languages: SQL and regular expressions"),
         ("kubernetes", "Kubernetes"),
-        ("workflows", "CI workflows"),
-        ("github-actions", "CI workflows"),
+        ("ci", "CI workflows"),
         ("rollout", "Rollout, config distribution and feature flags"),
-        ("flags", "Feature flags"),
         ("hosts", "Hosts and images"),
         ("review", "Checked in review"),
     ];

@@ -34,10 +34,10 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                     rule.severity.as_str(),
                     language,
                     // A review-only lesson has no rollout: nothing runs it.
-                    if rule.is_automated() {
-                        rule.stage.as_str()
-                    } else {
+                    if rule.enforcement == hindsight_engine::rule::Enforcement::Review {
                         "-"
+                    } else {
+                        rule.stage.as_str()
                     },
                     rule.title
                 )?;

@@ -3,6 +3,7 @@
 mod check;
 mod codex;
 mod commands;
+mod examples;
 mod formats;
 mod rego;
 
