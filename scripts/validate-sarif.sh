@@ -151,7 +151,7 @@ for file in files:
     for i, result in enumerate(results):
         if rules[result["ruleIndex"]]["id"] != result["ruleId"]:
             problems.append(f"results[{i}].ruleIndex does not point at {result['ruleId']}")
-    fingerprints = [r["partialFingerprints"]["hindsight/v1"] for r in results]
+    fingerprints = [r["partialFingerprints"]["hindsight/v2"] for r in results]
     if len(set(fingerprints)) != len(fingerprints):
         problems.append("fingerprints are not unique")
     want = expect.get(name, {})

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use hindsight_engine::walk::Report;
-use hindsight_engine::{Finding, Rule, Severity};
+use hindsight_engine::{Finding, Rule, Severity, Suppressed, SuppressionKind};
 use serde_json::{Value, json};
 
 use crate::commands::check::Stats;
@@ -66,8 +66,33 @@ fn finding(finding: &Finding) -> Value {
             "byte_range": { "start": fix.bytes.start, "end": fix.bytes.end },
             "replacement": fix.replacement,
         })),
-        "suppressed": finding.suppressed.as_ref().map(|s| json!({ "reason": s.reason, "line": s.line })),
+        "suppressed": finding.suppressed.as_ref().map(suppressed),
+        "stage": finding.stage.as_str(),
+        "enclosing": finding.enclosing,
+        "fingerprint": finding.fingerprint,
     })
+}
+
+fn suppressed(suppressed: &Suppressed) -> Value {
+    let mut value = json!({
+        "kind": suppressed.kind.as_str(),
+        "reason": suppressed.reason,
+        "line": suppressed.line,
+    });
+    if let (
+        SuppressionKind::Waiver {
+            owner,
+            expires,
+            ticket,
+        },
+        Value::Object(map),
+    ) = (&suppressed.kind, &mut value)
+    {
+        map.insert("owner".into(), json!(owner));
+        map.insert("expires".into(), json!(expires));
+        map.insert("ticket".into(), json!(ticket));
+    }
+    value
 }
 
 /// One entry of `hindsight rules --format json`.

@@ -1,11 +1,10 @@
 //! One printer per output format, plus what several of them share: the rules of the run ([`RuleSet`]),
-//! report paths as CI systems want them ([`report_path`]), the files' text ([`source`]) and stable
-//! fingerprints ([`fingerprint`]).
+//! report paths as CI systems want them ([`report_path`]) and the files' text ([`source`]). Fingerprints are
+//! the engine's (`hindsight_engine::fingerprint`).
 //!
 //! The machine formats for CI (`sarif`, `github`, `junit`, `rdjson`, `gitlab`) are described in
 //! `docs/ci-output.md`.
 
-pub(crate) mod fingerprint;
 pub(crate) mod github;
 pub(crate) mod gitlab;
 pub(crate) mod human;

@@ -20,7 +20,7 @@ use tree_sitter::Parser;
 use crate::config::Config;
 use crate::context;
 use crate::data::{DataDoc, DataFormat};
-use crate::finding::{Edit, Finding, Position, Severity, Suppressed};
+use crate::finding::{Edit, Finding, Position, Severity, Suppressed, SuppressionKind};
 use crate::lang::Lang;
 use crate::line_index::LineIndex;
 use crate::macros;
@@ -485,6 +485,13 @@ impl Checker {
             .pack
             .get(code)
             .map_or_else(|| Arc::from(code), |r| r.id.clone());
+        let fingerprint = crate::fingerprint::compute(
+            code,
+            &crate::fingerprint::path_key(path),
+            &crate::fingerprint::normalise(&message),
+            "",
+            0,
+        );
         Some(Finding {
             code: Arc::from(code),
             rule_id,
@@ -496,6 +503,8 @@ impl Checker {
             fix: None,
             suppressed: None,
             stage: crate::rule::Stage::Enforce,
+            enclosing: None,
+            fingerprint,
         })
     }
 
@@ -533,6 +542,7 @@ impl Checker {
         let mut findings = self.resolve(file, out.hits, &out.comments, &index, line_comment);
         findings.extend(out.findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        crate::fingerprint::assign(&mut findings, Some(file.text));
         report.findings = findings;
         report.syntax_errors = out
             .syntax_errors
@@ -658,6 +668,7 @@ impl Checker {
                 suppressed = Some(Suppressed {
                     reason: suppression.directive.reason.clone().unwrap_or_default(),
                     line: suppression.line,
+                    kind: SuppressionKind::Inline,
                 });
                 break;
             }
@@ -676,6 +687,8 @@ impl Checker {
                 fix: hit.fix,
                 suppressed,
                 stage: rule.stage,
+                enclosing: (!hit.enclosing.is_empty()).then_some(hit.enclosing),
+                fingerprint: String::new(),
             });
         }
         for suppression in &suppressions {
@@ -760,6 +773,8 @@ struct Hit {
     fix: Option<Edit>,
     /// Set by Rego rules, whose `warn` results are warnings whatever the rule's severity.
     severity: Option<Severity>,
+    /// The enclosing item (see [`crate::fingerprint::enclosing_item`]), computed while the tree was alive.
+    enclosing: String,
 }
 
 /// What the passes over one file collected, before suppressions.
@@ -1134,12 +1149,25 @@ impl Scan<'_, '_> {
                 }
                 _ => None,
             };
+            let enclosing = match path {
+                Some(path) => crate::fingerprint::enclosing_item(
+                    self.map.lang.name(),
+                    path.nodes.iter().rev().skip(1).copied(),
+                    self.file.text.as_bytes(),
+                ),
+                None => crate::fingerprint::enclosing_item(
+                    self.map.lang.name(),
+                    std::iter::successors(original_node().and_then(|n| n.parent()), |n| n.parent()),
+                    self.file.text.as_bytes(),
+                ),
+            };
             self.hits.push(Hit {
                 active_idx,
                 range,
                 message,
                 fix,
                 severity: None,
+                enclosing,
             });
         }
     }
