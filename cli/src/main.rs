@@ -5,6 +5,7 @@
 //! (`hindsight check | head`) is not an error.
 
 mod args;
+mod baseline;
 mod commands;
 mod date;
 mod printer;
@@ -25,6 +26,9 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Schema => commands::schema::run(),
+        Command::Waivers(args) => commands::waivers::run(&args),
+        Command::Baseline(command) => commands::baseline::run(&command),
+        Command::Hook(command) => commands::hook::run(&command),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

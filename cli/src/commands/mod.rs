@@ -1,7 +1,11 @@
 //! One module per subcommand.
 
+pub(crate) mod baseline;
+pub(crate) mod change;
 pub(crate) mod check;
 pub(crate) mod explain;
+pub(crate) mod hook;
 pub(crate) mod rules;
 pub(crate) mod schema;
 pub(crate) mod test;
+pub(crate) mod waivers;

@@ -4,7 +4,6 @@
 use std::io::Write;
 
 use hindsight_engine::Severity;
-use hindsight_engine::rule::Stage;
 use hindsight_engine::walk::Report;
 use serde_json::{Value, json};
 
@@ -22,7 +21,7 @@ pub(crate) fn print_report(
     let issues: Vec<Value> = report
         .findings
         .iter()
-        .filter(|finding| finding.suppressed.is_none() && finding.stage != Stage::Shadow)
+        .filter(|finding| crate::printer::shown(finding))
         .map(|finding| {
             json!({
                 "description": format!("{}: {}", finding.code, finding.message),

@@ -3,6 +3,7 @@
 
 use std::io::Write;
 
+use hindsight_engine::rule::Stage;
 use hindsight_engine::walk::Report;
 use hindsight_engine::{Finding, Rule, Severity, Suppressed, SuppressionKind};
 use serde_json::{Value, json};
@@ -17,7 +18,7 @@ pub(crate) fn print_report(
     report: &Report,
     stats: &Stats,
 ) -> std::io::Result<()> {
-    let document = json!({
+    let mut document = json!({
         "version": WIRE_VERSION,
         "tool": { "name": "hindsight", "version": env!("CARGO_PKG_VERSION") },
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
@@ -38,10 +39,22 @@ pub(crate) fn print_report(
             "warnings": stats.count(Severity::Warning),
             "infos": stats.count(Severity::Info),
             "suppressed": stats.n_suppressed,
+            "stages": {
+                "enforce": stats.count_stage(Stage::Enforce),
+                "warn": stats.count_stage(Stage::Warn),
+                "shadow": stats.count_stage(Stage::Shadow),
+            },
             "fixed": stats.n_fixed,
             "elapsed_ms": u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
         },
     });
+    // Counts of what git and baseline modes left out (`untouched`, `existing`, `baselined`,
+    // `stale_baseline_entries`), present only in those modes.
+    if let Some(summary) = document.get_mut("summary").and_then(Value::as_object_mut) {
+        for omitted in &stats.extra {
+            summary.insert(omitted.key.into(), json!(omitted.count));
+        }
+    }
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

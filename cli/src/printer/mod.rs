@@ -149,6 +149,12 @@ pub(crate) fn forward_slashes(path: &Path) -> String {
     }
 }
 
+/// Is the finding shown in the formats for people (human, annotations, JUnit, reviewdog, Code Quality)?
+/// Suppressed findings are not, nor are shadow-stage ones: those reach only JSON and SARIF.
+pub(crate) fn shown(finding: &Finding) -> bool {
+    finding.suppressed.is_none() && finding.stage != hindsight_engine::rule::Stage::Shadow
+}
+
 /// `incident: 2025-11-18 Cloudflare: …`, for a finding whose rule has an incident.
 pub(crate) fn incident_note(finding: &Finding) -> Option<String> {
     finding.incident.as_ref().map(|incident| {

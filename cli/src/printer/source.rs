@@ -19,6 +19,16 @@ pub(crate) struct SourceText {
 }
 
 impl Sources {
+    /// Sources that know the texts a report checked from memory (staged content).
+    pub(crate) fn of(report: &hindsight_engine::walk::Report) -> Self {
+        let files = report
+            .in_memory
+            .iter()
+            .map(|(path, text)| (path.clone(), Some(SourceText::new(text.to_string()))))
+            .collect();
+        Self { files }
+    }
+
     /// The text of `path`, read on first use.
     pub(crate) fn get(&mut self, path: &Path) -> Option<&SourceText> {
         self.files

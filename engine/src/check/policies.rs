@@ -400,7 +400,7 @@ impl Checker {
                     incident: rule.incidents.first().cloned(),
                     fix: None,
                     suppressed: None,
-                    stage: rule.stage,
+                    stage: self.stage_for(rule, &doc.path),
                     enclosing: Some(crate::fingerprint::key_path(&verdict.path))
                         .filter(|k| !k.is_empty()),
                     fingerprint: String::new(),
@@ -423,6 +423,7 @@ impl Checker {
             crate::fingerprint::assign(&mut findings[start..end], text);
             start = end;
         }
+        self.apply_waivers(&mut findings);
         findings
     }
 
