@@ -3,6 +3,7 @@
 mod check;
 mod commands;
 mod formats;
+mod git;
 mod rego;
 
 use std::io::Write as _;
