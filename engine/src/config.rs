@@ -590,6 +590,65 @@ mod tests {
     }
 
     #[test]
+    fn rollout_stages_follow_paths_and_dates() {
+        let mut config = Config::parse(
+            Path::new("hindsight.toml"),
+            "[[rollout]]\nrule = \"HS1\"\nstage = \"shadow\"\nwarn_from = \"2026-07-01\"\nenforce_from = 2026-09-01\n\n[[rollout]]\nrule = \"HS1001\"\npaths = [\"core/\"]\nstage = \"enforce\"\n",
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        let pack = crate::RulePack::builtin();
+        let rule = pack.get("HS1001").unwrap_or_else(|| panic!("HS1001"));
+        for (today, path, stage) in [
+            ("2026-06-30", "src/lib.rs", Stage::Shadow),
+            ("2026-07-01", "src/lib.rs", Stage::Warn),
+            ("2026-09-01", "src/lib.rs", Stage::Enforce),
+            ("2026-06-30", "core/lib.rs", Stage::Enforce),
+        ] {
+            config.today = Some(today.into());
+            assert_eq!(
+                config.stage_for(rule, Path::new(path)),
+                stage,
+                "{today} {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn waivers_need_an_owner_a_reason_a_scope_and_a_date() {
+        for (text, key) in [
+            (
+                "[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \"r\"\nexpires = \"2027-01-01\"\n",
+                "owner",
+            ),
+            (
+                "[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \" \"\nowner = \"o\"\nexpires = \"2027-01-01\"\n",
+                "reason",
+            ),
+            (
+                "[[waiver]]\nrule = \"HS1001\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2027-01-01\"\n",
+                "paths",
+            ),
+            (
+                "[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n",
+                "expires",
+            ),
+            (
+                "\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"2027-01-01\"\nowners = 1\n",
+                "owners",
+            ),
+        ] {
+            let err = Config::parse(Path::new("hindsight.toml"), text);
+            let Err(ConfigError::Invalid { message, line, .. }) = err else {
+                panic!("expected an error for {text}, got {err:?}");
+            };
+            assert!(message.contains(key), "{key}: {message}");
+            // Errors point at the waiver, or at the unknown key itself.
+            let expected = if key == "owners" { 8 } else { 1 };
+            assert_eq!(line, expected, "{key}");
+        }
+    }
+
+    #[test]
     fn relative_paths_resolve_against_the_file() {
         let config = Config::parse(
             Path::new("repo/hindsight.toml"),
