@@ -50,12 +50,22 @@ impl Change {
             Some(reference) => Some((reference.clone(), repo.tree_of(reference)?)),
             None => None,
         };
-        let pathspecs: Vec<PathBuf> = paths
-            .iter()
-            .filter(|p| p.as_os_str() != ".")
-            .filter_map(|p| repo.repo_path(p))
-            .filter(|p| !p.as_os_str().is_empty())
-            .collect();
+        let mut pathspecs: Vec<PathBuf> = Vec::new();
+        for path in paths {
+            let Some(spec) = repo.repo_path(path) else {
+                anyhow::bail!(
+                    "{} is outside the git repository at {}",
+                    path.display(),
+                    repo.workdir().display()
+                );
+            };
+            if spec.as_os_str().is_empty() {
+                // The repository root: the whole change.
+                pathspecs.clear();
+                break;
+            }
+            pathspecs.push(spec);
+        }
         let changed = repo.changes(base, target, &pathspecs)?;
         let files = changed
             .into_iter()
