@@ -109,6 +109,20 @@ docs: { what: Reports `dbg!`., why: It prints to stderr in production., fix: Rem
 incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
 examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
 YAML
+# A waiver (an external suppression) and a rule in its shadow stage (results at level "note").
+cat >"$project/hindsight.toml" <<'TOML'
+[[waiver]]
+rule = "HS1002"
+paths = ["src/odd*"]
+reason = "prototype, removed before release"
+owner = "team-x"
+expires = "2027-01-01"
+ticket = "X-1"
+
+[[rollout]]
+rule = "ACME1001"
+stage = "shadow"
+TOML
 (cd "$project" && run 1 "$hindsight" check . --rules rules --format json --output "sarif=$PWD/../out/project.sarif" >/dev/null)
 
 # A tool problem (a missing path) makes `executionSuccessful` false; a clean run has no results.
@@ -133,7 +147,7 @@ validator = validator_class(schema, format_checker=jsonschema.Draft7Validator.FO
 expect = {
     "feature-service.sarif": dict(codes={"HS1001", "HS1002", "HS1003", "HS6001"}, success=True),
     "project.sarif": dict(codes={"HS1001", "HS1002", "HS9001", "HS9002", "HS9003", "HS9005", "ACME1001"},
-                          suppressed=1, fixes=1, success=True),
+                          suppressed=2, external=1, notes_from_shadow=1, fixes=1, success=True),
     "problem.sarif": dict(success=False),
     "clean.sarif": dict(codes=set(), success=True),
 }
@@ -151,7 +165,7 @@ for file in files:
     for i, result in enumerate(results):
         if rules[result["ruleIndex"]]["id"] != result["ruleId"]:
             problems.append(f"results[{i}].ruleIndex does not point at {result['ruleId']}")
-    fingerprints = [r["partialFingerprints"]["hindsight/v1"] for r in results]
+    fingerprints = [r["partialFingerprints"]["hindsight/v2"] for r in results]
     if len(set(fingerprints)) != len(fingerprints):
         problems.append("fingerprints are not unique")
     want = expect.get(name, {})
@@ -161,6 +175,12 @@ for file in files:
     suppressed = sum(1 for r in results if r.get("suppressions"))
     if "suppressed" in want and suppressed != want["suppressed"]:
         problems.append(f"{suppressed} suppressed results, expected {want['suppressed']}")
+    external = sum(1 for r in results if r.get("suppressions", [{}])[0].get("kind") == "external")
+    if "external" in want and external != want["external"]:
+        problems.append(f"{external} waived results, expected {want['external']}")
+    shadow = sum(1 for r in results if r.get("properties", {}).get("stage") == "shadow" and r["level"] == "note")
+    if "notes_from_shadow" in want and shadow != want["notes_from_shadow"]:
+        problems.append(f"{shadow} shadow results at level note, expected {want['notes_from_shadow']}")
     fixes = sum(1 for r in results if r.get("fixes"))
     if "fixes" in want and fixes != want["fixes"]:
         problems.append(f"{fixes} results with fixes, expected {want['fixes']}")

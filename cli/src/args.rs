@@ -31,6 +31,14 @@ pub(crate) enum Command {
     /// Work with the codex as a whole (all lessons, automated and review-only).
     #[command(subcommand)]
     Codex(CodexCommand),
+    /// List the `[[waiver]]` entries of hindsight.toml: what each waives, who owns it, when it expires.
+    Waivers(WaiversArgs),
+    /// Record today's findings as accepted debt (`write`), or drop the entries that no longer match (`prune`).
+    #[command(subcommand)]
+    Baseline(BaselineCommand),
+    /// Install or remove the git pre-commit hook that runs `hindsight check --staged --diff HEAD`.
+    #[command(subcommand)]
+    Hook(HookCommand),
 }
 
 #[derive(Args, Debug)]
@@ -91,6 +99,42 @@ pub(crate) enum ExportFormat {
     Markdown,
     /// JSON: one object per lesson.
     Json,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum BaselineCommand {
+    /// Check the whole tree and record every unsuppressed finding by fingerprint. An existing baseline is
+    /// only replaced by one that does not grow, unless `--force`.
+    Write(BaselineArgs),
+    /// Check the whole tree and drop the entries that no longer match a finding. Never adds one.
+    Prune(BaselineArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct BaselineArgs {
+    /// The baseline file (default: hindsight-baseline.json).
+    pub(crate) file: Option<PathBuf>,
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Load the rules, configuration and waivers from this git ref (as `check --rules-from`).
+    #[arg(long, value_name = "REF")]
+    pub(crate) rules_from: Option<String>,
+    /// With `write`: replace an existing baseline even when the new one records findings it did not.
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum HookCommand {
+    /// Write the pre-commit hook (into `core.hooksPath` when set). A hook that is not hindsight's is kept
+    /// unless `--force`, which sets it aside for `hook uninstall` to restore.
+    Install {
+        /// Replace a pre-commit hook that is not hindsight's (it is kept as pre-commit.hindsight-backup).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Remove hindsight's pre-commit hook and restore the one it replaced, if any.
+    Uninstall,
 }
 
 /// Where rules and configuration come from; shared by the commands that load rules.
@@ -156,6 +200,63 @@ pub(crate) struct CheckArgs {
     /// Leave macro arguments opaque (to measure what seeing inside macros finds and costs).
     #[arg(long, hide = true)]
     pub(crate) no_macro_expansion: bool,
+    #[command(flatten)]
+    pub(crate) git: GitArgs,
+}
+
+/// Git-aware checking: what is checked and what is reported (see README, "In git and CI").
+#[derive(Args, Debug, Clone, Default)]
+pub(crate) struct GitArgs {
+    /// Check what will be committed: the staged content of staged files (not the working tree), deleted files
+    /// skipped. Never walks the tree.
+    #[arg(long)]
+    pub(crate) staged: bool,
+    /// Report only findings on lines added or changed since the merge base with REF (with --staged: the lines
+    /// the commit changes); the others are counted in the summary.
+    #[arg(long, value_name = "REF")]
+    pub(crate) diff: Option<String>,
+    /// Report only findings that did not exist at REF, matched by fingerprint (moved code is not new).
+    #[arg(long, value_name = "REF")]
+    pub(crate) new_only: Option<String>,
+    /// Load hindsight.toml, its rule directories, rollout stages and waivers from REF (e.g. the base branch)
+    /// instead of the working tree, so a change cannot weaken the rules that judge it.
+    #[arg(long, value_name = "REF")]
+    pub(crate) rules_from: Option<String>,
+    /// Report only findings not recorded in this baseline file (`hindsight baseline write`).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) baseline: Option<PathBuf>,
+}
+
+impl CheckArgs {
+    /// The arguments of `hindsight check` on the whole tree, human output, with these rules.
+    pub(crate) fn whole_tree(pack: PackArgs, rules_from: Option<String>) -> Self {
+        Self {
+            paths: Vec::new(),
+            pack,
+            format: Format::Human,
+            outputs: Vec::new(),
+            max_warnings: None,
+            color: ColorChoice::Never,
+            exclude: Vec::new(),
+            threads: None,
+            fail_on: FailOn::Error,
+            fail_on_rule_error: true,
+            fix: false,
+            parse_only: false,
+            no_macro_expansion: false,
+            git: GitArgs {
+                rules_from,
+                ..GitArgs::default()
+            },
+        }
+    }
+}
+
+impl GitArgs {
+    /// Does the check look at a git change rather than files on disk?
+    pub(crate) fn is_change(&self) -> bool {
+        self.staged || self.diff.is_some() || self.new_only.is_some()
+    }
 }
 
 #[derive(Args, Debug)]
@@ -191,6 +292,19 @@ pub(crate) struct TestArgs {
     /// With `--coverage`: fail when a policy file's line coverage is below this percentage.
     #[arg(long, value_name = "PERCENT", requires = "coverage")]
     pub(crate) min: Option<f64>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct WaiversArgs {
+    /// Use this configuration file instead of looking for hindsight.toml from the current directory.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+    /// Read hindsight.toml from this git ref instead of the working tree.
+    #[arg(long, value_name = "REF")]
+    pub(crate) rules_from: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub(crate) format: ListFormat,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

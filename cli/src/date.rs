@@ -16,6 +16,24 @@ pub(crate) fn today() -> String {
     format!("{year:04}-{month:02}-{day:02}")
 }
 
+/// Days from `from` to `to` (both `YYYY-MM-DD`); `None` when either is not a date.
+pub(crate) fn days_between(from: &str, to: &str) -> Option<i64> {
+    Some(days_from_civil(to)? - days_from_civil(from)?)
+}
+
+/// `YYYY-MM-DD` to days since 1970-01-01 (Howard Hinnant's `days_from_civil`).
+fn days_from_civil(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year.rem_euclid(400);
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 /// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's `civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
@@ -40,5 +58,7 @@ mod tests {
         assert_eq!(civil_from_days(20_410), (2025, 11, 18));
         assert_eq!(civil_from_days(11_016), (2000, 2, 29));
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
+        assert_eq!(super::days_from_civil("2025-11-18"), Some(20_410));
+        assert_eq!(super::days_between("2026-06-01", "2027-03-31"), Some(303));
     }
 }

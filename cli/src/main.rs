@@ -5,6 +5,7 @@
 //! (`hindsight check | head`) is not an error.
 
 mod args;
+mod baseline;
 mod commands;
 mod date;
 mod printer;
@@ -29,6 +30,9 @@ fn main() -> ExitCode {
         Command::Coverage(args) => commands::coverage::run(&args),
         Command::Codex(command) => commands::codex::run(&command),
         Command::Docs(args) => commands::docs::run(&args),
+        Command::Waivers(args) => commands::waivers::run(&args),
+        Command::Baseline(command) => commands::baseline::run(&command),
+        Command::Hook(command) => commands::hook::run(&command),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

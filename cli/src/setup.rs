@@ -53,6 +53,56 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
     })
 }
 
+/// Like [`load`], but `hindsight.toml` and every rule directory (its `dirs` and `--rules`) come from the git
+/// ref `reference`; the built-in pack is the binary's own. Also returns what the working tree changes in those
+/// rules and waivers, one line each, for reviewers.
+pub(crate) fn load_trusted(
+    args: &PackArgs,
+    start: &Path,
+    reference: &str,
+) -> anyhow::Result<(Setup, Vec<String>)> {
+    if !args.policy_dirs.is_empty() {
+        anyhow::bail!(
+            "--policy cannot be combined with --rules-from yet: put the policies in a rule directory of hindsight.toml"
+        );
+    }
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let trusted = hindsight_git::TrustedRules::load(&cwd, reference, args.config.as_deref())?;
+    let mut config = trusted.config.clone();
+    config.today = Some(crate::date::today());
+    let mut pack = RulePack::new();
+    if args.no_builtin {
+        pack.add_builtin_diagnostics();
+    } else {
+        pack.add_builtin();
+    }
+    let mut dirs: Vec<PathBuf> = config.rule_dirs.clone();
+    dirs.extend(args.rule_dirs.iter().cloned());
+    for dir in &dirs {
+        trusted.add_rule_dir(&mut pack, dir);
+    }
+    // What the working tree would have used instead.
+    let current_path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => Config::discover(start),
+    };
+    let current = current_path.and_then(|path| Config::load(&display_path(&path)).ok());
+    if let Some(current) = &current {
+        dirs.extend(current.rule_dirs.iter().cloned());
+    }
+    if let Some(path) = &trusted.config_path {
+        dirs.push(path.clone());
+    }
+    let changes = trusted.changes(current.as_ref(), &dirs);
+    Ok((
+        Setup {
+            config,
+            pack: Arc::new(pack),
+        },
+        changes,
+    ))
+}
+
 /// Shows a discovered absolute path relative to the working directory when it is below it.
 pub(crate) fn display_path(path: &Path) -> PathBuf {
     let Ok(cwd) = std::env::current_dir() else {

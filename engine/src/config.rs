@@ -13,6 +13,21 @@
 //! [files]
 //! exclude = ["vendor/", "*.generated.rs"]   # gitignore syntax, relative to this file
 //! max_size = 1048576                         # bytes; larger files are skipped with a note
+//!
+//! [[rollout]]                        # staged rollout of a rule: shadow → warn → enforce
+//! rule = "HS1007"                    # a code, a code prefix or a rule id
+//! stage = "shadow"                   # until the dates below (default: the rule file's stage)
+//! warn_from = "2026-07-01"
+//! enforce_from = "2026-09-01"
+//! paths = ["src/parser/**"]          # optional: only here (globs, relative to this file)
+//!
+//! [[waiver]]                         # a known exemption, with who answers for it and until when
+//! rule = "HS1001"
+//! paths = ["src/legacy/**"]          # and/or fingerprints = ["95e79940c483c2c3"]
+//! reason = "replaced by the new loader in Q3"
+//! owner = "team-ingest"
+//! expires = "2027-03-31"
+//! ticket = "ING-42"                  # optional
 //! ```
 
 use std::collections::BTreeMap;
@@ -21,7 +36,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::finding::Severity;
-use crate::rule::Rule;
+use crate::rule::{Rule, Stage};
 
 /// The configuration file name, looked for from the checked path upwards.
 pub const CONFIG_FILE: &str = "hindsight.toml";
@@ -55,6 +70,82 @@ pub struct Config {
     pub today: Option<String>,
     /// Parse macro arguments as Rust so rules see inside them (on by default; off only to measure its cost).
     pub expand_macros: bool,
+    /// `[[rollout]]` entries, in file order.
+    pub rollout: Vec<Rollout>,
+    /// `[[waiver]]` entries, in file order.
+    pub waivers: Vec<Waiver>,
+}
+
+/// A `[[rollout]]` entry: the stage of some rules, possibly only under some paths, changing on dates.
+#[derive(Clone, Debug)]
+pub struct Rollout {
+    /// Code, code prefix or rule id.
+    pub rule: String,
+    /// Stage before the dates (default: the rule file's stage, or shadow when a date is given).
+    pub stage: Option<Stage>,
+    /// From this date (`YYYY-MM-DD`) on, at least `warn`.
+    pub warn_from: Option<String>,
+    /// From this date on, `enforce`.
+    pub enforce_from: Option<String>,
+    /// Globs (relative to the configuration file) the entry is limited to; empty means everywhere.
+    pub paths: Vec<String>,
+    paths_set: Option<globset::GlobSet>,
+    /// 1-based line of the entry.
+    pub line: usize,
+}
+
+/// A `[[waiver]]` entry: findings of a rule that are accepted for now, with a reason, an owner and an expiry.
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    /// Code, code prefix or rule id.
+    pub rule: String,
+    /// Globs (relative to the configuration file) of the files it covers.
+    pub paths: Vec<String>,
+    /// Fingerprints of the findings it covers.
+    pub fingerprints: Vec<String>,
+    /// Why the findings are accepted.
+    pub reason: String,
+    /// Who answers for them.
+    pub owner: String,
+    /// Last day it suppresses (`YYYY-MM-DD`).
+    pub expires: String,
+    /// The ticket tracking the debt.
+    pub ticket: Option<String>,
+    /// 1-based line of the entry.
+    pub line: usize,
+    paths_set: Option<globset::GlobSet>,
+}
+
+impl Waiver {
+    /// Is it past its expiry date? (`today` is `YYYY-MM-DD`; unknown today never expires.)
+    pub fn expired(&self, today: Option<&str>) -> bool {
+        today.is_some_and(|today| self.expires.as_str() < today)
+    }
+
+    /// Everything the entry says, for comparing the waivers of two versions of a configuration.
+    pub fn key(&self) -> impl std::hash::Hash + Ord + use<> {
+        (
+            self.rule.clone(),
+            self.paths.clone(),
+            self.fingerprints.clone(),
+            self.reason.clone(),
+            self.owner.clone(),
+            self.expires.clone(),
+            self.ticket.clone(),
+        )
+    }
+
+    /// `HS1001 in src/legacy/**` or `HS1001 (2 fingerprints)`: what the waiver covers.
+    pub fn scope(&self) -> String {
+        let mut parts = Vec::new();
+        if !self.paths.is_empty() {
+            parts.push(format!("in {}", self.paths.join(", ")));
+        }
+        if !self.fingerprints.is_empty() {
+            parts.push(format!("fingerprints {}", self.fingerprints.join(", ")));
+        }
+        format!("{} {}", self.rule, parts.join(" and "))
+    }
 }
 
 impl Default for Config {
@@ -71,6 +162,8 @@ impl Default for Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             today: None,
             expand_macros: true,
+            rollout: Vec::new(),
+            waivers: Vec::new(),
         }
     }
 }
@@ -107,6 +200,56 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     files: RawFiles,
+    #[serde(default)]
+    rollout: Vec<toml::Spanned<RawRollout>>,
+    #[serde(default)]
+    waiver: Vec<toml::Spanned<RawWaiver>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRollout {
+    rule: String,
+    #[serde(default)]
+    stage: Option<String>,
+    #[serde(default)]
+    warn_from: Option<RawDate>,
+    #[serde(default)]
+    enforce_from: Option<RawDate>,
+    #[serde(default)]
+    paths: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    rule: String,
+    #[serde(default)]
+    paths: Vec<String>,
+    #[serde(default)]
+    fingerprints: Vec<String>,
+    reason: String,
+    owner: String,
+    expires: RawDate,
+    #[serde(default)]
+    ticket: Option<String>,
+}
+
+/// A date written as a string (`"2027-03-31"`) or as a TOML date (`2027-03-31`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawDate {
+    Text(String),
+    Date(toml::value::Datetime),
+}
+
+impl RawDate {
+    fn text(&self) -> String {
+        match self {
+            RawDate::Text(text) => text.clone(),
+            RawDate::Date(date) => date.to_string(),
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -156,6 +299,89 @@ impl Config {
         } else {
             base_dir
         };
+        let invalid = |offset: usize, message: String| {
+            let before = text.get(..offset).unwrap_or("");
+            ConfigError::Invalid {
+                path: path.to_path_buf(),
+                line: before.matches('\n').count() + 1,
+                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                message,
+            }
+        };
+        let line_of = |offset: usize| text.get(..offset).unwrap_or("").matches('\n').count() + 1;
+        let date = |what: &str,
+                    value: &Option<RawDate>,
+                    at: usize|
+         -> Result<Option<String>, ConfigError> {
+            match value.as_ref().map(RawDate::text) {
+                Some(date) if !crate::suppress::is_date(&date) => Err(invalid(
+                    at,
+                    format!("`{what}` takes a date written YYYY-MM-DD, not `{date}`"),
+                )),
+                other => Ok(other),
+            }
+        };
+        let rollout: Result<Vec<Rollout>, ConfigError> = raw
+            .rollout
+            .iter()
+            .map(|entry| {
+                let at = entry.span().start;
+                let value = entry.get_ref();
+                let stage = match value.stage.as_deref() {
+                    None => None,
+                    Some(name) => Some(Stage::parse(name).ok_or_else(|| {
+                        invalid(
+                            at,
+                            format!("`[[rollout]]` `stage` is `shadow`, `warn` or `enforce`, not `{name}`"),
+                        )
+                    })?),
+                };
+                let paths_set = glob_set(&value.paths).map_err(|err| invalid(at, err))?;
+                Ok(Rollout {
+                    rule: value.rule.clone(),
+                    stage,
+                    warn_from: date("warn_from", &value.warn_from, at)?,
+                    enforce_from: date("enforce_from", &value.enforce_from, at)?,
+                    paths: value.paths.clone(),
+                    paths_set,
+                    line: line_of(at),
+                })
+            })
+            .collect();
+        let waivers: Result<Vec<Waiver>, ConfigError> = raw
+            .waiver
+            .iter()
+            .map(|entry| {
+                let at = entry.span().start;
+                let value = entry.get_ref();
+                let required = |key: &str, text: &str| {
+                    if text.trim().is_empty() {
+                        Err(invalid(at, format!("`[[waiver]]` needs a non-empty `{key}`")))
+                    } else {
+                        Ok(text.trim().to_string())
+                    }
+                };
+                if value.paths.is_empty() && value.fingerprints.is_empty() {
+                    return Err(invalid(
+                        at,
+                        "`[[waiver]]` needs `paths` (globs) or `fingerprints` (from `--format json`): a waiver of a whole rule everywhere is `[rules] disable`".into(),
+                    ));
+                }
+                let paths_set = glob_set(&value.paths).map_err(|err| invalid(at, err))?;
+                Ok(Waiver {
+                    paths_set,
+                    rule: required("rule", &value.rule)?,
+                    paths: value.paths.clone(),
+                    fingerprints: value.fingerprints.clone(),
+                    reason: required("reason", &value.reason)?,
+                    owner: required("owner", &value.owner)?,
+                    expires: date("expires", &Some(RawDate::Text(value.expires.text())), at)?
+                        .unwrap_or_default(),
+                    ticket: value.ticket.clone().filter(|t| !t.trim().is_empty()),
+                    line: line_of(at),
+                })
+            })
+            .collect();
         Ok(Config {
             path: Some(path.to_path_buf()),
             rule_dirs: raw.rules.dirs.iter().map(|d| base_dir.join(d)).collect(),
@@ -176,6 +402,8 @@ impl Config {
             max_file_size: raw.files.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             today: None,
             expand_macros: true,
+            rollout: rollout?,
+            waivers: waivers?,
         })
     }
 
@@ -222,6 +450,85 @@ impl Config {
             .or_else(|| self.options.get(&*rule.id))
     }
 
+    /// The rollout stage of `rule` for a finding at `path` (relative to the working directory, or absolute):
+    /// the most specific `[[rollout]]` entry that names the rule and whose `paths` match (an entry with paths
+    /// beats one without; a later entry beats an earlier one), moved on by its dates; the rule file's stage
+    /// when no entry applies.
+    pub fn stage_for(&self, rule: &Rule, path: &Path) -> Stage {
+        let relative = self.relative(path);
+        let best = self
+            .rollout
+            .iter()
+            .enumerate()
+            .filter_map(|(order, entry)| {
+                let specificity = specificity(&entry.rule, rule)?;
+                let scoped = match &entry.paths_set {
+                    Some(set) => {
+                        if !set.is_match(&relative) {
+                            return None;
+                        }
+                        1
+                    }
+                    None => 0,
+                };
+                Some(((scoped, specificity, order), entry))
+            })
+            .max_by_key(|(key, _)| *key)
+            .map(|(_, entry)| entry);
+        let Some(entry) = best else {
+            return rule.stage;
+        };
+        let dated = entry.warn_from.is_some() || entry.enforce_from.is_some();
+        let mut stage = entry
+            .stage
+            .unwrap_or(if dated { Stage::Shadow } else { rule.stage });
+        if let Some(today) = self.today.as_deref() {
+            if entry.warn_from.as_deref().is_some_and(|d| d <= today) {
+                stage = stage.max(Stage::Warn);
+            }
+            if entry.enforce_from.as_deref().is_some_and(|d| d <= today) {
+                stage = Stage::Enforce;
+            }
+        }
+        stage
+    }
+
+    /// The first unexpired waiver that covers a finding of `rule` at `path` with `fingerprint`.
+    pub fn waiver_for(&self, rule: &Rule, path: &Path, fingerprint: &str) -> Option<&Waiver> {
+        let today = self.today.as_deref();
+        let relative = self.relative(path);
+        self.waivers.iter().find(|waiver| {
+            !waiver.expired(today)
+                && specificity(&waiver.rule, rule).is_some()
+                && (waiver.fingerprints.iter().any(|f| f == fingerprint)
+                    || waiver
+                        .paths_set
+                        .as_ref()
+                        .is_some_and(|set| set.is_match(&relative)))
+        })
+    }
+
+    /// `path` relative to the configuration's directory when it is below it, else as given: what the globs
+    /// of `[[rollout]]` and `[[waiver]]` match.
+    fn relative(&self, path: &Path) -> PathBuf {
+        let clean = |p: &Path| {
+            p.strip_prefix(".")
+                .map_or_else(|_| p.to_path_buf(), Path::to_path_buf)
+        };
+        if self.base_dir == Path::new(".") && path.is_relative() {
+            return clean(path);
+        }
+        match (
+            std::path::absolute(path),
+            std::path::absolute(&self.base_dir),
+        ) {
+            (Ok(path), Ok(base)) => path
+                .strip_prefix(&base)
+                .map_or_else(|_| path.clone(), Path::to_path_buf),
+            _ => clean(path),
+        }
+    }
+
     /// The severity override that applies to the rule, if any (most specific selector wins).
     pub fn severity_for(&self, rule: &Rule) -> Option<Severity> {
         self.severity
@@ -230,6 +537,30 @@ impl Config {
             .max_by_key(|(s, _)| *s)
             .map(|(_, severity)| severity)
     }
+}
+
+/// The globs of a `paths` list; `None` when empty.
+fn glob_set(patterns: &[String]) -> Result<Option<globset::GlobSet>, String> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = globset::GlobSetBuilder::new();
+    for pattern in patterns {
+        // `dir/` means everything below it, as in gitignore.
+        let pattern = match pattern.strip_suffix('/') {
+            Some(dir) => format!("{dir}/**"),
+            None => pattern.clone(),
+        };
+        let glob = globset::GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .map_err(|err| format!("invalid glob `{pattern}` in `paths`: {err}"))?;
+        builder.add(glob);
+    }
+    builder
+        .build()
+        .map(Some)
+        .map_err(|err| format!("invalid `paths`: {err}"))
 }
 
 /// How specifically a selector names a rule: a code prefix scores its length, the exact code or id scores most.
@@ -256,6 +587,65 @@ mod tests {
         };
         assert_eq!(line, 3);
         assert!(message.contains("frobnicate"), "{message}");
+    }
+
+    #[test]
+    fn rollout_stages_follow_paths_and_dates() {
+        let mut config = Config::parse(
+            Path::new("hindsight.toml"),
+            "[[rollout]]\nrule = \"HS1\"\nstage = \"shadow\"\nwarn_from = \"2026-07-01\"\nenforce_from = 2026-09-01\n\n[[rollout]]\nrule = \"HS1001\"\npaths = [\"core/\"]\nstage = \"enforce\"\n",
+        )
+        .unwrap_or_else(|err| panic!("{err}"));
+        let pack = crate::RulePack::builtin();
+        let rule = pack.get("HS1001").unwrap_or_else(|| panic!("HS1001"));
+        for (today, path, stage) in [
+            ("2026-06-30", "src/lib.rs", Stage::Shadow),
+            ("2026-07-01", "src/lib.rs", Stage::Warn),
+            ("2026-09-01", "src/lib.rs", Stage::Enforce),
+            ("2026-06-30", "core/lib.rs", Stage::Enforce),
+        ] {
+            config.today = Some(today.into());
+            assert_eq!(
+                config.stage_for(rule, Path::new(path)),
+                stage,
+                "{today} {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn waivers_need_an_owner_a_reason_a_scope_and_a_date() {
+        for (text, key) in [
+            (
+                "[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \"r\"\nexpires = \"2027-01-01\"\n",
+                "owner",
+            ),
+            (
+                "[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \" \"\nowner = \"o\"\nexpires = \"2027-01-01\"\n",
+                "reason",
+            ),
+            (
+                "[[waiver]]\nrule = \"HS1001\"\nreason = \"r\"\nowner = \"o\"\nexpires = \"2027-01-01\"\n",
+                "paths",
+            ),
+            (
+                "[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"soon\"\n",
+                "expires",
+            ),
+            (
+                "\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"a\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"2027-01-01\"\nowners = 1\n",
+                "owners",
+            ),
+        ] {
+            let err = Config::parse(Path::new("hindsight.toml"), text);
+            let Err(ConfigError::Invalid { message, line, .. }) = err else {
+                panic!("expected an error for {text}, got {err:?}");
+            };
+            assert!(message.contains(key), "{key}: {message}");
+            // Errors point at the waiver, or at the unknown key itself.
+            let expected = if key == "owners" { 8 } else { 1 };
+            assert_eq!(line, expected, "{key}");
+        }
     }
 
     #[test]

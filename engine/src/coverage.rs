@@ -286,7 +286,8 @@ fn rule_status(
         loaded: true,
         title: Some(rule.title.clone()),
         kind: Some(rule.enforcement.as_str()),
-        stage: Some(rule.stage.as_str()),
+        // The repository-wide stage: `[[rollout]]` entries without `paths`, moved on by their dates.
+        stage: Some(config.stage_for(rule, std::path::Path::new("")).as_str()),
         enabled: config.is_enabled(rule),
         tests: test_state,
     }

@@ -91,8 +91,40 @@ pub struct Edit {
 pub struct Suppressed {
     /// The reason written in the suppression.
     pub reason: String,
-    /// 1-based line of the suppression comment.
+    /// 1-based line of the suppression comment (of the `[[waiver]]` in `hindsight.toml` for a waiver; 0 for
+    /// a baseline entry).
     pub line: usize,
+    /// What silenced it.
+    pub kind: SuppressionKind,
+}
+
+/// What silenced a finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SuppressionKind {
+    /// A `hindsight-allow(CODE): reason` comment in the file.
+    Inline,
+    /// A `[[waiver]]` of `hindsight.toml`.
+    Waiver {
+        /// Who answers for it.
+        owner: String,
+        /// When it stops suppressing (`YYYY-MM-DD`).
+        expires: String,
+        /// The ticket that tracks the debt, if any.
+        ticket: Option<String>,
+    },
+    /// An entry of the baseline file (`check --baseline`).
+    Baseline,
+}
+
+impl SuppressionKind {
+    /// Lower-case name, used in machine output.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SuppressionKind::Inline => "inline",
+            SuppressionKind::Waiver { .. } => "waiver",
+            SuppressionKind::Baseline => "baseline",
+        }
+    }
 }
 
 /// One finding of one rule at one place.
@@ -114,11 +146,16 @@ pub struct Finding {
     pub incident: Option<Arc<Incident>>,
     /// A fix, when the rule has one and it can be applied safely.
     pub fix: Option<Edit>,
-    /// Set when an inline suppression silenced this finding.
+    /// Set when an inline suppression, a waiver or the baseline silenced this finding.
     pub suppressed: Option<Suppressed>,
     /// Rollout stage of the rule that reported it: shadow findings only reach machine output, warn findings
     /// never fail a run, enforce findings fail it at or above the failing severity.
     pub stage: Stage,
+    /// The item the finding is in (`mod a::impl Foo::fn run` in Rust, `spec.containers[].image` in data),
+    /// when it is in one; part of the fingerprint.
+    pub enclosing: Option<String>,
+    /// Stable identity across runs and commits (see [`crate::fingerprint`]); never depends on line numbers.
+    pub fingerprint: String,
 }
 
 impl Finding {

@@ -45,6 +45,9 @@ pub enum NoteKind {
     NotUtf8,
     /// A Helm (or other) template: `{{ }}` is not YAML, so it was not read as data.
     Template,
+    /// Something a reviewer should see that is not a finding: an exemption added or removed by a change, the
+    /// rules or waivers a pull request changes. The text says what.
+    Review(String),
 }
 
 /// A note about one file.
@@ -65,6 +68,7 @@ impl NoteKind {
             NoteKind::Binary => "binary",
             NoteKind::NotUtf8 => "not-utf8",
             NoteKind::Template => "template",
+            NoteKind::Review(_) => "review",
         }
     }
 }
@@ -89,6 +93,7 @@ impl Note {
             NoteKind::Binary => "skipped: binary file".into(),
             NoteKind::NotUtf8 => "skipped: not valid UTF-8".into(),
             NoteKind::Template => "skipped: a template (`{{ }}`), not YAML".into(),
+            NoteKind::Review(text) => text.clone(),
         }
     }
 }
@@ -119,6 +124,9 @@ pub struct Report {
     pub elapsed: Duration,
     /// Documents kept for repository-scope rules, until they run.
     pub documents: Vec<crate::check::RepoDoc>,
+    /// The text of files checked from memory rather than from disk (staged content), by path: what printers
+    /// show instead of the file on disk.
+    pub in_memory: HashMap<PathBuf, std::sync::Arc<str>>,
 }
 
 /// How to discover files.
@@ -137,29 +145,9 @@ pub struct WalkOptions {
 /// exclude covers them.
 pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Vec<Problem>) {
     let mut problems = Vec::new();
-    let excludes: Vec<Gitignore> = options
-        .excludes
-        .iter()
-        .filter_map(|(base, patterns)| {
-            let mut builder =
-                GitignoreBuilder::new(std::path::absolute(base).unwrap_or_else(|_| base.clone()));
-            for pattern in patterns {
-                if let Err(err) = builder.add_line(None, pattern) {
-                    problems.push(Problem {
-                        path: base.clone(),
-                        message: format!("invalid exclude `{pattern}`: {err}"),
-                    });
-                }
-            }
-            builder.build().ok()
-        })
-        .collect();
+    let excludes = build_excludes(options, &mut problems);
     let excludes = std::sync::Arc::new(excludes);
-    let wanted = |path: &Path| {
-        let lang = Lang::from_file(path).filter(|lang| options.languages.contains(lang));
-        let format = DataFormat::from_path(path).filter(|f| options.formats.contains(f));
-        (lang.is_some() || format.is_some()).then_some((lang, format))
-    };
+    let wanted = |path: &Path| wanted(path, options);
     let mut files = Vec::new();
     for root in paths {
         if root.is_file() {
@@ -212,10 +200,37 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
             }
         }
     }
+    (entries(files), problems)
+}
+
+/// The files among `paths` (a list of files, say from git, that need not exist on disk) that a check would
+/// look at: a known language or format, not excluded. Nothing is walked.
+pub fn select(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let excludes = build_excludes(options, &mut problems);
+    let files = paths
+        .iter()
+        .filter(|path| !is_excluded(&excludes, path, false))
+        .filter_map(|path| wanted(path, options).map(|kind| (clean(path), kind)))
+        .collect();
+    (entries(files), problems)
+}
+
+type Kind = (Option<Lang>, Option<DataFormat>);
+
+/// The language and format a file is checked as, when some enabled rule reads it.
+fn wanted(path: &Path, options: &WalkOptions) -> Option<Kind> {
+    let lang = Lang::from_file(path).filter(|lang| options.languages.contains(lang));
+    let format = DataFormat::from_path(path).filter(|f| options.formats.contains(f));
+    (lang.is_some() || format.is_some()).then_some((lang, format))
+}
+
+/// Sorted, deduplicated entries with their package paths.
+fn entries(mut files: Vec<(PathBuf, Kind)>) -> Vec<FileEntry> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
     let mut roots = PackageRoots::default();
-    let entries = files
+    files
         .into_iter()
         .map(|(path, (lang, format))| {
             let package_path = (lang == Some(Lang::RUST))
@@ -228,8 +243,27 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
                 format,
             }
         })
-        .collect();
-    (entries, problems)
+        .collect()
+}
+
+fn build_excludes(options: &WalkOptions, problems: &mut Vec<Problem>) -> Vec<Gitignore> {
+    options
+        .excludes
+        .iter()
+        .filter_map(|(base, patterns)| {
+            let mut builder =
+                GitignoreBuilder::new(std::path::absolute(base).unwrap_or_else(|_| base.clone()));
+            for pattern in patterns {
+                if let Err(err) = builder.add_line(None, pattern) {
+                    problems.push(Problem {
+                        path: base.clone(),
+                        message: format!("invalid exclude `{pattern}`: {err}"),
+                    });
+                }
+            }
+            builder.build().ok()
+        })
+        .collect()
 }
 
 /// Hidden files and directories that hold CI and automation configuration: checked although hidden.
@@ -315,6 +349,47 @@ pub fn check_files(
     report
 }
 
+/// Checks files whose content is already in memory (staged blobs, a file as it was at some commit): the same
+/// reading rules and report as [`check_files`], in parallel; the texts are kept in [`Report::in_memory`].
+pub fn check_in_memory(
+    checker: &Checker,
+    files: Vec<(FileEntry, Vec<u8>)>,
+    max_file_size: u64,
+) -> Report {
+    let started = Instant::now();
+    let per_file = |source: &SourceFile<'_>| checker.check_source(source);
+    type Text = Option<(PathBuf, std::sync::Arc<str>)>;
+    let outcomes: Vec<(Outcome, Text)> = files
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(entry, bytes)| {
+            let text = std::str::from_utf8(&bytes)
+                .ok()
+                .map(|t| (entry.path.clone(), std::sync::Arc::<str>::from(t)));
+            (check_bytes(&per_file, &entry, bytes, max_file_size), text)
+        })
+        .collect();
+    let mut in_memory = HashMap::new();
+    let mut list = Vec::with_capacity(outcomes.len());
+    for (outcome, text) in outcomes {
+        if let Some((path, text)) = text {
+            in_memory.insert(path, text);
+        }
+        list.push(outcome);
+    }
+    let mut report = collect(list);
+    report.in_memory = in_memory;
+    let documents = std::mem::take(&mut report.documents);
+    if !documents.is_empty() {
+        report.findings.extend(checker.check_repository(&documents));
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    report.elapsed = started.elapsed();
+    report
+}
+
 /// Reads files in parallel and hands each readable one to `per_file`; the reading rules (size cap, binary and
 /// UTF-8 checks) and the report are the same whatever `per_file` does. The benchmark's parse-only baseline
 /// uses this with [`crate::check::parse_only`].
@@ -337,6 +412,13 @@ pub fn run_files(
             outcome
         })
         .collect();
+    let mut report = collect(outcomes);
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Gathers per-file outcomes into a report, findings sorted.
+fn collect(outcomes: Vec<Outcome>) -> Report {
     let mut report = Report::default();
     for outcome in outcomes {
         match outcome {
@@ -365,7 +447,6 @@ pub fn run_files(
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    report.elapsed = started.elapsed();
     report
 }
 
@@ -414,6 +495,17 @@ fn check_one(
     {
         return fail(err);
     }
+    check_bytes(per_file, entry, bytes, max_file_size)
+}
+
+/// The reading rules (size cap, binary, UTF-8) on bytes already read, then the check.
+fn check_bytes(
+    per_file: &(dyn Fn(&SourceFile<'_>) -> FileReport + Sync),
+    entry: &FileEntry,
+    bytes: Vec<u8>,
+    max_file_size: u64,
+) -> Outcome {
+    let path = entry.path.clone();
     if bytes.len() as u64 > max_file_size {
         return Outcome::Skipped(Note {
             path,

@@ -47,7 +47,13 @@ fn github_workflow_pins_every_action_to_a_commit_with_its_version() {
     );
     assert!(workflow.contains("security-events: write"));
     assert!(workflow.contains("--format github") && workflow.contains("--output sarif="));
-    assert!(workflow.contains("# TODO("), "the base-ref rules TODO");
+    assert!(!workflow.contains("TODO"), "no TODO left");
+    // Pull requests are judged by the base branch's rules, on what they add.
+    assert!(workflow.contains("--rules-from \"origin/$BASE_REF\""));
+    assert!(workflow.contains("--new-only \"origin/$BASE_REF\""));
+    assert!(workflow.contains("fetch-depth: 0"));
+    // The base ref reaches the script through the environment, never spliced into it.
+    assert!(!workflow.contains("run: hindsight check . --rules-from ${{"));
 }
 
 #[test]
@@ -55,5 +61,6 @@ fn gitlab_job_uploads_the_code_quality_report() {
     let job = read("gitlab-ci.yml");
     assert!(job.contains("--output gitlab=gl-code-quality-report.json"));
     assert!(job.contains("codequality: gl-code-quality-report.json"));
-    assert!(job.contains("# TODO("), "the base-ref rules TODO");
+    assert!(!job.contains("TODO"), "no TODO left");
+    assert!(job.contains("--rules-from \"$base\" --new-only \"$base\""));
 }

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use anyhow::Context as _;
-use hindsight_engine::rule::codes;
+use hindsight_engine::rule::{Stage, codes};
 use hindsight_engine::walk::{self, Report, WalkOptions};
 use hindsight_engine::{Checker, Finding, Position, Severity, Span};
 
@@ -18,13 +18,43 @@ use crate::printer::{RuleSet, github, gitlab, human, json, junit, rdjson, sarif}
 /// Fix passes before giving up on convergence (a fix that re-creates its own finding).
 const MAX_FIX_PASSES: usize = 10;
 
+/// A check done and not yet printed.
+pub(crate) struct Analysis {
+    pub(crate) checker: Checker,
+    pub(crate) report: Report,
+    pub(crate) n_fixed: usize,
+    /// Words for the summary line (what git and baseline modes left out).
+    pub(crate) extra: Vec<Omitted>,
+    /// The paths of the files checked.
+    pub(crate) checked: Vec<PathBuf>,
+}
+
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
+    let Analysis {
+        checker,
+        mut report,
+        n_fixed,
+        mut extra,
+        checked,
+    } = analyse(args)?;
+    if let Some(baseline) = &args.git.baseline {
+        let checked: Vec<&Path> = checked.iter().map(PathBuf::as_path).collect();
+        extra.extend(crate::baseline::apply(baseline, &mut report, &checked)?);
+    }
+    finish(args, &checker, report, n_fixed, extra)
+}
+
+/// Finds and checks the files (or the git change) and applies the git filters; prints nothing.
+pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from(".")]
     } else {
         args.paths.clone()
     };
-    let mut setup = crate::setup::load(&args.pack, &paths[0])?;
+    let (mut setup, rule_changes) = match &args.git.rules_from {
+        Some(reference) => crate::setup::load_trusted(&args.pack, &paths[0], reference)?,
+        None => (crate::setup::load(&args.pack, &paths[0])?, Vec::new()),
+    };
     setup.config.expand_macros = !args.no_macro_expansion;
     let checker = Checker::new(setup.pack.clone(), &setup.config);
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
@@ -40,11 +70,24 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("cannot start the worker threads")?;
-    let (files, walk_problems) = walk::discover(&paths, &walk_options);
+    let change = if args.git.is_change() {
+        Some(super::change::Change::open(&args.git, &args.paths)?)
+    } else {
+        None
+    };
+    let (files, walk_problems) = match &change {
+        Some(change) => change.entries(&walk_options),
+        None => walk::discover(&paths, &walk_options),
+    };
     let max_size = setup.config.max_file_size;
     let progress = Progress::new(files.len());
+    let staged = change.as_ref().and_then(|c| c.staged_content(&files));
     let mut report = pool.install(|| {
-        if args.parse_only {
+        if let Some(staged) = staged {
+            let mut report = walk::check_in_memory(&checker, staged.files, max_size);
+            report.problems.extend(staged.problems);
+            report
+        } else if args.parse_only {
             let parse = hindsight_engine::parse_only;
             walk::run_files(&files, max_size, &parse, &|done| progress.update(done))
         } else {
@@ -53,6 +96,11 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     });
     progress.finish();
     let mut n_fixed = 0;
+    if args.fix && change.as_ref().is_some_and(|c| c.is_staged()) {
+        anyhow::bail!(
+            "--fix cannot be combined with --staged: fix the working tree, then stage the fixes"
+        );
+    }
     if args.fix {
         for _pass in 0..MAX_FIX_PASSES {
             let applied = apply_fixes(&report.findings)?;
@@ -67,8 +115,50 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     }
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
-    let stats = Stats::of(&report, checker.n_active_rules(), n_fixed);
-    let rules = RuleSet::new(&checker, &report);
+    // Whether a waiver is unused can only be told when every file it may cover was checked.
+    let whole_repository =
+        change.is_none() && paths.len() == 1 && same_dir(&paths[0], &setup.config.base_dir);
+    let waiver_findings = checker.waiver_diagnostics(&report.findings, whole_repository);
+    report.findings.extend(waiver_findings);
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    let mut extra = Vec::new();
+    if let Some(change) = &change {
+        let at_ref = change
+            .content_at_ref(&files)
+            .map(|before| pool.install(|| walk::check_in_memory(&checker, before, max_size)));
+        extra.extend(change.filter(&mut report, at_ref.as_ref()));
+        report.notes.extend(change.exemption_notes(&setup.config));
+    }
+    if let Some(path) = &setup.config.path {
+        for line in &rule_changes {
+            report.notes.push(walk::Note {
+                path: path.clone(),
+                kind: walk::NoteKind::Review(format!("rules changed: {line}")),
+            });
+        }
+    }
+    Ok(Analysis {
+        checker,
+        report,
+        n_fixed,
+        extra,
+        checked: files.into_iter().map(|f| f.path).collect(),
+    })
+}
+
+/// Prints the report in every requested format and decides the exit code.
+fn finish(
+    args: &CheckArgs,
+    checker: &Checker,
+    report: Report,
+    n_fixed: usize,
+    extra: Vec<Omitted>,
+) -> anyhow::Result<Outcome> {
+    let mut stats = Stats::of(&report, checker.n_active_rules(), n_fixed);
+    stats.extra = extra;
+    let rules = RuleSet::new(checker, &report);
     // Files first: a closed stdout (`| head`) ends the run early, and the files must still be written.
     for output in &args.outputs {
         let file = std::fs::File::create(&output.path)
@@ -103,8 +193,10 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
     }
     let is_rule_error =
         |code: &str| code == codes::RULE_LOAD_ERROR || code == codes::RULE_RUNTIME_ERROR;
+    // Only enforced findings fail a run: warn-stage ones are shown, shadow-stage ones only recorded.
     let mut failing = report.findings.iter().any(|f| {
         f.suppressed.is_none()
+            && f.stage == Stage::Enforce
             && f.severity >= threshold
             && (args.fail_on_rule_error || !is_rule_error(&f.code))
     });
@@ -145,35 +237,73 @@ fn print(
     }
 }
 
+/// Findings a git or baseline mode left out of the report, counted for the summary.
+pub(crate) struct Omitted {
+    /// The JSON summary's key.
+    pub(crate) key: &'static str,
+    pub(crate) count: usize,
+    /// The human summary's words.
+    pub(crate) words: String,
+}
+
+impl Omitted {
+    pub(crate) fn new(key: &'static str, count: usize, words: String) -> Self {
+        Self { key, count, words }
+    }
+}
+
 /// Counts shown in the summary and the JSON output.
 pub(crate) struct Stats {
     pub(crate) n_rules: usize,
+    /// Unsuppressed findings per severity, shadow ones left out.
     pub(crate) by_severity: BTreeMap<hindsight_engine::Severity, usize>,
+    /// Unsuppressed findings per rollout stage.
+    pub(crate) by_stage: BTreeMap<Stage, usize>,
     pub(crate) n_suppressed: usize,
     pub(crate) n_fixed: usize,
+    /// More for the summary line (git and baseline modes).
+    pub(crate) extra: Vec<Omitted>,
 }
 
 impl Stats {
     fn of(report: &Report, n_rules: usize, n_fixed: usize) -> Self {
         let mut by_severity = BTreeMap::new();
+        let mut by_stage = BTreeMap::new();
         let mut n_suppressed = 0;
         for finding in &report.findings {
             if finding.suppressed.is_some() {
                 n_suppressed += 1;
-            } else {
+                continue;
+            }
+            *by_stage.entry(finding.stage).or_insert(0) += 1;
+            if finding.stage != Stage::Shadow {
                 *by_severity.entry(finding.severity).or_insert(0) += 1;
             }
         }
         Self {
             n_rules,
             by_severity,
+            by_stage,
             n_suppressed,
             n_fixed,
+            extra: Vec::new(),
         }
     }
 
     pub(crate) fn count(&self, severity: hindsight_engine::Severity) -> usize {
         self.by_severity.get(&severity).copied().unwrap_or(0)
+    }
+
+    pub(crate) fn count_stage(&self, stage: Stage) -> usize {
+        self.by_stage.get(&stage).copied().unwrap_or(0)
+    }
+}
+
+/// Do two paths name the same directory?
+fn same_dir(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 

@@ -1,10 +1,14 @@
 //! One module per subcommand.
 
+pub(crate) mod baseline;
+pub(crate) mod change;
 pub(crate) mod check;
 pub(crate) mod codex;
 pub(crate) mod coverage;
 pub(crate) mod docs;
 pub(crate) mod explain;
+pub(crate) mod hook;
 pub(crate) mod rules;
 pub(crate) mod schema;
 pub(crate) mod test;
+pub(crate) mod waivers;

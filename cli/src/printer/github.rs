@@ -8,6 +8,7 @@ use hindsight_engine::Severity;
 use hindsight_engine::walk::Report;
 
 use crate::commands::check::Stats;
+use crate::printer::shown;
 use crate::printer::{RuleSet, help_note, human, incident_note, report_path};
 
 /// Prints one workflow command per unsuppressed finding, tool problem and note, then the summary line.
@@ -17,7 +18,7 @@ pub(crate) fn print_report(
     stats: &Stats,
     _rules: &RuleSet<'_>,
 ) -> std::io::Result<()> {
-    for finding in report.findings.iter().filter(|f| f.suppressed.is_none()) {
+    for finding in report.findings.iter().filter(|f| shown(f)) {
         let command = match finding.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",

@@ -8,8 +8,6 @@ use hindsight_engine::walk::Report;
 use serde_json::{Value, json};
 
 use crate::commands::check::Stats;
-use crate::printer::fingerprint::fingerprints;
-use crate::printer::source::Sources;
 use crate::printer::{RuleSet, report_path};
 
 /// Prints the unsuppressed findings as a GitLab Code Quality report.
@@ -19,20 +17,16 @@ pub(crate) fn print_report(
     _stats: &Stats,
     _rules: &RuleSet<'_>,
 ) -> std::io::Result<()> {
-    let mut sources = Sources::default();
-    // Fingerprints over all findings, suppressed ones included, as in SARIF: suppressing one finding must not
-    // renumber the others.
-    let fingerprints = fingerprints(&report.findings, &mut sources);
+    // Shadow findings are for machine output that can tell them apart; Code Quality cannot.
     let issues: Vec<Value> = report
         .findings
         .iter()
-        .zip(&fingerprints)
-        .filter(|(finding, _)| finding.suppressed.is_none())
-        .map(|(finding, fingerprint)| {
+        .filter(|finding| crate::printer::shown(finding))
+        .map(|finding| {
             json!({
                 "description": format!("{}: {}", finding.code, finding.message),
                 "check_name": &*finding.code,
-                "fingerprint": fingerprint,
+                "fingerprint": finding.fingerprint,
                 "severity": match finding.severity {
                     Severity::Error => "critical",
                     Severity::Warning => "major",

@@ -5,11 +5,12 @@ use std::io::Write;
 use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use hindsight_engine::rule::Stage;
 use hindsight_engine::walk::Report;
 use hindsight_engine::{Finding, Severity};
 
 use crate::commands::check::Stats;
-use crate::printer::{help_note, incident_note};
+use crate::printer::{help_note, incident_note, shown};
 
 pub(crate) fn print_report(
     out: &mut impl Write,
@@ -23,10 +24,14 @@ pub(crate) fn print_report(
         Renderer::plain()
     };
     let mut sources: HashMap<&Path, Option<String>> = HashMap::new();
-    for finding in report.findings.iter().filter(|f| f.suppressed.is_none()) {
-        let source = sources
-            .entry(&finding.path)
-            .or_insert_with(|| std::fs::read_to_string(&finding.path).ok());
+    for finding in report.findings.iter().filter(|f| shown(f)) {
+        // Staged content is shown as staged, not as the file on disk.
+        let source = sources.entry(&finding.path).or_insert_with(|| {
+            report.in_memory.get(&finding.path).map_or_else(
+                || std::fs::read_to_string(&finding.path).ok(),
+                |text| Some(text.to_string()),
+            )
+        });
         let rendered = render_finding(&renderer, finding, source.as_deref());
         writeln!(out, "{rendered}\n")?;
     }
@@ -121,6 +126,19 @@ pub(crate) fn summary_line(report: &Report, stats: &Stats) -> String {
     );
     if stats.n_suppressed > 0 {
         line.push_str(&format!(" ({} suppressed)", stats.n_suppressed));
+    }
+    // Stages are worth a word only when some finding is not enforced.
+    if stats.count_stage(Stage::Warn) + stats.count_stage(Stage::Shadow) > 0 {
+        line.push_str(&format!(
+            "; by stage: {} enforce, {} warn, {} shadow (not shown)",
+            stats.count_stage(Stage::Enforce),
+            stats.count_stage(Stage::Warn),
+            stats.count_stage(Stage::Shadow)
+        ));
+    }
+    for omitted in stats.extra.iter().filter(|o| o.count > 0) {
+        line.push_str("; ");
+        line.push_str(&omitted.words);
     }
     if stats.n_fixed > 0 {
         line.push_str(&format!(

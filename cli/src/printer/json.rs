@@ -3,8 +3,9 @@
 
 use std::io::Write;
 
+use hindsight_engine::rule::Stage;
 use hindsight_engine::walk::Report;
-use hindsight_engine::{Finding, Rule, Severity};
+use hindsight_engine::{Finding, Rule, Severity, Suppressed, SuppressionKind};
 use serde_json::{Value, json};
 
 use crate::commands::check::Stats;
@@ -17,7 +18,7 @@ pub(crate) fn print_report(
     report: &Report,
     stats: &Stats,
 ) -> std::io::Result<()> {
-    let document = json!({
+    let mut document = json!({
         "version": WIRE_VERSION,
         "tool": { "name": "hindsight", "version": env!("CARGO_PKG_VERSION") },
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
@@ -38,10 +39,22 @@ pub(crate) fn print_report(
             "warnings": stats.count(Severity::Warning),
             "infos": stats.count(Severity::Info),
             "suppressed": stats.n_suppressed,
+            "stages": {
+                "enforce": stats.count_stage(Stage::Enforce),
+                "warn": stats.count_stage(Stage::Warn),
+                "shadow": stats.count_stage(Stage::Shadow),
+            },
             "fixed": stats.n_fixed,
             "elapsed_ms": u64::try_from(report.elapsed.as_millis()).unwrap_or(u64::MAX),
         },
     });
+    // Counts of what git and baseline modes left out (`untouched`, `existing`, `baselined`,
+    // `stale_baseline_entries`), present only in those modes.
+    if let Some(summary) = document.get_mut("summary").and_then(Value::as_object_mut) {
+        for omitted in &stats.extra {
+            summary.insert(omitted.key.into(), json!(omitted.count));
+        }
+    }
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }
@@ -66,8 +79,33 @@ fn finding(finding: &Finding) -> Value {
             "byte_range": { "start": fix.bytes.start, "end": fix.bytes.end },
             "replacement": fix.replacement,
         })),
-        "suppressed": finding.suppressed.as_ref().map(|s| json!({ "reason": s.reason, "line": s.line })),
+        "suppressed": finding.suppressed.as_ref().map(suppressed),
+        "stage": finding.stage.as_str(),
+        "enclosing": finding.enclosing,
+        "fingerprint": finding.fingerprint,
     })
+}
+
+fn suppressed(suppressed: &Suppressed) -> Value {
+    let mut value = json!({
+        "kind": suppressed.kind.as_str(),
+        "reason": suppressed.reason,
+        "line": suppressed.line,
+    });
+    if let (
+        SuppressionKind::Waiver {
+            owner,
+            expires,
+            ticket,
+        },
+        Value::Object(map),
+    ) = (&suppressed.kind, &mut value)
+    {
+        map.insert("owner".into(), json!(owner));
+        map.insert("expires".into(), json!(expires));
+        map.insert("ticket".into(), json!(ticket));
+    }
+    value
 }
 
 /// One entry of `hindsight rules --format json`.

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use hindsight_engine::Finding;
+use hindsight_engine::rule::Stage;
 use hindsight_engine::walk::Report;
 
 use crate::commands::check::Stats;
@@ -21,7 +22,8 @@ pub(crate) fn print_report(
     _rules: &RuleSet<'_>,
 ) -> std::io::Result<()> {
     let mut by_code: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-    for finding in &report.findings {
+    // Shadow findings are for machine output that can tell them apart (JSON, SARIF); a JUnit report cannot.
+    for finding in report.findings.iter().filter(|f| f.stage != Stage::Shadow) {
         by_code.entry(&finding.code).or_default().push(finding);
     }
     let mut suites = String::new();

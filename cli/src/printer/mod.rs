@@ -1,11 +1,10 @@
 //! One printer per output format, plus what several of them share: the rules of the run ([`RuleSet`]),
-//! report paths as CI systems want them ([`report_path`]), the files' text ([`source`]) and stable
-//! fingerprints ([`fingerprint`]).
+//! report paths as CI systems want them ([`report_path`]) and the files' text ([`source`]). Fingerprints are
+//! the engine's (`hindsight_engine::fingerprint`).
 //!
 //! The machine formats for CI (`sarif`, `github`, `junit`, `rdjson`, `gitlab`) are described in
 //! `docs/ci-output.md`.
 
-pub(crate) mod fingerprint;
 pub(crate) mod github;
 pub(crate) mod gitlab;
 pub(crate) mod human;
@@ -148,6 +147,12 @@ pub(crate) fn forward_slashes(path: &Path) -> String {
     } else {
         text.replace(std::path::MAIN_SEPARATOR, "/")
     }
+}
+
+/// Is the finding shown in the formats for people (human, annotations, JUnit, reviewdog, Code Quality)?
+/// Suppressed findings are not, nor are shadow-stage ones: those reach only JSON and SARIF.
+pub(crate) fn shown(finding: &Finding) -> bool {
+    finding.suppressed.is_none() && finding.stage != hindsight_engine::rule::Stage::Shadow
 }
 
 /// `incident: 2025-11-18 Cloudflare: …`, for a finding whose rule has an incident.

@@ -19,11 +19,11 @@ pub(crate) fn print_report(
     _stats: &Stats,
     rules: &RuleSet<'_>,
 ) -> std::io::Result<()> {
-    let mut sources = Sources::default();
+    let mut sources = Sources::of(report);
     let unsuppressed: Vec<&Finding> = report
         .findings
         .iter()
-        .filter(|f| f.suppressed.is_none())
+        .filter(|f| crate::printer::shown(f))
         .collect();
     let diagnostics: Vec<Value> = unsuppressed
         .iter()

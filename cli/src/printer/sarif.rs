@@ -4,13 +4,12 @@
 use std::io::Write;
 use std::path::Path;
 
+use hindsight_engine::rule::Stage;
 use hindsight_engine::walk::Report;
-use hindsight_engine::{Finding, Severity, Span};
+use hindsight_engine::{Finding, Severity, Span, SuppressionKind};
 use serde_json::{Map, Value, json};
 
 use crate::commands::check::Stats;
-use crate::printer::fingerprint::{self, fingerprints};
-use crate::printer::source::Sources;
 use crate::printer::{REPOSITORY, RuleEntry, RuleSet, forward_slashes, report_path, rule_tags};
 
 /// The `uriBaseId` of every relative path: the directory hindsight ran in.
@@ -23,13 +22,10 @@ pub(crate) fn print_report(
     _stats: &Stats,
     rules: &RuleSet<'_>,
 ) -> std::io::Result<()> {
-    let mut sources = Sources::default();
-    let fingerprints = fingerprints(&report.findings, &mut sources);
     let results: Vec<Value> = report
         .findings
         .iter()
-        .zip(&fingerprints)
-        .map(|(finding, fingerprint)| result(finding, fingerprint, rules))
+        .map(|finding| result(finding, rules))
         .collect();
     let mut notifications: Vec<Value> = report
         .problems
@@ -118,13 +114,18 @@ fn rule_descriptor(entry: &RuleEntry<'_>) -> Value {
     Value::Object(descriptor)
 }
 
-fn result(finding: &Finding, fingerprint: &str, rules: &RuleSet<'_>) -> Value {
+fn result(finding: &Finding, rules: &RuleSet<'_>) -> Value {
     let mut result = Map::new();
     result.insert("ruleId".into(), json!(&*finding.code));
     if let Some(index) = rules.index_of(&finding.code) {
         result.insert("ruleIndex".into(), json!(index));
     }
-    result.insert("level".into(), json!(level(finding.severity)));
+    // A shadow finding is a note whatever its severity: it is there to be watched, not acted on.
+    let level = match finding.stage {
+        Stage::Shadow => "note",
+        Stage::Warn | Stage::Enforce => level(finding.severity),
+    };
+    result.insert("level".into(), json!(level));
     result.insert("message".into(), json!({ "text": finding.message }));
     result.insert(
         "locations".into(),
@@ -137,8 +138,13 @@ fn result(finding: &Finding, fingerprint: &str, rules: &RuleSet<'_>) -> Value {
     );
     result.insert(
         "partialFingerprints".into(),
-        json!({ fingerprint::VERSION: fingerprint }),
+        json!({ hindsight_engine::fingerprint::VERSION: finding.fingerprint }),
     );
+    let mut properties = Map::new();
+    properties.insert("stage".into(), json!(finding.stage.as_str()));
+    if let Some(enclosing) = &finding.enclosing {
+        properties.insert("enclosing".into(), json!(enclosing));
+    }
     if let Some(fix) = &finding.fix {
         result.insert(
             "fixes".into(),
@@ -158,11 +164,31 @@ fn result(finding: &Finding, fingerprint: &str, rules: &RuleSet<'_>) -> Value {
         );
     }
     if let Some(suppressed) = &finding.suppressed {
-        result.insert(
-            "suppressions".into(),
-            json!([{ "kind": "inSource", "justification": suppressed.reason }]),
-        );
+        // An inline `hindsight-allow` is in the source; a waiver or a baseline entry lives outside it.
+        let suppression = match &suppressed.kind {
+            SuppressionKind::Inline => {
+                json!({ "kind": "inSource", "justification": suppressed.reason })
+            }
+            SuppressionKind::Waiver {
+                owner,
+                expires,
+                ticket,
+            } => json!({
+                "kind": "external",
+                "status": "accepted",
+                "justification": suppressed.reason,
+                "properties": { "hindsight": "waiver", "owner": owner, "expires": expires, "ticket": ticket },
+            }),
+            SuppressionKind::Baseline => json!({
+                "kind": "external",
+                "status": "accepted",
+                "justification": suppressed.reason,
+                "properties": { "hindsight": "baseline" },
+            }),
+        };
+        result.insert("suppressions".into(), json!([suppression]));
     }
+    result.insert("properties".into(), Value::Object(properties));
     Value::Object(result)
 }
 

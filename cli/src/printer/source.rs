@@ -1,10 +1,10 @@
 //! The text of the files findings point into, read once per file, for what the report itself does not carry:
-//! the matched text (fingerprints) and UTF-8 byte columns (rdjson).
+//! UTF-8 byte columns (rdjson).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use hindsight_engine::{Finding, Position};
+use hindsight_engine::Position;
 
 /// Files read so far; a file that cannot be read (deleted since, or a built-in rule) is remembered as `None`.
 #[derive(Default)]
@@ -19,19 +19,22 @@ pub(crate) struct SourceText {
 }
 
 impl Sources {
+    /// Sources that know the texts a report checked from memory (staged content).
+    pub(crate) fn of(report: &hindsight_engine::walk::Report) -> Self {
+        let files = report
+            .in_memory
+            .iter()
+            .map(|(path, text)| (path.clone(), Some(SourceText::new(text.to_string()))))
+            .collect();
+        Self { files }
+    }
+
     /// The text of `path`, read on first use.
     pub(crate) fn get(&mut self, path: &Path) -> Option<&SourceText> {
         self.files
             .entry(path.to_path_buf())
             .or_insert_with(|| std::fs::read_to_string(path).ok().map(SourceText::new))
             .as_ref()
-    }
-
-    /// The text a finding spans (`byte_range`), or `""` when the file cannot be read or the range does not fit.
-    pub(crate) fn matched_text(&mut self, finding: &Finding) -> &str {
-        self.get(&finding.path)
-            .and_then(|source| source.text.get(finding.span.bytes.clone()))
-            .unwrap_or("")
     }
 }
 

@@ -307,3 +307,26 @@ fn docs_into_an_unwritable_place_is_an_error() {
         run.stderr
     );
 }
+
+#[test]
+fn coverage_follows_the_rollout_stages_of_the_configuration() {
+    let project = project();
+    project.file(
+        "hindsight.toml",
+        "[rules]\ndisable = [\"ACME1004\"]\n\n[[rollout]]\nrule = \"ACME1001\"\nstage = \"shadow\"\n",
+    );
+    let run = project.run(&[
+        "coverage",
+        "--no-builtin",
+        "--rules",
+        "pack",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let item = &value["incidents"][0]["items"][0];
+    assert_eq!(item["id"], "no-dbg");
+    assert_eq!(item["state"], "shadow");
+    assert_eq!(item["rules"][0]["stage"], "shadow");
+}

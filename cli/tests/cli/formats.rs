@@ -357,7 +357,7 @@ fn fingerprints_survive_moving_and_reindenting_the_finding() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| r["partialFingerprints"]["hindsight/v1"].clone())
+            .map(|r| r["partialFingerprints"]["hindsight/v2"].clone())
             .collect()
     };
     assert_eq!(sarif(&sarif_before), sarif(&sarif_after));

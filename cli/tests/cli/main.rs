@@ -5,6 +5,7 @@ mod codex;
 mod commands;
 mod examples;
 mod formats;
+mod git;
 mod rego;
 
 use std::io::Write as _;

@@ -20,7 +20,7 @@ use tree_sitter::Parser;
 use crate::config::Config;
 use crate::context;
 use crate::data::{DataDoc, DataFormat};
-use crate::finding::{Edit, Finding, Position, Severity, Suppressed};
+use crate::finding::{Edit, Finding, Position, Severity, Suppressed, SuppressionKind};
 use crate::lang::Lang;
 use crate::line_index::LineIndex;
 use crate::macros;
@@ -101,6 +101,8 @@ pub struct Checker {
     configured_policies: HashMap<usize, Policy>,
     /// Rules whose policy failed to recompile with the configured options.
     option_problems: Vec<(usize, RegoError)>,
+    /// The configuration: rollout stages and waivers are looked up per finding.
+    config: Config,
 }
 
 #[derive(Clone, Copy)]
@@ -339,6 +341,7 @@ impl Checker {
             codes::RULE_RUNTIME_ERROR,
             codes::EXPIRED_SUPPRESSION,
             codes::INVALID_DATA_FILE,
+            codes::UNUSED_WAIVER,
         ] {
             match pack.get(code) {
                 Some(rule) if config.is_enabled(rule) => {
@@ -442,7 +445,99 @@ impl Checker {
             repository_rules,
             configured_policies,
             option_problems,
+            config: config.clone(),
         }
+    }
+
+    /// The configuration this checker was built with.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// The rollout stage of a finding of `rule` at `path` (see [`Config::stage_for`]).
+    pub fn stage_for(&self, rule: &Rule, path: &Path) -> crate::rule::Stage {
+        self.config.stage_for(rule, path)
+    }
+
+    /// Marks the findings an unexpired `[[waiver]]` covers as suppressed by it. Needs their fingerprints.
+    pub fn apply_waivers(&self, findings: &mut [Finding]) {
+        if self.config.waivers.is_empty() {
+            return;
+        }
+        for finding in findings.iter_mut().filter(|f| f.suppressed.is_none()) {
+            let Some(rule) = self.pack.get(&finding.code) else {
+                continue;
+            };
+            if let Some(waiver) = self
+                .config
+                .waiver_for(rule, &finding.path, &finding.fingerprint)
+            {
+                finding.suppressed = Some(Suppressed {
+                    reason: waiver.reason.clone(),
+                    line: waiver.line,
+                    kind: SuppressionKind::Waiver {
+                        owner: waiver.owner.clone(),
+                        expires: waiver.expires.clone(),
+                        ticket: waiver.ticket.clone(),
+                    },
+                });
+            }
+        }
+    }
+
+    /// Diagnostics about the `[[waiver]]` entries after a run: each expired one (`HS9005`) and, when
+    /// `whole_repository` was checked, each one that suppressed none of `findings` (`HS9007`). Reported at the
+    /// waiver in `hindsight.toml`.
+    pub fn waiver_diagnostics(&self, findings: &[Finding], whole_repository: bool) -> Vec<Finding> {
+        let Some(config_path) = &self.config.path else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for waiver in &self.config.waivers {
+            let position = Position {
+                line: waiver.line,
+                column: 1,
+            };
+            let span = crate::Span {
+                bytes: 0..0,
+                start: position,
+                end: position,
+            };
+            let owner = match &waiver.ticket {
+                Some(ticket) => format!("owner {}, {ticket}", waiver.owner),
+                None => format!("owner {}", waiver.owner),
+            };
+            if waiver.expired(self.config.today.as_deref()) {
+                out.extend(self.diagnostic(
+                    codes::EXPIRED_SUPPRESSION,
+                    config_path,
+                    span,
+                    format!(
+                        "waiver of {} ({owner}) expired on {} and no longer applies",
+                        waiver.scope(),
+                        waiver.expires
+                    ),
+                ));
+                continue;
+            }
+            let used = findings.iter().any(|f| {
+                f.suppressed.as_ref().is_some_and(|s| {
+                    matches!(s.kind, SuppressionKind::Waiver { .. }) && s.line == waiver.line
+                })
+            });
+            if whole_repository && !used {
+                out.extend(self.diagnostic(
+                    codes::UNUSED_WAIVER,
+                    config_path,
+                    span,
+                    format!(
+                        "unused waiver: {} ({owner}) suppresses nothing",
+                        waiver.scope()
+                    ),
+                ));
+            }
+        }
+        out
     }
 
     /// The pack this checker runs.
@@ -485,6 +580,13 @@ impl Checker {
             .pack
             .get(code)
             .map_or_else(|| Arc::from(code), |r| r.id.clone());
+        let fingerprint = crate::fingerprint::compute(
+            code,
+            &crate::fingerprint::path_key(path),
+            &crate::fingerprint::normalise(&message),
+            "",
+            0,
+        );
         Some(Finding {
             code: Arc::from(code),
             rule_id,
@@ -496,6 +598,8 @@ impl Checker {
             fix: None,
             suppressed: None,
             stage: crate::rule::Stage::Enforce,
+            enclosing: None,
+            fingerprint,
         })
     }
 
@@ -533,6 +637,8 @@ impl Checker {
         let mut findings = self.resolve(file, out.hits, &out.comments, &index, line_comment);
         findings.extend(out.findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        crate::fingerprint::assign(&mut findings, Some(file.text));
+        self.apply_waivers(&mut findings);
         report.findings = findings;
         report.syntax_errors = out
             .syntax_errors
@@ -658,6 +764,7 @@ impl Checker {
                 suppressed = Some(Suppressed {
                     reason: suppression.directive.reason.clone().unwrap_or_default(),
                     line: suppression.line,
+                    kind: SuppressionKind::Inline,
                 });
                 break;
             }
@@ -675,7 +782,9 @@ impl Checker {
                 incident: rule.incidents.first().cloned(),
                 fix: hit.fix,
                 suppressed,
-                stage: rule.stage,
+                stage: self.stage_for(rule, file.path),
+                enclosing: (!hit.enclosing.is_empty()).then_some(hit.enclosing),
+                fingerprint: String::new(),
             });
         }
         for suppression in &suppressions {
@@ -760,6 +869,8 @@ struct Hit {
     fix: Option<Edit>,
     /// Set by Rego rules, whose `warn` results are warnings whatever the rule's severity.
     severity: Option<Severity>,
+    /// The enclosing item (see [`crate::fingerprint::enclosing_item`]), computed while the tree was alive.
+    enclosing: String,
 }
 
 /// What the passes over one file collected, before suppressions.
@@ -1134,12 +1245,25 @@ impl Scan<'_, '_> {
                 }
                 _ => None,
             };
+            let enclosing = match path {
+                Some(path) => crate::fingerprint::enclosing_item(
+                    self.map.lang.name(),
+                    path.nodes.iter().rev().skip(1).copied(),
+                    self.file.text.as_bytes(),
+                ),
+                None => crate::fingerprint::enclosing_item(
+                    self.map.lang.name(),
+                    std::iter::successors(original_node().and_then(|n| n.parent()), |n| n.parent()),
+                    self.file.text.as_bytes(),
+                ),
+            };
             self.hits.push(Hit {
                 active_idx,
                 range,
                 message,
                 fix,
                 severity: None,
+                enclosing,
             });
         }
     }

@@ -41,6 +41,8 @@ pub(super) struct RegoMatch {
     function: Option<(String, Vec<String>)>,
     /// Enclosing inline modules, outermost first.
     modules: Vec<String>,
+    /// The enclosing item, for fingerprints.
+    pub(super) enclosing: String,
 }
 
 impl RegoMatch {
@@ -106,7 +108,13 @@ impl RegoMatch {
             })
             .collect();
         modules.reverse();
+        let enclosing = crate::fingerprint::enclosing_item(
+            node_match.lang().name(),
+            ancestors.iter().copied(),
+            src,
+        );
         Self {
+            enclosing,
             active_idx,
             range: to_original(node_match.range()),
             kind: node_match.kind().to_string(),
@@ -226,6 +234,7 @@ impl Checker {
                             message: verdict.msg,
                             fix: None,
                             severity: Some(self.verdict_severity(active_idx, verdict.kind)),
+                            enclosing: target.enclosing.clone(),
                         });
                     }
                 }
@@ -300,6 +309,7 @@ impl Checker {
                                 message: verdict.msg,
                                 fix: None,
                                 severity: Some(self.verdict_severity(active_idx, verdict.kind)),
+                                enclosing: crate::fingerprint::key_path(&verdict.path),
                             });
                         }
                     }
@@ -390,13 +400,30 @@ impl Checker {
                     incident: rule.incidents.first().cloned(),
                     fix: None,
                     suppressed: None,
-                    stage: rule.stage,
+                    stage: self.stage_for(rule, &doc.path),
+                    enclosing: Some(crate::fingerprint::key_path(&verdict.path))
+                        .filter(|k| !k.is_empty()),
+                    fingerprint: String::new(),
                 };
                 finding.suppressed = self.suppressed_in_text(&doc.text, doc.format, &finding);
                 findings.push(finding);
             }
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // Fingerprints per file, in file order, over the file's own text.
+        let mut start = 0;
+        while start < findings.len() {
+            let path = findings[start].path.clone();
+            let end = start
+                + findings[start..]
+                    .iter()
+                    .take_while(|f| f.path == path)
+                    .count();
+            let text = documents.iter().find(|d| d.path == path).map(|d| &*d.text);
+            crate::fingerprint::assign(&mut findings[start..end], text);
+            start = end;
+        }
+        self.apply_waivers(&mut findings);
         findings
     }
 
@@ -437,6 +464,7 @@ impl Checker {
                     .map(|reason| crate::finding::Suppressed {
                         reason,
                         line: s.line,
+                        kind: crate::finding::SuppressionKind::Inline,
                     })
             })
     }

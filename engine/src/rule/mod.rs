@@ -39,6 +39,8 @@ pub mod codes {
     pub const EXPIRED_SUPPRESSION: &str = "HS9005";
     /// A configuration file that is not valid YAML, JSON or TOML.
     pub const INVALID_DATA_FILE: &str = "HS9006";
+    /// A `[[waiver]]` that suppressed nothing in a check of the whole repository.
+    pub const UNUSED_WAIVER: &str = "HS9007";
 }
 
 /// A public incident a rule derives from.
@@ -87,6 +89,16 @@ impl Stage {
             Stage::Shadow => "shadow",
             Stage::Warn => "warn",
             Stage::Enforce => "enforce",
+        }
+    }
+
+    /// Parses the lower-case name.
+    pub fn parse(name: &str) -> Option<Stage> {
+        match name {
+            "shadow" => Some(Stage::Shadow),
+            "warn" => Some(Stage::Warn),
+            "enforce" => Some(Stage::Enforce),
+            _ => None,
         }
     }
 }
@@ -545,6 +557,12 @@ impl RulePack {
             }
         }
         problems
+    }
+
+    /// Records a rule file or directory that could not be loaded (for loaders outside the engine, such as
+    /// rules read from a git ref).
+    pub fn add_problem(&mut self, problem: LoadProblem) {
+        self.problems.push(problem);
     }
 
     /// Loads a directory of plain conftest policies: one rule per selected namespace (see [`Namespaces`]).

@@ -1,0 +1,256 @@
+//! `check --staged`, `--diff REF`, `--new-only REF`: checking a git change instead of a directory.
+//!
+//! The files checked are the ones the change touches (never a walk of the tree); with `--staged` their content
+//! is the index's. Afterwards [`Change::filter`] keeps what the change is answerable for and counts the rest.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use hindsight_engine::Finding;
+use hindsight_engine::config::Config;
+use hindsight_engine::walk::{self, FileEntry, Note, NoteKind, Problem, Report, WalkOptions};
+use hindsight_git::{ChangedFile, Oid, Repo, Target};
+
+use crate::args::GitArgs;
+use crate::commands::check::Omitted;
+
+/// A git change to check.
+pub(crate) struct Change {
+    repo: Repo,
+    target: Target,
+    /// The files it touches, by path as shown (relative to the working directory).
+    files: HashMap<PathBuf, ChangedFile>,
+    /// Report only findings on changed lines.
+    by_line: bool,
+    /// Report only findings that did not exist at this ref (its tree).
+    new_only: Option<(String, Oid)>,
+    /// The tree the change is compared with (`None`: the empty tree).
+    base: Option<Oid>,
+}
+
+impl Change {
+    /// Opens the repository and lists the files of the change, limited to `paths` (none: the whole tree).
+    pub(crate) fn open(git: &GitArgs, paths: &[PathBuf]) -> anyhow::Result<Change> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let repo = Repo::discover(&cwd)?;
+        let target = if git.staged {
+            Target::Index
+        } else {
+            Target::WorkingTree
+        };
+        // What the change is: since the merge base with --diff's ref, else since --new-only's ref, else (only
+        // --staged) since HEAD.
+        let base = match (&git.diff, &git.new_only) {
+            (Some(reference), _) => repo.diff_base(reference)?,
+            (None, Some(reference)) => Some(repo.tree_of(reference)?),
+            (None, None) => repo.head_tree()?,
+        };
+        let new_only = match &git.new_only {
+            Some(reference) => Some((reference.clone(), repo.tree_of(reference)?)),
+            None => None,
+        };
+        let mut pathspecs: Vec<PathBuf> = Vec::new();
+        for path in paths {
+            let Some(spec) = repo.repo_path(path) else {
+                anyhow::bail!(
+                    "{} is outside the git repository at {}",
+                    path.display(),
+                    repo.workdir().display()
+                );
+            };
+            if spec.as_os_str().is_empty() {
+                // The repository root: the whole change.
+                pathspecs.clear();
+                break;
+            }
+            pathspecs.push(spec);
+        }
+        let changed = repo.changes(base, target, &pathspecs)?;
+        let files = changed
+            .into_iter()
+            .map(|file| (repo.display_path(&file.path), file))
+            .collect();
+        Ok(Change {
+            repo,
+            target,
+            files,
+            by_line: git.diff.is_some(),
+            new_only,
+            base,
+        })
+    }
+
+    /// Is the staged content checked?
+    pub(crate) fn is_staged(&self) -> bool {
+        self.target == Target::Index
+    }
+
+    /// The changed files a check looks at (known language or format, not excluded).
+    pub(crate) fn entries(&self, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Problem>) {
+        let mut paths: Vec<PathBuf> = self.files.keys().cloned().collect();
+        paths.sort();
+        walk::select(&paths, options)
+    }
+
+    /// The staged content of the files, with `--staged` (`None`: check the files on disk). Read here, on one
+    /// thread (a repository handle is not shared between threads); checked in parallel by the caller.
+    pub(crate) fn staged_content(&self, entries: &[FileEntry]) -> Option<StagedContent> {
+        if self.target != Target::Index {
+            return None;
+        }
+        let mut problems = Vec::new();
+        let mut files = Vec::with_capacity(entries.len());
+        for entry in entries {
+            let Some(change) = self.files.get(&entry.path) else {
+                continue;
+            };
+            let bytes = match change.blob {
+                Some(oid) => self.repo.blob(oid).map(Some),
+                None => self.repo.file_in_index(&change.path),
+            };
+            match bytes {
+                Ok(Some(bytes)) => files.push((entry.clone(), bytes)),
+                Ok(None) => {}
+                Err(err) => problems.push(Problem {
+                    path: entry.path.clone(),
+                    message: format!("could not read the staged content: {err}"),
+                }),
+            }
+        }
+        Some(StagedContent { files, problems })
+    }
+
+    /// With `--new-only REF`: each file as it was at the ref (a renamed file's old version), under its new path.
+    pub(crate) fn content_at_ref(
+        &self,
+        entries: &[FileEntry],
+    ) -> Option<Vec<(FileEntry, Vec<u8>)>> {
+        let (_, tree) = self.new_only.as_ref()?;
+        let mut before = Vec::new();
+        for entry in entries {
+            let Some(change) = self.files.get(&entry.path) else {
+                continue;
+            };
+            let old = change.old_path.as_ref().unwrap_or(&change.path);
+            if let Ok(Some(bytes)) = self.repo.file_in_tree(*tree, old) {
+                before.push((entry.clone(), bytes));
+            }
+        }
+        Some(before)
+    }
+
+    /// Keeps the findings the change is answerable for: with `--new-only`, those whose fingerprint the file
+    /// did not have at the ref (a renamed file is compared with its old version); with `--diff`, those on
+    /// changed lines. Returns the summary's words for what was left out.
+    pub(crate) fn filter(&self, report: &mut Report, at_ref: Option<&Report>) -> Vec<Omitted> {
+        let mut extra = Vec::new();
+        if let (Some((reference, _)), Some(old)) = (&self.new_only, at_ref) {
+            let known: HashSet<&str> = old
+                .findings
+                .iter()
+                .map(|f| f.fingerprint.as_str())
+                .collect();
+            let n_before = report.findings.len();
+            report
+                .findings
+                .retain(|f| is_tool_finding(f) || !known.contains(f.fingerprint.as_str()));
+            let n_old = n_before - report.findings.len();
+            if n_old > 0 {
+                extra.push(Omitted::new(
+                    "existing",
+                    n_old,
+                    format!("{n_old} already at {reference} not shown"),
+                ));
+            }
+        }
+        if self.by_line {
+            let n_before = report.findings.len();
+            report.findings.retain(|f| {
+                is_tool_finding(f)
+                    || self.files.get(&f.path).is_some_and(|change| {
+                        let lines: BTreeSet<usize> =
+                            (f.span.start.line..=f.span.end.line.max(f.span.start.line)).collect();
+                        change.added || lines.iter().any(|l| change.lines.contains(l))
+                    })
+            });
+            let untouched = n_before - report.findings.len();
+            if untouched > 0 {
+                extra.push(Omitted::new(
+                    "untouched",
+                    untouched,
+                    format!("{untouched} on untouched lines not shown"),
+                ));
+            }
+        }
+        extra
+    }
+
+    /// Notes for reviewers: the inline suppressions the change adds or removes, and the waivers it adds or
+    /// removes in `config` (compared with the configuration at the change's base), with their reasons.
+    pub(crate) fn exemption_notes(&self, config: &Config) -> Vec<Note> {
+        let mut notes = Vec::new();
+        let mut paths: Vec<&PathBuf> = self.files.keys().collect();
+        paths.sort();
+        for path in paths {
+            let Some(change) = self.files.get(path) else {
+                continue;
+            };
+            for (line, text) in &change.added_suppressions {
+                notes.push(review(
+                    path,
+                    format!("line {line}: new suppression `{text}`"),
+                ));
+            }
+            for (line, text) in &change.removed_suppressions {
+                notes.push(review(
+                    path,
+                    format!("suppression removed (was line {line}): `{text}`"),
+                ));
+            }
+        }
+        if let Some(config_path) = &config.path {
+            let before = self.base.and_then(|tree| {
+                let repo_path = self.repo.repo_path(config_path)?;
+                let bytes = self.repo.file_in_tree(tree, &repo_path).ok()??;
+                Config::parse(config_path, &String::from_utf8_lossy(&bytes)).ok()
+            });
+            let before = before.map(|c| c.waivers).unwrap_or_default();
+            // With --staged the waivers that count are the staged ones.
+            let after = match self.target {
+                Target::Index => self
+                    .repo
+                    .repo_path(config_path)
+                    .and_then(|p| self.repo.file_in_index(&p).ok().flatten())
+                    .and_then(|bytes| {
+                        Config::parse(config_path, &String::from_utf8_lossy(&bytes)).ok()
+                    })
+                    .map(|c| c.waivers)
+                    .unwrap_or_default(),
+                Target::WorkingTree => config.waivers.clone(),
+            };
+            for line in hindsight_git::waiver_changes(&before, &after) {
+                notes.push(review(config_path, line));
+            }
+        }
+        notes
+    }
+}
+
+/// Staged files read into memory, and the ones that could not be read.
+pub(crate) struct StagedContent {
+    pub(crate) files: Vec<(FileEntry, Vec<u8>)>,
+    pub(crate) problems: Vec<Problem>,
+}
+
+/// Diagnostics about the tool's own inputs are not the change's debt to filter away.
+fn is_tool_finding(finding: &Finding) -> bool {
+    finding.code.as_ref() == hindsight_engine::rule::codes::RULE_LOAD_ERROR
+}
+
+fn review(path: &Path, message: String) -> Note {
+    Note {
+        path: path.to_path_buf(),
+        kind: NoteKind::Review(message),
+    }
+}

@@ -1,0 +1,99 @@
+//! `hindsight hook install|uninstall`: the git pre-commit hook that checks what a commit adds.
+
+use std::io::Write as _;
+use std::path::Path;
+
+use anyhow::Context as _;
+
+use crate::Outcome;
+use crate::args::HookCommand;
+
+/// The line that marks a hook as hindsight's.
+const MARKER: &str = "# hindsight pre-commit hook";
+/// Where a replaced hook is kept.
+const BACKUP: &str = "pre-commit.hindsight-backup";
+
+pub(crate) fn run(command: &HookCommand) -> anyhow::Result<Outcome> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let repo = hindsight_git::Repo::discover(&cwd)?;
+    let dir = repo.hooks_dir()?;
+    let hook = dir.join("pre-commit");
+    let backup = dir.join(BACKUP);
+    let mut out = std::io::stdout().lock();
+    let existing = std::fs::read_to_string(&hook).ok();
+    let ours = existing
+        .as_deref()
+        .is_some_and(|text| text.contains(MARKER));
+    match command {
+        HookCommand::Install { force } => {
+            if existing.is_some() && !ours {
+                if !force {
+                    anyhow::bail!(
+                        "{} exists and is not hindsight's hook; keep it, or pass --force to set it aside (as {BACKUP}, restored by `hindsight hook uninstall`)",
+                        hook.display()
+                    );
+                }
+                std::fs::rename(&hook, &backup)
+                    .with_context(|| format!("cannot set {} aside", hook.display()))?;
+                writeln!(out, "set the existing hook aside as {}", backup.display())?;
+            }
+            std::fs::create_dir_all(&dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            std::fs::write(&hook, script())
+                .with_context(|| format!("cannot write {}", hook.display()))?;
+            make_executable(&hook)?;
+            writeln!(
+                out,
+                "installed {}: commits run `hindsight check --staged --diff HEAD`",
+                hook.display()
+            )?;
+        }
+        HookCommand::Uninstall => {
+            if existing.is_some() && !ours {
+                anyhow::bail!("{} is not hindsight's hook; left as it is", hook.display());
+            }
+            if ours {
+                std::fs::remove_file(&hook)
+                    .with_context(|| format!("cannot remove {}", hook.display()))?;
+                writeln!(out, "removed {}", hook.display())?;
+            }
+            if backup.exists() {
+                std::fs::rename(&backup, &hook)
+                    .with_context(|| format!("cannot restore {}", backup.display()))?;
+                writeln!(out, "restored the hook it replaced")?;
+            } else if !ours {
+                writeln!(out, "no hindsight hook installed in {}", dir.display())?;
+            }
+        }
+    }
+    Ok(Outcome::Clean)
+}
+
+/// The hook: the hindsight that installed it, or the one on PATH if that one has moved.
+fn script() -> String {
+    let exe = std::env::current_exe()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|_| "hindsight".into());
+    let quoted = exe.replace('\'', r"'\''");
+    format!(
+        "#!/bin/sh\n{MARKER} (`hindsight hook install`; `hindsight hook uninstall` removes it)\n\
+         # Checks what this commit adds: the staged content, the lines it changes. Skip once with --no-verify.\n\
+         hindsight='{quoted}'\n\
+         [ -x \"$hindsight\" ] || hindsight=hindsight\n\
+         exec \"$hindsight\" check --staged --diff HEAD\n"
+    )
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) -> anyhow::Result<()> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut permissions = std::fs::metadata(path)?.permissions();
+    permissions.set_mode(0o755);
+    std::fs::set_permissions(path, permissions)
+        .with_context(|| format!("cannot make {} executable", path.display()))
+}
+
+#[cfg(not(unix))]
+fn make_executable(_path: &Path) -> anyhow::Result<()> {
+    Ok(())
+}

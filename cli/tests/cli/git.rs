@@ -1,0 +1,677 @@
+//! Git-aware checking on real temporary repositories (built with the `git` command line): `--staged`,
+//! `--diff`, `--new-only`, `--rules-from`, baselines, waivers, rollout stages and the pre-commit hook.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+use crate::{Project, Run, run_in};
+
+const UNWRAP_FN: &str = "fn f(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n";
+
+/// A temporary git repository.
+struct Repo {
+    project: Project,
+}
+
+impl Repo {
+    fn new() -> Self {
+        let repo = Self {
+            project: Project::new(),
+        };
+        repo.git(&["init", "-q", "-b", "main"]);
+        repo
+    }
+
+    fn path(&self) -> &Path {
+        self.project.path()
+    }
+
+    fn file(&self, relative: &str, contents: impl AsRef<[u8]>) -> &Self {
+        self.project.file(relative, contents);
+        self
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        git_in(self.path(), args)
+    }
+
+    fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.project.run(args)
+    }
+
+    /// `check --format json` with `args`: the (code, path, line) of each unsuppressed finding, and the summary.
+    fn findings(&self, args: &[&str]) -> (Vec<(String, String, u64)>, Value) {
+        let mut all = vec!["check", "--format", "json"];
+        all.extend_from_slice(args);
+        let run = self.run(&all);
+        let doc: Value = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|err| panic!("{err}: {}\n{}", run.stdout, run.stderr));
+        let findings = doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["suppressed"].is_null())
+            .map(|f| {
+                (
+                    f["code"].as_str().unwrap().to_string(),
+                    f["path"].as_str().unwrap().to_string(),
+                    f["start"]["line"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        (findings, doc)
+    }
+}
+
+fn git_in(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn finding(code: &str, path: &str, line: u64) -> (String, String, u64) {
+    (code.to_string(), path.to_string(), line)
+}
+
+#[test]
+fn staged_checks_the_index_not_the_working_tree() {
+    let repo = Repo::new();
+    repo.file("src/lib.rs", "pub fn ok() {}\n");
+    repo.commit_all("one");
+    // Staged: an unwrap on line 2. Then, unstaged, another one on line 5 and nothing else.
+    repo.file("src/lib.rs", UNWRAP_FN);
+    repo.git(&["add", "src/lib.rs"]);
+    repo.file(
+        "src/lib.rs",
+        format!("{UNWRAP_FN}fn g(y: Option<u8>) -> u8 {{ y.unwrap() }}\n"),
+    );
+    let (findings, doc) = repo.findings(&["--staged"]);
+    assert_eq!(findings, [finding("HS1001", "src/lib.rs", 2)]);
+    assert_eq!(doc["summary"]["files_checked"], 1);
+    // Human output shows the staged text, not the file on disk.
+    let run = repo.run(&["check", "--staged"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stdout.contains("x.unwrap()"), "{}", run.stdout);
+    assert!(!run.stdout.contains("y.unwrap()"), "{}", run.stdout);
+}
+
+#[test]
+fn staged_takes_new_and_renamed_files_and_skips_deleted_and_binary_ones() {
+    let repo = Repo::new();
+    repo.file("src/old.rs", UNWRAP_FN);
+    repo.file("src/gone.rs", UNWRAP_FN);
+    repo.commit_all("one");
+    repo.git(&["mv", "src/old.rs", "src/renamed.rs"]);
+    repo.git(&["rm", "-q", "src/gone.rs"]);
+    repo.file("src/new.rs", "fn n(v: Vec<u8>) -> u8 { todo!() }\n");
+    repo.file("src/blob.rs", b"fn b() {}\0\x01\x02".as_slice());
+    repo.git(&["add", "-A"]);
+    let (findings, doc) = repo.findings(&["--staged"]);
+    assert_eq!(
+        findings,
+        [
+            finding("HS1002", "src/new.rs", 1),
+            finding("HS1001", "src/renamed.rs", 2),
+        ]
+    );
+    let notes = doc["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n["path"] == "src/blob.rs" && n["kind"] == "binary"),
+        "{notes:?}"
+    );
+    // The renamed file's finding existed before the rename: not new.
+    let (findings, _) = repo.findings(&["--staged", "--new-only", "HEAD"]);
+    assert_eq!(findings, [finding("HS1002", "src/new.rs", 1)]);
+}
+
+#[test]
+fn diff_reports_only_changed_lines_since_the_merge_base() {
+    let repo = Repo::new();
+    repo.file("src/a.rs", UNWRAP_FN);
+    repo.file("src/b.rs", "pub fn b() {}\n");
+    repo.commit_all("base");
+    repo.git(&["checkout", "-q", "-b", "feature"]);
+    // The feature adds an unwrap below the old one.
+    repo.file(
+        "src/a.rs",
+        format!("{UNWRAP_FN}fn g(y: Option<u8>) -> u8 {{\n    y.unwrap()\n}}\n"),
+    );
+    repo.commit_all("feature");
+    // Meanwhile main changes b.rs: not the feature's change.
+    repo.git(&["checkout", "-q", "main"]);
+    repo.file("src/b.rs", "pub fn b(x: Option<u8>) -> u8 { x.unwrap() }\n");
+    repo.commit_all("main moves on");
+    repo.git(&["checkout", "-q", "feature"]);
+    let (findings, doc) = repo.findings(&["--diff", "main"]);
+    assert_eq!(findings, [finding("HS1001", "src/a.rs", 5)]);
+    assert_eq!(doc["summary"]["untouched"], 1, "the old unwrap is counted");
+    // Hunk level: an uncommitted edit of line 2 makes it changed too.
+    repo.file(
+        "src/a.rs",
+        "fn f(x: Option<u8>) -> u8 {\n    x.unwrap() \n}\nfn g(y: Option<u8>) -> u8 {\n    y.unwrap()\n}\n",
+    );
+    let (findings, _) = repo.findings(&["--diff", "main"]);
+    assert_eq!(
+        findings,
+        [
+            finding("HS1001", "src/a.rs", 2),
+            finding("HS1001", "src/a.rs", 5)
+        ]
+    );
+    // --new-only: re-indenting the old unwrap does not make it new.
+    let (findings, doc) = repo.findings(&["--new-only", "main"]);
+    assert_eq!(findings, [finding("HS1001", "src/a.rs", 5)]);
+    assert_eq!(doc["summary"]["existing"], 1);
+}
+
+#[test]
+fn new_only_matches_moved_code_by_fingerprint() {
+    let repo = Repo::new();
+    repo.file("src/lib.rs", UNWRAP_FN);
+    repo.commit_all("one");
+    // The same function, moved down below new code: its finding is not new; the new one is.
+    repo.file(
+        "src/lib.rs",
+        format!("\n\nfn h(z: Option<u8>) -> u8 {{ z.unwrap() }}\n\n{UNWRAP_FN}"),
+    );
+    let (findings, _) = repo.findings(&["--new-only", "HEAD"]);
+    assert_eq!(findings, [finding("HS1001", "src/lib.rs", 3)]);
+}
+
+#[test]
+fn detached_head_and_unborn_branches_work() {
+    let repo = Repo::new();
+    // Unborn: no commit yet; everything staged is new.
+    repo.file("src/lib.rs", UNWRAP_FN);
+    repo.git(&["add", "-A"]);
+    let (findings, _) = repo.findings(&["--staged", "--diff", "HEAD"]);
+    assert_eq!(findings, [finding("HS1001", "src/lib.rs", 2)]);
+    repo.commit_all("one");
+    repo.file("src/lib.rs", format!("{UNWRAP_FN}fn g() {{ todo!() }}\n"));
+    repo.commit_all("two");
+    repo.git(&["checkout", "-q", "--detach", "HEAD"]);
+    let (findings, _) = repo.findings(&["--diff", "HEAD~1"]);
+    assert_eq!(findings, [finding("HS1002", "src/lib.rs", 4)]);
+    let (findings, _) = repo.findings(&["--staged"]);
+    assert_eq!(findings, []);
+}
+
+#[test]
+fn git_errors_say_what_to_do() {
+    let plain = Project::new();
+    plain.file("src/lib.rs", UNWRAP_FN);
+    let run = plain.run(&["check", "--staged"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("is not in a git repository"),
+        "{}",
+        run.stderr
+    );
+    let repo = Repo::new();
+    repo.file("src/lib.rs", UNWRAP_FN);
+    repo.commit_all("one");
+    let run = repo.run(&["check", "--diff", "no-such-branch"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown git ref `no-such-branch`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_shallow_clone_without_the_merge_base_says_how_to_fetch_it() {
+    let origin = Repo::new();
+    origin.file("src/lib.rs", "pub fn a() {}\n");
+    origin.commit_all("one");
+    origin.git(&["checkout", "-q", "-b", "feature"]);
+    origin.file("src/lib.rs", UNWRAP_FN);
+    origin.commit_all("feature");
+    origin.git(&["checkout", "-q", "main"]);
+    origin.file("src/other.rs", "pub fn b() {}\n");
+    origin.commit_all("two");
+    origin.file("src/other.rs", "pub fn c() {}\n");
+    origin.commit_all("three");
+    let clones = Project::new();
+    let url = format!("file://{}", origin.path().display());
+    git_in(
+        clones.path(),
+        &[
+            "clone",
+            "-q",
+            "--depth",
+            "1",
+            "--no-single-branch",
+            "--branch",
+            "feature",
+            &url,
+            "shallow",
+        ],
+    );
+    let run = run_in(
+        &clones.path().join("shallow"),
+        &["check", "--diff", "origin/main"],
+    );
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("shallow clone") && run.stderr.contains("git fetch --unshallow"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn baseline_reports_only_new_findings_and_only_shrinks() {
+    let repo = Repo::new();
+    repo.file("src/lib.rs", UNWRAP_FN);
+    let run = repo.run(&["baseline", "write"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("recorded 1 findings"), "{}", run.stdout);
+    let (findings, doc) = repo.findings(&["--baseline", "hindsight-baseline.json"]);
+    assert_eq!(findings, []);
+    assert_eq!(doc["summary"]["baselined"], 1);
+    // A new finding is reported; the baseline does not grow unless on purpose.
+    repo.file(
+        "src/lib.rs",
+        format!("{UNWRAP_FN}fn g(y: Option<u8>) -> u8 {{ y.unwrap() }}\n"),
+    );
+    let (findings, _) = repo.findings(&["--baseline", "hindsight-baseline.json"]);
+    assert_eq!(findings, [finding("HS1001", "src/lib.rs", 4)]);
+    let run = repo.run(&["baseline", "write"]);
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("would grow by 1"), "{}", run.stderr);
+    // Paying the old debt leaves a stale entry, reported, and prune drops it.
+    repo.file("src/lib.rs", "fn g(y: Option<u8>) -> u8 { y.unwrap() }\n");
+    let (_, doc) = repo.findings(&["--baseline", "hindsight-baseline.json"]);
+    assert_eq!(doc["summary"]["stale_baseline_entries"], 1);
+    let run = repo.run(&["baseline", "prune"]);
+    assert!(
+        run.stdout.contains("kept 0 entries, dropped 1"),
+        "{}",
+        run.stdout
+    );
+    let run = repo.run(&["baseline", "write", "--force"]);
+    assert!(run.stdout.contains("recorded 1 findings"), "{}", run.stdout);
+}
+
+#[test]
+fn rollout_stages_decide_what_shows_and_what_fails() {
+    let repo = Repo::new();
+    repo.file(
+        "hindsight.toml",
+        r#"
+[[rollout]]
+rule = "HS1001"
+stage = "shadow"
+enforce_from = "2027-01-01"
+
+[[rollout]]
+rule = "HS1001"
+paths = ["src/core/**"]
+stage = "enforce"
+
+[[rollout]]
+rule = "HS1002"
+warn_from = "2026-01-01"
+"#,
+    );
+    repo.file("src/lib.rs", UNWRAP_FN);
+    repo.file("src/core/mod.rs", UNWRAP_FN);
+    repo.file("src/todo.rs", "fn t() { todo!() }\n");
+    let (_, doc) = repo.findings(&[]);
+    let stages: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["stage"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stages,
+        [
+            ("src/core/mod.rs".to_string(), "enforce".to_string()),
+            ("src/lib.rs".to_string(), "shadow".to_string()),
+            ("src/todo.rs".to_string(), "warn".to_string()),
+        ]
+    );
+    assert_eq!(
+        doc["summary"]["stages"],
+        serde_json::json!({"enforce": 1, "warn": 1, "shadow": 1})
+    );
+    let human = repo.run(&["check"]);
+    assert_eq!(human.code, 1, "the enforced error fails");
+    assert!(
+        !human.stdout.contains("src/lib.rs"),
+        "shadow is hidden: {}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("1 enforce, 1 warn, 1 shadow"),
+        "{}",
+        human.stdout
+    );
+    // SARIF: the shadow finding is a note.
+    let sarif = repo.run(&["check", "--format", "sarif"]);
+    let doc: Value = serde_json::from_str(&sarif.stdout).unwrap();
+    let levels: Vec<&str> = doc["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["level"].as_str().unwrap())
+        .collect();
+    assert_eq!(levels, ["error", "note", "warning"]);
+    // Nothing enforced left: the run passes, even with --fail-on warning (warn never fails).
+    repo.file("src/core/mod.rs", "pub fn ok() {}\n");
+    assert_eq!(repo.run(&["check", "--fail-on", "warning"]).code, 0);
+    // On the enforcement date the shadow stage is over.
+    let run = run_with_today(repo.path(), "2027-01-02", &["check"]);
+    assert_eq!(run.code, 1);
+}
+
+fn run_with_today(dir: &Path, today: &str, args: &[&str]) -> Run {
+    let output = Command::new(crate::bin())
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env("HINDSIGHT_TODAY", today)
+        .output()
+        .unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn waivers_suppress_with_owner_expire_and_are_listed() {
+    let repo = Repo::new();
+    repo.file("src/legacy/old.rs", UNWRAP_FN);
+    repo.file("src/lib.rs", UNWRAP_FN);
+    repo.file(
+        "hindsight.toml",
+        r#"[[waiver]]
+rule = "HS1001"
+paths = ["src/legacy/"]
+reason = "replaced by the new loader in Q3"
+owner = "team-ingest"
+expires = 2027-03-31
+ticket = "ING-42"
+
+[[waiver]]
+rule = "HS1002"
+paths = ["src/**"]
+reason = "nothing to waive"
+owner = "team-x"
+expires = "2027-01-01"
+
+[[waiver]]
+rule = "HS1001"
+paths = ["src/lib.rs"]
+reason = "was fine until it expired"
+owner = "team-y"
+expires = "2026-01-01"
+"#,
+    );
+    let (findings, doc) = repo.findings(&[]);
+    assert_eq!(
+        findings,
+        [
+            finding("HS9007", "hindsight.toml", 9),
+            finding("HS9005", "hindsight.toml", 16),
+            finding("HS1001", "src/lib.rs", 2),
+        ]
+    );
+    let waived = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "src/legacy/old.rs")
+        .unwrap();
+    assert_eq!(waived["suppressed"]["kind"], "waiver");
+    assert_eq!(waived["suppressed"]["owner"], "team-ingest");
+    assert_eq!(waived["suppressed"]["ticket"], "ING-42");
+    // SARIF: an external suppression.
+    let sarif: Value =
+        serde_json::from_str(&repo.run(&["check", "--format", "sarif"]).stdout).unwrap();
+    let suppressions: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.get("suppressions"))
+        .collect();
+    assert_eq!(suppressions.len(), 1);
+    assert_eq!(suppressions[0][0]["kind"], "external");
+    // A waiver by fingerprint.
+    let fingerprint = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "src/lib.rs")
+        .unwrap()["fingerprint"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    repo.file(
+        "hindsight.toml",
+        format!(
+            "[[waiver]]\nrule = \"HS1001\"\nfingerprints = [\"{fingerprint}\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"2030-01-01\"\n\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"src/legacy/\"]\nreason = \"replaced by the new loader in Q3\"\nowner = \"team-ingest\"\nexpires = 2027-03-31\nticket = \"ING-42\"\n"
+        ),
+    );
+    let (findings, _) = repo.findings(&[]);
+    assert_eq!(findings, []);
+    let list = repo.run(&["waivers"]);
+    assert!(
+        list.stdout
+            .contains("HS1001 in src/legacy/: owner team-ingest, ING-42; until 2027-03-31 (expires in 303 days)"),
+        "{}",
+        list.stdout
+    );
+    // Waivers are checked: a missing owner is an error naming the key and line.
+    repo.file(
+        "hindsight.toml",
+        "\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"x\"]\nreason = \"r\"\nexpires = \"2030-01-01\"\n",
+    );
+    let run = repo.run(&["check"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("hindsight.toml:2:") && run.stderr.contains("owner"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn diff_mode_reports_the_exemptions_a_change_adds_or_removes() {
+    let repo = Repo::new();
+    repo.file("src/lib.rs", "fn f(x: Option<u8>) -> u8 {\n    // hindsight-allow(HS1001): old reason\n    x.unwrap()\n}\n");
+    repo.file("hindsight.toml", "");
+    repo.commit_all("one");
+    repo.file(
+        "src/lib.rs",
+        "fn f(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\nfn g(y: Option<u8>) -> u8 {\n    // hindsight-allow(HS1001): checked by the caller\n    y.unwrap()\n}\n",
+    );
+    repo.file(
+        "hindsight.toml",
+        "[[waiver]]\nrule = \"HS1002\"\npaths = [\"src/**\"]\nreason = \"prototype\"\nowner = \"me\"\nexpires = \"2026-12-31\"\n",
+    );
+    repo.git(&["add", "-A"]);
+    let (_, doc) = repo.findings(&["--staged", "--diff", "HEAD"]);
+    let notes: Vec<String> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|n| n["kind"] == "review")
+        .map(|n| {
+            format!(
+                "{}: {}",
+                n["path"].as_str().unwrap(),
+                n["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "src/lib.rs: line 5: new suppression `// hindsight-allow(HS1001): checked by the caller`",
+            "src/lib.rs: suppression removed (was line 2): `// hindsight-allow(HS1001): old reason`",
+            "hindsight.toml: new waiver: HS1002 in src/** (owner me, until 2026-12-31): prototype",
+        ]
+    );
+}
+
+#[test]
+fn rules_from_a_trusted_ref_cannot_be_weakened_by_the_change() {
+    let repo = Repo::new();
+    repo.file("hindsight.toml", "[rules]\ndirs = [\"codex\"]\n");
+    repo.file(
+        "codex/no-dbg.yaml",
+        r#"id: no-dbg
+code: ACME1001
+title: If you need to inspect a value, log it; don't leave `dbg!` in
+severity: error
+language: rust
+message: "`dbg!` left in"
+match: { pattern: "dbg!($$$A)" }
+docs: { what: Reports `dbg!`., why: It prints to stderr., fix: Remove it. }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
+"#,
+    );
+    repo.file("src/lib.rs", "pub fn ok() {}\n");
+    repo.commit_all("rules");
+    repo.git(&["checkout", "-q", "-b", "pr"]);
+    // The pull request adds a dbg! and disables the rule, and HS1001 too.
+    repo.file(
+        "src/lib.rs",
+        "pub fn f(x: Option<u8>) -> u8 { dbg!(x).unwrap() }\n",
+    );
+    repo.file(
+        "hindsight.toml",
+        "[rules]\ndirs = [\"codex\"]\ndisable = [\"HS1001\", \"ACME1001\"]\n",
+    );
+    repo.file("codex/no-dbg.yaml", "id: no-dbg\n");
+    let (findings, _) = repo.findings(&[]);
+    assert!(
+        findings.iter().any(|f| f.0 == "HS9003"),
+        "the broken rule file: {findings:?}"
+    );
+    assert!(!findings.iter().any(|f| f.0 == "HS1001"));
+    let (findings, doc) = repo.findings(&["--rules-from", "main"]);
+    let codes: Vec<&str> = findings.iter().map(|f| f.0.as_str()).collect();
+    assert_eq!(codes, ["ACME1001", "HS1001"]);
+    let notes: Vec<&str> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("`[rules] disable` changes from [] at main")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("codex/no-dbg.yaml differs in this change")),
+        "{notes:?}"
+    );
+    let run = repo.run(&["check", "--rules-from", "nope"]);
+    assert_eq!(run.code, 2);
+}
+
+#[test]
+fn the_pre_commit_hook_blocks_a_bad_commit_and_uninstalls_cleanly() {
+    let repo = Repo::new();
+    repo.file("src/lib.rs", "pub fn ok() {}\n");
+    repo.commit_all("one");
+    // A foreign hook in core.hooksPath is kept unless --force, and restored on uninstall.
+    repo.git(&["config", "core.hooksPath", ".githooks"]);
+    repo.file(".githooks/pre-commit", "#!/bin/sh\nexit 0\n");
+    let run = repo.run(&["hook", "install"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("not hindsight's hook"),
+        "{}",
+        run.stderr
+    );
+    let run = repo.run(&["hook", "install", "--force"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let hook = std::fs::read_to_string(repo.path().join(".githooks/pre-commit")).unwrap();
+    assert!(hook.contains("check --staged --diff HEAD"), "{hook}");
+    // A commit adding an unwrap is refused by the hook; a clean one passes.
+    repo.file("src/lib.rs", UNWRAP_FN);
+    repo.git(&["add", "-A"]);
+    let commit = Command::new("git")
+        .args([
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@e",
+            "commit",
+            "-q",
+            "-m",
+            "bad",
+        ])
+        .current_dir(repo.path())
+        .env("HINDSIGHT_TODAY", "2026-06-01")
+        .output()
+        .unwrap();
+    assert!(!commit.status.success(), "the hook must refuse the commit");
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&commit.stdout),
+        String::from_utf8_lossy(&commit.stderr)
+    );
+    assert!(said.contains("HS1001"), "{said}");
+    repo.file("src/lib.rs", "pub fn ok2() {}\n");
+    repo.git(&["add", "-A"]);
+    let commit = Command::new("git")
+        .args([
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@e",
+            "commit",
+            "-q",
+            "-m",
+            "good",
+        ])
+        .current_dir(repo.path())
+        .output()
+        .unwrap();
+    assert!(
+        commit.status.success(),
+        "{}",
+        String::from_utf8_lossy(&commit.stdout)
+    );
+    let run = repo.run(&["hook", "uninstall"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let restored = std::fs::read_to_string(repo.path().join(".githooks/pre-commit")).unwrap();
+    assert_eq!(restored, "#!/bin/sh\nexit 0\n");
+}

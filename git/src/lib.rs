@@ -1,0 +1,443 @@
+//! Git-aware checking for hindsight, with local reads only (libgit2, vendored; no network transports).
+//!
+//! - [`Repo::changes`]: the files that differ between a base tree and the index (what a commit will hold) or
+//!   the working tree, with the lines each change adds and the suppressions it adds or removes. This is what
+//!   `check --staged`, `--diff REF` and `--new-only REF` check, so they never walk the whole tree.
+//! - [`Repo::diff_base`], [`Repo::tree_of`]: resolving refs, merge bases, with errors that say what to do
+//!   (not a repository, unknown ref, shallow clone without the base).
+//! - [`TrustedRules`]: `hindsight.toml` and rule files read from a ref instead of the working tree.
+//! - [`Repo::hooks_dir`]: where `hindsight hook install` writes (`core.hooksPath` respected).
+
+mod trusted;
+
+use std::cell::RefCell;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, Repository};
+
+pub use git2::Oid;
+pub use trusted::{TrustedRules, waiver_changes};
+
+/// The marker of an inline suppression, looked for in added and removed lines.
+const MARKER: &str = hindsight_engine::SUPPRESSION_MARKER;
+
+/// Why a git operation could not be done, worded for the person at the terminal.
+#[derive(Debug, thiserror::Error)]
+pub enum GitError {
+    /// The directory is in no git repository.
+    #[error(
+        "{path} is not in a git repository (git-aware options need one: run `git init`, or check without --staged/--diff/--new-only/--rules-from)"
+    )]
+    NotARepository {
+        /// Where we looked.
+        path: PathBuf,
+    },
+    /// A bare repository has no working tree or index to check.
+    #[error("{path} is a bare repository: there is no working tree to check")]
+    Bare {
+        /// The repository.
+        path: PathBuf,
+    },
+    /// The ref names nothing.
+    #[error("unknown git ref `{reference}`{hint}")]
+    UnknownRef {
+        /// The ref as given.
+        reference: String,
+        /// What to do about it.
+        hint: String,
+    },
+    /// A shallow clone does not hold the merge base.
+    #[error(
+        "no merge base of HEAD and `{reference}` in this shallow clone: the history that joins them was not fetched. Fetch it with `git fetch --unshallow` (or `git fetch --deepen=200 origin {reference}`); on GitHub Actions, check out with `fetch-depth: 0`"
+    )]
+    ShallowWithoutBase {
+        /// The ref as given.
+        reference: String,
+    },
+    /// The ref and HEAD share no history.
+    #[error(
+        "HEAD and `{reference}` have no common ancestor, so there are no changes to compare against"
+    )]
+    NoMergeBase {
+        /// The ref as given.
+        reference: String,
+    },
+    /// The configuration read from a ref is invalid.
+    #[error("hindsight.toml at `{reference}`: {source}")]
+    Config {
+        /// The ref.
+        reference: String,
+        /// What is wrong.
+        source: hindsight_engine::config::ConfigError,
+    },
+    /// Anything else libgit2 reports.
+    #[error("git: {0}")]
+    Git(#[from] git2::Error),
+}
+
+/// What a change is compared with: the index (what the next commit holds) or the working tree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The staged content.
+    Index,
+    /// The files on disk (tracked and untracked, `.gitignore` respected).
+    WorkingTree,
+}
+
+/// One added, modified, renamed or copied file (deleted files are not listed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangedFile {
+    /// Path relative to the repository root, on the new side.
+    pub path: PathBuf,
+    /// Path on the old side when the change renamed or copied the file; `None` when it is the same or new.
+    pub old_path: Option<PathBuf>,
+    /// The file did not exist on the old side.
+    pub added: bool,
+    /// Blob of the new content, for [`Target::Index`].
+    pub blob: Option<Oid>,
+    /// git considers the content binary.
+    pub binary: bool,
+    /// 1-based lines of the new side that the change adds or modifies.
+    pub lines: BTreeSet<usize>,
+    /// Suppression comments (`hindsight-allow`) on added lines: line and text.
+    pub added_suppressions: Vec<(usize, String)>,
+    /// Suppression comments on removed lines: old line and text.
+    pub removed_suppressions: Vec<(usize, String)>,
+}
+
+/// A repository opened from a directory inside its working tree.
+pub struct Repo {
+    repo: Repository,
+    workdir: PathBuf,
+    /// The directory hindsight runs in, relative to the working tree's root.
+    prefix: PathBuf,
+}
+
+impl Repo {
+    /// Opens the repository that holds `cwd`.
+    pub fn discover(cwd: &Path) -> Result<Repo, GitError> {
+        let repo = Repository::discover(cwd).map_err(|err| match err.code() {
+            ErrorCode::NotFound => GitError::NotARepository {
+                path: cwd.to_path_buf(),
+            },
+            _ => GitError::Git(err),
+        })?;
+        let Some(workdir) = repo.workdir() else {
+            return Err(GitError::Bare {
+                path: repo.path().to_path_buf(),
+            });
+        };
+        let workdir = workdir
+            .canonicalize()
+            .unwrap_or_else(|_| workdir.to_path_buf());
+        let cwd = cwd.canonicalize().unwrap_or_else(|_| cwd.to_path_buf());
+        let prefix = cwd
+            .strip_prefix(&workdir)
+            .map(Path::to_path_buf)
+            .unwrap_or_default();
+        Ok(Repo {
+            repo,
+            workdir,
+            prefix,
+        })
+    }
+
+    /// The root of the working tree.
+    pub fn workdir(&self) -> &Path {
+        &self.workdir
+    }
+
+    /// The libgit2 repository, for what this crate does not wrap.
+    pub fn raw(&self) -> &Repository {
+        &self.repo
+    }
+
+    /// A repository-relative path as hindsight shows it: relative to the directory it runs in.
+    pub fn display_path(&self, path: &Path) -> PathBuf {
+        if let Ok(rest) = path.strip_prefix(&self.prefix) {
+            return rest.to_path_buf();
+        }
+        let mut out = PathBuf::new();
+        for _ in self.prefix.components() {
+            out.push("..");
+        }
+        out.join(path)
+    }
+
+    /// A path relative to the directory hindsight runs in (or absolute), relative to the repository root;
+    /// `None` when it is outside the working tree.
+    pub fn repo_path(&self, path: &Path) -> Option<PathBuf> {
+        let joined = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            self.workdir.join(&self.prefix).join(path)
+        };
+        let mut out = Vec::new();
+        for component in joined.components() {
+            match component {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        let normal: PathBuf = out.iter().collect();
+        normal
+            .strip_prefix(&self.workdir)
+            .ok()
+            .map(Path::to_path_buf)
+    }
+
+    /// The commit HEAD points at; `None` on an unborn branch (a repository without commits). A detached HEAD
+    /// is a commit like any other.
+    pub fn head_commit(&self) -> Result<Option<Oid>, GitError> {
+        match self.repo.head() {
+            Ok(head) => Ok(Some(head.peel_to_commit()?.id())),
+            Err(err) if matches!(err.code(), ErrorCode::UnbornBranch | ErrorCode::NotFound) => {
+                Ok(None)
+            }
+            Err(err) => Err(err.into()),
+        }
+    }
+
+    /// The commit a ref names.
+    pub fn commit_of(&self, reference: &str) -> Result<Oid, GitError> {
+        let object = self.repo.revparse_single(reference).map_err(|err| {
+            if matches!(
+                err.code(),
+                ErrorCode::NotFound | ErrorCode::Ambiguous | ErrorCode::InvalidSpec
+            ) {
+                self.unknown_ref(reference)
+            } else {
+                GitError::Git(err)
+            }
+        })?;
+        let commit = object
+            .peel_to_commit()
+            .map_err(|_| self.unknown_ref(reference))?;
+        Ok(commit.id())
+    }
+
+    fn unknown_ref(&self, reference: &str) -> GitError {
+        let hint = if reference == "HEAD" {
+            String::new()
+        } else if self.repo.is_shallow() {
+            format!(
+                ": this is a shallow clone, fetch it first (`git fetch origin {}`)",
+                reference.trim_start_matches("origin/")
+            )
+        } else {
+            ": name a branch, tag or commit (`git branch -a` lists branches; a remote branch may need `git fetch`)"
+                .to_string()
+        };
+        GitError::UnknownRef {
+            reference: reference.to_string(),
+            hint,
+        }
+    }
+
+    /// The tree of the commit a ref names.
+    pub fn tree_of(&self, reference: &str) -> Result<Oid, GitError> {
+        let commit = self.commit_of(reference)?;
+        Ok(self.repo.find_commit(commit)?.tree_id())
+    }
+
+    /// The tree `--diff REF` compares with: that of the merge base of HEAD and REF. `None` when HEAD is
+    /// unborn and REF is HEAD (every line of every file is new).
+    pub fn diff_base(&self, reference: &str) -> Result<Option<Oid>, GitError> {
+        let Some(head) = self.head_commit()? else {
+            if reference == "HEAD" {
+                return Ok(None);
+            }
+            // No commit on this branch yet: everything is compared with REF itself.
+            return self.tree_of(reference).map(Some);
+        };
+        let other = self.commit_of(reference)?;
+        let base = match self.repo.merge_base(head, other) {
+            Ok(base) => base,
+            Err(_) if self.repo.is_shallow() => {
+                return Err(GitError::ShallowWithoutBase {
+                    reference: reference.to_string(),
+                });
+            }
+            Err(err) if err.code() == ErrorCode::NotFound => {
+                return Err(GitError::NoMergeBase {
+                    reference: reference.to_string(),
+                });
+            }
+            Err(err) => return Err(err.into()),
+        };
+        Ok(Some(self.repo.find_commit(base)?.tree_id()))
+    }
+
+    /// The tree of HEAD; `None` on an unborn branch.
+    pub fn head_tree(&self) -> Result<Option<Oid>, GitError> {
+        match self.head_commit()? {
+            Some(commit) => Ok(Some(self.repo.find_commit(commit)?.tree_id())),
+            None => Ok(None),
+        }
+    }
+
+    /// The files that differ between `base` (a tree; `None` for the empty tree) and `target`, limited to
+    /// `pathspecs` (repository-relative; empty means all), with renames detected. Deleted files are left
+    /// out. Only the changed entries are read: the tree is never walked file by file.
+    pub fn changes(
+        &self,
+        base: Option<Oid>,
+        target: Target,
+        pathspecs: &[PathBuf],
+    ) -> Result<Vec<ChangedFile>, GitError> {
+        let base_tree = match base {
+            Some(oid) => Some(self.repo.find_tree(oid)?),
+            None => None,
+        };
+        let mut options = DiffOptions::new();
+        options.context_lines(0).ignore_submodules(true);
+        for spec in pathspecs {
+            options.pathspec(spec.to_string_lossy().replace('\\', "/"));
+        }
+        let mut diff = match target {
+            Target::Index => {
+                let index = self.repo.index()?;
+                self.repo.diff_tree_to_index(
+                    base_tree.as_ref(),
+                    Some(&index),
+                    Some(&mut options),
+                )?
+            }
+            Target::WorkingTree => {
+                options
+                    .include_untracked(true)
+                    .recurse_untracked_dirs(true)
+                    .show_untracked_content(true);
+                self.repo
+                    .diff_tree_to_workdir_with_index(base_tree.as_ref(), Some(&mut options))?
+            }
+        };
+        let mut find = DiffFindOptions::new();
+        find.renames(true).copies(false);
+        diff.find_similar(Some(&mut find))?;
+
+        let mut files: Vec<ChangedFile> = Vec::new();
+        for delta in diff.deltas() {
+            if delta.status() == Delta::Deleted {
+                continue;
+            }
+            let Some(path) = delta.new_file().path() else {
+                continue;
+            };
+            let old = delta.old_file().path();
+            let renamed = matches!(delta.status(), Delta::Renamed | Delta::Copied);
+            let id = delta.new_file().id();
+            files.push(ChangedFile {
+                path: path.to_path_buf(),
+                old_path: old.filter(|_| renamed).map(Path::to_path_buf),
+                added: matches!(delta.status(), Delta::Added | Delta::Untracked),
+                blob: (target == Target::Index && !id.is_zero()).then_some(id),
+                binary: delta.flags().is_binary(),
+                lines: BTreeSet::new(),
+                added_suppressions: Vec::new(),
+                removed_suppressions: Vec::new(),
+            });
+        }
+        let by_path: HashMap<PathBuf, usize> = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.path.clone(), i))
+            .collect();
+        let files = RefCell::new(files);
+        let with_file = |delta: &git2::DiffDelta<'_>, f: &mut dyn FnMut(&mut ChangedFile)| {
+            let index = delta.new_file().path().and_then(|p| by_path.get(p));
+            if let Some(&i) = index
+                && let Some(file) = files.borrow_mut().get_mut(i)
+            {
+                f(file);
+            }
+        };
+        diff.foreach(
+            &mut |_delta, _progress| true,
+            Some(&mut |delta, _binary| {
+                with_file(&delta, &mut |file| file.binary = true);
+                true
+            }),
+            None,
+            Some(&mut |delta, _hunk, line| {
+                if delta.status() == Delta::Deleted {
+                    return true;
+                }
+                let text = String::from_utf8_lossy(line.content());
+                match line.origin() {
+                    '+' => {
+                        if let Some(n) = line.new_lineno() {
+                            let n = n as usize;
+                            with_file(&delta, &mut |file| {
+                                file.lines.insert(n);
+                                if text.contains(MARKER) {
+                                    file.added_suppressions.push((n, text.trim().to_string()));
+                                }
+                            });
+                        }
+                    }
+                    '-' => {
+                        if let Some(n) = line.old_lineno()
+                            && text.contains(MARKER)
+                        {
+                            with_file(&delta, &mut |file| {
+                                file.removed_suppressions
+                                    .push((n as usize, text.trim().to_string()));
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+                true
+            }),
+        )?;
+        let files = files.into_inner();
+        Ok(files)
+    }
+
+    /// The bytes of a blob.
+    pub fn blob(&self, oid: Oid) -> Result<Vec<u8>, GitError> {
+        Ok(self.repo.find_blob(oid)?.content().to_vec())
+    }
+
+    /// The bytes of the file at `path` (repository-relative) in `tree`; `None` when there is none.
+    pub fn file_in_tree(&self, tree: Oid, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
+        let tree = self.repo.find_tree(tree)?;
+        let entry = match tree.get_path(path) {
+            Ok(entry) => entry,
+            Err(err) if err.code() == ErrorCode::NotFound => return Ok(None),
+            Err(err) => return Err(err.into()),
+        };
+        match self.repo.find_blob(entry.id()) {
+            Ok(blob) => Ok(Some(blob.content().to_vec())),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// The staged bytes of the file at `path` (repository-relative); `None` when it is not in the index.
+    pub fn file_in_index(&self, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
+        let index = self.repo.index()?;
+        match index.get_path(path, 0) {
+            Some(entry) => Ok(Some(self.blob(entry.id)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Where git runs hooks from: `core.hooksPath` (relative to the working tree's root when relative), else
+    /// the `hooks` directory of the repository (shared by all worktrees).
+    pub fn hooks_dir(&self) -> Result<PathBuf, GitError> {
+        let config = self.repo.config()?;
+        match config.get_path("core.hooksPath") {
+            Ok(path) if path.is_absolute() => Ok(path),
+            Ok(path) => Ok(self.workdir.join(path)),
+            Err(_) => Ok(self.repo.commondir().join("hooks")),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;
