@@ -24,6 +24,8 @@ pub(crate) enum Command {
     Test(TestArgs),
     /// Print the JSON Schema of rule files.
     Schema,
+    /// Run the language server on stdin and stdout (see docs/editors.md).
+    Lsp,
 }
 
 /// Where rules and configuration come from; shared by the commands that load rules.

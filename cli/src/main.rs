@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Schema => commands::schema::run(),
+        Command::Lsp => commands::lsp::run(),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

@@ -2,6 +2,7 @@
 
 pub(crate) mod check;
 pub(crate) mod explain;
+pub(crate) mod lsp;
 pub(crate) mod rules;
 pub(crate) mod schema;
 pub(crate) mod test;
