@@ -394,7 +394,7 @@ fn code_actions_fix_fix_all_and_allow_with_a_reason() {
         let uri = client.uri("src/lib.rs");
         let actions = client.request(
             "textDocument/codeAction",
-            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": [diagnostics[0]]}}),
+            json!({"textDocument": {"uri": uri}, "range": diagnostics[0]["range"], "context": {"diagnostics": diagnostics}}),
         );
         let titles: Vec<&str> = actions
             .as_array()
@@ -402,11 +402,13 @@ fn code_actions_fix_fix_all_and_allow_with_a_reason() {
             .flatten()
             .filter_map(|a| a["title"].as_str())
             .collect();
+        // Both findings are on one line: one fix each, one "allow" for the line.
         assert_eq!(
             titles,
             [
                 "Fix HS8001: replace with `checked_call(1)`",
                 "Allow HS8001 here (write why it is safe)",
+                "Fix HS8001: replace with `checked_call(2)`",
                 "Fix all hindsight findings in this file",
             ]
         );
@@ -428,7 +430,7 @@ fn code_actions_fix_fix_all_and_allow_with_a_reason() {
             assert_eq!(allow["command"]["command"], "hindsight.editReason");
             assert_eq!(allow["command"]["arguments"][1], range((1, 32), (1, 32)));
         }
-        let fix_all = &actions[2]["edit"]["changes"][&uri];
+        let fix_all = &actions[3]["edit"]["changes"][&uri];
         assert_eq!(fix_all.as_array().map(Vec::len), Some(2));
         // Only the source action when asked for it.
         let only = client.request(

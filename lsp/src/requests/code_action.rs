@@ -28,6 +28,8 @@ pub(crate) fn handle(server: &mut Server, params: CodeActionParams) -> Vec<Value
                 .any(|o| kind == o.as_str() || kind.starts_with(&format!("{}.", o.as_str())))
     };
     let mut actions = Vec::new();
+    // One "allow" per code and line, however many findings of that code the line has.
+    let mut allowed: Vec<(String, u32)> = Vec::new();
     for diagnostic in &params.context.diagnostics {
         if diagnostic.source.as_deref() != Some(SOURCE) {
             continue;
@@ -50,8 +52,10 @@ pub(crate) fn handle(server: &mut Server, params: CodeActionParams) -> Vec<Value
                     "edit": {"changes": {uri.as_str(): [{"range": fix.range, "newText": fix.new_text}]}},
                 }));
             }
-            if data.allow {
+            let key = (code.clone(), diagnostic.range.start.line);
+            if data.allow && !allowed.contains(&key) {
                 actions.extend(allow_action(server, &uri, diagnostic, code));
+                allowed.push(key);
             }
         }
     }
