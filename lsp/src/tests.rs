@@ -579,6 +579,26 @@ fn pulling_clients_get_document_and_workspace_reports() {
 }
 
 #[test]
+fn each_workspace_folder_has_its_own_configuration() {
+    let files = [
+        ("a/Cargo.toml", "[package]\nname = \"a\"\n"),
+        ("b/Cargo.toml", "[package]\nname = \"b\"\n"),
+        ("b/hindsight.toml", "[rules]\ndisable = [\"HS1001\"]\n"),
+    ];
+    let mut client = Client::start(&files, json!({}), json!({}));
+    let folder = |client: &Client, name: &str| json!({"uri": client.uri(name), "name": name});
+    let event = json!({"event": {"added": [folder(&client, "a"), folder(&client, "b")], "removed": [folder(&client, "")]}});
+    client.notify("workspace/didChangeWorkspaceFolders", event);
+    client.open("a/src/main.rs", "rust", UNWRAP);
+    client.open("b/src/main.rs", "rust", UNWRAP);
+    assert_eq!(
+        codes(&client.diagnostics("a/src/main.rs", |d| !d.is_empty())),
+        ["HS1001"]
+    );
+    assert!(client.diagnostics("b/src/main.rs", |_| true).is_empty());
+}
+
+#[test]
 fn bad_input_never_stops_the_server() {
     let mut client = Client::start(
         &[("hindsight.toml", "[files]\nmax_size = 64\n")],

@@ -159,17 +159,27 @@ mod tests {
 
     #[test]
     fn malformed_messages_are_answered_and_reading_goes_on() {
-        let input = [
+        let mut input = [
             frame("{not json"),
             "garbage line\r\n\r\n".to_string(),
-            frame(r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#),
-            frame(r#"{"jsonrpc":"2.0","method":"exit"}"#),
-            frame(r#"{"jsonrpc":"2.0","id":2,"method":"never-read"}"#),
+            frame("[1, 2, 3]"),
         ]
-        .concat();
+        .concat()
+        .into_bytes();
+        // A body that is not UTF-8.
+        input.extend_from_slice(b"Content-Length: 4\r\n\r\n\"\xff\xfe\"");
+        input.extend(
+            [
+                frame(r#"{"jsonrpc":"2.0","id":1,"method":"shutdown"}"#),
+                frame(r#"{"jsonrpc":"2.0","method":"exit"}"#),
+                frame(r#"{"jsonrpc":"2.0","id":2,"method":"never-read"}"#),
+            ]
+            .concat()
+            .into_bytes(),
+        );
         let (sender, receiver) = unbounded();
         let out = Mutex::new(Vec::new());
-        read_loop(&mut input.as_bytes(), &sender, &out);
+        read_loop(&mut input.as_slice(), &sender, &out);
         let methods: Vec<String> = receiver
             .try_iter()
             .map(|m| match m {
@@ -180,6 +190,6 @@ mod tests {
             .collect();
         assert_eq!(methods, ["shutdown", "exit"]);
         let written = String::from_utf8(out.into_inner().unwrap_or_default()).unwrap_or_default();
-        assert_eq!(written.matches("-32700").count(), 2, "{written}");
+        assert_eq!(written.matches("-32700").count(), 4, "{written}");
     }
 }
