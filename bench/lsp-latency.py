@@ -43,8 +43,12 @@ impl Shard{i} {{
                 return Err(format!("line {{n}}: expected key=value"));
             }};
             match key.trim() {{
-                "name" => shard.name = value.trim().to_string(),
-                "limit" => shard.limit = value.trim().parse().map_err(|e| format!("line {{n}}: {{e}}"))?,
+                "name" => {{
+                    shard.name = value.trim().to_string();
+                }}
+                "limit" => {{
+                    shard.limit = value.trim().parse().map_err(|e| format!("line {{n}}: {{e}}"))?;
+                }}
                 "peer" => shard.peers.push(value.trim().to_string()),
                 other => return Err(format!("line {{n}}: unknown key {{other}}")),
             }}

@@ -9,19 +9,23 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use hindsight_engine::walk::{self, WalkOptions};
 use hindsight_engine::{Checker, Config, Finding, Lang, SourceFile};
+use tree_sitter::Tree;
 
-/// Checks one document's text as `hindsight check` would at the workspace root.
+/// Checks one document's text as `hindsight check` would at the workspace root, reparsing incrementally from
+/// `old_tree` (the last tree, edited in step with the text) when there is one. Returns the new tree too.
 pub(crate) fn check_document(
     checker: &Checker,
     relative_path: &Path,
     absolute_path: Option<&Path>,
     text: &str,
-) -> Vec<Finding> {
+    old_tree: Option<&Tree>,
+) -> (Vec<Finding>, Option<Tree>) {
     let package_path = absolute_path
         .filter(|_| Lang::from_file(relative_path) == Some(Lang::RUST))
         .and_then(crate::workspace::package_path);
     let file = SourceFile::new(relative_path, package_path.as_deref(), text);
-    checker.check_source(&file).findings
+    let (report, tree) = checker.check_source_with_tree(&file, old_tree);
+    (report.findings, tree)
 }
 
 /// Runs the repository-scope rules over every configuration document under `root`, with the open documents'

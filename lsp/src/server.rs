@@ -48,6 +48,8 @@ pub(crate) struct Document {
     pub(crate) text: String,
     /// The last finished check.
     pub(crate) checked: Option<Checked>,
+    /// The syntax tree of the last check, edited in step with `text` since.
+    pub(crate) tree: Option<tree_sitter::Tree>,
 }
 
 /// The result of checking one version of a document.
@@ -68,7 +70,7 @@ pub(crate) enum Event {
         version: i32,
         generation: u64,
         text: Arc<str>,
-        findings: Result<Vec<Finding>, String>,
+        findings: Result<(Vec<Finding>, Option<tree_sitter::Tree>), String>,
     },
     Scanned {
         root: PathBuf,
@@ -641,12 +643,19 @@ impl Server {
         let absolute = document.path.clone();
         let text: Arc<str> = Arc::from(document.text.as_str());
         let version = document.version;
+        let old_tree = document.tree.clone();
         let sender = self.events.0.clone();
         let uri = uri.clone();
         self.in_flight.insert(uri.clone());
         self.pool.spawn(move || {
             let findings = guarded(|| {
-                analysis::check_document(&checker, &relative, absolute.as_deref(), &text)
+                analysis::check_document(
+                    &checker,
+                    &relative,
+                    absolute.as_deref(),
+                    &text,
+                    old_tree.as_ref(),
+                )
             });
             let _ = sender.send(Event::Checked {
                 uri,
@@ -681,12 +690,15 @@ impl Server {
             let findings = if too_large.is_some() {
                 Vec::new()
             } else {
-                analysis::check_document(
+                let (findings, tree) = analysis::check_document(
                     &workspace.checker,
                     &relative,
                     document.path.as_deref(),
                     &text,
-                )
+                    document.tree.as_ref(),
+                );
+                document.tree = tree;
+                findings
             };
             document.checked = Some(Checked {
                 version: document.version,
@@ -719,8 +731,14 @@ impl Server {
                     return;
                 }
                 let (findings, panic) = match findings {
-                    Ok(findings) => (findings, None),
-                    Err(panic) => (Vec::new(), Some(panic)),
+                    Ok((findings, tree)) => {
+                        document.tree = tree;
+                        (findings, None)
+                    }
+                    Err(panic) => {
+                        document.tree = None;
+                        (Vec::new(), Some(panic))
+                    }
                 };
                 document.checked = Some(Checked {
                     version,

@@ -671,3 +671,55 @@ fn pull_requests_can_be_cancelled_and_exit_without_shutdown_is_abrupt() {
         .map(|s| s.join().expect("the server thread ended"));
     assert_eq!(exit, Some(Exit::Abrupt));
 }
+
+#[test]
+fn incremental_reparsing_gives_what_a_full_parse_gives() {
+    use crate::text::{Encoding, apply_change};
+    use hindsight_engine::{Checker, Config, RulePack, SourceFile};
+
+    let checker = Checker::new(std::sync::Arc::new(RulePack::builtin()), &Config::default());
+    let path = Path::new("src/main.rs");
+    let render = |findings: &[hindsight_engine::Finding]| -> Vec<String> {
+        findings
+            .iter()
+            .map(|f| format!("{}:{:?}", f.code, f.span))
+            .collect()
+    };
+    let mut text = String::from(UNWRAP);
+    let (_, mut tree) =
+        checker.check_source_with_tree(&SourceFile::new(path, Some(path), &text), None);
+    let edits = [
+        // Insert a line with a finding, in a function body.
+        (range((1, 0), (1, 0)), "    let µ = Some('x').unwrap();\n"),
+        // Replace across lines.
+        (range((1, 10), (2, 20)), "q = 1;\n    let port: u16 = \"8"),
+        // Open a macro with an unwrap inside, then delete part of it.
+        (
+            range((0, 11), (0, 11)),
+            "\n    assert!(Some(1).unwrap() == 1);",
+        ),
+        (range((1, 4), (1, 12)), ""),
+        // Break the syntax, then repair it.
+        (range((0, 0), (0, 2)), "f("),
+        (range((0, 0), (0, 2)), "fn"),
+    ];
+    for (range, new_text) in edits {
+        let range: lsp_types::Range = serde_json::from_value(range).expect("a range");
+        let edit =
+            apply_change(&mut text, Some(range), new_text, Encoding::Utf16).expect("an edit");
+        if let Some(tree) = &mut tree {
+            tree.edit(&edit);
+        }
+        let file = SourceFile::new(path, Some(path), &text);
+        let (incremental, new_tree) = checker.check_source_with_tree(&file, tree.as_ref());
+        let (full, fresh_tree) = checker.check_source_with_tree(&file, None);
+        assert_eq!(
+            render(&incremental.findings),
+            render(&full.findings),
+            "{text}"
+        );
+        let sexp = |t: &Option<tree_sitter::Tree>| t.as_ref().map(|t| t.root_node().to_sexp());
+        assert_eq!(sexp(&new_tree), sexp(&fresh_tree), "{text}");
+        tree = new_tree;
+    }
+}

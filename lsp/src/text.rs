@@ -4,6 +4,7 @@ use std::ops::Range;
 
 use hindsight_engine::Span;
 use lsp_types::{Position, PositionEncodingKind, Range as LspRange};
+use tree_sitter::{InputEdit, Point};
 
 /// How LSP `character` offsets count: UTF-16 code units unless the client offered something else.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,27 +161,61 @@ impl<'a> LineIndex<'a> {
             .trim_end_matches(['\n', '\r'])
     }
 
+    /// A byte offset as a tree-sitter point: row, and column in bytes.
+    fn point(&self, offset: usize) -> Point {
+        let row = self
+            .starts
+            .partition_point(|&start| start <= offset)
+            .saturating_sub(1);
+        let start = self.starts.get(row).copied().unwrap_or(0);
+        Point {
+            row,
+            column: offset - start,
+        }
+    }
+
     /// Byte offset where a 0-based line starts.
     pub(crate) fn line_start(&self, line: usize) -> usize {
         self.starts.get(line).copied().unwrap_or(self.text.len())
     }
 }
 
-/// Applies one `didChange` content change: a range edit, or the whole text when it has no range.
+/// Applies one `didChange` content change: a range edit, or the whole text when it has no range. Returns the
+/// edit as tree-sitter wants to hear of it (to reparse incrementally); `None` when the whole text changed.
 pub(crate) fn apply_change(
     text: &mut String,
     range: Option<LspRange>,
     new_text: &str,
     encoding: Encoding,
-) {
+) -> Option<InputEdit> {
     let Some(range) = range else {
         new_text.clone_into(text);
-        return;
+        return None;
     };
     let index = LineIndex::new(text, encoding);
     let start = index.offset(range.start);
     let end = index.offset(range.end).max(start);
+    let start_position = index.point(start);
+    let old_end_position = index.point(end);
     text.replace_range(start..end, new_text);
+    let new_end_position = match new_text.rfind('\n') {
+        Some(last) => Point {
+            row: start_position.row + new_text.matches('\n').count(),
+            column: new_text.len() - last - 1,
+        },
+        None => Point {
+            row: start_position.row,
+            column: start_position.column + new_text.len(),
+        },
+    };
+    Some(InputEdit {
+        start_byte: start,
+        old_end_byte: end,
+        new_end_byte: start + new_text.len(),
+        start_position,
+        old_end_position,
+        new_end_position,
+    })
 }
 
 #[cfg(test)]

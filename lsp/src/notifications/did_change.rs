@@ -30,7 +30,12 @@ pub(crate) fn handle(server: &mut Server, params: DidChangeTextDocumentParams) {
         return;
     }
     for change in params.content_changes {
-        apply_change(&mut document.text, change.range, &change.text, encoding);
+        let edit = apply_change(&mut document.text, change.range, &change.text, encoding);
+        // Keep the last syntax tree in step with the text, so the next check reparses only what changed.
+        match (edit, &mut document.tree) {
+            (Some(edit), Some(tree)) => tree.edit(&edit),
+            _ => document.tree = None,
+        }
     }
     document.version = version;
     let delay = server.debounce();

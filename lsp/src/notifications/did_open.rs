@@ -15,6 +15,7 @@ pub(crate) fn handle(server: &mut Server, params: DidOpenTextDocumentParams) {
         version: item.version,
         text: item.text,
         checked: None,
+        tree: None,
     };
     server.documents.insert(item.uri.clone(), document);
     server.schedule(&item.uri, Duration::ZERO);
