@@ -540,6 +540,55 @@ fn configuration_files_get_rego_findings_and_repository_rules_reach_every_file()
     let diagnostics = client.diagnostics("deploy/api.yaml", |d| !d.is_empty());
     assert_eq!(codes(&diagnostics), ["HS2001"]);
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 7);
+    // The same manifest as JSON, at the same key.
+    let json = "{\n  \"apiVersion\": \"apps/v1\",\n  \"kind\": \"Deployment\",\n  \"metadata\": {\"name\": \"api\"},\n  \"spec\": {\n    \"replicas\": 3,\n    \"strategy\": {\n      \"type\": \"Recreate\"\n    }\n  }\n}\n";
+    client.open("deploy/api.json", "json", json);
+    let diagnostics = client.diagnostics("deploy/api.json", |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), ["HS2001"]);
+    assert_eq!(diagnostics[0]["range"]["start"], pos(7, 6));
+    // On save, the repository-scope rules run again: without the binding, the DaemonSet watches nothing.
+    write(
+        &client.root.join("deploy/rbac.yaml"),
+        rbac.split("---").next().unwrap_or(""),
+    );
+    let rbac_uri = client.uri("deploy/rbac.yaml");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": rbac_uri}}),
+    );
+    client.diagnostics("deploy/agent.yaml", <[Value]>::is_empty);
+}
+
+#[test]
+fn settings_and_a_saved_hindsight_toml_reload_the_rules() {
+    let files = [
+        ("codex/legacy-call.yaml", LEGACY_CALL_RULE),
+        ("hindsight.toml", ""),
+    ];
+    let mut client = Client::start(&files, json!({}), json!({}));
+    let text = "fn f() { legacy_call(1); std::env::var(\"A\").unwrap(); }\n";
+    client.open("src/lib.rs", "rust", text);
+    client.diagnostics("src/lib.rs", |d| codes(d) == ["HS1001"]);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"hindsight": {"ruleDirs": ["codex"], "docsBaseUrl": "https://codex.example/rules/"}}}),
+    );
+    let diagnostics = client.diagnostics("src/lib.rs", |d| codes(d) == ["HS8001", "HS1001"]);
+    assert_eq!(
+        diagnostics[1]["codeDescription"]["href"],
+        "https://codex.example/rules/HS1001.html"
+    );
+    // A client without file watchers: saving hindsight.toml in the editor reloads it.
+    write(
+        &client.root.join("hindsight.toml"),
+        "[rules]\ndisable = [\"HS1001\"]\n",
+    );
+    let config_uri = client.uri("hindsight.toml");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": config_uri}}),
+    );
+    client.diagnostics("src/lib.rs", |d| codes(d) == ["HS8001"]);
 }
 
 #[test]
