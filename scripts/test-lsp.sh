@@ -16,4 +16,5 @@ if ! cmp -s "$requirements" "$venv/requirements.txt" 2>/dev/null; then
     cp "$requirements" "$venv/requirements.txt"
 fi
 cargo build --locked --quiet -p hindsight
-HINDSIGHT_BIN="$PWD/target/debug/hindsight" "$venv/bin/python" -m pytest lsp/tests/e2e -q "$@"
+binary=$(realpath "${CARGO_TARGET_DIR:-target}/debug/hindsight")
+HINDSIGHT_BIN="$binary" "$venv/bin/python" -m pytest lsp/tests/e2e -q "$@"
