@@ -772,3 +772,47 @@ fn incremental_reparsing_gives_what_a_full_parse_gives() {
         tree = new_tree;
     }
 }
+
+#[test]
+fn a_policy_that_does_not_compile_is_shown_on_the_policy_file() {
+    let rule = "id: open-port
+code: HS8101
+title: If you need to expose a service, name its port; don't leave it open
+severity: error
+language: [yaml]
+rego: open-port.rego
+docs:
+  what: Reports services.
+  why: Because.
+  fix: Name the port.
+incidents:
+  - date: \"2025-11-18\"
+    organisation: Example
+    summary: An open port.
+    url: https://example.com/postmortem
+examples:
+  bad:
+    - \"kind: Service\"
+  good:
+    - \"kind: Pod\"
+";
+    let policy =
+        "package hindsight.rules.open_port\n\ndeny contains msg if {\n\tx := input.a +\n}\n";
+    let files = [
+        ("codex/open-port.yaml", rule),
+        ("codex/open-port.rego", policy),
+    ];
+    let mut client = Client::start(&files, json!({}), json!({"ruleDirs": ["codex"]}));
+    let on_policy = client.diagnostics("codex/open-port.rego", |d| !d.is_empty());
+    assert_eq!(codes(&on_policy), ["HS9003"]);
+    assert!(
+        on_policy[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("does not compile")),
+        "{on_policy:?}"
+    );
+    assert_eq!(on_policy[0]["range"]["start"]["line"], 3);
+    // Every other rule still runs.
+    client.open("src/main.rs", "rust", UNWRAP);
+    client.diagnostics("src/main.rs", |d| codes(d) == ["HS1001"]);
+}
