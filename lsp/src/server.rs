@@ -313,7 +313,7 @@ impl Server {
         }
         self.client = ClientCaps::from_json(params.get("capabilities").unwrap_or(&Value::Null));
         if let Some(options) = params.get("initializationOptions")
-            && let Some(settings) = Settings::from_json(options)
+            && let Some(settings) = self.settings.updated(options)
         {
             match settings {
                 Ok(settings) => self.settings = settings,
@@ -347,7 +347,7 @@ impl Server {
             }
             Outgoing::Configuration => {
                 let section = result.get(0).unwrap_or(&Value::Null);
-                match Settings::from_json(section) {
+                match self.settings.updated(section) {
                     Some(Ok(settings)) if settings != self.settings => {
                         self.settings = settings;
                         self.reload();
@@ -488,6 +488,10 @@ impl Server {
 
     /// Reloads configuration and rules, then diagnoses everything again.
     pub(crate) fn reload(&mut self) {
+        // Scans under the old rules are of no use any more: stop them (they are started again below).
+        for cancelled in self.scans_in_flight.values() {
+            cancelled.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         self.load_workspaces();
         self.repository_findings.clear();
         let uris: Vec<Uri> = self.documents.keys().cloned().collect();

@@ -5,14 +5,20 @@
 //! { "ruleDirs": ["codex/rules"], "configPath": "ci/hindsight.toml",
 //!   "docsBaseUrl": "https://codex.example.com/rules/", "debounceMs": 0 }
 //! ```
+//!
+//! A settings object changes only the keys it holds (clients send partial objects, or other tools' settings,
+//! or `{}`); `null` or `""` clears `configPath` and `docsBaseUrl`.
 
 use std::path::{Path, PathBuf};
 
-use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// The keys hindsight reads.
+const KEYS: [&str; 4] = ["ruleDirs", "configPath", "docsBaseUrl", "debounceMs"];
 
 /// What the client configured. Relative paths are relative to each workspace folder.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Settings {
     /// Extra rule directories, loaded after the built-in pack and those of `hindsight.toml`.
     pub(crate) rule_dirs: Vec<PathBuf>,
@@ -25,20 +31,30 @@ pub(crate) struct Settings {
 }
 
 impl Settings {
-    /// Reads settings from a JSON value: the settings object itself or one with a `hindsight` key. Returns
-    /// `None` when the value holds no settings of ours (a client that sends `null` and expects a pull).
-    pub(crate) fn from_json(value: &serde_json::Value) -> Option<Result<Settings, String>> {
-        let object = match value.get("hindsight") {
-            Some(inner) => inner,
-            None => value,
-        };
-        if !object.is_object() {
+    /// These settings with the keys of `value` applied: the settings object itself, or one with a
+    /// `hindsight` key. `None` when the value holds no key of ours.
+    pub(crate) fn updated(&self, value: &Value) -> Option<Result<Settings, String>> {
+        let object = value.get("hindsight").unwrap_or(value).as_object()?;
+        if !KEYS.iter().any(|key| object.contains_key(*key)) {
             return None;
         }
-        Some(
-            serde_json::from_value(object.clone())
-                .map_err(|err| format!("invalid hindsight settings: {err}")),
-        )
+        let mut settings = self.clone();
+        let result = (|| {
+            if let Some(dirs) = object.get("ruleDirs") {
+                settings.rule_dirs = parse("ruleDirs", dirs)?;
+            }
+            if let Some(path) = object.get("configPath") {
+                settings.config_path = optional("configPath", path)?.map(PathBuf::from);
+            }
+            if let Some(url) = object.get("docsBaseUrl") {
+                settings.docs_base_url = optional("docsBaseUrl", url)?;
+            }
+            if let Some(ms) = object.get("debounceMs") {
+                settings.debounce_ms = parse("debounceMs", ms)?;
+            }
+            Ok(settings)
+        })();
+        Some(result)
     }
 
     pub(crate) fn resolve(root: &Path, path: &Path) -> PathBuf {
@@ -50,25 +66,56 @@ impl Settings {
     }
 }
 
+fn parse<T: DeserializeOwned>(key: &str, value: &Value) -> Result<T, String> {
+    serde_json::from_value(value.clone())
+        .map_err(|err| format!("invalid hindsight setting `{key}`: {err}"))
+}
+
+/// A string setting where `null` and `""` mean "not set".
+fn optional(key: &str, value: &Value) -> Result<Option<String>, String> {
+    let text: Option<String> = parse(key, value)?;
+    Ok(text.filter(|t| !t.is_empty()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn settings_are_read_flat_or_under_hindsight() {
+    fn settings_change_only_the_keys_they_hold() {
+        let base = Settings::default();
         let flat = serde_json::json!({"ruleDirs": ["codex"], "docsBaseUrl": "https://x/"});
         let nested = serde_json::json!({"hindsight": flat.clone()});
         for value in [flat, nested] {
-            let settings = Settings::from_json(&value)
+            let settings = base
+                .updated(&value)
                 .and_then(Result::ok)
                 .unwrap_or_default();
             assert_eq!(settings.rule_dirs, [PathBuf::from("codex")]);
             assert_eq!(settings.docs_base_url.as_deref(), Some("https://x/"));
         }
-        assert_eq!(Settings::from_json(&serde_json::Value::Null), None);
-        assert!(matches!(
-            Settings::from_json(&serde_json::json!({"ruleDirs": 3})),
-            Some(Err(_))
-        ));
+        let configured = Settings {
+            rule_dirs: vec![PathBuf::from("codex")],
+            ..Settings::default()
+        };
+        // `null`, `{}` and other tools' settings change nothing.
+        for value in [
+            serde_json::Value::Null,
+            serde_json::json!({}),
+            serde_json::json!({"rust-analyzer": {"check": {"command": "clippy"}}}),
+        ] {
+            assert_eq!(configured.updated(&value), None, "{value}");
+        }
+        let partial = configured.updated(&serde_json::json!({"debounceMs": 5, "docsBaseUrl": ""}));
+        assert_eq!(
+            partial,
+            Some(Ok(Settings {
+                rule_dirs: vec![PathBuf::from("codex")],
+                debounce_ms: 5,
+                ..Settings::default()
+            }))
+        );
+        let invalid = base.updated(&serde_json::json!({"ruleDirs": 3}));
+        assert!(invalid.is_some_and(|r| r.is_err_and(|e| e.contains("ruleDirs"))));
     }
 }

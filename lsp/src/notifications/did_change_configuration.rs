@@ -5,11 +5,10 @@ use lsp_types::MessageType;
 use serde_json::Value;
 
 use crate::server::Server;
-use crate::settings::Settings;
 
 pub(crate) fn handle(server: &mut Server, params: Value) {
     let settings = params.get("settings").unwrap_or(&Value::Null);
-    match Settings::from_json(settings) {
+    match server.settings.updated(settings) {
         Some(Ok(settings)) if settings != server.settings => {
             server.settings = settings;
             server.reload();
