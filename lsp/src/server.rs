@@ -628,13 +628,20 @@ impl Server {
             return;
         };
         let max_size = workspace.config.max_file_size;
-        if document.text.len() as u64 > max_size {
+        let too_large = document.text.len() as u64 > max_size;
+        // `[files] exclude` applies as in `hindsight check`: an excluded file has nothing to report.
+        if too_large
+            || document
+                .path
+                .as_deref()
+                .is_some_and(|p| workspace.is_excluded(p))
+        {
             document.checked = Some(Checked {
                 version: document.version,
                 generation,
                 text: Arc::from(""),
                 findings: Vec::new(),
-                too_large: Some((document.text.len(), max_size)),
+                too_large: too_large.then_some((document.text.len(), max_size)),
             });
             self.diagnostics_ready(uri);
             return;
@@ -691,7 +698,11 @@ impl Server {
             let text: Arc<str> = Arc::from(document.text.as_str());
             let too_large = (document.text.len() as u64 > workspace.config.max_file_size)
                 .then_some((document.text.len(), workspace.config.max_file_size));
-            let findings = if too_large.is_some() {
+            let excluded = document
+                .path
+                .as_deref()
+                .is_some_and(|p| workspace.is_excluded(p));
+            let findings = if too_large.is_some() || excluded {
                 Vec::new()
             } else {
                 let (findings, tree) = analysis::check_document(

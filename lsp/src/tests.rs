@@ -816,3 +816,20 @@ examples:
     client.open("src/main.rs", "rust", UNWRAP);
     client.diagnostics("src/main.rs", |d| codes(d) == ["HS1001"]);
 }
+
+#[test]
+fn excluded_files_have_nothing_to_report() {
+    let files = [("hindsight.toml", "[files]\nexclude = [\"generated/\"]\n")];
+    let mut client = Client::start(&files, json!({}), json!({}));
+    client.open("generated/bindings.rs", "rust", UNWRAP);
+    client.open("src/main.rs", "rust", UNWRAP);
+    assert_eq!(
+        codes(&client.diagnostics("src/main.rs", |d| !d.is_empty())),
+        ["HS1001"]
+    );
+    assert!(
+        client
+            .diagnostics("generated/bindings.rs", |_| true)
+            .is_empty()
+    );
+}

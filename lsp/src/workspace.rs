@@ -7,6 +7,7 @@ use std::sync::Arc;
 use hindsight_engine::config::{CONFIG_FILE, ConfigError};
 use hindsight_engine::rule::LoadProblem;
 use hindsight_engine::{Checker, Config, RulePack};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::settings::Settings;
 
@@ -28,6 +29,8 @@ pub(crate) struct Workspace {
     pub(crate) docs_base: Option<String>,
     /// Does any enabled rule look at every document of the workspace at once?
     pub(crate) has_repository_rules: bool,
+    /// `[files] exclude` of the configuration.
+    excludes: Option<Gitignore>,
 }
 
 impl Workspace {
@@ -84,8 +87,19 @@ impl Workspace {
                 .flatten()
                 .map(|uri| format!("{}/", uri.as_str().trim_end_matches('/')))
         });
+        let excludes = (!config.exclude.is_empty())
+            .then(|| {
+                let mut builder = GitignoreBuilder::new(&config.base_dir);
+                for pattern in &config.exclude {
+                    // A bad pattern is reported by `hindsight check`; here it excludes nothing.
+                    let _ = builder.add_line(None, pattern);
+                }
+                builder.build().ok()
+            })
+            .flatten();
         Workspace {
             root,
+            excludes,
             config,
             checker: Arc::new(checker),
             config_file,
@@ -103,6 +117,16 @@ impl Workspace {
         is_config
             || self.config_file.as_deref() == Some(path)
             || self.rule_dirs.iter().any(|dir| path.starts_with(dir))
+    }
+
+    /// Is the file excluded by `[files] exclude`?
+    pub(crate) fn is_excluded(&self, path: &Path) -> bool {
+        self.excludes.as_ref().is_some_and(|excludes| {
+            path.starts_with(excludes.path())
+                && excludes
+                    .matched_path_or_any_parents(path, false)
+                    .is_ignore()
+        })
     }
 
     /// Rule files that failed to load.
