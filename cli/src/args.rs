@@ -22,10 +22,77 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// Run the examples of rule packs as tests.
     Test(TestArgs),
-    /// Print the JSON Schema of rule files.
-    Schema,
+    /// Print the JSON Schema of rule files (or of incident records).
+    Schema(SchemaArgs),
+    /// Show, per incident, which action items are enforced automatically, by review, or not at all.
+    Coverage(CoverageArgs),
+    /// Write the rule documentation site (rules, incidents, coverage) as static HTML.
+    Docs(DocsArgs),
     /// Run the language server on stdin and stdout (see docs/editors.md).
     Lsp,
+    /// Work with the codex as a whole (all lessons, automated and review-only).
+    #[command(subcommand)]
+    Codex(CodexCommand),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CoverageArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DocFormat::Human)]
+    pub(crate) format: DocFormat,
+    /// Only these incidents (registry ids; repeatable).
+    #[arg(long, value_name = "ID")]
+    pub(crate) incident: Vec<String>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct DocsArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Directory to write the site into (created if missing; files of an earlier run are replaced).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum CodexCommand {
+    /// Write every lesson as a compact digest ("If you need X, do Y"), with codes and links, for a
+    /// reviewers' guide or an AI reviewer's instructions.
+    Export(CodexExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CodexExportArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExportFormat::Markdown)]
+    pub(crate) format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+}
+
+/// Formats of a report meant for people and programs.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum DocFormat {
+    /// Text for a terminal.
+    Human,
+    /// Markdown, for a wiki page or a pull-request comment.
+    Markdown,
+    /// JSON.
+    Json,
+}
+
+/// Formats of the codex digest.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ExportFormat {
+    /// Markdown.
+    Markdown,
+    /// JSON: one object per lesson.
+    Json,
 }
 
 /// Where rules and configuration come from; shared by the commands that load rules.
@@ -215,4 +282,21 @@ impl FailOn {
             FailOn::Info => hindsight_engine::Severity::Info,
         }
     }
+}
+
+/// `hindsight schema`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SchemaArgs {
+    /// Which file format.
+    #[arg(value_enum, default_value_t = SchemaKind::Rule)]
+    pub(crate) kind: SchemaKind,
+}
+
+/// A file format with a schema.
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub(crate) enum SchemaKind {
+    /// Rule files (`rules/**/<CODE>.yaml`).
+    Rule,
+    /// Incident records (`rules/incidents/<id>.yaml`).
+    Incident,
 }

@@ -9,6 +9,7 @@ mod commands;
 mod date;
 mod printer;
 mod setup;
+mod site;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -24,7 +25,10 @@ fn main() -> ExitCode {
         Command::Rules(args) => commands::rules::run(&args),
         Command::Explain(args) => commands::explain::run(&args),
         Command::Test(args) => commands::test::run(&args),
-        Command::Schema => commands::schema::run(),
+        Command::Schema(args) => commands::schema::run(&args),
+        Command::Coverage(args) => commands::coverage::run(&args),
+        Command::Codex(command) => commands::codex::run(&command),
+        Command::Docs(args) => commands::docs::run(&args),
         Command::Lsp => commands::lsp::run(),
     };
     match result {

@@ -46,6 +46,7 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
     for dir in &args.policy_dirs {
         pack.add_conftest_dir(dir, &namespaces);
     }
+    pack.check_references();
     Ok(Setup {
         config,
         pack: Arc::new(pack),
@@ -59,4 +60,19 @@ pub(crate) fn display_path(path: &Path) -> PathBuf {
     };
     path.strip_prefix(&cwd)
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
+}
+
+/// Prints the pack's load problems to stderr, one `error[HS9003]` line each, for the commands that list or
+/// report on rules rather than check files.
+pub(crate) fn report_problems(pack: &RulePack) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut stderr = std::io::stderr().lock();
+    for problem in pack.problems() {
+        writeln!(
+            stderr,
+            "error[HS9003]: {}:{}:{}: {}",
+            problem.path, problem.line, problem.column, problem.message
+        )?;
+    }
+    Ok(())
 }

@@ -148,8 +148,20 @@ pub fn parse(format: DataFormat, text: &str) -> Result<Vec<DataDoc>, DataError> 
 
 /// Does this YAML file look like a Helm (or other Go) template rather than data? An action opens with `{{`,
 /// an optional `-`, and then a pipeline (`.Values`, `$x`, `include`, `(`, `/* comment */`, a string).
+///
+/// Two look-alikes are data, not templates: GitHub Actions expressions (`${{ github.sha }}`), and Jinja or Go
+/// actions inside a quoted scalar (Ansible's `name: "{{ item }}"`): the file is valid YAML whose strings
+/// happen to hold template text, and rules can judge it.
 pub fn is_template(text: &str) -> bool {
     text.match_indices("{{").any(|(at, _)| {
+        if text[..at].ends_with('$') {
+            return false;
+        }
+        let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
+        let quotes = |q: char| line.chars().filter(|&c| c == q).count() % 2 == 1;
+        if quotes('"') || quotes('\'') {
+            return false;
+        }
         let rest = text[at + 2..].trim_start_matches('-').trim_start();
         rest.starts_with(|c: char| {
             c == '.' || c == '$' || c == '(' || c == '/' || c == '"' || c.is_ascii_alphabetic()
@@ -554,6 +566,16 @@ mod tests {
             "# files with `{{ }}` are templates\nkey: value\n"
         ));
         assert!(!is_template("text: \"{{}}\"\n"));
+        // GitHub Actions expressions and actions inside quoted strings are data.
+        assert!(!is_template(
+            "steps:\n  - run: echo ${{ github.sha }}\n    if: ${{ always() }}\n"
+        ));
+        assert!(!is_template(
+            "- name: \"install {{ item }}\"\n  when: x == '{{ y }}'\n"
+        ));
+        assert!(is_template(
+            "env: ${{ github.ref }}\nimage: {{ .Values.image }}\n"
+        ));
     }
 
     #[test]

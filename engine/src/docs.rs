@@ -3,10 +3,19 @@
 
 use std::fmt::Write as _;
 
-use crate::rule::{Enforcement, Example, Rule};
+use crate::rule::{Enforcement, Example, Incident, Rule, RulePack};
 
 /// Renders a rule's full documentation as Markdown.
 pub fn render_markdown(rule: &Rule) -> String {
+    render_markdown_with(rule, &|_| None)
+}
+
+/// Like [`render_markdown`]; `incident_page` gives a link target for an incident of the registry (the docs
+/// site links its incident pages), next to the post-mortem link.
+pub fn render_markdown_with(
+    rule: &Rule,
+    incident_page: &dyn Fn(&Incident) -> Option<String>,
+) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} `{}`\n", rule.code, rule.id);
     let _ = writeln!(out, "**{}**\n", rule.title);
@@ -18,28 +27,49 @@ pub fn render_markdown(rule: &Rule) -> String {
     } else {
         ""
     };
-    let _ = writeln!(
-        out,
-        "Severity: {} · stage: {} · language: {} · enforced by: {}{fix}\n",
-        rule.severity,
-        rule.stage.as_str(),
-        language,
-        rule.enforcement.as_str(),
-    );
-    section(&mut out, "What it does", &rule.docs.what);
+    if rule.enforcement == Enforcement::Review {
+        let _ = writeln!(
+            out,
+            "Severity: {} · checked in review: no automated check can enforce this lesson\n",
+            rule.severity
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "Severity: {} · stage: {} · language: {} · enforced by: {}{fix}\n",
+            rule.severity,
+            rule.stage.as_str(),
+            language,
+            rule.enforcement.as_str(),
+        );
+    }
+    let what = if rule.enforcement == Enforcement::Review {
+        "What to look for in review"
+    } else {
+        "What it does"
+    };
+    section(&mut out, what, &rule.docs.what);
     section(&mut out, "Why is this bad?", &rule.docs.why);
     if !rule.incidents.is_empty() {
         out.push_str("## Incidents\n\n");
         for incident in &rule.incidents {
+            let page = incident_page(incident)
+                .map(|target| format!(" · [incident page]({target})"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "- **{} · {}**: {} ([post-mortem]({}))",
+                "- **{} · {}**: {} ([post-mortem]({})){page}",
                 incident.date, incident.organisation, incident.summary, incident.url
             );
         }
         out.push('\n');
     }
-    let fence = rule.language.map_or("", |l| l.name());
+    // Data rules have formats rather than a language; their examples are YAML, JSON or TOML.
+    let fence = rule
+        .language
+        .map(|l| l.name())
+        .or_else(|| rule.formats.first().map(|f| f.name()))
+        .unwrap_or("");
     examples(&mut out, "Example", &rule.bad_examples, fence);
     examples(&mut out, "Use instead", &rule.good_examples, fence);
     section(&mut out, "How to fix", &rule.docs.fix);
@@ -87,6 +117,152 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
         if let Some(path) = &example.path {
             let _ = writeln!(out, "`{path}`:\n");
         }
-        let _ = writeln!(out, "```{fence}\n{}\n```\n", example.code.trim_end());
+        // The example's own file name says best what it is (a data rule's example may be JSON or TOML).
+        let info = match example
+            .path
+            .as_deref()
+            .and_then(|p| p.rsplit_once('.'))
+            .map(|(_, e)| e)
+        {
+            Some("rs") => "rust",
+            Some("yaml" | "yml") => "yaml",
+            Some("json") => "json",
+            Some("toml") => "toml",
+            _ => fence,
+        };
+        // A fence longer than any run of backticks in the code, so code that holds a fence stays code.
+        let longest = example
+            .code
+            .split(|c| c != '`')
+            .map(str::len)
+            .max()
+            .unwrap_or(0);
+        let ticks = "`".repeat(longest.max(2) + 1);
+        let _ = writeln!(out, "{ticks}{info}\n{}\n{ticks}\n", example.code.trim_end());
     }
+}
+
+/// A group of lessons in the codex digest and the docs site, named after the directory a rule file lives in
+/// (`rules/rust/…` → Rust source). Tool diagnostics (`hindsight/`) are not lessons and have no category.
+pub fn category(rule: &Rule) -> Option<(usize, String)> {
+    let path = rule
+        .origin
+        .path
+        .strip_prefix("builtin:")
+        .unwrap_or(&rule.origin.path);
+    let dir = path
+        .rsplit_once('/')
+        .map(|(dir, _)| dir.rsplit('/').next().unwrap_or(dir))
+        .unwrap_or("");
+    // Known directories get a fixed order and a readable name; a team's own directories follow, by name.
+    let known = [
+        ("rust", "Rust source"),
+        ("data", "Embedded languages: SQL and regular expressions"),
+        ("kubernetes", "Kubernetes"),
+        ("ci", "CI workflows"),
+        ("rollout", "Rollout, config distribution and feature flags"),
+        ("hosts", "Hosts and images"),
+        ("review", "Checked in review"),
+    ];
+    match dir {
+        "hindsight" => None,
+        _ if rule.enforcement == Enforcement::Builtin => None,
+        _ => Some(match known.iter().position(|(d, _)| *d == dir) {
+            Some(i) => (i, known[i].1.to_string()),
+            None if dir.is_empty() => (known.len(), "Other".to_string()),
+            None => (known.len(), dir.to_string()),
+        }),
+    }
+}
+
+/// The first sentence of a docs paragraph, for one-line summaries. Abbreviations such as "e.g." do not end it.
+pub fn first_sentence(text: &str) -> String {
+    let paragraph = text
+        .trim()
+        .split("\n\n")
+        .next()
+        .unwrap_or("")
+        .replace('\n', " ");
+    let mut end = paragraph.len();
+    for (i, _) in paragraph.match_indices(". ") {
+        let before = &paragraph[..i];
+        let abbreviation = ["e.g", "i.e", "etc", "vs", "cf"]
+            .iter()
+            .any(|a| before.ends_with(a));
+        if !abbreviation {
+            end = i + 1;
+            break;
+        }
+    }
+    paragraph[..end].trim().to_string()
+}
+
+/// Every lesson of the pack (automated rules and review-only lessons, not tool diagnostics) as a compact
+/// Markdown digest in the codex voice, grouped by category, with codes and links: for a reviewers' guide or
+/// an AI reviewer's instructions.
+pub fn render_codex(pack: &RulePack) -> String {
+    let lessons = codex_lessons(pack);
+    let automated = lessons.iter().filter(|(_, r)| r.is_automated()).count();
+    let review = lessons.len() - automated;
+    let mut incidents: Vec<&str> = lessons
+        .iter()
+        .flat_map(|(_, r)| r.incidents.iter().map(|i| i.url.as_str()))
+        .collect();
+    incidents.sort_unstable();
+    incidents.dedup();
+    let mut out = String::new();
+    let _ = writeln!(out, "# Engineering Codex\n");
+    let _ = writeln!(
+        out,
+        "{} from {}: {automated} checked automatically by hindsight, {review} checked in review.",
+        crate::coverage::plural(lessons.len(), "lesson"),
+        crate::coverage::plural(incidents.len(), "public incident"),
+    );
+    let example = lessons.first().map_or("HS1001", |(_, r)| &*r.code);
+    let _ = writeln!(
+        out,
+        "Cite a lesson by its code (\"{example}\") in review; `hindsight explain CODE` tells the whole story.\n"
+    );
+    let mut current = None;
+    for ((_, name), rule) in &lessons {
+        if current != Some(name) {
+            let _ = writeln!(out, "## {name}\n");
+            current = Some(name);
+        }
+        let _ = writeln!(out, "- **{}** {}", rule.code, rule.title);
+        let _ = writeln!(out, "  Look for: {}", first_sentence(&rule.docs.what));
+        let because: Vec<String> = rule
+            .incidents
+            .iter()
+            .map(|i| {
+                format!(
+                    "[{} {}]({}): {}",
+                    i.organisation,
+                    i.date,
+                    i.url,
+                    i.summary.trim_end_matches('.')
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "  Because: {}.", because.join("; "));
+        let how = if rule.is_automated() {
+            format!("hindsight ({})", rule.severity)
+        } else {
+            "review".to_string()
+        };
+        let _ = writeln!(out, "  Checked by: {how}.");
+        out.push('\n');
+    }
+    out
+}
+
+/// The lessons of a pack in digest order: by category, then code.
+pub fn codex_lessons(pack: &RulePack) -> Vec<((usize, String), &Rule)> {
+    let mut lessons: Vec<_> = pack
+        .rules()
+        .iter()
+        .filter_map(|rule| category(rule).map(|c| (c, rule)))
+        .collect();
+    lessons.sort_by(|(a, ra), (b, rb)| a.cmp(b).then_with(|| ra.code.cmp(&rb.code)));
+    lessons
 }

@@ -31,6 +31,8 @@ pub struct LanguageSpec {
     pub comment_kinds: &'static [&'static str],
     /// Prefix of a line comment, used when hindsight writes a suppression comment.
     pub line_comment: &'static str,
+    /// The grammar's tree-sitter highlight query, for code on the docs site.
+    pub highlights: &'static str,
 }
 
 /// Every language hindsight can parse. The order is the order of `hindsight rules` and of docs.
@@ -45,6 +47,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         expando: 'µ',
         comment_kinds: &["line_comment", "block_comment"],
         line_comment: "//",
+        highlights: tree_sitter_rust::HIGHLIGHTS_QUERY,
     },
     LanguageSpec {
         name: "yaml",
@@ -55,6 +58,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         expando: '$',
         comment_kinds: &["comment"],
         line_comment: "#",
+        highlights: tree_sitter_yaml::HIGHLIGHTS_QUERY,
     },
 ];
 

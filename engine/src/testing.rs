@@ -119,3 +119,55 @@ pub fn rego_tests(
         _ => Ok(Vec::new()),
     }
 }
+
+/// Everything a rule's tests say: its examples and its Rego unit tests, run together.
+#[derive(Clone, Debug, Default)]
+pub struct RuleTests {
+    /// How many examples ran.
+    pub examples: usize,
+    /// How many Rego unit tests ran.
+    pub rego_tests: usize,
+    /// One line per failure; empty when every test passed.
+    pub failures: Vec<String>,
+}
+
+impl RuleTests {
+    /// Every example and Rego test passed.
+    pub fn passed(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+/// Runs a rule's examples and Rego unit tests (adding the lines they run to `coverage` when given). A rule
+/// that is not automated (a review-only lesson, a built-in diagnostic) has no tests and passes.
+pub fn check_rule(checker: &Checker, rule: &Rule, coverage: Option<&Mutex<Coverage>>) -> RuleTests {
+    if !rule.is_automated() {
+        return RuleTests::default();
+    }
+    let outcomes = test_rule(checker, rule);
+    let mut failures: Vec<String> = outcomes
+        .iter()
+        .filter(|o| !o.passed())
+        .map(ExampleOutcome::describe)
+        .collect();
+    let unit_tests = match rego_tests(rule, coverage) {
+        Ok(tests) => tests,
+        Err(err) => {
+            failures.push(format!("Rego tests do not run: {}", err.message));
+            Vec::new()
+        }
+    };
+    for test in unit_tests.iter().filter(|t| !t.passed) {
+        let why = test
+            .error
+            .as_deref()
+            .map(|e| format!(": {e}"))
+            .unwrap_or_default();
+        failures.push(format!("Rego test {} failed{why}", test.name));
+    }
+    RuleTests {
+        examples: outcomes.len(),
+        rego_tests: unit_tests.len(),
+        failures,
+    }
+}

@@ -367,3 +367,179 @@ fn sync() { std::thread::sleep(d); }
     5:18-5:39 TEST1001 blocking sleep in an async function
     ");
 }
+
+const INCIDENT: &str = r#"id: acme-2024-01-01
+date: "2024-01-01"
+organisation: Acme
+title: t
+summary: s
+links: ["https://example.com/pm"]
+action_items:
+  - id: check-it
+    text: Check it.
+    enforcement: automated
+    rules: [ACME1001]
+    status: done
+  - id: drill-it
+    text: Drill it.
+    enforcement: none
+    status: open
+"#;
+
+fn registry_problems(incident_path: &str, incident: &str, rule: &str) -> String {
+    let mut pack = RulePack::new();
+    pack.add_incident(incident_path, incident);
+    pack.add_file("rules/x.yaml", rule);
+    pack.check_references();
+    pack.problems()
+        .iter()
+        .map(|p| {
+            format!(
+                "{}:{}: {} (hint: {})",
+                p.path,
+                p.line,
+                p.message,
+                p.hint.as_deref().unwrap_or("-")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn rules_cite_registry_incidents_by_id() {
+    let cited = VALID_RULE.replace(
+        r#"incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]"#,
+        "incidents: [acme-2024-01-01]",
+    );
+    assert_eq!(
+        registry_problems("incidents/acme-2024-01-01.yaml", INCIDENT, &cited),
+        ""
+    );
+    let mut pack = RulePack::new();
+    pack.add_incident("incidents/acme-2024-01-01.yaml", INCIDENT);
+    pack.add_file("rules/x.yaml", &cited);
+    let incident = &pack.rules()[0].incidents[0];
+    assert_eq!(incident.id.as_deref(), Some("acme-2024-01-01"));
+    assert_eq!(incident.url, "https://example.com/pm");
+}
+
+#[test]
+fn registry_errors_name_the_file_and_line() {
+    let cited = VALID_RULE.replace(
+        r#"incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]"#,
+        "incidents: [acme-2024-01-01]",
+    );
+    let cases = [
+        (
+            "unknown incident",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                INCIDENT,
+                &cited.replace("acme-2024-01-01", "acme-1999-01-01"),
+            ),
+        ),
+        (
+            "id is not the file name",
+            registry_problems("incidents/other.yaml", INCIDENT, VALID_RULE),
+        ),
+        (
+            "action item names an unknown code",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace("[ACME1001]", "[ACME1002]"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "automated without rules",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace("    rules: [ACME1001]\n", ""),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "duplicate action item",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace("id: drill-it", "id: check-it"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "bad status",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace("status: open", "status: someday"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "no links",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace(r#"["https://example.com/pm"]"#, "[]"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "id not kebab-case",
+            registry_problems(
+                "incidents/Acme_2024-01-01.yaml",
+                &INCIDENT.replace("id: acme-2024-01-01", "id: Acme_2024-01-01"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "date differs from the id",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace("date: \"2024-01-01\"", "date: \"2024-01-02\""),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "none names rules",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT.replace(
+                    "    status: open",
+                    "    rules: [ACME1001]\n    status: open",
+                ),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "item id in prose does not confuse the line",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                &INCIDENT
+                    .replace("summary: s", "summary: \"the fix: id: check-it\"")
+                    .replace("[ACME1001]", "[ACME1002]"),
+                VALID_RULE,
+            ),
+        ),
+        (
+            "a broken rule is reported once, not again by the items naming it",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                INCIDENT,
+                &VALID_RULE.replace("severity: warning", "severity: fatal"),
+            ),
+        ),
+        (
+            "automated item names a review lesson",
+            registry_problems(
+                "incidents/acme-2024-01-01.yaml",
+                INCIDENT,
+                "id: x-rule\ncode: ACME1001\ntitle: If you need x, do y\nseverity: warning\nenforcement: review\nmessage: m\ndocs: { what: w, why: y, fix: f }\nincidents: [acme-2024-01-01]\n",
+            ),
+        ),
+    ];
+    let out: Vec<String> = cases
+        .iter()
+        .map(|(what, problems)| format!("{what}: {problems}"))
+        .collect();
+    assert_snapshot!(out.join("\n"));
+}

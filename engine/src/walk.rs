@@ -177,11 +177,19 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
         }
         let mut builder = ignore::WalkBuilder::new(root);
         builder.require_git(false);
+        // Hidden files and directories are skipped like ripgrep does, except where CI configuration lives:
+        // workflows are a main target of the config rules.
+        builder.hidden(false);
         // A root the user named explicitly is checked even when an exclude covers it (`hindsight check
         // vendor/x`): excludes prune what the walk discovers, not what was asked for.
         let root_is_excluded = is_excluded(&excludes, root, true);
         let excludes = excludes.clone();
         builder.filter_entry(move |entry| {
+            let name = entry.file_name().to_string_lossy();
+            if entry.depth() > 0 && name.starts_with('.') && !HIDDEN_CONFIG.contains(&name.as_ref())
+            {
+                return false;
+            }
             if root_is_excluded {
                 return true;
             }
@@ -223,6 +231,20 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
         .collect();
     (entries, problems)
 }
+
+/// Hidden files and directories that hold CI and automation configuration: checked although hidden.
+const HIDDEN_CONFIG: &[&str] = &[
+    ".github",
+    ".gitea",
+    ".forgejo",
+    ".gitlab",
+    ".gitlab-ci.yml",
+    ".circleci",
+    ".buildkite",
+    ".drone.yml",
+    ".woodpecker",
+    ".woodpecker.yml",
+];
 
 fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());

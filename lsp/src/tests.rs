@@ -833,3 +833,25 @@ fn excluded_files_have_nothing_to_report() {
             .is_empty()
     );
 }
+
+#[test]
+fn links_go_to_the_local_docs_site_when_it_was_built() {
+    let files = [("target/hindsight-docs/rules/HS1001.html", "<html></html>")];
+    let mut client = Client::start(&files, json!({}), json!({}));
+    client.open("src/main.rs", "rust", UNWRAP);
+    let diagnostics = client.diagnostics("src/main.rs", |d| !d.is_empty());
+    let page = client.uri("target/hindsight-docs/rules/HS1001.html");
+    assert_eq!(diagnostics[0]["codeDescription"]["href"], page.as_str());
+}
+
+#[test]
+fn toml_configuration_gets_findings_where_the_cli_puts_them() {
+    let mut client = Client::start(&[], json!({}), json!({}));
+    let flags =
+        "kind = \"FlagRegistry\"\n\n[flags.new-checkout]\nowner = \"team-web\"\ndefault = false\n";
+    client.open("flags/web.toml", "toml", flags);
+    let diagnostics = client.diagnostics("flags/web.toml", |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), ["HS4009"]);
+    // `hindsight check` says 3:8-3:20.
+    assert_eq!(diagnostics[0]["range"], range((2, 7), (2, 19)));
+}

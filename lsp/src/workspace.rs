@@ -11,8 +11,9 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
 use crate::settings::Settings;
 
-/// Where the hindsight docs site (`hindsight docs --out DIR`) lands by default, relative to a workspace.
-const LOCAL_DOCS_DIR: &str = "target/hindsight-docs";
+/// Where the rule pages of the docs site (`hindsight docs --out target/hindsight-docs`) are, relative to a
+/// workspace: `<CODE>.html` each.
+const LOCAL_RULE_PAGES: &str = "target/hindsight-docs/rules";
 
 pub(crate) struct Workspace {
     /// Absolute root folder.
@@ -80,7 +81,7 @@ impl Workspace {
             .active_rules()
             .any(|(rule, _)| rule.is_repository_scope());
         let docs_base = settings.docs_base_url.clone().or_else(|| {
-            let local = root.join(LOCAL_DOCS_DIR);
+            let local = root.join(LOCAL_RULE_PAGES);
             local
                 .is_dir()
                 .then(|| crate::uri::from_path(&local))
@@ -139,13 +140,22 @@ impl Workspace {
         path.strip_prefix(&self.root).unwrap_or(path)
     }
 
-    /// The page of a rule on the docs site, else the first incident's post-mortem.
+    /// The page of a rule on the docs site, else the first incident's post-mortem, else its first reference.
     pub(crate) fn docs_url(&self, code: &str) -> Option<String> {
         if let Some(base) = &self.docs_base {
             return Some(format!("{base}{code}.html"));
         }
         let rule = self.checker.pack().get(code)?;
-        rule.incidents.first().map(|incident| incident.url.clone())
+        rule.incidents
+            .first()
+            .map(|incident| incident.url.clone())
+            .or_else(|| {
+                rule.docs
+                    .references
+                    .iter()
+                    .find(|r| r.starts_with("https://") || r.starts_with("http://"))
+                    .cloned()
+            })
     }
 }
 

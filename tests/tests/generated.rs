@@ -22,3 +22,11 @@ fn rule_schema_is_fresh() {
         &hindsight_engine::schema::rule_schema(),
     );
 }
+
+#[test]
+fn incident_schema_is_fresh() {
+    ensure_file_contents(
+        "schemas/incident.schema.json",
+        &hindsight_engine::schema::incident_schema(),
+    );
+}

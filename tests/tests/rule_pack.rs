@@ -83,6 +83,7 @@ fn rule_metadata_follows_the_house_rules() {
             Some("4") => "rollout/",
             Some("5") => "hosts/",
             Some("6") => "data/",
+            Some("7") => "review/",
             Some("9") => "hindsight/",
             _ => "",
         };
@@ -114,4 +115,108 @@ fn rule_metadata_follows_the_house_rules() {
         }
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn builtin_rules_cite_the_incident_registry() {
+    let pack = builtin();
+    assert!(
+        pack.incidents().len() >= 20,
+        "only {} incident records loaded",
+        pack.incidents().len()
+    );
+    let problems = registry_problems(&pack);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn registry_checks_catch_inline_incidents_dead_records_and_mismatched_items() {
+    let mut pack = RulePack::new();
+    pack.add_incident(
+        "builtin:incidents/acme-2024-01-01.yaml",
+        r#"id: acme-2024-01-01
+date: "2024-01-01"
+organisation: Acme
+title: Nothing cites this record and it has no action items
+summary: s
+links: ["https://example.com/pm"]
+"#,
+    );
+    pack.add_incident(
+        "builtin:incidents/acme-2024-02-02.yaml",
+        r#"id: acme-2024-02-02
+date: "2024-02-02"
+organisation: Acme
+title: An item says automated but names a review-only lesson
+summary: s
+links: ["https://example.com/pm"]
+action_items:
+  - id: check-it
+    text: Check it.
+    enforcement: automated
+    rules: [HS7999]
+    status: done
+"#,
+    );
+    pack.add_file(
+        "builtin:review/inline-incident.yaml",
+        r#"id: inline-incident
+code: HS7999
+title: If you cite an incident, cite it by registry id
+severity: info
+enforcement: review
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-03-03", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+"#,
+    );
+    pack.check_references();
+    // A mismatched item is a load problem of the engine (`check_references`); the rest is this test's.
+    let load: Vec<&str> = pack.problems().iter().map(|p| p.message.as_str()).collect();
+    assert_eq!(
+        load,
+        ["action item `check-it` is automated, but `HS7999` is not a rule that checks files"]
+    );
+    let problems = registry_problems(&pack);
+    assert_eq!(
+        problems,
+        [
+            "HS7999 (builtin:review/inline-incident.yaml): cites incident 2024-03-03 Acme inline; \
+             add it to rules/incidents/ and cite it by id",
+            "acme-2024-01-01: no rule cites it and it has no action items",
+        ],
+    );
+}
+
+/// What the incident registry and the rules that cite it must agree on, beyond what loading checks
+/// (`RulePack::check_references` already rejects unknown incident ids and unknown codes in action items).
+fn registry_problems(pack: &RulePack) -> Vec<String> {
+    let mut problems = Vec::new();
+    // Built-in lessons cite registry records, so every incident is told once, with its action items.
+    // `hindsight/` diagnostics are about hindsight itself and cite no incident.
+    for rule in pack.rules() {
+        if rule.origin.path.starts_with("builtin:hindsight/") {
+            continue;
+        }
+        for incident in rule.incidents.iter().filter(|i| i.id.is_none()) {
+            problems.push(format!(
+                "{} ({}): cites incident {} {} inline; add it to rules/incidents/ and cite it by id",
+                rule.code, rule.origin.path, incident.date, incident.organisation
+            ));
+        }
+    }
+    // A record that no rule cites and that lists no action items is dead weight.
+    for record in pack.incidents() {
+        let cited = pack.rules().iter().any(|rule| {
+            rule.incidents
+                .iter()
+                .any(|i| i.id.as_deref() == Some(record.id.as_str()))
+        });
+        if !cited && record.action_items.is_empty() {
+            problems.push(format!(
+                "{}: no rule cites it and it has no action items",
+                record.id
+            ));
+        }
+    }
+    problems
 }

@@ -1,6 +1,9 @@
 //! One module per subcommand.
 
 pub(crate) mod check;
+pub(crate) mod codex;
+pub(crate) mod coverage;
+pub(crate) mod docs;
 pub(crate) mod explain;
 pub(crate) mod lsp;
 pub(crate) mod rules;

@@ -15,7 +15,7 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
         ListFormat::Human => {
             writeln!(
                 stdout,
-                "{:<8} {:<32} {:<8} {:<8} {:<8} TITLE",
+                "{:<8} {:<40} {:<8} {:<10} {:<8} TITLE",
                 "CODE", "ID", "SEVERITY", "LANGUAGE", "STAGE"
             )?;
             for rule in &rules {
@@ -28,15 +28,30 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                 };
                 writeln!(
                     stdout,
-                    "{:<8} {:<32} {:<8} {:<10} {:<8} {}",
+                    "{:<8} {:<40} {:<8} {:<10} {:<8} {}",
                     rule.code,
                     rule.id,
                     rule.severity.as_str(),
                     language,
-                    rule.stage.as_str(),
+                    // A review-only lesson has no rollout: nothing runs it.
+                    if rule.enforcement == hindsight_engine::rule::Enforcement::Review {
+                        "-"
+                    } else {
+                        rule.stage.as_str()
+                    },
                     rule.title
                 )?;
             }
+            let automated = rules.iter().filter(|r| r.is_automated()).count();
+            let review = rules
+                .iter()
+                .filter(|r| r.enforcement == hindsight_engine::rule::Enforcement::Review)
+                .count();
+            writeln!(
+                stdout,
+                "\n{automated} automated rules, {review} review-only lessons, {} tool diagnostics",
+                rules.len() - automated - review
+            )?;
         }
         ListFormat::Json => {
             let list: Vec<_> = rules.iter().map(|rule| json::rule_summary(rule)).collect();
@@ -44,16 +59,7 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
             writeln!(stdout)?;
         }
     }
-    for problem in setup.pack.problems() {
-        writeln!(
-            std::io::stderr(),
-            "error[HS9003]: {}:{}:{}: {}",
-            problem.path,
-            problem.line,
-            problem.column,
-            problem.message
-        )?;
-    }
+    crate::setup::report_problems(&setup.pack)?;
     Ok(if setup.pack.problems().is_empty() {
         Outcome::Clean
     } else {

@@ -1,11 +1,15 @@
-//! `hindsight schema`: the JSON Schema of rule files.
+//! `hindsight schema`: the JSON Schema of rule files and incident records.
 
 use std::io::Write as _;
 
 use crate::Outcome;
+use crate::args::{SchemaArgs, SchemaKind};
 
-pub(crate) fn run() -> anyhow::Result<Outcome> {
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(hindsight_engine::schema::rule_schema().as_bytes())?;
+pub(crate) fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
+    let schema = match args.kind {
+        SchemaKind::Rule => hindsight_engine::schema::rule_schema(),
+        SchemaKind::Incident => hindsight_engine::schema::incident_schema(),
+    };
+    std::io::stdout().lock().write_all(schema.as_bytes())?;
     Ok(Outcome::Clean)
 }

@@ -4,7 +4,7 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
-use hindsight_engine::testing::{rego_tests, test_rule};
+use hindsight_engine::testing::check_rule;
 use hindsight_engine::{Checker, Config, RulePack};
 
 use crate::Outcome;
@@ -41,40 +41,20 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
         }
     }
     for rule in pack.rules().iter().filter(|r| r.is_automated()) {
-        let outcomes = test_rule(&checker, rule);
-        let mut failures: Vec<String> = outcomes
-            .iter()
-            .filter(|o| !o.passed())
-            .map(|o| o.describe())
-            .collect();
         let accumulator = coverage
             .iter()
             .find(|(code, _)| *code == rule.code)
             .map(|(_, c)| c.as_ref());
-        let unit_tests = match rego_tests(rule, accumulator) {
-            Ok(tests) => tests,
-            Err(err) => {
-                failures.push(format!("Rego tests do not run: {}", err.message));
-                Vec::new()
-            }
-        };
-        for test in unit_tests.iter().filter(|t| !t.passed) {
-            let why = test
-                .error
-                .as_deref()
-                .map(|e| format!(": {e}"))
-                .unwrap_or_default();
-            failures.push(format!("Rego test {} failed{why}", test.name));
-        }
-        let counted = if unit_tests.is_empty() {
-            format!("{} examples", outcomes.len())
+        let tests = check_rule(&checker, rule, accumulator);
+        let counted = if tests.rego_tests == 0 {
+            format!("{} examples", tests.examples)
         } else {
             format!(
                 "{} examples, {} Rego tests",
-                outcomes.len(),
-                unit_tests.len()
+                tests.examples, tests.rego_tests
             )
         };
+        let failures = tests.failures;
         if failures.is_empty() {
             n_passed += 1;
             if args.verbose {

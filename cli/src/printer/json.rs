@@ -86,6 +86,14 @@ pub(crate) fn rule_summary(rule: &Rule) -> Value {
     })
 }
 
+/// The incidents a rule cites.
+pub(crate) fn incidents(rule: &Rule) -> Value {
+    rule.incidents
+        .iter()
+        .map(|i| json!({ "id": i.id, "date": i.date, "organisation": i.organisation, "summary": i.summary, "url": i.url }))
+        .collect()
+}
+
 /// `hindsight explain --format json`: the summary plus docs, incidents and examples.
 pub(crate) fn rule_explanation(rule: &Rule) -> Value {
     let mut value = rule_summary(rule);
@@ -100,13 +108,7 @@ pub(crate) fn rule_explanation(rule: &Rule) -> Value {
             "docs".into(),
             json!({ "what": rule.docs.what, "why": rule.docs.why, "fix": rule.docs.fix, "references": rule.docs.references }),
         );
-        map.insert(
-            "incidents".into(),
-            rule.incidents
-                .iter()
-                .map(|i| json!({ "date": i.date, "organisation": i.organisation, "summary": i.summary, "url": i.url }))
-                .collect(),
-        );
+        map.insert("incidents".into(), incidents(rule));
         map.insert(
             "examples".into(),
             json!({ "bad": examples(&rule.bad_examples), "good": examples(&rule.good_examples) }),

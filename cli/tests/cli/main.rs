@@ -1,7 +1,9 @@
 //! End-to-end tests of the `hindsight` binary: real processes in temporary projects, output snapshotted.
 
 mod check;
+mod codex;
 mod commands;
+mod examples;
 mod formats;
 mod rego;
 

@@ -13,7 +13,9 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde_saphyr::{Location, Spanned};
 
-use super::raw::{RawEnforcement, RawExample, RawFocus, RawRule, RawScope, RawStage, RawTestCode};
+use super::raw::{
+    RawEnforcement, RawExample, RawFocus, RawIncidentRef, RawRule, RawScope, RawStage, RawTestCode,
+};
 use super::{
     Docs, Enforcement, Example, Incident, LoadProblem, MatchRule, Origin, RegoRule, Rule, Scope,
     Stage, TestCode,
@@ -34,6 +36,7 @@ pub(super) fn load_rule(
     path: &str,
     text: &str,
     sibling: &dyn Fn(&str) -> Option<(String, String)>,
+    registry: &dyn Fn(&str) -> Option<Incident>,
 ) -> LoadResult<Rule> {
     let problem = |line: usize, column: usize, message: String, hint: Option<String>| {
         Box::new(LoadProblem {
@@ -136,32 +139,58 @@ pub(super) fn load_rule(
             code_loc,
             "the rule names no incident".into(),
             Some(
-                "add `incidents:` with at least one {date, organisation, summary, url} of a public post-mortem",
+                "add `incidents:` with the id of an incident record (`incidents/<id>.yaml`), or an inline {date, organisation, summary, url} of a public post-mortem",
             ),
         ));
     }
     let mut incidents = Vec::new();
     for incident in raw.incidents {
-        if !matches_re(&DATE_RE, &incident.date) {
-            return Err(at(
-                code_loc,
-                format!("incident date `{}` is not YYYY-MM-DD", incident.date),
-                None,
-            ));
-        }
-        if !incident.url.starts_with("https://") && !incident.url.starts_with("http://") {
-            return Err(at(
-                code_loc,
-                format!("incident url `{}` is not a web address", incident.url),
-                Some("link the public post-mortem with an https:// URL"),
-            ));
-        }
-        incidents.push(Arc::new(Incident {
-            date: incident.date,
-            organisation: incident.organisation,
-            summary: incident.summary,
-            url: incident.url,
-        }));
+        let incident = match incident {
+            RawIncidentRef::Id(id) => registry(&id).ok_or_else(|| {
+                // Point at the citation: the first line after `incidents:` that names the id.
+                let line = text
+                    .lines()
+                    .enumerate()
+                    .skip_while(|(_, l)| !l.starts_with("incidents:"))
+                    .find(|(_, l)| l.contains(id.as_str()))
+                    .map_or(code_loc.line() as usize, |(i, _)| i + 1);
+                problem(
+                    line,
+                    1,
+                    format!(
+                        "the rule cites incident `{id}`, which the incident registry does not have"
+                    ),
+                    Some(
+                        "add `incidents/<id>.yaml` (the id is its file name) to a loaded pack"
+                            .into(),
+                    ),
+                )
+            })?,
+            RawIncidentRef::Inline(incident) => {
+                if !matches_re(&DATE_RE, &incident.date) {
+                    return Err(at(
+                        code_loc,
+                        format!("incident date `{}` is not YYYY-MM-DD", incident.date),
+                        None,
+                    ));
+                }
+                if !incident.url.starts_with("https://") && !incident.url.starts_with("http://") {
+                    return Err(at(
+                        code_loc,
+                        format!("incident url `{}` is not a web address", incident.url),
+                        Some("link the public post-mortem with an https:// URL"),
+                    ));
+                }
+                Incident {
+                    id: None,
+                    date: incident.date,
+                    organisation: incident.organisation,
+                    summary: incident.summary,
+                    url: incident.url,
+                }
+            }
+        };
+        incidents.push(Arc::new(incident));
     }
     let docs = Docs {
         what: raw.docs.what,
@@ -603,7 +632,7 @@ fn build_globs(globs: &[String]) -> Result<Option<GlobSet>, globset::Error> {
 }
 
 /// serde-saphyr's message without its own `error: line N column M:` prefix (we report the position ourselves).
-fn yaml_message(message: &str) -> String {
+pub(crate) fn yaml_message(message: &str) -> String {
     let line = message
         .lines()
         .find(|l| !l.trim().is_empty())

@@ -5,7 +5,7 @@
 //! pack still loads.
 
 mod conftest;
-mod load;
+pub(crate) mod load;
 pub mod raw;
 
 pub use conftest::Namespaces;
@@ -21,6 +21,7 @@ use globset::GlobSet;
 
 use crate::data::DataFormat;
 use crate::finding::Severity;
+use crate::incidents::IncidentRef;
 use crate::lang::Lang;
 use crate::rego::{Policy, Source as RegoSource};
 
@@ -43,6 +44,8 @@ pub mod codes {
 /// A public incident a rule derives from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Incident {
+    /// Id in the incident registry (`rules/incidents/<id>.yaml`); `None` for an incident written inline.
+    pub id: Option<String>,
     /// `YYYY-MM-DD`.
     pub date: String,
     /// Who had the outage.
@@ -283,6 +286,9 @@ pub struct RulePack {
     rules: Vec<Rule>,
     problems: Vec<LoadProblem>,
     by_key: HashMap<Arc<str>, usize>,
+    incidents: Vec<IncidentRef>,
+    /// Codes of rule files that failed to load.
+    failed_codes: Vec<String>,
 }
 
 impl RulePack {
@@ -295,6 +301,7 @@ impl RulePack {
     pub fn builtin() -> Self {
         let mut pack = Self::new();
         pack.add_builtin();
+        pack.check_references();
         pack
     }
 
@@ -310,8 +317,19 @@ impl RulePack {
     }
 
     fn add_builtin_matching(&mut self, wanted: impl Fn(&str) -> bool) {
+        // Incidents first: rules cite them by id. Only the diagnostics-only pack goes without them.
+        if wanted("incidents/") {
+            for (path, text) in crate::builtin::BUILTIN_FILES {
+                if path.starts_with("incidents/") && path.ends_with(".yaml") {
+                    self.add_incident(&format!("builtin:{path}"), text);
+                }
+            }
+        }
         for (path, text) in crate::builtin::BUILTIN_FILES {
-            if (path.ends_with(".yaml") || path.ends_with(".yml")) && wanted(path) {
+            if (path.ends_with(".yaml") || path.ends_with(".yml"))
+                && !path.starts_with("incidents/")
+                && wanted(path)
+            {
                 let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
                 let sibling = |name: &str| {
                     let wanted = if dir.is_empty() {
@@ -343,9 +361,18 @@ impl RulePack {
         text: &str,
         sibling: &dyn Fn(&str) -> Option<(String, String)>,
     ) {
-        match load::load_rule(display_path, text, sibling) {
+        let registry = |id: &str| self.incident(id).map(|record| record.as_incident());
+        match load::load_rule(display_path, text, sibling, &registry) {
             Ok(rule) => self.insert(rule),
-            Err(problem) => self.problems.push(*problem),
+            Err(problem) => {
+                // Remember the broken rule's code (when the text still shows it), so action items that name
+                // it are not reported once more each: the rule's own load problem says what is wrong.
+                if let Some(code) = text.lines().find_map(|l| l.strip_prefix("code:")) {
+                    self.failed_codes
+                        .push(code.trim().trim_matches('"').to_string());
+                }
+                self.problems.push(*problem);
+            }
         }
     }
 
@@ -387,6 +414,25 @@ impl RulePack {
             });
         }
         files.sort();
+        // Incident records (files in an `incidents` directory) first: rules cite them by id.
+        let is_incident = |p: &std::path::PathBuf| {
+            p.parent()
+                .and_then(|d| d.file_name())
+                .is_some_and(|n| n == "incidents")
+        };
+        let (incident_files, files): (Vec<_>, Vec<_>) = files.into_iter().partition(is_incident);
+        for path in incident_files {
+            match std::fs::read_to_string(&path) {
+                Ok(text) => self.add_incident(&path.display().to_string(), &text),
+                Err(err) => self.problems.push(LoadProblem {
+                    path: path.display().to_string(),
+                    line: 1,
+                    column: 1,
+                    message: format!("could not read the incident file: {err}"),
+                    hint: None,
+                }),
+            }
+        }
         for path in files {
             let display = path.display().to_string();
             let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -407,6 +453,98 @@ impl RulePack {
                 }),
             }
         }
+    }
+
+    /// Adds one incident record (`incidents/<id>.yaml`). Failures are recorded as [`LoadProblem`]s.
+    pub fn add_incident(&mut self, display_path: &str, text: &str) {
+        match crate::incidents::load(display_path, text) {
+            Ok(record) if self.incident(&record.id).is_some() => self.problems.push(LoadProblem {
+                path: display_path.to_string(),
+                line: 1,
+                column: 1,
+                message: format!("incident `{}` is already defined", record.id),
+                hint: None,
+            }),
+            Ok(record) => self.incidents.push(Arc::new(record)),
+            Err(problem) => self.problems.push(*problem),
+        }
+    }
+
+    /// An incident of the registry by id.
+    pub fn incident(&self, id: &str) -> Option<&IncidentRef> {
+        self.incidents.iter().find(|i| i.id == id)
+    }
+
+    /// The incident registry, in load order.
+    pub fn incidents(&self) -> &[IncidentRef] {
+        &self.incidents
+    }
+
+    /// Records a problem for every reference the incident registry makes that nothing answers: action items
+    /// naming rule codes no loaded rule has. Call once every pack is loaded.
+    pub fn check_references(&mut self) {
+        let problems = self.reference_problems();
+        self.problems.extend(problems);
+    }
+
+    fn reference_problems(&self) -> Vec<LoadProblem> {
+        let mut problems = Vec::new();
+        for incident in &self.incidents {
+            for item in &incident.action_items {
+                for code in &item.rules {
+                    let (message, hint) = match self.get(code) {
+                        None if self
+                            .failed_codes
+                            .iter()
+                            .any(|c| c.eq_ignore_ascii_case(code)) =>
+                        {
+                            continue;
+                        }
+                        None => (
+                            format!(
+                                "action item `{}` names `{code}`, which no loaded rule has",
+                                item.id
+                            ),
+                            "fix the code, or load the pack that defines it",
+                        ),
+                        Some(rule)
+                            if item.enforcement == crate::incidents::ActionEnforcement::Review
+                                && rule.enforcement != Enforcement::Review =>
+                        {
+                            (
+                                format!(
+                                    "action item `{}` is enforced by review, but `{code}` is not a review-only lesson",
+                                    item.id
+                                ),
+                                "write `enforcement: automated`, or name the review-only lesson",
+                            )
+                        }
+                        Some(rule)
+                            if item.enforcement
+                                == crate::incidents::ActionEnforcement::Automated
+                                && !rule.is_automated() =>
+                        {
+                            (
+                                format!(
+                                    "action item `{}` is automated, but `{code}` is not a rule that checks files",
+                                    item.id
+                                ),
+                                "write `enforcement: review` for a review-only lesson",
+                            )
+                        }
+                        Some(_) => continue,
+                    };
+                    problems.push(LoadProblem {
+                        path: incident.origin.clone(),
+                        line: item.line,
+                        column: 1,
+                        message,
+                        hint: Some(hint.into()),
+                    });
+                }
+            }
+        }
+        problems
     }
 
     /// Loads a directory of plain conftest policies: one rule per selected namespace (see [`Namespaces`]).

@@ -69,9 +69,10 @@ pub struct RawRule {
     pub supersedes: Vec<String>,
     /// Documentation, rendered by `hindsight explain`, the docs site and editor hover.
     pub docs: RawDocs,
-    /// The incidents this lesson comes from, most important first.
+    /// The incidents this lesson comes from, most important first: ids from the incident registry
+    /// (`rules/incidents/<id>.yaml`), or inline records.
     #[serde(default)]
-    pub incidents: Vec<RawIncident>,
+    pub incidents: Vec<RawIncidentRef>,
     /// The structural match, in the ast-grep rule language (pattern, kind, regex, inside, has, follows, precedes,
     /// all, any, not, matches, nthChild).
     #[serde(default, rename = "match")]
@@ -211,6 +212,16 @@ pub struct RawDocs {
     /// Further reading (URLs or Markdown links).
     #[serde(default)]
     pub references: Vec<String>,
+}
+
+/// An incident: by id in the registry, or written inline.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawIncidentRef {
+    /// The id of an incident record, such as `cloudflare-2025-11-18`.
+    Id(String),
+    /// An incident written inline.
+    Inline(RawIncident),
 }
 
 /// A public incident behind the rule.

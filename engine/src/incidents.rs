@@ -1,0 +1,318 @@
+//! The incident registry: one YAML file per public incident (`rules/incidents/<id>.yaml`) with its action
+//! items, each saying how it is enforced: by rule codes (automated), by review, or not at all, with a status.
+//!
+//! Rules cite incidents by id (`incidents: [cloudflare-2025-11-18]`); `hindsight coverage` reads the action
+//! items to answer "which corrective actions are now enforced automatically, and which depend on memory".
+
+use std::sync::Arc;
+
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use crate::rule::{Incident, LoadProblem};
+
+/// One incident of the registry.
+#[derive(Clone, Debug)]
+pub struct IncidentRecord {
+    /// Stable id, such as `cloudflare-2025-11-18`; equals the file name.
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Who had the outage.
+    pub organisation: String,
+    /// A short title.
+    pub title: String,
+    /// What happened, in a few sentences.
+    pub summary: String,
+    /// Public post-mortems and write-ups, the primary one first.
+    pub links: Vec<String>,
+    /// What the organisation (or the codex) set out to change.
+    pub action_items: Vec<ActionItem>,
+    /// Display path of the file.
+    pub origin: String,
+}
+
+impl IncidentRecord {
+    /// The form rules and findings carry.
+    pub fn as_incident(&self) -> Incident {
+        Incident {
+            id: Some(self.id.clone()),
+            date: self.date.clone(),
+            organisation: self.organisation.clone(),
+            summary: self.title.clone(),
+            url: self.links.first().cloned().unwrap_or_default(),
+        }
+    }
+}
+
+/// One corrective action and how it is enforced.
+#[derive(Clone, Debug)]
+pub struct ActionItem {
+    /// Id within the incident, such as `harden-config-ingestion`.
+    pub id: String,
+    /// The action, in one sentence.
+    pub text: String,
+    /// How it is enforced.
+    pub enforcement: ActionEnforcement,
+    /// The rules that enforce it: automated rule codes, or review-only lesson codes.
+    pub rules: Vec<String>,
+    /// Where the action stands.
+    pub status: ActionStatus,
+    /// Line of the item's `id:` in the incident file.
+    pub line: usize,
+}
+
+/// How an action item is enforced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum ActionEnforcement {
+    /// By hindsight rules that check files.
+    Automated,
+    /// By a human or AI reviewer, from a review-only codex lesson.
+    Review,
+    /// No check can enforce it (architecture, process, drills).
+    None,
+}
+
+/// Where an action item stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionStatus {
+    /// Enforced as described.
+    Done,
+    /// Being built.
+    InProgress,
+    /// Decided, not started.
+    Planned,
+    /// Nobody owns it yet.
+    Open,
+    /// Deliberately not enforced; the reason belongs in the text.
+    WontDo,
+}
+
+impl ActionStatus {
+    /// Kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionStatus::Done => "done",
+            ActionStatus::InProgress => "in-progress",
+            ActionStatus::Planned => "planned",
+            ActionStatus::Open => "open",
+            ActionStatus::WontDo => "wont-do",
+        }
+    }
+}
+
+impl ActionEnforcement {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActionEnforcement::Automated => "automated",
+            ActionEnforcement::Review => "review",
+            ActionEnforcement::None => "none",
+        }
+    }
+}
+
+/// The file format of an incident record.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "hindsight incident")]
+pub struct RawIncidentRecord {
+    /// Stable id: organisation and date, such as `cloudflare-2025-11-18`. Must equal the file name.
+    pub id: String,
+    /// Date of the incident, `YYYY-MM-DD`.
+    pub date: String,
+    /// Who had the outage.
+    pub organisation: String,
+    /// A short title.
+    pub title: String,
+    /// What happened, in a few sentences.
+    pub summary: String,
+    /// Public post-mortems and write-ups, the primary one first.
+    pub links: Vec<String>,
+    /// Corrective actions and how each is enforced.
+    #[serde(default)]
+    pub action_items: Vec<RawActionItem>,
+}
+
+/// The file format of an action item.
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawActionItem {
+    /// Id within the incident, kebab-case.
+    pub id: String,
+    /// The action, in one sentence.
+    pub text: String,
+    /// `automated` (by `rules`), `review` (by review-only lessons in `rules`) or `none`.
+    pub enforcement: ActionEnforcement,
+    /// Rule codes that enforce it.
+    #[serde(default)]
+    pub rules: Vec<String>,
+    /// `done`, `in-progress`, `planned`, `open` or `wont-do`.
+    pub status: ActionStatus,
+}
+
+/// Parses and validates one incident file.
+pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadProblem>> {
+    let problem = |line: usize, message: String, hint: Option<&str>| {
+        Box::new(LoadProblem {
+            path: path.to_string(),
+            line,
+            column: 1,
+            message,
+            hint: hint.map(str::to_string),
+        })
+    };
+    let raw: RawIncidentRecord = serde_saphyr::from_str(text).map_err(|err| {
+        let line = err.location().map_or(1, |loc| loc.line() as usize);
+        problem(
+            line,
+            crate::rule::load::yaml_message(&err.to_string()),
+            None,
+        )
+    })?;
+    // Semantic errors point at the line of the offending key; the text is small, so a scan is fine. Keys are
+    // matched at the start of the (trimmed, list-dash-stripped) line, so prose in a summary cannot match.
+    let key_line = |key: &str, value: Option<&str>, from: usize| {
+        text.lines()
+            .enumerate()
+            .skip(from)
+            .find(|(_, l)| {
+                let l = l.trim_start();
+                let l = l.strip_prefix("- ").unwrap_or(l);
+                l.strip_prefix(key)
+                    .and_then(|rest| rest.strip_prefix(':'))
+                    .is_some_and(|rest| value.is_none_or(|v| rest.trim().trim_matches('"') == v))
+            })
+            .map_or(1, |(i, _)| i + 1)
+    };
+    let line_of = |key: &str| key_line(key, None, 0);
+    let is_slug = |id: &str| {
+        !id.is_empty()
+            && !id.starts_with('-')
+            && !id.ends_with('-')
+            && id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    };
+    if !is_slug(&raw.id) {
+        return Err(problem(
+            line_of("id"),
+            format!("incident id `{}` is not kebab-case", raw.id),
+            Some("write `<organisation>-<YYYY-MM-DD>`, such as `cloudflare-2025-11-18`"),
+        ));
+    }
+    let stem = path
+        .rsplit('/')
+        .next()
+        .and_then(|f| f.strip_suffix(".yaml"))
+        .unwrap_or("");
+    if raw.id != stem {
+        return Err(problem(
+            line_of("id"),
+            format!("incident id `{}` must equal the file name `{stem}`", raw.id),
+            Some("name the file `<id>.yaml`"),
+        ));
+    }
+    if !crate::suppress::is_date(&raw.date) {
+        return Err(problem(
+            line_of("date"),
+            format!("incident date `{}` is not YYYY-MM-DD", raw.date),
+            None,
+        ));
+    }
+    if !raw.id.ends_with(&raw.date) {
+        return Err(problem(
+            line_of("date"),
+            format!(
+                "incident date `{}` is not the date in its id `{}`",
+                raw.date, raw.id
+            ),
+            Some("ids end in the incident's date: `<organisation>-<YYYY-MM-DD>`"),
+        ));
+    }
+    if raw.title.trim().is_empty() || raw.title.contains('\n') {
+        return Err(problem(
+            line_of("title"),
+            "an incident `title` is one non-empty line".into(),
+            None,
+        ));
+    }
+    if raw.links.is_empty()
+        || raw
+            .links
+            .iter()
+            .any(|l| !l.starts_with("https://") && !l.starts_with("http://"))
+    {
+        return Err(problem(
+            line_of("links"),
+            "an incident needs public links (https://...)".into(),
+            Some("link the post-mortem first"),
+        ));
+    }
+    let mut seen = std::collections::HashSet::new();
+    let mut action_items = Vec::new();
+    // Items are found in file order, each after the one before, so a repeated id points at its repetition.
+    let mut searched = 0;
+    for item in raw.action_items {
+        let line = key_line("id", Some(&item.id), searched);
+        searched = line;
+        if !is_slug(&item.id) {
+            return Err(problem(
+                line,
+                format!("action item id `{}` is not kebab-case", item.id),
+                None,
+            ));
+        }
+        if item.enforcement == ActionEnforcement::None && !item.rules.is_empty() {
+            return Err(problem(
+                line,
+                format!(
+                    "action item `{}` is enforced by nothing but names rules",
+                    item.id
+                ),
+                Some("write `enforcement: automated` or `review`, or remove `rules:`"),
+            ));
+        }
+        if !seen.insert(item.id.clone()) {
+            return Err(problem(
+                line,
+                format!("action item `{}` appears twice", item.id),
+                None,
+            ));
+        }
+        if item.enforcement != ActionEnforcement::None && item.rules.is_empty() {
+            return Err(problem(
+                line,
+                format!(
+                    "action item `{}` is `{}` but names no rules",
+                    item.id,
+                    item.enforcement.as_str()
+                ),
+                Some("list the rule codes that enforce it, or write `enforcement: none`"),
+            ));
+        }
+        action_items.push(ActionItem {
+            line,
+            id: item.id,
+            text: item.text,
+            enforcement: item.enforcement,
+            rules: item.rules,
+            status: item.status,
+        });
+    }
+    Ok(IncidentRecord {
+        id: raw.id,
+        date: raw.date,
+        organisation: raw.organisation,
+        title: raw.title,
+        summary: raw.summary,
+        links: raw.links,
+        action_items,
+        origin: path.to_string(),
+    })
+}
+
+/// Shared handle on a registry entry.
+pub type IncidentRef = Arc<IncidentRecord>;
