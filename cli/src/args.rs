@@ -28,6 +28,8 @@ pub(crate) enum Command {
     Coverage(CoverageArgs),
     /// Write the rule documentation site (rules, incidents, coverage) as static HTML.
     Docs(DocsArgs),
+    /// Run the language server on stdin and stdout (see docs/editors.md).
+    Lsp,
     /// Work with the codex as a whole (all lessons, automated and review-only).
     #[command(subcommand)]
     Codex(CodexCommand),

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Waivers(args) => commands::waivers::run(&args),
         Command::Baseline(command) => commands::baseline::run(&command),
         Command::Hook(command) => commands::hook::run(&command),
+        Command::Lsp => commands::lsp::run(),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

@@ -8,6 +8,7 @@ pub(crate) mod coverage;
 pub(crate) mod docs;
 pub(crate) mod explain;
 pub(crate) mod hook;
+pub(crate) mod lsp;
 pub(crate) mod rules;
 pub(crate) mod schema;
 pub(crate) mod test;

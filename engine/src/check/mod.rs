@@ -606,18 +606,30 @@ impl Checker {
     /// Checks one file. Never fails: broken syntax is checked where the tree allows and reported, broken data
     /// is an `HS9006` finding, and a rule that fails is an `HS9004` finding while the others go on.
     pub fn check_source(&self, file: &SourceFile<'_>) -> FileReport {
+        self.check_source_with_tree(file, None).0
+    }
+
+    /// Like [`Checker::check_source`], but parses incrementally: `old_tree` is the syntax tree of an earlier
+    /// text of the same file, already told about every edit since (`tree_sitter::Tree::edit`), so that only
+    /// what changed is parsed again (the language server keeps one per open document). Returns the new tree
+    /// too, when the file was parsed.
+    pub fn check_source_with_tree(
+        &self,
+        file: &SourceFile<'_>,
+        old_tree: Option<&tree_sitter::Tree>,
+    ) -> (FileReport, Option<tree_sitter::Tree>) {
         let mut report = FileReport::default();
         if file.format == Some(DataFormat::Yaml)
             && crate::data::is_template(file.text)
             && self.wants_yaml(file)
         {
             report.skipped_template = true;
-            return report;
+            return (report, None);
         }
         let mut out = Collected::default();
-        if let Some(lang) = file.lang {
-            self.scan_tree(file, lang, &mut out);
-        }
+        let tree = file
+            .lang
+            .and_then(|lang| self.scan_tree(file, lang, &mut out, old_tree));
         if let Some(format) = file.format {
             self.check_data(file, format, &mut out, &mut report.documents);
         }
@@ -627,7 +639,7 @@ impl Checker {
             && out.findings.is_empty()
         {
             // Most files: nothing to place, so no line index to build.
-            return report;
+            return (report, tree);
         }
         if file.lang.is_none() && file.text.contains(suppress::MARKER) {
             out.comments = text_comments(file.text);
@@ -645,7 +657,7 @@ impl Checker {
             .iter()
             .map(|&offset| index.position(offset))
             .collect();
-        report
+        (report, tree)
     }
 
     /// Does any enabled rule read this YAML file (structurally or as data)?
@@ -661,11 +673,16 @@ impl Checker {
                 })
     }
 
-    /// The structural pass: parse once, walk once, then the Rego code rules over their matches.
-    fn scan_tree(&self, file: &SourceFile<'_>, lang: Lang, out: &mut Collected) {
-        let Some(map) = self.by_lang.iter().find(|m| m.lang == lang) else {
-            return;
-        };
+    /// The structural pass: parse once, walk once, then the Rego code rules over their matches. Returns the
+    /// syntax tree when the file was parsed.
+    fn scan_tree(
+        &self,
+        file: &SourceFile<'_>,
+        lang: Lang,
+        out: &mut Collected,
+        old_tree: Option<&tree_sitter::Tree>,
+    ) -> Option<tree_sitter::Tree> {
+        let map = self.by_lang.iter().find(|m| m.lang == lang)?;
         let applicable: Vec<bool> = self
             .active
             .iter()
@@ -675,7 +692,7 @@ impl Checker {
             })
             .collect();
         if !applicable.iter().any(|&a| a) {
-            return;
+            return None;
         }
         let skip_test_code = applicable
             .iter()
@@ -687,7 +704,7 @@ impl Checker {
         // A test file none of whose rules look at tests is not even parsed, unless it holds suppressions
         // (which are then checked, and reported unused).
         if skip_test_code && file_is_test && !file.text.contains(suppress::MARKER) {
-            return;
+            return None;
         }
         let mut scan = Scan {
             checker: self,
@@ -703,7 +720,7 @@ impl Checker {
             enclosing_cache: HashMap::new(),
             skip_test_code,
         };
-        with_parser(lang, |parser| scan.run(parser));
+        let tree = with_parser(lang, |parser| scan.run(parser, old_tree)).flatten();
         let Scan {
             hits,
             rego_matches,
@@ -717,6 +734,7 @@ impl Checker {
         if !rego_matches.is_empty() {
             self.evaluate_code_rules(file, lang, rego_matches, out);
         }
+        tree
     }
 
     fn rule(&self, active: ActiveRule) -> &Rule {
@@ -938,10 +956,14 @@ struct OriginalPath<'a, 't> {
 }
 
 impl Scan<'_, '_> {
-    fn run(&mut self, parser: &mut Parser) {
-        let Some(tree) = parser.parse(self.file.text, None) else {
-            return;
-        };
+    /// Parses (reusing `old_tree` where it still holds) and scans the file; returns its syntax tree.
+    fn run(
+        &mut self,
+        parser: &mut Parser,
+        old_tree: Option<&tree_sitter::Tree>,
+    ) -> Option<tree_sitter::Tree> {
+        let tree = parser.parse(self.file.text, old_tree)?;
+        let parsed = tree.clone();
 
         if tree.root_node().has_error() {
             self.syntax_errors = error_offsets(tree.root_node());
@@ -955,7 +977,7 @@ impl Scan<'_, '_> {
         self.collect_suppression_comments(ts_root);
         self.walk_original(&original, ts_root);
         if !self.checker.expand_macros {
-            return;
+            return Some(parsed);
         }
         let mut outer: Option<macros::Fragment> = None;
         for _depth in 0..macros::MAX_DEPTH {
@@ -986,6 +1008,7 @@ impl Scan<'_, '_> {
             }
             outer = Some(fragment);
         }
+        Some(parsed)
     }
 
     /// Suppressions are rare: find the marker in the text and take the comment around each occurrence,

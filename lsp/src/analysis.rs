@@ -1,0 +1,84 @@
+//! The work behind diagnostics, run on the worker threads: checking one open document, and reading every
+//! configuration document of a workspace for the repository-scope rules.
+
+use std::collections::HashMap;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use hindsight_engine::walk::{self, WalkOptions};
+use hindsight_engine::{Checker, Config, Finding, Lang, SourceFile};
+use tree_sitter::Tree;
+
+/// Checks one document's text as `hindsight check` would at the workspace root, reparsing incrementally from
+/// `old_tree` (the last tree, edited in step with the text) when there is one. Returns the new tree too.
+pub(crate) fn check_document(
+    checker: &Checker,
+    relative_path: &Path,
+    absolute_path: Option<&Path>,
+    text: &str,
+    old_tree: Option<&Tree>,
+) -> (Vec<Finding>, Option<Tree>) {
+    let package_path = absolute_path
+        .filter(|_| Lang::from_file(relative_path) == Some(Lang::RUST))
+        .and_then(crate::workspace::package_path);
+    let file = SourceFile::new(relative_path, package_path.as_deref(), text);
+    let (report, tree) = checker.check_source_with_tree(&file, old_tree);
+    (report.findings, tree)
+}
+
+/// Runs the repository-scope rules over every configuration document under `root`, with the open documents'
+/// text in place of what is on disk. Findings carry absolute paths. `None` when cancelled.
+pub(crate) fn scan_repository(
+    checker: &Checker,
+    config: &Config,
+    root: &Path,
+    open: &HashMap<PathBuf, Arc<str>>,
+    cancelled: &AtomicBool,
+) -> Option<Vec<Finding>> {
+    let options = WalkOptions {
+        excludes: vec![(config.base_dir.clone(), config.exclude.clone())],
+        languages: Vec::new(),
+        formats: checker.formats(),
+    };
+    let (files, _problems) = walk::discover(&[root.to_path_buf()], &options);
+    let mut documents = Vec::new();
+    for entry in files {
+        if cancelled.load(Ordering::Relaxed) {
+            return None;
+        }
+        let Some(format) = entry.format else { continue };
+        let text = match open.get(&entry.path) {
+            Some(text) => Some(text.to_string()),
+            None => read_text(&entry.path, config.max_file_size),
+        };
+        let Some(text) = text else { continue };
+        let relative = entry.path.strip_prefix(root).unwrap_or(&entry.path);
+        // Only the data is wanted: no syntax tree, so structural rules do not run again here.
+        let file = SourceFile {
+            path: relative,
+            package_path: None,
+            text: &text,
+            lang: None,
+            format: Some(format),
+        };
+        documents.extend(checker.check_source(&file).documents);
+    }
+    let mut findings = checker.check_repository(&documents);
+    for finding in &mut findings {
+        finding.path = root.join(&finding.path);
+    }
+    Some(findings)
+}
+
+/// A file's text, unless it is over the size cap, binary or not UTF-8 (the same rules as `hindsight check`).
+fn read_text(path: &Path, max_size: u64) -> Option<String> {
+    let file = std::fs::File::open(path).ok()?;
+    let mut bytes = Vec::new();
+    file.take(max_size + 1).read_to_end(&mut bytes).ok()?;
+    if bytes.len() as u64 > max_size || bytes.iter().take(8192).any(|&b| b == 0) {
+        return None;
+    }
+    String::from_utf8(bytes).ok()
+}
