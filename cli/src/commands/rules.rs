@@ -22,6 +22,9 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                 let formats: Vec<&str> = rule.formats.iter().map(|f| f.name()).collect();
                 let language = match (rule.enforcement, rule.language) {
                     (hindsight_engine::rule::Enforcement::Review, _) => "review".to_string(),
+                    (_, Some(lang)) if !formats.is_empty() => {
+                        format!("{},{}", lang.name(), formats.join(","))
+                    }
                     (_, Some(lang)) => lang.name().to_string(),
                     (_, None) if !formats.is_empty() => formats.join(","),
                     _ => "-".to_string(),
