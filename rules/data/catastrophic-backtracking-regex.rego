@@ -3,8 +3,9 @@ package hindsight.rules.catastrophic_backtracking_regex
 import rego.v1
 
 # Rust (`select` in the rule file): `input.matches` holds the calls that build a fancy-regex, PCRE2 or Oniguruma
-# regex from a string literal (capture `PATTERN`; `BUILT` for the pattern of PCRE2's `RegexBuilder::build`), and
-# the file's `use` declarations of those crates, which say where a bare `Regex` comes from.
+# regex from a string literal (capture `PATTERN`; `BUILT` for the pattern of PCRE2's `RegexBuilder::build`) or from
+# a constant (`CONSTANT`), the file's string constants and statics (`NAME`, `VALUE`), and its `use` declarations of
+# those crates, which say where a bare `Regex` comes from.
 # Configuration (YAML, JSON): `input` is one document; regexes are the strings under keys that name them.
 
 engines := ["fancy_regex", "pcre2", "onig"]
@@ -32,14 +33,32 @@ spelled(text) := engine if {
 # Only PCRE2's builder takes the pattern in `build`.
 engine_of(_, "BUILT") := "pcre2"
 
-engine_of(m, "PATTERN") := spelled(m.text)
+engine_of(m, name) := spelled(m.text) if name in {"PATTERN", "CONSTANT"}
 
 # A bare `Regex::new`: the imported crate; fancy-regex first when there are several, since the rule reports the
 # fewest patterns for it.
-engine_of(m, "PATTERN") := engine if {
+engine_of(m, name) := engine if {
+	name in {"PATTERN", "CONSTANT"}
 	not spelled(m.text)
 	candidates := [e | some e in engines; e in imported]
 	engine := candidates[0]
+}
+
+# String constants and statics of the file, by name.
+constants contains [m.captures.NAME.text, m.captures.VALUE.value] if {
+	some m in input.matches
+	is_string(m.captures.VALUE.value)
+}
+
+# The pattern a call compiles: its literal, or the value of the constant it names.
+pattern_of(literal, "CONSTANT") := value if {
+	some [name, value] in constants
+	name == literal.text
+}
+
+pattern_of(literal, name) := literal.value if {
+	name in {"PATTERN", "BUILT"}
+	is_string(literal.value)
 }
 
 # fancy-regex hands every pattern regex-syntax can parse to the linear-time `regex` crate, unless it has a word
@@ -53,9 +72,8 @@ deny contains {"msg": msg, "match": i, "capture": name} if {
 	rust
 	some i, m in input.matches
 	some name, literal in m.captures
-	name in {"PATTERN", "BUILT"}
-	is_string(literal.value)
-	result := hindsight.regex.backtracking(literal.value)
+	name in {"PATTERN", "BUILT", "CONSTANT"}
+	result := hindsight.regex.backtracking(pattern_of(literal, name))
 	count(result.problems) > 0
 	engine := engine_of(m, name)
 	backtracks(engine, result)
@@ -103,7 +121,6 @@ deny contains {"msg": msg, "path": path} if {
 	not ast_grep_rule
 	walk(input, [path, value])
 	is_string(value)
-	count(path) > 0
 	holds_regex(path)
 	result := hindsight.regex.backtracking(value)
 	count(result.problems) > 0

@@ -67,3 +67,14 @@ test_one_finding_names_the_other_shapes if {
 test_ast_grep_rules_are_skipped_since_the_regex_crate_runs_them if {
 	count(rule.deny) == 0 with input as {"id": "x", "language": "rust", "rule": {"regex": `\s*;?\s*\}`}}
 }
+
+test_a_constant_is_followed_to_its_value if {
+	rule.pattern_of({"text": "GROK"}, "CONSTANT") == `(a+)+$` with input as {"matches": [{
+		"kind": "const_item",
+		"captures": {"NAME": {"text": "GROK"}, "VALUE": {"text": `r"(a+)+$"`, "value": `(a+)+$`}},
+	}]}
+}
+
+test_an_unknown_constant_has_no_pattern if {
+	not rule.pattern_of({"text": "ELSEWHERE"}, "CONSTANT") with input as {"matches": []}
+}

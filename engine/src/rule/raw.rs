@@ -106,7 +106,7 @@ pub struct RawRule {
     /// hindsight.toml overrides them.
     #[serde(default)]
     pub options: BTreeMap<String, serde_json::Value>,
-    /// A regex a configuration file's text must contain for this Rego rule to read it, such as
+    /// A regex a configuration file's text or path must contain for this Rego rule to read it, such as
     /// `(Deployment|DaemonSet)`: a cheap test that spares parsing files the policy can never report on. It does
     /// not apply to source files.
     #[serde(default)]
