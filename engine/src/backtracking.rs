@@ -18,7 +18,7 @@
 //!
 //! # How
 //!
-//! For a candidate character `c`, every node of the pattern gets [`Counts`]: for each length `n`, whether
+//! For a candidate character `c`, every node of the pattern gets `Counts`: for each length `n`, whether
 //! the node can match `c` repeated `n` times in no, one, or two or more ways (and whether it can match
 //! arbitrarily long runs). Counts are exact for runs shorter than 64, so an ambiguity they show is real: if an
 //! iteration body splits `c^n` in two ways, `c^(k·n)` has at least `2^k` ways. Candidate characters are ASCII
@@ -33,6 +33,10 @@
 //! missed): runs of one character only (so `((ab)+)+` is missed), ASCII only, look-arounds and anchors other
 //! than the end of the text are never trusted to fail, and patterns regex-syntax rejects (look-around,
 //! backreferences, possessive quantifiers, atomic groups) are not analysed at all.
+//!
+//! Two PCRE readings are kept: a `{` that starts no counted repetition is a literal (the Cloudflare pattern has
+//! `{}`), so such braces are escaped before parsing; and `a++`, which regex-syntax reads as a repetition of a
+//! repetition, is possessive in PCRE, Oniguruma and fancy-regex, so a pattern with one is not analysed.
 
 use std::collections::HashSet;
 use std::ops::Range;

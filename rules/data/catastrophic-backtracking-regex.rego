@@ -50,10 +50,11 @@ constants contains [m.captures.NAME.text, m.captures.VALUE.value] if {
 	is_string(m.captures.VALUE.value)
 }
 
-# The pattern a call compiles: its literal, or the value of the constant it names.
-pattern_of(literal, "CONSTANT") := value if {
-	some [name, value] in constants
-	name == literal.text
+# The pattern a call compiles: its literal, or the value of the constant it names (when the file defines exactly
+# one of that name).
+pattern_of(literal, "CONSTANT") := values[0] if {
+	values := [value | some [name, value] in constants; name == literal.text]
+	count(values) == 1
 }
 
 pattern_of(literal, name) := literal.value if {

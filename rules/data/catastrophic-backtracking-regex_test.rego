@@ -78,3 +78,9 @@ test_a_constant_is_followed_to_its_value if {
 test_an_unknown_constant_has_no_pattern if {
 	not rule.pattern_of({"text": "ELSEWHERE"}, "CONSTANT") with input as {"matches": []}
 }
+
+constant(name, value) := {"kind": "const_item", "captures": {"NAME": {"text": name}, "VALUE": {"value": value}}}
+
+test_a_constant_defined_twice_is_not_guessed if {
+	not rule.pattern_of({"text": "P"}, "CONSTANT") with input as {"matches": [constant("P", `(a+)+$`), constant("P", "x")]}
+}
