@@ -19,9 +19,17 @@ pub fn render_markdown_with(
     let mut out = String::new();
     let _ = writeln!(out, "# {} `{}`\n", rule.code, rule.id);
     let _ = writeln!(out, "**{}**\n", rule.title);
-    let language = rule
+    let names: Vec<&str> = rule
         .language
-        .map_or_else(|| "any".to_string(), |l| l.name().to_string());
+        .map(|l| l.name())
+        .into_iter()
+        .chain(rule.formats.iter().map(|f| f.name()))
+        .collect();
+    let language = if names.is_empty() {
+        "any".to_string()
+    } else {
+        names.join(", ")
+    };
     let fix = if rule.has_fix() {
         " · fix: available"
     } else {
@@ -114,8 +122,17 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
     }
     let _ = writeln!(out, "## {heading}\n");
     for example in examples {
+        let mut fence = fence;
         if let Some(path) = &example.path {
             let _ = writeln!(out, "`{path}`:\n");
+            // An example of another language than the rule's (a YAML file for a rule over Rust and YAML).
+            fence = match path.rsplit('.').next() {
+                Some("rs") => "rust",
+                Some("yaml" | "yml") => "yaml",
+                Some("json") => "json",
+                Some("toml") => "toml",
+                _ => fence,
+            };
         }
         // The example's own file name says best what it is (a data rule's example may be JSON or TOML).
         let info = match example

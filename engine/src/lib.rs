@@ -20,6 +20,7 @@
 
 #![deny(missing_docs)]
 
+pub mod backtracking;
 mod builtin;
 mod check;
 pub mod config;

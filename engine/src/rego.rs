@@ -1,8 +1,8 @@
 //! Rego policies, evaluated in-process by regorus.
 //!
 //! A [`Policy`] is one compiled regorus engine per rule: the rule's `.rego` files plus the hindsight library
-//! (`rules/lib/*.rego`), the rule's options as `data.hindsight.options`, and a `hindsight.file()` builtin
-//! for file facts. It is compiled and dry-run when loaded, so syntax errors, unknown functions and unsafe
+//! (`rules/lib/*.rego`), the rule's options as `data.hindsight.options`, a `hindsight.file()` builtin
+//! for file facts, and `hindsight.regex.backtracking(pattern)` for regex analysis ([`crate::backtracking`]). It is compiled and dry-run when loaded, so syntax errors, unknown functions and unsafe
 //! variables are load problems with a file, line and column; at check time the prepared engine is cloned
 //! (microseconds) for each evaluation, on any thread.
 //!
@@ -250,6 +250,7 @@ impl Policy {
                 Box::new(|_: Vec<Value>| Ok(FILE_FACTS.with(|f| f.borrow().clone()))),
             )
             .map_err(|e| RegoError::from_anyhow(&e))?;
+        add_pure_extensions(&mut engine)?;
         engine.set_execution_timer_config(ExecutionTimerConfig {
             limit: timeout,
             check_interval: NonZeroU32::MIN.saturating_add(99),
@@ -367,6 +368,7 @@ pub fn run_tests(
             Box::new(|_: Vec<Value>| Ok(Value::new_object())),
         )
         .map_err(|e| RegoError::from_anyhow(&e))?;
+    add_pure_extensions(&mut engine)?;
     let mut results = Vec::new();
     tests.sort();
     tests.dedup();
@@ -392,6 +394,52 @@ pub fn run_tests(
         coverage.merge(report);
     }
     Ok(results)
+}
+
+/// The built-ins that depend on their arguments only, the same in policies and in their unit tests.
+fn add_pure_extensions(engine: &mut Engine) -> Result<(), RegoError> {
+    engine
+        .add_extension(
+            "hindsight.regex.backtracking".into(),
+            1,
+            Box::new(regex_backtracking),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))
+}
+
+/// `hindsight.regex.backtracking(pattern)`: the catastrophic-backtracking shapes of a regex pattern
+/// (`docs/rego.md`). A pattern regex-syntax rejects is `{"parsed": false, ...}`, not an error: policies stay
+/// silent on it. Only a non-string argument, a policy bug, is an error.
+fn regex_backtracking(args: Vec<Value>) -> anyhow::Result<Value> {
+    let Some(Value::String(pattern)) = args.first() else {
+        return Err(anyhow::format_err!(
+            "hindsight.regex.backtracking expects a string"
+        ));
+    };
+    let result = match crate::backtracking::analyze(pattern) {
+        crate::backtracking::Analysis::Parsed {
+            problems,
+            word_boundary,
+        } => serde_json::json!({
+            "parsed": true,
+            "word_boundary": word_boundary,
+            "problems": problems.iter().map(|p| serde_json::json!({
+                "kind": p.kind.as_str(),
+                "growth": p.kind.growth(),
+                "text": p.text,
+                "span": [p.span.start, p.span.end],
+                "repeat": p.repeat.to_string(),
+                "then": p.then.map(String::from).unwrap_or_default(),
+            })).collect::<Vec<_>>(),
+        }),
+        crate::backtracking::Analysis::Unparsed { error } => serde_json::json!({
+            "parsed": false,
+            "error": error,
+            "word_boundary": false,
+            "problems": [],
+        }),
+    };
+    Ok(value_from_json(&result))
 }
 
 /// Names of `test_*` rules defined at the start of a line.
@@ -589,6 +637,36 @@ warn contains {"msg": sprintf("file %v", [hindsight.file().path])} if input.a ==
                 "Warn file x.yaml []",
             ]
         );
+    }
+
+    #[test]
+    fn regex_backtracking_reports_shapes_and_patterns_it_cannot_parse() {
+        let policy = Policy::compile(
+            &[source(
+                "p.rego",
+                r#"package p
+deny contains msg if {
+	some pattern in input.patterns
+	msg := json.marshal(hindsight.regex.backtracking(pattern))
+}
+"#,
+            )],
+            "data.p",
+            &serde_json::json!({}),
+            Duration::from_secs(1),
+        )
+        .unwrap();
+        let input = serde_json::json!({"patterns": [r"^(\w+\s?)*$", r"\bx(?=y)", r"\d+\.\d+"]});
+        let verdicts = policy
+            .evaluate(value_from_json(&input), Value::new_object())
+            .unwrap();
+        let mut out: Vec<String> = verdicts.into_iter().map(|v| v.msg).collect();
+        out.sort();
+        insta::assert_snapshot!(out.join("\n"), @r#"
+        {"error":"look-around, including look-ahead and look-behind, is not supported","parsed":false,"problems":[],"word_boundary":false}
+        {"parsed":true,"problems":[],"word_boundary":false}
+        {"parsed":true,"problems":[{"growth":"exponential","kind":"nested-quantifier","repeat":"a","span":[1,10],"text":"(\\w+\\s?)*","then":"!"}],"word_boundary":false}
+        "#);
     }
 
     #[test]

@@ -13,34 +13,54 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     match args.format {
         ListFormat::Human => {
-            writeln!(
-                stdout,
-                "{:<8} {:<40} {:<8} {:<10} {:<8} TITLE",
-                "CODE", "ID", "SEVERITY", "LANGUAGE", "STAGE"
-            )?;
-            for rule in &rules {
-                let formats: Vec<&str> = rule.formats.iter().map(|f| f.name()).collect();
-                let language = match (rule.enforcement, rule.language) {
-                    (hindsight_engine::rule::Enforcement::Review, _) => "review".to_string(),
-                    (_, Some(lang)) => lang.name().to_string(),
-                    (_, None) if !formats.is_empty() => formats.join(","),
-                    _ => "-".to_string(),
-                };
-                writeln!(
-                    stdout,
-                    "{:<8} {:<40} {:<8} {:<10} {:<8} {}",
-                    rule.code,
-                    rule.id,
-                    rule.severity.as_str(),
-                    language,
+            use hindsight_engine::rule::Enforcement;
+            let rows: Vec<[String; 6]> = rules
+                .iter()
+                .map(|rule| {
+                    let formats: Vec<&str> = rule.formats.iter().map(|f| f.name()).collect();
+                    let language = match (rule.enforcement, rule.language) {
+                        (Enforcement::Review, _) => "review".to_string(),
+                        (_, Some(lang)) if !formats.is_empty() => {
+                            format!("{},{}", lang.name(), formats.join(","))
+                        }
+                        (_, Some(lang)) => lang.name().to_string(),
+                        (_, None) if !formats.is_empty() => formats.join(","),
+                        _ => "-".to_string(),
+                    };
                     // A review-only lesson has no rollout: nothing runs it.
-                    if rule.enforcement == hindsight_engine::rule::Enforcement::Review {
+                    let stage = if rule.enforcement == Enforcement::Review {
                         "-"
                     } else {
                         rule.stage.as_str()
-                    },
-                    rule.title
-                )?;
+                    };
+                    [
+                        rule.code.to_string(),
+                        rule.id.to_string(),
+                        rule.severity.as_str().to_string(),
+                        language,
+                        stage.to_string(),
+                        rule.title.clone(),
+                    ]
+                })
+                .collect();
+            let header = ["CODE", "ID", "SEVERITY", "LANGUAGE", "STAGE", "TITLE"].map(String::from);
+            // Columns as wide as their widest cell, so long ids and language lists stay aligned.
+            let widths: Vec<usize> = (0..5)
+                .map(|i| {
+                    rows.iter()
+                        .chain([&header])
+                        .map(|r| r[i].len())
+                        .max()
+                        .unwrap_or(0)
+                })
+                .collect();
+            for row in [&header].into_iter().chain(&rows) {
+                let mut line = String::new();
+                for (cell, width) in row.iter().zip(&widths) {
+                    line.push_str(&format!("{cell:<width$} "));
+                }
+                line.push_str(&row[5]);
+                writeln!(stdout, "{line}")?;
             }
             let automated = rules.iter().filter(|r| r.is_automated()).count();
             let review = rules

@@ -42,7 +42,7 @@ fn clean_project_exits_zero() {
     assert_snapshot!(project.run(&["check"]).snapshot(), @"
     exit: 0
     --- stdout
-    checked 1 file in [ELAPSED] ms with 28 rules: 0 errors, 0 warnings, 0 infos
+    checked 1 file in [ELAPSED] ms with 29 rules: 0 errors, 0 warnings, 0 infos
     --- stderr
     ");
 }

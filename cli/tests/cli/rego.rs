@@ -250,3 +250,83 @@ fn repository_scope_joins_documents_across_files() {
             .snapshot()
     );
 }
+
+#[test]
+fn a_code_rule_can_read_configuration_documents_too() {
+    let project = Project::new();
+    let rule = |id: &str, code: &str, language: &str| {
+        format!(
+            r#"id: {id}
+code: {code}
+title: If you need x, do y
+severity: error
+language: {language}
+rego: danger.rego
+select: {{ kind: macro_invocation, regex: ^danger! }}
+docs: {{ what: w, why: y, fix: f }}
+incidents: [{{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }}]
+examples:
+  bad: ["fn f() {{ danger!(); }}", {{ path: x.yaml, code: "danger: true\n" }}]
+  good: ["fn f() {{}}", {{ path: x.yaml, code: "danger: false\n" }}]
+"#
+        )
+    };
+    project.file(
+        "pack/code-and-data.yaml",
+        rule("code-and-data", "ACME3001", "[rust, yaml]"),
+    );
+    project.file(
+        "pack/data-only.yaml",
+        rule("data-only", "ACME3002", "[yaml, json]"),
+    );
+    project.file(
+        "pack/danger.rego",
+        r#"package acme.danger
+
+import rego.v1
+
+deny contains {"msg": "in code", "match": 0} if {
+	hindsight.file().language == "rust"
+	count(input.matches) > 0
+}
+
+deny contains {"msg": "in data", "path": ["danger"]} if {
+	hindsight.file().language == "yaml"
+	input.danger == true
+}
+"#,
+    );
+    project.file("src/lib.rs", "fn f() {\n    danger!();\n}\n");
+    project.file("deploy/x.yaml", "name: x\ndanger: true\n");
+    let run = project.run(&[
+        "check",
+        "--no-builtin",
+        "--rules",
+        "pack",
+        "--format",
+        "json",
+    ]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let found: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}:{} {}",
+                f["code"], f["path"], f["start"]["line"], f["start"]["column"], f["message"]
+            )
+        })
+        .collect();
+    assert_snapshot!(found.join("\n"), @r#"
+    "ACME3001" "deploy/x.yaml":2:1 "in data"
+    "HS9003" "pack/data-only.yaml":5:11 "a Rego rule with `select:` needs a source language to select in; add `rust` to `language:`, or remove `select:` for a rule over configuration only"
+    "ACME3001" "src/lib.rs":2:5 "in code"
+    "#);
+    let tested = project.run(&["test", "pack"]);
+    assert!(
+        tested.stdout.contains("1 rules passed"),
+        "{}",
+        tested.stdout
+    );
+}

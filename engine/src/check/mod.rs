@@ -390,7 +390,8 @@ impl Checker {
             let Some(rego) = &rule.rego else {
                 continue;
             };
-            if rule.matcher.is_none() {
+            // A code rule (`select:`) may read configuration documents too (`language: [rust, yaml]`).
+            if !rule.formats.is_empty() {
                 match rego.scope {
                     Scope::File => config_rules.push(active_idx),
                     Scope::Repository => repository_rules.push(active_idx),

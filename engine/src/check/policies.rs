@@ -127,13 +127,20 @@ impl RegoMatch {
     fn to_json(&self, text: &str, index: &LineIndex<'_>) -> Json {
         let node = |range: &Range<usize>, kind: &str| {
             let span = index.span(range.clone());
-            json!({
-                "text": text.get(range.clone()).unwrap_or(""),
+            let node_text = text.get(range.clone()).unwrap_or("");
+            let mut value = json!({
+                "text": node_text,
                 "kind": kind,
                 "start": {"line": span.start.line, "column": span.start.column},
                 "end": {"line": span.end.line, "column": span.end.column},
                 "bytes": [range.start, range.end],
-            })
+            });
+            if matches!(kind, "string_literal" | "raw_string_literal")
+                && let (Json::Object(map), Some(content)) = (&mut value, string_value(node_text))
+            {
+                map.insert("value".into(), Json::String(content));
+            }
+            value
         };
         let mut captures = serde_json::Map::new();
         for capture in &self.captures {
@@ -259,7 +266,8 @@ impl Checker {
             let prefilter = rule.rego.as_ref().and_then(|r| r.prefilter.as_ref());
             rule.formats.contains(&format)
                 && rule.applies_to(file.path)
-                && prefilter.is_none_or(|p| p.is_match(file.text))
+                && prefilter
+                    .is_none_or(|p| p.is_match(file.text) || p.is_match(&display(file.path)))
         };
         let file_rules: Vec<usize> = self.config_rules.iter().filter(wants).copied().collect();
         let repo_rules = self.repository_rules.iter().any(|idx| wants(&idx));
@@ -537,6 +545,92 @@ fn locate<'d>(docs: &[&'d RepoDoc], verdict: &Verdict) -> Option<&'d RepoDoc> {
     }
 }
 
+/// The content of a Rust string literal (plain, byte or raw), escapes resolved: what `"\\d+"` and `r"\d+"`
+/// both mean. `None` for a malformed literal.
+fn string_value(literal: &str) -> Option<String> {
+    let literal = literal
+        .strip_prefix('b')
+        .or_else(|| literal.strip_prefix('c'))
+        .unwrap_or(literal);
+    if let Some(raw) = literal.strip_prefix('r') {
+        let hashes = "#".repeat(raw.len() - raw.trim_start_matches('#').len());
+        let inner = raw
+            .strip_prefix(hashes.as_str())?
+            .strip_prefix('"')?
+            .strip_suffix(hashes.as_str())?
+            .strip_suffix('"')?;
+        return Some(inner.to_string());
+    }
+    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
+    let mut out = String::with_capacity(inner.len());
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next()? {
+            'n' => out.push('\n'),
+            'r' => out.push('\r'),
+            't' => out.push('\t'),
+            '0' => out.push('\0'),
+            '\\' => out.push('\\'),
+            '\'' => out.push('\''),
+            '"' => out.push('"'),
+            'x' => {
+                let hex: String = [chars.next()?, chars.next()?].iter().collect();
+                out.push(char::from(u8::from_str_radix(&hex, 16).ok()?));
+            }
+            'u' => {
+                if chars.next()? != '{' {
+                    return None;
+                }
+                let mut hex = String::new();
+                for c in chars.by_ref() {
+                    if c == '}' {
+                        break;
+                    }
+                    if c != '_' {
+                        hex.push(c);
+                    }
+                }
+                out.push(char::from_u32(u32::from_str_radix(&hex, 16).ok()?)?);
+            }
+            // A line continuation: the newline and the next line's leading whitespace are not part of it.
+            '\n' | '\r' => {
+                while chars.peek().is_some_and(|c| c.is_whitespace()) {
+                    chars.next();
+                }
+            }
+            _ => return None,
+        }
+    }
+    Some(out)
+}
+
 fn display(path: &Path) -> String {
     path.to_string_lossy().replace('\\', "/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::string_value;
+
+    #[test]
+    fn string_literals_are_read_as_rust_reads_them() {
+        let cases = [
+            (r#""\\d+\\.\\d""#, Some(r"\d+\.\d")),
+            (r#"r"\d+""#, Some(r"\d+")),
+            (r##"r#"say "hi""#"##, Some(r#"say "hi""#)),
+            (r#"b"a\x41""#, Some("aA")),
+            (r#"br"\w""#, Some(r"\w")),
+            (r#""\u{1F600}\t\"""#, Some("\u{1F600}\t\"")),
+            ("\"a\\\n    b\"", Some("ab")),
+            (r#""\q""#, None),
+            ("'a'", None),
+        ];
+        for (literal, expected) in cases {
+            assert_eq!(string_value(literal).as_deref(), expected, "{literal}");
+        }
+    }
 }

@@ -295,9 +295,33 @@ pub(super) fn load_rule(
                 if raw.fix.is_some() {
                     return Err(at(code_loc, "a Rego rule cannot have `fix:`".into(), None));
                 }
-                let lang = tree_sitter_language(&language_names, "a Rego rule with `select:`")
+                // With several languages, the configuration formats among them are read as documents too:
+                // `language: [rust, yaml, json]` selects in Rust and sees every YAML and JSON document.
+                let (code_names, data_names): (Vec<String>, Vec<String>) =
+                    if language_names.len() > 1 {
+                        language_names
+                            .iter()
+                            .cloned()
+                            .partition(|name| DataFormat::from_name(name).is_none())
+                    } else {
+                        (language_names.clone(), Vec::new())
+                    };
+                if code_names.is_empty() {
+                    return Err(at(
+                        lang_loc,
+                        "a Rego rule with `select:` needs a source language to select in".into(),
+                        Some(
+                            "add `rust` to `language:`, or remove `select:` for a rule over configuration only",
+                        ),
+                    ));
+                }
+                let lang = tree_sitter_language(&code_names, "a Rego rule with `select:`")
                     .map_err(|(m, h)| at(lang_loc, m, Some(&h)))?;
                 language = Some(lang);
+                if !data_names.is_empty() {
+                    formats =
+                        data_formats(&data_names).map_err(|(m, h)| at(lang_loc, m, Some(&h)))?;
+                }
                 matcher = Some(build_matcher(
                     select,
                     lang,
@@ -320,7 +344,7 @@ pub(super) fn load_rule(
                 })?),
                 None => None,
             };
-            if prefilter.is_some() && has_select {
+            if prefilter.is_some() && has_select && formats.is_empty() {
                 return Err(at(
                     code_loc,
                     "`prefilter` is for Rego rules over configuration".into(),

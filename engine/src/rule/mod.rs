@@ -169,7 +169,8 @@ pub struct Rule {
     pub stage: Stage,
     /// Language of checked source files: structural rules and Rego code rules (`None` otherwise).
     pub language: Option<Lang>,
-    /// Data formats of checked configuration files: Rego rules over data (empty otherwise).
+    /// Data formats of checked configuration files: Rego rules over data, including code rules that read
+    /// configuration documents too (empty otherwise).
     pub formats: Vec<DataFormat>,
     /// How the rule is enforced.
     pub enforcement: Enforcement,

@@ -31,8 +31,9 @@ pub struct RawRule {
     #[serde(default)]
     pub stage: Option<RawStage>,
     /// Language of the files the rule checks: `rust` or `yaml` for structural rules and Rego code rules;
-    /// `yaml`, `json`, `toml` or a list of them for Rego rules over configuration data. Not needed for
-    /// `builtin` and `review` rules.
+    /// `yaml`, `json`, `toml` or a list of them for Rego rules over configuration data; for a Rego code rule
+    /// that also reads configuration documents, a list of one source language and formats, such as
+    /// `[rust, yaml, json]`. Not needed for `builtin` and `review` rules.
     #[serde(default)]
     #[schemars(with = "Option<RawLanguages>")]
     pub language: Option<Spanned<RawLanguages>>,
@@ -105,8 +106,9 @@ pub struct RawRule {
     /// hindsight.toml overrides them.
     #[serde(default)]
     pub options: BTreeMap<String, serde_json::Value>,
-    /// A regex a configuration file's text must contain for this Rego rule to read it, such as
-    /// `(Deployment|DaemonSet)`: a cheap test that spares parsing files the policy can never report on.
+    /// A regex a configuration file's text or path must contain for this Rego rule to read it, such as
+    /// `(Deployment|DaemonSet)`: a cheap test that spares parsing files the policy can never report on. It does
+    /// not apply to source files.
     #[serde(default)]
     pub prefilter: Option<String>,
     /// Time budget of the policy per file, in milliseconds (default 1000). Past it, the rule fails on that file
