@@ -27,12 +27,7 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
         None => Config::default(),
     };
     config.today = Some(crate::date::today());
-    let mut pack = RulePack::new();
-    if args.no_builtin {
-        pack.add_builtin_diagnostics();
-    } else {
-        pack.add_builtin();
-    }
+    let mut pack = base_pack(args);
     for dir in config.rule_dirs.iter().chain(&args.rule_dirs) {
         pack.add_dir(dir);
     }
@@ -70,17 +65,13 @@ pub(crate) fn load_trusted(
     let trusted = hindsight_git::TrustedRules::load(&cwd, reference, args.config.as_deref())?;
     let mut config = trusted.config.clone();
     config.today = Some(crate::date::today());
-    let mut pack = RulePack::new();
-    if args.no_builtin {
-        pack.add_builtin_diagnostics();
-    } else {
-        pack.add_builtin();
-    }
+    let mut pack = base_pack(args);
     let mut dirs: Vec<PathBuf> = config.rule_dirs.clone();
     dirs.extend(args.rule_dirs.iter().cloned());
     for dir in &dirs {
         trusted.add_rule_dir(&mut pack, dir);
     }
+    pack.check_references();
     // What the working tree would have used instead.
     let current_path = match &args.config {
         Some(path) => Some(path.clone()),
@@ -112,6 +103,17 @@ pub(crate) fn display_path(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
+/// The built-in pack, or only its `HS9xxx` diagnostics with `--no-builtin`.
+fn base_pack(args: &PackArgs) -> RulePack {
+    let mut pack = RulePack::new();
+    if args.no_builtin {
+        pack.add_builtin_diagnostics();
+    } else {
+        pack.add_builtin();
+    }
+    pack
+}
+
 /// Prints the pack's load problems to stderr, one `error[HS9003]` line each, for the commands that list or
 /// report on rules rather than check files.
 pub(crate) fn report_problems(pack: &RulePack) -> std::io::Result<()> {
@@ -125,4 +127,15 @@ pub(crate) fn report_problems(pack: &RulePack) -> std::io::Result<()> {
         )?;
     }
     Ok(())
+}
+
+/// The end of a command that reports on rules rather than checking files: load problems go to stderr and make
+/// the exit code 1, since a broken rule file means the report is incomplete.
+pub(crate) fn finish_report(pack: &RulePack) -> anyhow::Result<crate::Outcome> {
+    report_problems(pack)?;
+    Ok(if pack.problems().is_empty() {
+        crate::Outcome::Clean
+    } else {
+        crate::Outcome::Findings
+    })
 }

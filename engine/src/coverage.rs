@@ -347,22 +347,27 @@ fn item_state(enforcement: ActionEnforcement, rules: &[RuleStatus]) -> (ItemStat
     }
 }
 
-fn rule_cell(rule: &RuleStatus) -> String {
-    match (rule.loaded, rule.stage) {
-        (true, Some(_)) if rule.kind == Some(Enforcement::Review.as_str()) => {
-            format!("{} (review)", rule.code)
+impl RuleStatus {
+    /// How the rule stands, in a few words: `enforce, tests pass`, `review`, `not loaded`, ...
+    pub fn detail(&self) -> String {
+        match (self.loaded, self.stage) {
+            (true, Some(_)) if self.kind == Some(Enforcement::Review.as_str()) => "review".into(),
+            (true, Some(stage)) => {
+                let tests = match self.tests {
+                    TestState::Pass => "tests pass",
+                    TestState::Fail => "tests FAIL",
+                    TestState::None => "no tests",
+                };
+                let disabled = if self.enabled { "" } else { ", disabled" };
+                format!("{stage}, {tests}{disabled}")
+            }
+            _ => "not loaded".into(),
         }
-        (true, Some(stage)) => {
-            let tests = match rule.tests {
-                TestState::Pass => "tests pass",
-                TestState::Fail => "tests FAIL",
-                TestState::None => "no tests",
-            };
-            let disabled = if rule.enabled { "" } else { ", disabled" };
-            format!("{} ({stage}, {tests}{disabled})", rule.code)
-        }
-        _ => format!("{} (not loaded)", rule.code),
     }
+}
+
+fn rule_cell(rule: &RuleStatus) -> String {
+    format!("{} ({})", rule.code, rule.detail())
 }
 
 /// `1 incident`, `2 incidents`.

@@ -41,10 +41,5 @@ fn export(args: &CodexExportArgs) -> anyhow::Result<Outcome> {
             .map_err(|err| anyhow::anyhow!("could not write {}: {err}", path.display()))?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
-    crate::setup::report_problems(&setup.pack)?;
-    Ok(if setup.pack.problems().is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    crate::setup::finish_report(&setup.pack)
 }

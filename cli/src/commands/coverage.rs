@@ -39,12 +39,7 @@ pub(crate) fn run(args: &CoverageArgs) -> anyhow::Result<Outcome> {
             writeln!(stdout)?;
         }
     }
-    crate::setup::report_problems(&setup.pack)?;
-    Ok(if setup.pack.problems().is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    crate::setup::finish_report(&setup.pack)
 }
 
 /// The report for a loaded pack: runs every automated rule's tests (under the default configuration, as

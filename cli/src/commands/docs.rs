@@ -27,10 +27,5 @@ pub(crate) fn run(args: &DocsArgs) -> anyhow::Result<Outcome> {
         args.out.display(),
         args.out.join("index.html").display()
     )?;
-    crate::setup::report_problems(&setup.pack)?;
-    Ok(if setup.pack.problems().is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    crate::setup::finish_report(&setup.pack)
 }

@@ -79,10 +79,5 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
             writeln!(stdout)?;
         }
     }
-    crate::setup::report_problems(&setup.pack)?;
-    Ok(if setup.pack.problems().is_empty() {
-        Outcome::Clean
-    } else {
-        Outcome::Findings
-    })
+    crate::setup::finish_report(&setup.pack)
 }

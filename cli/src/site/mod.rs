@@ -339,19 +339,7 @@ fn incident_page(incident: &IncidentCoverage, highlighters: &Highlighters) -> St
                 .rules
                 .iter()
                 .map(|rule| {
-                    let detail = match (rule.loaded, rule.stage, rule.kind) {
-                        (false, _, _) => "not loaded".to_string(),
-                        (true, _, Some("review")) => "review".to_string(),
-                        (true, Some(stage), _) => {
-                            let tests = match rule.tests {
-                                coverage::TestState::Pass => "tests pass",
-                                coverage::TestState::Fail => "tests fail",
-                                coverage::TestState::None => "no tests",
-                            };
-                            format!("{stage}, {tests}")
-                        }
-                        _ => String::new(),
-                    };
+                    let detail = rule.detail();
                     if rule.loaded {
                         format!(
                             "<a href=\"../rules/{0}.html\">{0}</a> ({1})",
