@@ -338,7 +338,13 @@ pub fn check_files(
         &|source| checker.check_source(source),
         progress,
     );
-    // Repository-scope rules see every document at once, after every file is read.
+    add_repository_findings(checker, &mut report);
+    report
+}
+
+/// Runs the repository-scope rules over every document the run read (they see all documents at once, so they
+/// run after every file is read) and keeps the findings in order.
+fn add_repository_findings(checker: &Checker, report: &mut Report) {
     let documents = std::mem::take(&mut report.documents);
     if !documents.is_empty() {
         report.findings.extend(checker.check_repository(&documents));
@@ -346,7 +352,6 @@ pub fn check_files(
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
-    report
 }
 
 /// Checks files whose content is already in memory (staged blobs, a file as it was at some commit): the same
@@ -379,13 +384,7 @@ pub fn check_in_memory(
     }
     let mut report = collect(list);
     report.in_memory = in_memory;
-    let documents = std::mem::take(&mut report.documents);
-    if !documents.is_empty() {
-        report.findings.extend(checker.check_repository(&documents));
-        report
-            .findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    }
+    add_repository_findings(checker, &mut report);
     report.elapsed = started.elapsed();
     report
 }
