@@ -41,7 +41,11 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let checked: Vec<&Path> = checked.iter().map(PathBuf::as_path).collect();
         extra.extend(crate::baseline::apply(baseline, &mut report, &checked)?);
     }
-    finish(args, &checker, report, n_fixed, extra)
+    let outcome = finish(args, &checker, report, n_fixed, extra);
+    // The process exits next: freeing the compiled rule pack (Rego engines, matchers) would only cost
+    // start-up-sized time on every run, so leave it to the operating system.
+    std::mem::forget(checker);
+    outcome
 }
 
 /// Finds and checks the files (or the git change) and applies the git filters; prints nothing.

@@ -30,7 +30,7 @@ static CODE_RE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^[A-Z]{2,8}[0-9]{3,5}$").ok());
 static DATE_RE: LazyLock<Option<Regex>> = LazyLock::new(|| Regex::new(r"^\d{4}-\d{2}-\d{2}$").ok());
 
-type LoadResult<T> = Result<T, Box<LoadProblem>>;
+pub(super) type LoadResult<T> = Result<T, Box<LoadProblem>>;
 
 pub(super) fn load_rule(
     path: &str,

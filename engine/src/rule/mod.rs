@@ -338,26 +338,27 @@ impl RulePack {
                 }
             }
         }
-        for (path, text) in crate::builtin::BUILTIN_FILES {
-            if (path.ends_with(".yaml") || path.ends_with(".yml"))
-                && !path.starts_with("incidents/")
-                && wanted(path)
-            {
-                let dir = path.rsplit_once('/').map_or("", |(dir, _)| dir);
-                let sibling = |name: &str| {
-                    let wanted = if dir.is_empty() {
-                        name.to_string()
-                    } else {
-                        format!("{dir}/{name}")
-                    };
-                    crate::builtin::BUILTIN_FILES
-                        .iter()
-                        .find(|(p, _)| *p == wanted)
-                        .map(|(p, t)| (format!("builtin:{p}"), (*t).to_string()))
-                };
-                self.add_file_with(&format!("builtin:{path}"), text, &sibling);
-            }
-        }
+        let files: Vec<(String, String)> = crate::builtin::BUILTIN_FILES
+            .iter()
+            .filter(|(path, _)| {
+                (path.ends_with(".yaml") || path.ends_with(".yml"))
+                    && !path.starts_with("incidents/")
+                    && wanted(path)
+            })
+            .map(|(path, text)| (format!("builtin:{path}"), (*text).to_string()))
+            .collect();
+        let sibling = |display: &str, name: &str| {
+            let path = display.strip_prefix("builtin:").unwrap_or(display);
+            let wanted = match path.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{name}"),
+                None => name.to_string(),
+            };
+            crate::builtin::BUILTIN_FILES
+                .iter()
+                .find(|(p, _)| *p == wanted)
+                .map(|(p, t)| (format!("builtin:{p}"), (*t).to_string()))
+        };
+        self.add_files_parallel(files, &sibling);
     }
 
     /// Parses, validates and adds one rule file that refers to no other file. Failures are recorded as
@@ -375,7 +376,37 @@ impl RulePack {
         sibling: &dyn Fn(&str) -> Option<(String, String)>,
     ) {
         let registry = |id: &str| self.incident(id).map(|record| record.as_incident());
-        match load::load_rule(display_path, text, sibling, &registry) {
+        let result = load::load_rule(display_path, text, sibling, &registry);
+        self.record(text, result);
+    }
+
+    /// Loads many rule files at once, in parallel (compiling Rego policies dominates start-up), and adds them
+    /// in the given order, so the pack never depends on thread timing. `sibling(path, name)` reads the file
+    /// `name` next to the rule file at display path `path`.
+    fn add_files_parallel(
+        &mut self,
+        files: Vec<(String, String)>,
+        sibling: &(dyn Fn(&str, &str) -> Option<(String, String)> + Sync),
+    ) {
+        use rayon::prelude::*;
+        let this = &*self;
+        let registry = |id: &str| this.incident(id).map(|record| record.as_incident());
+        let results: Vec<load::LoadResult<Rule>> = files
+            .par_iter()
+            .with_max_len(1)
+            .map(|(display, text)| {
+                let next_to = |name: &str| sibling(display, name);
+                load::load_rule(display, text, &next_to, &registry)
+            })
+            .collect();
+        for ((_, text), result) in files.iter().zip(results) {
+            self.record(text, result);
+        }
+    }
+
+    /// Adds a loaded rule, or records why it failed.
+    fn record(&mut self, text: &str, result: load::LoadResult<Rule>) {
+        match result {
             Ok(rule) => self.insert(rule),
             Err(problem) => {
                 // Remember the broken rule's code (when the text still shows it), so action items that name
@@ -446,17 +477,11 @@ impl RulePack {
                 }),
             }
         }
+        let mut texts = Vec::new();
         for path in files {
             let display = path.display().to_string();
-            let dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
-            let sibling = |name: &str| {
-                let file = dir.join(name);
-                std::fs::read_to_string(&file)
-                    .ok()
-                    .map(|text| (file.display().to_string(), text))
-            };
             match std::fs::read_to_string(&path) {
-                Ok(text) => self.add_file_with(&display, &text, &sibling),
+                Ok(text) => texts.push((display, text)),
                 Err(err) => self.problems.push(LoadProblem {
                     path: display,
                     line: 1,
@@ -466,6 +491,15 @@ impl RulePack {
                 }),
             }
         }
+        let sibling = |display: &str, name: &str| {
+            let file = Path::new(display)
+                .parent()
+                .map_or_else(|| Path::new(name).to_path_buf(), |dir| dir.join(name));
+            std::fs::read_to_string(&file)
+                .ok()
+                .map(|text| (file.display().to_string(), text))
+        };
+        self.add_files_parallel(texts, &sibling);
     }
 
     /// Adds one incident record (`incidents/<id>.yaml`). Failures are recorded as [`LoadProblem`]s.
