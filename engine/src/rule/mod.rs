@@ -304,6 +304,9 @@ pub struct RulePack {
     failed_codes: Vec<String>,
 }
 
+/// Reads the file `name` next to a rule file (given by its display path): its display path and text.
+type SiblingReader = dyn Fn(&str, &str) -> Option<(String, String)> + Sync;
+
 impl RulePack {
     /// An empty pack.
     pub fn new() -> Self {
@@ -383,11 +386,7 @@ impl RulePack {
     /// Loads many rule files at once, in parallel (compiling Rego policies dominates start-up), and adds them
     /// in the given order, so the pack never depends on thread timing. `sibling(path, name)` reads the file
     /// `name` next to the rule file at display path `path`.
-    fn add_files_parallel(
-        &mut self,
-        files: Vec<(String, String)>,
-        sibling: &(dyn Fn(&str, &str) -> Option<(String, String)> + Sync),
-    ) {
+    fn add_files_parallel(&mut self, files: Vec<(String, String)>, sibling: &SiblingReader) {
         use rayon::prelude::*;
         let this = &*self;
         let registry = |id: &str| this.incident(id).map(|record| record.as_incident());
