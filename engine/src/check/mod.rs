@@ -689,7 +689,10 @@ impl Checker {
             .iter()
             .enumerate()
             .map(|(idx, active)| {
-                map.rules.contains(&idx) && self.rule(*active).applies_to(file.path)
+                let rule = self.rule(*active);
+                map.rules.contains(&idx)
+                    && rule.applies_to(file.path)
+                    && rule.prefilter_admits(file)
             })
             .collect();
         if !applicable.iter().any(|&a| a) {

@@ -263,11 +263,9 @@ impl Checker {
     ) {
         let wants = |idx: &&usize| {
             let rule = self.rule(self.active[**idx]);
-            let prefilter = rule.rego.as_ref().and_then(|r| r.prefilter.as_ref());
             rule.formats.contains(&format)
                 && rule.applies_to(file.path)
-                && prefilter
-                    .is_none_or(|p| p.is_match(file.text) || p.is_match(&display(file.path)))
+                && rule.prefilter_admits(file)
         };
         let file_rules: Vec<usize> = self.config_rules.iter().filter(wants).copied().collect();
         let repo_rules = self.repository_rules.iter().any(|idx| wants(&idx));

@@ -281,7 +281,6 @@ pub(super) fn load_rule(
                 Some(RawScope::Repository) => Scope::Repository,
                 Some(RawScope::File) | None => Scope::File,
             };
-            let has_select = raw.select.is_some();
             if let Some(select) = raw.select {
                 if scope == Scope::Repository {
                     return Err(at(
@@ -344,13 +343,6 @@ pub(super) fn load_rule(
                 })?),
                 None => None,
             };
-            if prefilter.is_some() && has_select && formats.is_empty() {
-                return Err(at(
-                    code_loc,
-                    "`prefilter` is for Rego rules over configuration".into(),
-                    Some("a code rule's `select` already decides which files reach the policy"),
-                ));
-            }
             let rego_file = raw.rego.unwrap_or_default();
             let timeout = Duration::from_millis(raw.timeout_ms.unwrap_or(1000));
             let options: serde_json::Map<String, serde_json::Value> =

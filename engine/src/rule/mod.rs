@@ -216,6 +216,18 @@ impl Rule {
         self.test_code == TestCode::Skip
     }
 
+    /// Does the rule's `prefilter` (a regex a file's text or path must match before the rule looks at it)
+    /// let this file through? Rules without one see every file.
+    pub(crate) fn prefilter_admits(&self, file: &crate::check::SourceFile<'_>) -> bool {
+        match self.rego.as_ref().and_then(|r| r.prefilter.as_ref()) {
+            None => true,
+            Some(prefilter) => {
+                prefilter.is_match(file.text)
+                    || prefilter.is_match(&file.path.to_string_lossy().replace('\\', "/"))
+            }
+        }
+    }
+
     /// Is this a Rego rule that sees every document of a check at once?
     pub fn is_repository_scope(&self) -> bool {
         self.rego

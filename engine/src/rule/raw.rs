@@ -106,9 +106,9 @@ pub struct RawRule {
     /// hindsight.toml overrides them.
     #[serde(default)]
     pub options: BTreeMap<String, serde_json::Value>,
-    /// A regex a configuration file's text or path must contain for this Rego rule to read it, such as
-    /// `(Deployment|DaemonSet)`: a cheap test that spares parsing files the policy can never report on. It does
-    /// not apply to source files.
+    /// A regex a file's text or path must contain for this Rego rule to look at it, such as
+    /// `(Deployment|DaemonSet)`: a cheap test that spares parsing configuration files, or matching the `select`
+    /// over source files, that the policy can never report on.
     #[serde(default)]
     pub prefilter: Option<String>,
     /// Time budget of the policy per file, in milliseconds (default 1000). Past it, the rule fails on that file
