@@ -276,7 +276,7 @@ fn incidents_page(report: &CoverageReport) -> String {
     let mut body = String::from(
         "<h1>Incidents</h1>
 <p>The public outages the codex learns from, newest first, with how many of their action items are enforced.</p>
-<table>
+<table class=\"incidents\">
 <thead><tr><th>Date</th><th>Incident</th><th>Automated</th><th>Shadow</th><th>Review</th><th>Open</th></tr></thead>
 <tbody>
 ",
@@ -400,6 +400,9 @@ fn coverage_page(report: &CoverageReport, highlighters: &Highlighters) -> String
         "Incident coverage",
         0,
         Nav::Coverage,
-        &markdown::to_html(&text, highlighters),
+        &format!(
+            "<div class=\"coverage\">\n{}</div>\n",
+            markdown::to_html(&text, highlighters)
+        ),
     )
 }
