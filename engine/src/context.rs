@@ -10,8 +10,9 @@ use tree_sitter::Node;
 /// Is a file test code by where it lives, relative to its Cargo package root?
 ///
 /// `tests/`, `benches/`, `examples/` and `build.rs` of the package are test code, as Cargo treats them;
-/// so are files named `tests.rs` or `*_tests.rs` and anything under a `tests` directory inside `src`,
-/// the usual homes of a `#[cfg(test)] mod tests;` declared elsewhere.
+/// so are files named `tests.rs` or `*_tests.rs` and anything under a `tests` or `test` directory inside
+/// `src`, the usual homes of a `#[cfg(test)] mod tests;` declared elsewhere. A file named `test.rs` is not:
+/// it is as often a `test` subcommand (`commands/test.rs`) as a test module.
 pub fn is_test_path(package_relative: &Path) -> bool {
     let parts: Vec<&str> = package_relative
         .components()
@@ -31,7 +32,7 @@ pub fn is_test_path(package_relative: &Path) -> bool {
     {
         return true;
     }
-    if dirs.first() == Some(&"src") && dirs.contains(&"tests") {
+    if dirs.first() == Some(&"src") && dirs.iter().any(|d| matches!(*d, "tests" | "test")) {
         return true;
     }
     *file == "tests.rs" || file.ends_with("_tests.rs")
@@ -192,6 +193,7 @@ mod tests {
             "build.rs",
             "src/tests.rs",
             "src/a/b_tests.rs",
+            "src/hpack/test/fixture.rs",
         ] {
             assert!(is_test_path(Path::new(path)), "{path} should be test code");
         }
@@ -200,6 +202,7 @@ mod tests {
             "src/build.rs",
             "src/examples.rs",
             "src/testing.rs",
+            "src/commands/test.rs",
             "crates/x/tests.txt",
         ] {
             assert!(

@@ -320,7 +320,7 @@ fn a_broken_rule_does_not_stop_the_others() {
 #[test]
 fn macro_arguments_are_judged_in_their_real_context() {
     assert_snapshot!(positions("src/lib.rs", r#"
-fn init(path: &Path) {
+fn load(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     assert!(text.lines().next().unwrap().len() > 0);
 }

@@ -220,3 +220,31 @@ fn registry_problems(pack: &RulePack) -> Vec<String> {
     }
     problems
 }
+
+/// HS1006 leaves configuration loaders to HS1003, so both must agree on what a loader is: each rule file
+/// carries its own copy of the `config-ingestion-fn` utility (rule files are self-contained), and the copies
+/// must not drift apart.
+#[test]
+fn hs1003_and_hs1006_agree_on_what_a_config_loader_is() {
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/rust");
+    let util = |file: &str| -> String {
+        let text = std::fs::read_to_string(rules.join(file)).unwrap();
+        let start = text
+            .find("\n  config-ingestion-fn:\n")
+            .unwrap_or_else(|| panic!("{file} has no `config-ingestion-fn` utility"));
+        // The utility's body is every following line indented deeper than its key (or blank).
+        text[start + 1..]
+            .lines()
+            .enumerate()
+            .take_while(|(i, line)| *i == 0 || line.is_empty() || line.starts_with("    "))
+            .map(|(_, line)| format!("{line}\n"))
+            .collect()
+    };
+    let hs1003 = util("panic-in-config-ingestion.yaml");
+    let hs1006 = util("unchecked-index-in-decoder.yaml");
+    assert!(hs1003.lines().count() > 5, "utility not found:\n{hs1003}");
+    assert_eq!(
+        hs1003, hs1006,
+        "the two copies of `config-ingestion-fn` differ"
+    );
+}
