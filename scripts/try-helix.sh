@@ -12,30 +12,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
 work=$repo/target/helix-try
-mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 mkdir -p "$work"
 
-for tool in tmux curl xz dpkg-deb; do
-    if ! command -v "$tool" >/dev/null; then
-        echo "installing $tool from Debian" >&2
-        apt-get install -y "$( [ "$tool" = xz ] && echo xz-utils || echo "$tool")" >/dev/null
-    fi
-done
-
+if ! command -v tmux >/dev/null; then
+    echo "installing tmux from Debian" >&2
+    apt-get install -y tmux >/dev/null
+fi
 root=$work/root
 if [ ! -x "$root/usr/lib/hx/hx" ]; then
     echo "downloading Helix (hx) from Debian trixie" >&2
-    curl -fsS -o "$work/Packages.xz" "$mirror/dists/trixie/main/binary-amd64/Packages.xz"
-    xz -dc "$work/Packages.xz" > "$work/Packages"
-    rm -rf "$root.tmp" && mkdir -p "$root.tmp"
-    for package in hx libc6 libgcc-s1; do
-        file=$(awk -v p="$package" '$1 == "Package:" { cur = $2 } cur == p && $1 == "Filename:" { print $2; exit }' \
-            "$work/Packages")
-        [ -n "$file" ] || { echo "error: $package is not in trixie's package index" >&2; exit 2; }
-        curl -fsS -o "$work/$package.deb" "$mirror/$file"
-        dpkg-deb -x "$work/$package.deb" "$root.tmp"
-    done
-    rm -rf "$root" && mv "$root.tmp" "$root"
+    scripts/fetch-trixie.sh "$root" hx libc6 libgcc-s1
 fi
 libs=$root/usr/lib/x86_64-linux-gnu
 
