@@ -1,7 +1,7 @@
 //! Finding files and checking them in parallel. With [`crate::rule::RulePack::add_dir`], the only place the
 //! engine touches the file system.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use rayon::prelude::*;
 
-use crate::check::{Checker, FileReport, SourceFile};
+use crate::check::{Checker, FileReport, RepoDoc, SourceFile};
 use crate::data::DataFormat;
 use crate::finding::{Finding, Position};
 use crate::lang::Lang;
@@ -324,6 +324,19 @@ impl PackageRoots {
     }
 }
 
+/// What repository-scope rules see besides the documents of the files a run checks. In git modes a run checks
+/// only the changed files, but a rule that joins documents across files (a DaemonSet and the binding that
+/// grants its ServiceAccount cluster-wide watch) must see the rest of the repository too.
+#[derive(Clone, Debug, Default)]
+pub struct RepositoryContext {
+    /// Documents of files the run does not check, in the state checked (see [`repository_documents`]).
+    pub others: Vec<RepoDoc>,
+    /// Documents of the checked files before the change (at its base). When set, a finding the rules place in
+    /// a file the run does not check is kept only if the rules did not give it before the change: a change
+    /// answers for the findings it causes elsewhere, not for old ones.
+    pub before: Option<Vec<RepoDoc>>,
+}
+
 /// Reads and checks files in parallel on the current rayon pool. `progress` is called with the number of
 /// files done so far, from worker threads.
 pub fn check_files(
@@ -332,26 +345,61 @@ pub fn check_files(
     max_file_size: u64,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Report {
+    check_files_in(
+        checker,
+        files,
+        max_file_size,
+        progress,
+        RepositoryContext::default(),
+    )
+}
+
+/// Like [`check_files`], with repository-scope rules seeing `context` too.
+pub fn check_files_in(
+    checker: &Checker,
+    files: &[FileEntry],
+    max_file_size: u64,
+    progress: &(dyn Fn(usize) + Sync),
+    context: RepositoryContext,
+) -> Report {
     let mut report = run_files(
         files,
         max_file_size,
         &|source| checker.check_source(source),
         progress,
     );
-    add_repository_findings(checker, &mut report);
+    add_repository_findings(checker, &mut report, context);
     report
 }
 
-/// Runs the repository-scope rules over every document the run read (they see all documents at once, so they
-/// run after every file is read) and keeps the findings in order.
-fn add_repository_findings(checker: &Checker, report: &mut Report) {
-    let documents = std::mem::take(&mut report.documents);
-    if !documents.is_empty() {
-        report.findings.extend(checker.check_repository(&documents));
-        report
-            .findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+/// Runs the repository-scope rules over every document the run read and the context's (they see all
+/// documents at once, so they run after every file is read) and keeps the findings in order.
+fn add_repository_findings(checker: &Checker, report: &mut Report, context: RepositoryContext) {
+    let mut documents = std::mem::take(&mut report.documents);
+    if documents.is_empty() {
+        // No checked file has a document these rules read, so nothing they find is the run's doing.
+        return;
     }
+    let checked: HashSet<PathBuf> = documents.iter().map(|d| d.path.clone()).collect();
+    let before = context.before.map(|mut before| {
+        before.extend(context.others.iter().cloned());
+        before
+    });
+    documents.extend(context.others);
+    let mut found = checker.check_repository(&documents);
+    if let Some(before) = before {
+        let old: HashSet<String> = checker
+            .check_repository(&before)
+            .into_iter()
+            .filter(|f| !checked.contains(&f.path))
+            .map(|f| f.fingerprint)
+            .collect();
+        found.retain(|f| checked.contains(&f.path) || !old.contains(&f.fingerprint));
+    }
+    report.findings.extend(found);
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
 /// Checks files whose content is already in memory (staged blobs, a file as it was at some commit): the same
@@ -360,6 +408,16 @@ pub fn check_in_memory(
     checker: &Checker,
     files: Vec<(FileEntry, Vec<u8>)>,
     max_file_size: u64,
+) -> Report {
+    check_in_memory_in(checker, files, max_file_size, RepositoryContext::default())
+}
+
+/// Like [`check_in_memory`], with repository-scope rules seeing `context` too.
+pub fn check_in_memory_in(
+    checker: &Checker,
+    files: Vec<(FileEntry, Vec<u8>)>,
+    max_file_size: u64,
+    context: RepositoryContext,
 ) -> Report {
     let started = Instant::now();
     let per_file = |source: &SourceFile<'_>| checker.check_source(source);
@@ -384,9 +442,38 @@ pub fn check_in_memory(
     }
     let mut report = collect(list);
     report.in_memory = in_memory;
-    add_repository_findings(checker, &mut report);
+    add_repository_findings(checker, &mut report, context);
     report.elapsed = started.elapsed();
     report
+}
+
+/// The documents repository-scope rules want from files that are context, not part of the check: from
+/// memory (`Ok`) or from disk (`Err(entry)`, read with the check's reading rules). Files that cannot be read
+/// as text or data give nothing and are not reported: they are not what the run checks.
+pub fn repository_documents(
+    checker: &Checker,
+    files: Vec<Result<(FileEntry, Vec<u8>), FileEntry>>,
+    max_file_size: u64,
+) -> Vec<RepoDoc> {
+    let per_file = |source: &SourceFile<'_>| FileReport {
+        documents: checker.repository_documents(source),
+        ..FileReport::default()
+    };
+    let outcomes: Vec<Outcome> = files
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|file| match file {
+            Ok((entry, bytes)) => check_bytes(&per_file, &entry, bytes, max_file_size),
+            Err(entry) => check_one(&per_file, &entry, max_file_size),
+        })
+        .collect();
+    outcomes
+        .into_iter()
+        .flat_map(|outcome| match outcome {
+            Outcome::Checked { file, .. } => file.documents,
+            Outcome::Skipped(_) | Outcome::Failed(_) => Vec::new(),
+        })
+        .collect()
 }
 
 /// Reads files in parallel and hands each readable one to `per_file`; the reading rules (size cap, binary and

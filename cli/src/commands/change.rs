@@ -7,9 +7,12 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use hindsight_engine::Finding;
 use hindsight_engine::config::Config;
-use hindsight_engine::walk::{self, FileEntry, Note, NoteKind, Problem, Report, WalkOptions};
+use hindsight_engine::data::DataFormat;
+use hindsight_engine::walk::{
+    self, FileEntry, Note, NoteKind, Problem, Report, RepositoryContext, WalkOptions,
+};
+use hindsight_engine::{Checker, Finding};
 use hindsight_git::{ChangedFile, Oid, Repo, Target};
 
 use crate::args::GitArgs;
@@ -140,6 +143,72 @@ impl Change {
         Some(before)
     }
 
+    /// The files repository-scope rules see besides the changed files: every other file of the repository
+    /// that such a rule reads, in the state checked (staged, or on disk), and the changed files' versions at
+    /// the change's base, so that a finding the change causes in an unchanged file can be told from an old
+    /// one. Listed from the index, so a change never walks the working tree; only the files those rules read
+    /// (by format and path) are opened, staged ones read in parallel on `pool`; [`ContextFiles::documents`]
+    /// parses them.
+    pub(crate) fn repository_files(
+        &self,
+        checker: &Checker,
+        options: &WalkOptions,
+        checked: &[FileEntry],
+        pool: &rayon::ThreadPool,
+    ) -> ContextFiles {
+        let formats = checker.repository_formats();
+        let read = |format: Option<DataFormat>| format.is_some_and(|f| formats.contains(&f));
+        // Context only matters when a changed file is one these rules read (a change to Rust files alone
+        // leaves their verdicts as they were).
+        if !checked.iter().any(|entry| read(entry.format)) {
+            return ContextFiles::default();
+        }
+        let Ok(entries) = self.repo.index_entries() else {
+            // Without the index there is no context: the rules see the changed files alone.
+            return ContextFiles::default();
+        };
+        let blobs: HashMap<PathBuf, Oid> = entries
+            .into_iter()
+            .filter(|(path, _)| read(DataFormat::from_path(path)))
+            .map(|(path, oid)| (self.repo.display_path(&path), oid))
+            .filter(|(path, _)| !self.files.contains_key(path))
+            .collect();
+        let options = WalkOptions {
+            excludes: options.excludes.clone(),
+            languages: Vec::new(),
+            formats: formats.clone(),
+        };
+        let paths: Vec<PathBuf> = blobs.keys().cloned().collect();
+        let (others, _) = walk::select(&paths, &options);
+        let others = match self.target {
+            Target::Index => {
+                let oids: Vec<Oid> = others
+                    .iter()
+                    .filter_map(|entry| blobs.get(&entry.path).copied())
+                    .collect();
+                let git_dir = self.repo.git_dir().to_path_buf();
+                let contents = pool.install(|| hindsight_git::read_blobs(&git_dir, &oids));
+                others
+                    .into_iter()
+                    .zip(contents)
+                    .filter_map(|(entry, bytes)| Some(Ok((entry, bytes?))))
+                    .collect()
+            }
+            Target::WorkingTree => others.into_iter().map(Err).collect(),
+        };
+        let before = checked
+            .iter()
+            .filter(|entry| read(entry.format))
+            .filter_map(|entry| {
+                let change = self.files.get(&entry.path)?;
+                let old = change.old_path.as_ref().unwrap_or(&change.path);
+                let bytes = self.repo.file_in_tree(self.base?, old).ok()??;
+                Some(Ok((entry.clone(), bytes)))
+            })
+            .collect();
+        ContextFiles { others, before }
+    }
+
     /// Keeps the findings the change is answerable for: with `--new-only`, those whose fingerprint the file
     /// did not have at the ref (a renamed file is compared with its old version); with `--diff`, those on
     /// changed lines. Returns the summary's words for what was left out.
@@ -167,8 +236,11 @@ impl Change {
         if self.by_line {
             let n_before = report.findings.len();
             report.findings.retain(|f| {
+                // A finding in a file the change does not touch comes from a repository-scope rule that
+                // joined the changed files with it, and only when the change caused it (see
+                // `repository_files`): its lines are not the change's, but the finding is.
                 is_tool_finding(f)
-                    || self.files.get(&f.path).is_some_and(|change| {
+                    || self.files.get(&f.path).is_none_or(|change| {
                         let lines: BTreeSet<usize> =
                             (f.span.start.line..=f.span.end.line.max(f.span.start.line)).collect();
                         change.added || lines.iter().any(|l| change.lines.contains(l))
@@ -234,6 +306,31 @@ impl Change {
             }
         }
         notes
+    }
+}
+
+/// The files around a change that repository-scope rules read (see [`Change::repository_files`]): in memory
+/// (`Ok`) or to read from disk (`Err`).
+#[derive(Default)]
+pub(crate) struct ContextFiles {
+    others: Vec<Result<(FileEntry, Vec<u8>), FileEntry>>,
+    before: Vec<Result<(FileEntry, Vec<u8>), FileEntry>>,
+}
+
+impl ContextFiles {
+    /// Their documents, parsed in parallel on the current rayon pool.
+    pub(crate) fn documents(self, checker: &Checker, max_file_size: u64) -> RepositoryContext {
+        if self.others.is_empty() && self.before.is_empty() {
+            return RepositoryContext::default();
+        }
+        RepositoryContext {
+            others: walk::repository_documents(checker, self.others, max_file_size),
+            before: Some(walk::repository_documents(
+                checker,
+                self.before,
+                max_file_size,
+            )),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use hindsight_engine::rule::{Stage, codes};
-use hindsight_engine::walk::{self, Report, WalkOptions};
+use hindsight_engine::walk::{self, Report, RepositoryContext, WalkOptions};
 use hindsight_engine::{Checker, Finding, Position, Severity, Span};
 
 use crate::Outcome;
@@ -86,16 +86,31 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let max_size = setup.config.max_file_size;
     let progress = Progress::new(files.len());
     let staged = change.as_ref().and_then(|c| c.staged_content(&files));
+    // A change is checked file by file, but repository-scope rules see the whole repository around it.
+    let context = match &change {
+        Some(change) if !args.parse_only => {
+            let around = change.repository_files(&checker, &walk_options, &files, &pool);
+            pool.install(|| around.documents(&checker, max_size))
+        }
+        _ => RepositoryContext::default(),
+    };
     let mut report = pool.install(|| {
         if let Some(staged) = staged {
-            let mut report = walk::check_in_memory(&checker, staged.files, max_size);
+            let mut report =
+                walk::check_in_memory_in(&checker, staged.files, max_size, context.clone());
             report.problems.extend(staged.problems);
             report
         } else if args.parse_only {
             let parse = hindsight_engine::parse_only;
             walk::run_files(&files, max_size, &parse, &|done| progress.update(done))
         } else {
-            walk::check_files(&checker, &files, max_size, &|done| progress.update(done))
+            walk::check_files_in(
+                &checker,
+                &files,
+                max_size,
+                &|done| progress.update(done),
+                context.clone(),
+            )
         }
     });
     progress.finish();
@@ -113,7 +128,9 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
             }
             n_fixed += applied;
             let elapsed = report.elapsed;
-            report = pool.install(|| walk::check_files(&checker, &files, max_size, &|_| {}));
+            report = pool.install(|| {
+                walk::check_files_in(&checker, &files, max_size, &|_| {}, context.clone())
+            });
             report.elapsed += elapsed;
         }
     }
@@ -129,9 +146,14 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     let mut extra = Vec::new();
     if let Some(change) = &change {
-        let at_ref = change
-            .content_at_ref(&files)
-            .map(|before| pool.install(|| walk::check_in_memory(&checker, before, max_size)));
+        let at_ref = change.content_at_ref(&files).map(|before| {
+            // The files around the change are the same at the ref: the ones it does not touch.
+            let around = RepositoryContext {
+                others: context.others.clone(),
+                before: None,
+            };
+            pool.install(|| walk::check_in_memory_in(&checker, before, max_size, around))
+        });
         extra.extend(change.filter(&mut report, at_ref.as_ref()));
         report.notes.extend(change.exemption_notes(&setup.config));
     }

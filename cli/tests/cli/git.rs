@@ -112,6 +112,81 @@ fn staged_checks_the_index_not_the_working_tree() {
     assert!(!run.stdout.contains("y.unwrap()"), "{}", run.stdout);
 }
 
+const DAEMONSET: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: telemetry-agent
+  namespace: observability
+spec:
+  template:
+    spec:
+      serviceAccountName: telemetry
+";
+
+/// A ClusterRole bound to the DaemonSet's ServiceAccount, granting `verbs` on `resources`.
+fn cluster_binding(resources: &str, verbs: &str) -> String {
+    format!(
+        "apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: telemetry-reader
+rules:
+  - apiGroups: [\"\"]
+    resources: {resources}
+    verbs: {verbs}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata:
+  name: telemetry-reader
+roleRef:
+  kind: ClusterRole
+  name: telemetry-reader
+subjects:
+  - kind: ServiceAccount
+    name: telemetry
+    namespace: observability
+"
+    )
+}
+
+#[test]
+fn repository_scope_rules_see_the_repository_around_a_change() {
+    let repo = Repo::new();
+    repo.file("deploy/agent.yaml", DAEMONSET);
+    repo.file(
+        "deploy/rbac.yaml",
+        cluster_binding(r#"["nodes/metrics"]"#, r#"["get"]"#),
+    );
+    repo.commit_all("agent");
+    // The change only widens the ClusterRole; HS2002 joins it with the DaemonSet in a file the change does not
+    // touch, and the finding lands there (on `serviceAccountName`, line 9). The change caused it, so every git
+    // mode reports it, `--diff` included although none of its lines changed.
+    let wide = cluster_binding(r#"["pods", "nodes"]"#, r#"["get", "list", "watch"]"#);
+    repo.file("deploy/rbac.yaml", &wide);
+    repo.git(&["add", "deploy/rbac.yaml"]);
+    let caused = [finding("HS2002", "deploy/agent.yaml", 9)];
+    for args in [
+        &["--staged"][..],
+        &["--staged", "--diff", "HEAD"],
+        &["--diff", "HEAD"],
+        &["--new-only", "HEAD"],
+    ] {
+        let (findings, doc) = repo.findings(args);
+        assert_eq!(findings, caused, "{args:?}");
+        assert_eq!(doc["summary"]["files_checked"], 1, "{args:?}");
+    }
+    repo.commit_all("widen");
+    // A later change to the same file that does not cause the finding does not report the old one elsewhere;
+    // the whole tree still has it.
+    repo.file("deploy/rbac.yaml", format!("{wide}# reviewed\n"));
+    repo.git(&["add", "deploy/rbac.yaml"]);
+    let (findings, _) = repo.findings(&["--staged"]);
+    assert_eq!(findings, []);
+    let (findings, _) = repo.findings(&["."]);
+    assert_eq!(findings, caused);
+}
+
 #[test]
 fn staged_takes_new_and_renamed_files_and_skips_deleted_and_binary_ones() {
     let repo = Repo::new();

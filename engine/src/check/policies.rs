@@ -326,13 +326,41 @@ impl Checker {
             }
         }
         if repo_rules {
-            let text: Arc<str> = Arc::from(file.text);
-            keep.extend(docs.into_iter().map(|doc| RepoDoc {
-                path: file.path.to_path_buf(),
-                format,
-                text: text.clone(),
-                doc: Arc::new(doc),
-            }));
+            keep.extend(repo_docs(file, format, docs));
+        }
+    }
+
+    /// The configuration formats some enabled repository-scope rule reads.
+    pub fn repository_formats(&self) -> Vec<DataFormat> {
+        let mut formats: Vec<DataFormat> = self
+            .repository_rules
+            .iter()
+            .flat_map(|&idx| self.rule(self.active[idx]).formats.iter().copied())
+            .collect();
+        formats.sort_by_key(|f| f.name());
+        formats.dedup();
+        formats
+    }
+
+    /// The documents of a file that repository-scope rules want, without checking the file: for files a run
+    /// reads only as context for those rules (in git modes, the repository around the changed files). A file
+    /// that is not valid data, or a template, gives none: it is not part of the check, so it is not reported.
+    pub fn repository_documents(&self, file: &SourceFile<'_>) -> Vec<RepoDoc> {
+        let Some(format) = file.format else {
+            return Vec::new();
+        };
+        let wanted = self.repository_rules.iter().any(|&idx| {
+            let rule = self.rule(self.active[idx]);
+            rule.formats.contains(&format)
+                && rule.applies_to(file.path)
+                && rule.prefilter_admits(file)
+        });
+        if !wanted || (format == DataFormat::Yaml && data::is_template(file.text)) {
+            return Vec::new();
+        }
+        match data::parse(format, file.text) {
+            Ok(docs) => repo_docs(file, format, docs),
+            Err(_) => Vec::new(),
         }
     }
 
@@ -525,6 +553,19 @@ impl Checker {
         formats.dedup();
         formats
     }
+}
+
+/// A file's documents, kept for repository-scope rules (the text shared by all of them).
+fn repo_docs(file: &SourceFile<'_>, format: DataFormat, docs: Vec<data::DataDoc>) -> Vec<RepoDoc> {
+    let text: Arc<str> = Arc::from(file.text);
+    docs.into_iter()
+        .map(|doc| RepoDoc {
+            path: file.path.to_path_buf(),
+            format,
+            text: text.clone(),
+            doc: Arc::new(doc),
+        })
+        .collect()
 }
 
 /// The document a repository-scope verdict is about: `file` and `document` name it; without them, the first.
