@@ -456,6 +456,12 @@ impl Config {
     /// when no entry applies.
     pub fn stage_for(&self, rule: &Rule, path: &Path) -> Stage {
         let relative = self.relative(path);
+        self.stage_where(rule, |set| set.is_match(&relative))
+    }
+
+    /// [`Config::stage_for`] where `in_scope` says whether a path-scoped entry's globs cover the place asked
+    /// about.
+    fn stage_where(&self, rule: &Rule, in_scope: impl Fn(&globset::GlobSet) -> bool) -> Stage {
         let best = self
             .rollout
             .iter()
@@ -464,7 +470,7 @@ impl Config {
                 let specificity = specificity(&entry.rule, rule)?;
                 let scoped = match &entry.paths_set {
                     Some(set) => {
-                        if !set.is_match(&relative) {
+                        if !in_scope(set) {
                             return None;
                         }
                         1
@@ -491,6 +497,17 @@ impl Config {
             }
         }
         stage
+    }
+
+    /// The stage of `rule` wherever no path-scoped `[[rollout]]` entry applies (dates counted), and how many
+    /// path-scoped entries give it a stage of their own somewhere: what `hindsight rules` shows.
+    pub fn configured_stage(&self, rule: &Rule) -> (Stage, usize) {
+        let scoped = self
+            .rollout
+            .iter()
+            .filter(|entry| entry.paths_set.is_some() && specificity(&entry.rule, rule).is_some())
+            .count();
+        (self.stage_where(rule, |_| false), scoped)
     }
 
     /// The first unexpired waiver that covers a finding of `rule` at `path` with `fingerprint`.

@@ -27,18 +27,26 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                         (_, None) if !formats.is_empty() => formats.join(","),
                         _ => "-".to_string(),
                     };
-                    // A review-only lesson has no rollout: nothing runs it.
+                    // A review-only lesson has no rollout: nothing runs it. Otherwise the stage this
+                    // repository's `hindsight.toml` gives the rule (its `[[rollout]]` entries and their dates),
+                    // and how many path scopes differ.
                     let stage = if rule.enforcement == Enforcement::Review {
-                        "-"
+                        "-".to_string()
+                    } else if rule.is_automated() && !setup.config.is_enabled(rule) {
+                        "off".to_string()
                     } else {
-                        rule.stage.as_str()
+                        match setup.config.configured_stage(rule) {
+                            (stage, 0) => stage.as_str().to_string(),
+                            (stage, 1) => format!("{} +1 path scope", stage.as_str()),
+                            (stage, n) => format!("{} +{n} path scopes", stage.as_str()),
+                        }
                     };
                     [
                         rule.code.to_string(),
                         rule.id.to_string(),
                         rule.severity.as_str().to_string(),
                         language,
-                        stage.to_string(),
+                        stage,
                         rule.title.clone(),
                     ]
                 })
@@ -74,7 +82,23 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
             )?;
         }
         ListFormat::Json => {
-            let list: Vec<_> = rules.iter().map(|rule| json::rule_summary(rule)).collect();
+            let list: Vec<_> = rules
+                .iter()
+                .map(|rule| {
+                    let mut summary = json::rule_summary(rule);
+                    // `stage` is the rule file's; `configured` is what this repository's configuration
+                    // makes of it (absent for review-only lessons and tool diagnostics).
+                    if rule.is_automated() {
+                        let (stage, scopes) = setup.config.configured_stage(rule);
+                        summary["configured"] = serde_json::json!({
+                            "enabled": setup.config.is_enabled(rule),
+                            "stage": stage.as_str(),
+                            "path_scopes": scopes,
+                        });
+                    }
+                    summary
+                })
+                .collect();
             serde_json::to_writer_pretty(&mut stdout, &list)?;
             writeln!(stdout)?;
         }

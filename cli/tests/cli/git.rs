@@ -458,6 +458,35 @@ warn_from = "2026-01-01"
         .map(|r| r["level"].as_str().unwrap())
         .collect();
     assert_eq!(levels, ["error", "note", "warning"]);
+    // `hindsight rules` shows the configured stage outside path scopes, and counts the scopes.
+    let stage_of = |rules: &Run, code: &str| -> String {
+        // The STAGE column, by the header's offsets (cells are padded to the column's width).
+        let header = rules.stdout.lines().next().unwrap();
+        let (start, end) = (header.find("STAGE").unwrap(), header.find("TITLE").unwrap());
+        let line = rules
+            .stdout
+            .lines()
+            .find(|l| l.starts_with(code))
+            .unwrap_or_else(|| panic!("{code} not listed: {}", rules.stdout));
+        line[start..end].trim().to_string()
+    };
+    let rules = run_with_today(repo.path(), "2026-06-01", &["rules"]);
+    assert_eq!(stage_of(&rules, "HS1001"), "shadow +1 path scope");
+    assert_eq!(stage_of(&rules, "HS1002"), "warn");
+    assert_eq!(stage_of(&rules, "HS1003"), "enforce");
+    let rules = run_with_today(repo.path(), "2027-01-02", &["rules", "--format", "json"]);
+    let list: Value = serde_json::from_str(&rules.stdout).unwrap();
+    let hs1001 = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "HS1001")
+        .unwrap();
+    assert_eq!(hs1001["stage"], "enforce", "the rule file's own stage");
+    assert_eq!(
+        hs1001["configured"],
+        serde_json::json!({"enabled": true, "stage": "enforce", "path_scopes": 1})
+    );
     // Nothing enforced left: the run passes, even with --fail-on warning (warn never fails).
     repo.file("src/core/mod.rs", "pub fn ok() {}\n");
     assert_eq!(repo.run(&["check", "--fail-on", "warning"]).code, 0);
