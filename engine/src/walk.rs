@@ -376,8 +376,8 @@ pub fn check_files_in(
 /// documents at once, so they run after every file is read) and keeps the findings in order.
 fn add_repository_findings(checker: &Checker, report: &mut Report, context: RepositoryContext) {
     let mut documents = std::mem::take(&mut report.documents);
-    if documents.is_empty() {
-        // No checked file has a document these rules read, so nothing they find is the run's doing.
+    if documents.is_empty() && context.before.as_ref().is_none_or(Vec::is_empty) {
+        // No checked or deleted file has a document these rules read, so nothing they find is the run's doing.
         return;
     }
     let checked: HashSet<PathBuf> = documents.iter().map(|d| d.path.clone()).collect();

@@ -292,6 +292,16 @@ impl Repo {
         target: Target,
         pathspecs: &[PathBuf],
     ) -> Result<Vec<ChangedFile>, GitError> {
+        Ok(self.changes_and_deletions(base, target, pathspecs)?.0)
+    }
+
+    /// Like [`Repo::changes`], and the repository-relative paths of the files the change deletes.
+    pub fn changes_and_deletions(
+        &self,
+        base: Option<Oid>,
+        target: Target,
+        pathspecs: &[PathBuf],
+    ) -> Result<(Vec<ChangedFile>, Vec<PathBuf>), GitError> {
         let base_tree = match base {
             Some(oid) => Some(self.repo.find_tree(oid)?),
             None => None,
@@ -324,8 +334,10 @@ impl Repo {
         diff.find_similar(Some(&mut find))?;
 
         let mut files: Vec<ChangedFile> = Vec::new();
+        let mut deleted = Vec::new();
         for delta in diff.deltas() {
             if delta.status() == Delta::Deleted {
+                deleted.extend(delta.old_file().path().map(Path::to_path_buf));
                 continue;
             }
             let Some(path) = delta.new_file().path() else {
@@ -399,7 +411,7 @@ impl Repo {
             }),
         )?;
         let files = files.into_inner();
-        Ok(files)
+        Ok((files, deleted))
     }
 
     /// The bytes of a blob.

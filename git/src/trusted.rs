@@ -217,15 +217,21 @@ impl TrustedRules {
             .filter_map(|d| self.repo.repo_path(d))
             .collect();
         if !pathspecs.is_empty()
-            && let Ok(changed) = self
-                .repo
-                .changes(Some(self.tree), Target::WorkingTree, &pathspecs)
+            && let Ok((changed, deleted)) =
+                self.repo
+                    .changes_and_deletions(Some(self.tree), Target::WorkingTree, &pathspecs)
         {
             for file in changed {
                 let what = if file.added { "is new" } else { "differs" };
                 out.push(format!(
                     "{} {what} in this change; the check uses its version at {reference}",
                     self.repo.display_path(&file.path).display()
+                ));
+            }
+            for path in deleted {
+                out.push(format!(
+                    "{} is deleted in this change; the check uses its version at {reference}",
+                    self.repo.display_path(&path).display()
                 ));
             }
         }

@@ -24,6 +24,8 @@ pub(crate) struct Change {
     target: Target,
     /// The files it touches, by path as shown (relative to the working directory).
     files: HashMap<PathBuf, ChangedFile>,
+    /// The files it deletes, repository-relative.
+    deleted: Vec<PathBuf>,
     /// Report only findings on changed lines.
     by_line: bool,
     /// Report only findings that did not exist at this ref (its tree).
@@ -69,7 +71,7 @@ impl Change {
             }
             pathspecs.push(spec);
         }
-        let changed = repo.changes(base, target, &pathspecs)?;
+        let (changed, deleted) = repo.changes_and_deletions(base, target, &pathspecs)?;
         let files = changed
             .into_iter()
             .map(|file| (repo.display_path(&file.path), file))
@@ -78,6 +80,7 @@ impl Change {
             repo,
             target,
             files,
+            deleted,
             by_line: git.diff.is_some(),
             new_only,
             base,
@@ -158,9 +161,14 @@ impl Change {
     ) -> ContextFiles {
         let formats = checker.repository_formats();
         let read = |format: Option<DataFormat>| format.is_some_and(|f| formats.contains(&f));
-        // Context only matters when a changed file is one these rules read (a change to Rust files alone
-        // leaves their verdicts as they were).
-        if !checked.iter().any(|entry| read(entry.format)) {
+        // Context only matters when a changed or deleted file is one these rules read (a change to Rust files
+        // alone leaves their verdicts as they were).
+        if !checked.iter().any(|entry| read(entry.format))
+            && !self
+                .deleted
+                .iter()
+                .any(|path| read(DataFormat::from_path(path)))
+        {
             return ContextFiles::default();
         }
         let Ok(entries) = self.repo.index_entries() else {
@@ -196,7 +204,7 @@ impl Change {
             }
             Target::WorkingTree => others.into_iter().map(Err).collect(),
         };
-        let before = checked
+        let mut before: Vec<_> = checked
             .iter()
             .filter(|entry| read(entry.format))
             .filter_map(|entry| {
@@ -206,6 +214,20 @@ impl Change {
                 Some(Ok((entry.clone(), bytes)))
             })
             .collect();
+        // A deleted file was part of the repository before the change: removing a manifest can cause a
+        // finding elsewhere as surely as adding one.
+        let deleted: Vec<PathBuf> = self
+            .deleted
+            .iter()
+            .filter(|path| read(DataFormat::from_path(path)))
+            .map(|path| self.repo.display_path(path))
+            .collect();
+        let (deleted, _) = walk::select(&deleted, &options);
+        before.extend(deleted.into_iter().filter_map(|entry| {
+            let path = self.repo.repo_path(&entry.path)?;
+            let bytes = self.repo.file_in_tree(self.base?, &path).ok()??;
+            Some(Ok((entry, bytes)))
+        }));
         ContextFiles { others, before }
     }
 

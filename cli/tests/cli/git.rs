@@ -188,6 +188,67 @@ fn repository_scope_rules_see_the_repository_around_a_change() {
 }
 
 #[test]
+fn deleting_a_file_can_cause_a_repository_scope_finding_elsewhere() {
+    let repo = Repo::new();
+    // A user rule joining files: a Deployment needs a PodDisruptionBudget of the same name.
+    repo.file(
+        "pack/pdb.yaml",
+        r#"id: deployment-without-pdb
+code: ACME2001
+title: If you run a Deployment, give it a PodDisruptionBudget; don't leave it unprotected
+severity: error
+language: yaml
+scope: repository
+rego: pdb.rego
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples:
+  bad: ["kind: Deployment\nmetadata:\n  name: api\n"]
+  good: ["kind: Deployment\nmetadata:\n  name: api\n---\nkind: PodDisruptionBudget\nmetadata:\n  name: api\n"]
+"#,
+    );
+    repo.file(
+        "pack/pdb.rego",
+        r#"package acme.pdb
+
+import rego.v1
+
+protected contains d.contents.metadata.name if {
+	some d in input
+	d.contents.kind == "PodDisruptionBudget"
+}
+
+deny contains {"msg": "no PodDisruptionBudget", "file": d.path, "document": d.document, "path": ["kind"]} if {
+	some d in input
+	d.contents.kind == "Deployment"
+	not d.contents.metadata.name in protected
+}
+"#,
+    );
+    repo.file(
+        "deploy/api.yaml",
+        "kind: Deployment\nmetadata:\n  name: api\n",
+    );
+    repo.file(
+        "deploy/api-pdb.yaml",
+        "kind: PodDisruptionBudget\nmetadata:\n  name: api\n",
+    );
+    repo.commit_all("protected");
+    let with = |args: &[&'static str]| -> Vec<&'static str> {
+        [&["--no-builtin", "--rules", "pack"][..], args].concat()
+    };
+    assert_eq!(repo.findings(&with(&["."])).0, []);
+    // The change only deletes the budget; the finding it causes is in the Deployment's untouched file.
+    repo.git(&["rm", "-q", "deploy/api-pdb.yaml"]);
+    let caused = [finding("ACME2001", "deploy/api.yaml", 1)];
+    assert_eq!(repo.findings(&with(&["--staged"])).0, caused);
+    assert_eq!(
+        repo.findings(&with(&["--staged", "--diff", "HEAD"])).0,
+        caused
+    );
+}
+
+#[test]
 fn staged_takes_new_and_renamed_files_and_skips_deleted_and_binary_ones() {
     let repo = Repo::new();
     repo.file("src/old.rs", UNWRAP_FN);
@@ -665,9 +726,24 @@ incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://
 examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
 "#,
     );
+    repo.file(
+        "codex/no-print.yaml",
+        r#"id: no-print
+code: ACME1002
+title: If you need to report progress, log it; don't `print!`
+severity: error
+language: rust
+message: "`print!` left in"
+match: { pattern: "print!($$$A)" }
+docs: { what: Reports `print!`., why: It goes nowhere., fix: Log instead. }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["fn f() { print!(1); }"], good: ["fn f() {}"] }
+"#,
+    );
     repo.file("src/lib.rs", "pub fn ok() {}\n");
     repo.commit_all("rules");
     repo.git(&["checkout", "-q", "-b", "pr"]);
+    repo.git(&["rm", "-q", "codex/no-print.yaml"]);
     // The pull request adds a dbg! and disables the rule, and HS1001 too.
     repo.file(
         "src/lib.rs",
@@ -703,6 +779,12 @@ examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
         notes
             .iter()
             .any(|n| n.contains("codex/no-dbg.yaml differs in this change")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("codex/no-print.yaml is deleted in this change")),
         "{notes:?}"
     );
     let run = repo.run(&["check", "--rules-from", "nope"]);
