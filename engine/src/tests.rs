@@ -293,6 +293,24 @@ fn rule_load_errors_name_the_line_and_what_to_write() {
 }
 
 #[test]
+fn the_builtin_diagnostics_loaded_again_from_their_source_files_are_not_a_clash() {
+    let mut pack = RulePack::new();
+    pack.add_builtin_diagnostics();
+    let n = pack.rules().len();
+    assert!(n > 0);
+    for (path, text) in crate::builtin::BUILTIN_FILES {
+        if path.starts_with("hindsight/") && path.ends_with(".yaml") {
+            pack.add_file(&format!("rules/{path}"), text);
+        }
+    }
+    assert_eq!(pack.problems(), &[]);
+    assert_eq!(pack.rules().len(), n);
+    // Another rule that takes a diagnostic's code is still a clash.
+    pack.add_file("team/x.yaml", &VALID_RULE.replace("ACME1001", "HS9001"));
+    assert_eq!(pack.problems().len(), 1, "{:?}", pack.problems());
+}
+
+#[test]
 fn duplicate_codes_name_both_files() {
     let mut pack = RulePack::new();
     pack.add_file("team-a/x.yaml", VALID_RULE);

@@ -621,6 +621,15 @@ impl RulePack {
     }
 
     fn insert(&mut self, rule: Rule) {
+        // The built-in `HS9xxx` diagnostics are loaded into every pack, so a rule directory that holds their
+        // source files (`--no-builtin --rules rules`, to try edited built-in rules without a rebuild) brings
+        // the same rules again: the same code and id, not a clash.
+        if let Some(&existing) = self.by_key.get(&rule.code) {
+            let other = &self.rules[existing];
+            if other.origin.path.starts_with("builtin:hindsight/") && other.id == rule.id {
+                return;
+            }
+        }
         for key in [&rule.code, &rule.id] {
             if let Some(&existing) = self.by_key.get(key) {
                 let other = &self.rules[existing];
