@@ -1200,10 +1200,9 @@ impl Scan<'_, '_> {
             let Some(matcher) = &rule.matcher else {
                 continue;
             };
-            let Some(node_match) = matcher.config.matcher.match_node(node.clone()) else {
-                continue;
-            };
-            // `enclosing` first: its verdicts are cached per enclosing node and it rejects most candidates.
+            // `enclosing` before the rule's own matcher: its verdicts are cached per enclosing node, so it costs
+            // a walk up the ancestors, and it rejects most candidates before a matcher that searches the
+            // function around them (HS1003's "is the length checked anywhere here") runs at all.
             if let Some(enclosing) = &matcher.enclosing {
                 let satisfied = match path {
                     Some(path) => {
@@ -1221,6 +1220,9 @@ impl Scan<'_, '_> {
                     continue;
                 }
             }
+            let Some(node_match) = matcher.config.matcher.match_node(node.clone()) else {
+                continue;
+            };
             if rule.test_code == crate::rule::TestCode::Skip
                 && (self.file_is_test
                     || match path {
