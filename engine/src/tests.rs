@@ -336,6 +336,31 @@ fn a_broken_rule_does_not_stop_the_others() {
 }
 
 #[test]
+fn a_rule_without_needles_still_sees_macro_arguments_in_the_files_it_applies_to() {
+    // Macro arguments that match no rule's needles are not parsed. HS6002 has none (a constant it follows can
+    // hold any text), so in a file it applies to every macro is parsed, and a pattern declared in one is found
+    // (`(b+)+` on line 11, through `PATTERN`).
+    assert_snapshot!(positions("src/lib.rs", r#"use pcre2::bytes::Regex;
+
+const PLAIN: &str = r"^(a+)+$";
+
+my_consts! {
+    const PATTERN: &str = r"^(b+)+$";
+}
+
+pub fn build() -> Result<Regex, pcre2::Error> {
+    Regex::new(PLAIN)?;
+    Regex::new(PATTERN)
+}
+"#), @"
+    10:5-10:22 HS1008
+    10:16-10:21 HS6002
+    11:5-11:24 HS1008
+    11:16-11:23 HS6002
+    ");
+}
+
+#[test]
 fn macro_arguments_are_judged_in_their_real_context() {
     assert_snapshot!(positions("src/lib.rs", r#"
 fn load(path: &Path) {

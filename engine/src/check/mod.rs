@@ -128,9 +128,11 @@ struct KindMap {
     rust: Option<RustKinds>,
     /// Some rule kind can occur without brackets, so even flat macro arguments are worth parsing.
     flat_macros: bool,
-    /// When every rule has needles (see `MatchRule::needles`): macro arguments that match none of them cannot
-    /// hold a match and are not parsed.
+    /// The needles (see `MatchRule::needles`) of every rule that has some: in a file where no rule without
+    /// needles applies, macro arguments that match none of them cannot hold a match and are not parsed.
     macro_needles: Option<regex::Regex>,
+    /// Indices into `active` of the rules without needles.
+    needle_less: Vec<usize>,
     /// Node kind id → `KIND_*` flags: one lookup per node decides whether it needs any work.
     flags: Vec<u8>,
     /// Indices into `active`.
@@ -161,6 +163,7 @@ impl KindMap {
             rust,
             flat_macros: false,
             macro_needles: None,
+            needle_less: Vec::new(),
             flags,
             rules: Vec::new(),
             by_kind: Vec::new(),
@@ -415,25 +418,19 @@ impl Checker {
         }
         for map in &mut by_lang {
             map.compute_descend();
-            let needles: Option<Vec<&str>> = map
-                .rules
-                .iter()
-                .map(|&idx| {
-                    pack.rules()[active[idx].pack_idx]
-                        .matcher
-                        .as_ref()
-                        .and_then(|m| m.needles.as_deref())
-                })
-                .collect();
-            map.macro_needles = needles.and_then(|n| {
-                regex::Regex::new(
-                    &n.iter()
-                        .map(|p| format!("(?:{p})"))
-                        .collect::<Vec<_>>()
-                        .join("|"),
-                )
-                .ok()
-            });
+            let mut needles = Vec::new();
+            for &idx in &map.rules {
+                let rule = &pack.rules()[active[idx].pack_idx];
+                match rule.matcher.as_ref().and_then(|m| m.needles.as_deref()) {
+                    Some(needle) => needles.push(format!("(?:{needle})")),
+                    None => map.needle_less.push(idx),
+                }
+            }
+            map.macro_needles = if needles.is_empty() {
+                None
+            } else {
+                regex::Regex::new(&needles.join("|")).ok()
+            };
         }
         Self {
             pack,
@@ -723,6 +720,11 @@ impl Checker {
             syntax_errors: Vec::new(),
             enclosing_cache: HashMap::new(),
             skip_test_code,
+            // A rule without needles (HS6002's constants) counts only in the files it applies to.
+            macro_needles: map
+                .macro_needles
+                .as_ref()
+                .filter(|_| !map.needle_less.iter().any(|&idx| applicable[idx])),
         };
         let tree = with_parser(lang, |parser| scan.run(parser, old_tree)).flatten();
         let Scan {
@@ -948,6 +950,8 @@ struct Scan<'c, 'f> {
     enclosing_cache: HashMap<(usize, usize), bool>,
     /// Every applicable rule skips test code, so test code need not be walked.
     skip_test_code: bool,
+    /// Macro arguments matching none of these cannot hold a match (`None`: every macro's are parsed).
+    macro_needles: Option<&'c regex::Regex>,
 }
 
 pub(crate) type Root = AstGrep<StrDoc<Lang>>;
@@ -1168,7 +1172,7 @@ impl Scan<'_, '_> {
         let source = root.get_text().as_bytes();
         if flags & KIND_MACRO != 0 && self.checker.expand_macros {
             let flat = self.map.flat_macros;
-            let worth_parsing = self.map.macro_needles.as_ref().is_none_or(|needles| {
+            let worth_parsing = self.macro_needles.is_none_or(|needles| {
                 inner
                     .utf8_text(source)
                     .is_ok_and(|text| needles.is_match(text))
