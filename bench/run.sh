@@ -82,6 +82,14 @@ echo "running the benchmark: corpus $FULL, $THREADS threads, $RUNS runs per comm
 run_suite full "$FULL"
 run_suite src "$SRC"
 
+# CPU time on the source files, in interleaved rounds (steadier than wall time on a shared machine).
+python3 "$BENCH/cpu-interleaved.py" --dir "$SRC" --rounds "${CPU_ROUNDS:-7}" \
+  parse-only="$H check . --parse-only -j 1 --format json" \
+  hindsight="$H check . -j 1 --format json" \
+  hindsight-no-macros="$H check . -j 1 --format json --no-macro-expansion" \
+  hindsight-HS1001-HS1002="$H check . -j 1 --format json --config $EQUIV" \
+  ast-grep="$SG scan -c $SGCONFIG -j 1 --json=compact ." > "$WORK/cpu.md"
+
 # YAML: the configuration corpus (Kubernetes manifests, Helm charts, workflows) with a declarative YAML rule
 # alone, and with the built-in Rego rules over configuration added.
 YAML_CORPUS=${YAML_CORPUS:-$ROOT/../shared/corpus}
@@ -118,11 +126,14 @@ for name, title in [("full", "All files of the crates"), ("src", "Without tests/
         "ast-grep": len(load(f"{work}/{name}.sg.json")),
     }
     print(f"## {title}: {files} files, {mb:.1f} MB\n")
-    print("| command | median s | vs parse-only | files/s | MB/s | findings |")
-    print("|---|---|---|---|---|---|")
+    # CPU time (user + system, mean over the runs) is steadier than wall time on a shared machine.
+    cpu_base = runs["parse-only"]["user"] + runs["parse-only"]["system"]
+    print("| command | median s | vs parse-only | CPU s | CPU vs parse-only | files/s | MB/s | findings |")
+    print("|---|---|---|---|---|---|---|---|")
     for cmd, r in runs.items():
         med = statistics.median(r["times"])
-        print(f"| {cmd} | {med:.3f} | {med / base:.2f}x | {files / med:,.0f} | {mb / med:.1f} | {findings.get(cmd, '-')} |")
+        cpu = r["user"] + r["system"]
+        print(f"| {cmd} | {med:.3f} | {med / base:.2f}x | {cpu:.3f} | {cpu / cpu_base:.2f}x | {files / med:,.0f} | {mb / med:.1f} | {findings.get(cmd, '-')} |")
     equiv = count(load(f"{work}/{name}.equiv.json"))
     equiv_nomacro = count(load(f"{work}/{name}.equiv-nomacro.json"))
     sg = statistics.median(runs["ast-grep"]["times"])
@@ -132,6 +143,9 @@ for name, title in [("full", "All files of the crates"), ("src", "Without tests/
           f"({equiv_nomacro} without opening macros, {equiv} with).")
     print("ast-grep reports test code too; hindsight's HS1001/HS1002 skip it, so the counts differ by design.\n")
 import os
+if os.path.exists(f"{work}/cpu.md"):
+    print("## The source files again, CPU time on one thread (`bench/cpu-interleaved.py`)\n")
+    print(open(f"{work}/cpu.md").read())
 if os.path.exists(f"{work}/yaml.json"):
     runs = {r["command"]: r for r in load(f"{work}/yaml.json")["results"]}
     summary = load(f"{work}/yaml.findings.json")["summary"]
