@@ -381,13 +381,17 @@ fn add_repository_findings(checker: &Checker, report: &mut Report, context: Repo
         return;
     }
     let checked: HashSet<PathBuf> = documents.iter().map(|d| d.path.clone()).collect();
-    let before = context.before.map(|mut before| {
-        before.extend(context.others.iter().cloned());
-        before
-    });
+    let n_checked = documents.len();
     documents.extend(context.others);
     let mut found = checker.check_repository(&documents);
-    if let Some(before) = before {
+    // The rules run again over the state before the change only when they placed a finding outside the
+    // checked files, the one case that comparison decides: the files around, with the changed ones as they
+    // were.
+    if let Some(mut before) = context
+        .before
+        .filter(|_| found.iter().any(|f| !checked.contains(&f.path)))
+    {
+        before.extend_from_slice(&documents[n_checked..]);
         let old: HashSet<String> = checker
             .check_repository(&before)
             .into_iter()

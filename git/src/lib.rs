@@ -284,19 +284,10 @@ impl Repo {
     }
 
     /// The files that differ between `base` (a tree; `None` for the empty tree) and `target`, limited to
-    /// `pathspecs` (repository-relative; empty means all), with renames detected. Deleted files are left
-    /// out. Only the changed entries are read: the tree is never walked file by file.
+    /// `pathspecs` (repository-relative; empty means all), with renames detected; and, apart, the
+    /// repository-relative paths of the files the change deletes. Only the changed entries are read: the tree
+    /// is never walked file by file.
     pub fn changes(
-        &self,
-        base: Option<Oid>,
-        target: Target,
-        pathspecs: &[PathBuf],
-    ) -> Result<Vec<ChangedFile>, GitError> {
-        Ok(self.changes_and_deletions(base, target, pathspecs)?.0)
-    }
-
-    /// Like [`Repo::changes`], and the repository-relative paths of the files the change deletes.
-    pub fn changes_and_deletions(
         &self,
         base: Option<Oid>,
         target: Target,

@@ -219,7 +219,7 @@ impl TrustedRules {
         if !pathspecs.is_empty()
             && let Ok((changed, deleted)) =
                 self.repo
-                    .changes_and_deletions(Some(self.tree), Target::WorkingTree, &pathspecs)
+                    .changes(Some(self.tree), Target::WorkingTree, &pathspecs)
         {
             for file in changed {
                 let what = if file.added { "is new" } else { "differs" };

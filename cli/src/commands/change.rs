@@ -71,7 +71,7 @@ impl Change {
             }
             pathspecs.push(spec);
         }
-        let (changed, deleted) = repo.changes_and_deletions(base, target, &pathspecs)?;
+        let (changed, deleted) = repo.changes(base, target, &pathspecs)?;
         let files = changed
             .into_iter()
             .map(|file| (repo.display_path(&file.path), file))
@@ -204,30 +204,36 @@ impl Change {
             }
             Target::WorkingTree => others.into_iter().map(Err).collect(),
         };
-        let mut before: Vec<_> = checked
+        // The changed files as they were (a renamed one under its old path), and the deleted ones: removing a
+        // manifest can cause a finding elsewhere as surely as adding one.
+        let mut at_base: Vec<(FileEntry, PathBuf)> = checked
             .iter()
             .filter(|entry| read(entry.format))
             .filter_map(|entry| {
                 let change = self.files.get(&entry.path)?;
                 let old = change.old_path.as_ref().unwrap_or(&change.path);
-                let bytes = self.repo.file_in_tree(self.base?, old).ok()??;
-                Some(Ok((entry.clone(), bytes)))
+                Some((entry.clone(), old.clone()))
             })
             .collect();
-        // A deleted file was part of the repository before the change: removing a manifest can cause a
-        // finding elsewhere as surely as adding one.
-        let deleted: Vec<PathBuf> = self
+        let deleted: HashMap<PathBuf, &PathBuf> = self
             .deleted
             .iter()
             .filter(|path| read(DataFormat::from_path(path)))
-            .map(|path| self.repo.display_path(path))
+            .map(|path| (self.repo.display_path(path), path))
             .collect();
-        let (deleted, _) = walk::select(&deleted, &options);
-        before.extend(deleted.into_iter().filter_map(|entry| {
-            let path = self.repo.repo_path(&entry.path)?;
-            let bytes = self.repo.file_in_tree(self.base?, &path).ok()??;
-            Some(Ok((entry, bytes)))
+        let shown: Vec<PathBuf> = deleted.keys().cloned().collect();
+        let (deleted_entries, _) = walk::select(&shown, &options);
+        at_base.extend(deleted_entries.into_iter().filter_map(|entry| {
+            let path = (*deleted.get(&entry.path)?).clone();
+            Some((entry, path))
         }));
+        let before = at_base
+            .into_iter()
+            .filter_map(|(entry, path)| {
+                let bytes = self.repo.file_in_tree(self.base?, &path).ok()??;
+                Some(Ok((entry, bytes)))
+            })
+            .collect();
         ContextFiles { others, before }
     }
 

@@ -261,14 +261,16 @@ impl Checker {
         out: &mut Collected,
         keep: &mut Vec<RepoDoc>,
     ) {
-        let wants = |idx: &&usize| {
-            let rule = self.rule(self.active[**idx]);
-            rule.formats.contains(&format)
-                && rule.applies_to(file.path)
-                && rule.prefilter_admits(file)
-        };
-        let file_rules: Vec<usize> = self.config_rules.iter().filter(wants).copied().collect();
-        let repo_rules = self.repository_rules.iter().any(|idx| wants(&idx));
+        let file_rules: Vec<usize> = self
+            .config_rules
+            .iter()
+            .copied()
+            .filter(|&idx| self.reads_data(idx, file, format))
+            .collect();
+        let repo_rules = self
+            .repository_rules
+            .iter()
+            .any(|&idx| self.reads_data(idx, file, format));
         if file_rules.is_empty() && !repo_rules {
             return;
         }
@@ -330,6 +332,13 @@ impl Checker {
         }
     }
 
+    /// Does the Rego rule at `active_idx` read `file` as `format` data (its formats, its `files` globs, its
+    /// prefilter)?
+    fn reads_data(&self, active_idx: usize, file: &SourceFile<'_>, format: DataFormat) -> bool {
+        let rule = self.rule(self.active[active_idx]);
+        rule.formats.contains(&format) && rule.applies_to(file.path) && rule.prefilter_admits(file)
+    }
+
     /// The configuration formats some enabled repository-scope rule reads.
     pub fn repository_formats(&self) -> Vec<DataFormat> {
         let mut formats: Vec<DataFormat> = self
@@ -349,12 +358,10 @@ impl Checker {
         let Some(format) = file.format else {
             return Vec::new();
         };
-        let wanted = self.repository_rules.iter().any(|&idx| {
-            let rule = self.rule(self.active[idx]);
-            rule.formats.contains(&format)
-                && rule.applies_to(file.path)
-                && rule.prefilter_admits(file)
-        });
+        let wanted = self
+            .repository_rules
+            .iter()
+            .any(|&idx| self.reads_data(idx, file, format));
         if !wanted || (format == DataFormat::Yaml && data::is_template(file.text)) {
             return Vec::new();
         }
