@@ -48,10 +48,7 @@ project=$scratch/project
 cp -r examples/feature-service "$project"
 cp -r examples/kubernetes/apps "$project/apps"
 mkdir -p "$project/.helix"
-# The languages.toml block of the Helix section, exactly as the docs show it.
-awk '/^## Helix/ { in_section = 1 } /^## / && !/^## Helix/ { in_section = 0 }
-     in_section && /^```toml/ { in_block = 1; next } in_block && /^```/ { exit } in_block { print }' \
-    docs/editors.md > "$project/.helix/languages.toml"
+scripts/editors-doc-block.sh Helix toml > "$project/.helix/languages.toml"
 grep -q '\[language-server.hindsight\]' "$project/.helix/languages.toml" ||
     { echo "error: no languages.toml block found in the Helix section of docs/editors.md" >&2; exit 2; }
 

@@ -28,10 +28,7 @@ export VIMRUNTIME=$root/usr/share/nvim/runtime
 exec $libs/ld-linux-x86-64.so.2 --library-path $libs:$libs/lua/5.1 $root/usr/bin/nvim "\$@"
 SH
 chmod +x "$scratch/bin/nvim"
-# The init.lua block of the Neovim section, exactly as the docs show it.
-awk '/^## Neovim/ { in_section = 1 } /^## / && !/^## Neovim/ { in_section = 0 }
-     in_section && /^```lua/ { in_block = 1; next } in_block && /^```/ { exit } in_block { print }' \
-    docs/editors.md > "$scratch/config/nvim/init.lua"
+scripts/editors-doc-block.sh Neovim lua > "$scratch/config/nvim/init.lua"
 grep -q 'cmd = { "hindsight", "lsp" }' "$scratch/config/nvim/init.lua" ||
     { echo "error: no init.lua block found in the Neovim section of docs/editors.md" >&2; exit 2; }
 cp -r examples/feature-service "$scratch/project"
