@@ -6,7 +6,7 @@ use std::process::Command;
 
 use serde_json::Value;
 
-use crate::{Project, Run, run_in};
+use crate::{Project, Run, run_in, run_on};
 
 const UNWRAP_FN: &str = "fn f(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n";
 
@@ -531,11 +531,11 @@ warn_from = "2026-01-01"
             .unwrap_or_else(|| panic!("{code} not listed: {}", rules.stdout));
         line[start..end].trim().to_string()
     };
-    let rules = run_with_today(repo.path(), "2026-06-01", &["rules"]);
+    let rules = run_on(repo.path(), "2026-06-01", &["rules"]);
     assert_eq!(stage_of(&rules, "HS1001"), "shadow +1 path scope");
     assert_eq!(stage_of(&rules, "HS1002"), "warn");
     assert_eq!(stage_of(&rules, "HS1003"), "enforce");
-    let rules = run_with_today(repo.path(), "2027-01-02", &["rules", "--format", "json"]);
+    let rules = run_on(repo.path(), "2027-01-02", &["rules", "--format", "json"]);
     let list: Value = serde_json::from_str(&rules.stdout).unwrap();
     let hs1001 = list
         .as_array()
@@ -552,23 +552,8 @@ warn_from = "2026-01-01"
     repo.file("src/core/mod.rs", "pub fn ok() {}\n");
     assert_eq!(repo.run(&["check", "--fail-on", "warning"]).code, 0);
     // On the enforcement date the shadow stage is over.
-    let run = run_with_today(repo.path(), "2027-01-02", &["check"]);
+    let run = run_on(repo.path(), "2027-01-02", &["check"]);
     assert_eq!(run.code, 1);
-}
-
-fn run_with_today(dir: &Path, today: &str, args: &[&str]) -> Run {
-    let output = Command::new(crate::bin())
-        .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env("HINDSIGHT_TODAY", today)
-        .output()
-        .unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
 }
 
 #[test]

@@ -85,11 +85,16 @@ pub(crate) fn repo_root() -> PathBuf {
 }
 
 pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_on(dir, "2026-06-01", args)
+}
+
+/// [`run_in`] on another day (`HINDSIGHT_TODAY`), for what depends on dates: waivers, dated rollout stages.
+pub(crate) fn run_on(dir: &Path, today: &str, args: &[&str]) -> Run {
     let output = Command::new(bin())
         .args(args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
-        .env("HINDSIGHT_TODAY", "2026-06-01")
+        .env("HINDSIGHT_TODAY", today)
         .stdin(Stdio::null())
         .output()
         .unwrap();
