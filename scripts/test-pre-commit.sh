@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs this repository's `.pre-commit-hooks.yaml` with the real pre-commit tool (from PyPI, installed once into
 # target/pre-commit-venv) in a temporary git repository, the way a user's configuration would:
-#   1. `hindsight` on a commit: a staged unwrap fails the commit; a partially staged file is judged on its
+#   1. `hindsight` on a commit: a staged unwrap in a configuration reload fails the commit; a partially staged file is judged on its
 #      staged content; a clean commit passes;
 #   2. `hindsight-all` on pre-push: the whole repository, whatever was passed.
 # The hooks are `language: system`, so the hindsight under test is put first on PATH.
@@ -52,17 +52,17 @@ git commit -q -m init
 
 fail() { echo "test-pre-commit: FAILED: $*" >&2; exit 1; }
 
-# 1. A staged unwrap is refused.
-printf 'pub fn f(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n' >src/lib.rs
+# 1. A staged panic in a configuration reload is refused (HS1003, an error under the default profile).
+printf 'pub fn reload_config(text: &str) -> Config {\n    toml::from_str(text).unwrap()\n}\n' >src/lib.rs
 git add src/lib.rs
 if git commit -q -m bad >"$log" 2>&1; then cat "$log"; fail "a commit with an unwrap passed"; fi
-grep -q 'HS1001' "$log" || { cat "$log"; fail "the hook did not report HS1001"; }
+grep -q 'HS1003' "$log" || { cat "$log"; fail "the hook did not report HS1003"; }
 echo "test-pre-commit: hindsight refused a staged unwrap"
 
 # 2. Partial staging: the staged version is clean, the unstaged edit is not: the commit passes.
 printf 'pub fn ok() {}\npub fn ok2() {}\n' >src/lib.rs
 git add src/lib.rs
-printf 'pub fn g(x: Option<u8>) -> u8 { x.unwrap() }\n' >>src/lib.rs
+printf 'pub fn reload_rules(text: &str) -> Rules { toml::from_str(text).unwrap() }\n' >>src/lib.rs
 git commit -q -m clean >"$log" 2>&1 || { cat "$log"; fail "a clean staged version was refused"; }
 git diff --quiet && fail "the unstaged edit was lost"
 echo "test-pre-commit: hindsight judged the staged version of a partially staged file"
@@ -71,7 +71,7 @@ echo "test-pre-commit: hindsight judged the staged version of a partially staged
 if "$pre_commit" run hindsight-all --hook-stage pre-push --all-files >"$log" 2>&1; then
   cat "$log"; fail "hindsight-all passed with an unwrap in the tree"
 fi
-grep -q 'HS1001' "$log" || { cat "$log"; fail "hindsight-all did not report HS1001"; }
+grep -q 'HS1003' "$log" || { cat "$log"; fail "hindsight-all did not report HS1003"; }
 git checkout -q src/lib.rs
 "$pre_commit" run hindsight-all --hook-stage pre-push --all-files >"$log" 2>&1 || { cat "$log"; fail "hindsight-all failed on a clean tree"; }
 echo "test-pre-commit: hindsight-all checks the whole repository on pre-push"

@@ -111,6 +111,10 @@ examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
 YAML
 # A waiver (an external suppression) and a rule in its shadow stage (results at level "note").
 cat >"$project/hindsight.toml" <<'TOML'
+# The strict profile: every unwrap above is a finding, so suppressions and their kinds all show.
+[rules]
+profile = "strict"
+
 [[waiver]]
 rule = "HS1002"
 paths = ["src/odd*"]

@@ -33,6 +33,9 @@ pub(crate) enum Command {
     /// Work with the codex as a whole (all lessons, automated and review-only).
     #[command(subcommand)]
     Codex(CodexCommand),
+    /// Show what each file is for (production, test, example, tooling, vendored) and why: rules that skip
+    /// test code report only in production files. `[scope]` in hindsight.toml overrides the conventions.
+    Scope(ScopeArgs),
     /// List the `[[waiver]]` entries of hindsight.toml: what each waives, who owns it, when it expires.
     Waivers(WaiversArgs),
     /// Record today's findings as accepted debt (`write`), or drop the entries that no longer match (`prune`).
@@ -196,6 +199,10 @@ pub(crate) struct CheckArgs {
     /// Apply the fixes of rules that have one, then report what is left.
     #[arg(long)]
     pub(crate) fix: bool,
+    /// Which form of the rules runs: `default` (the shapes worth a finding on any codebase) or `strict` (each
+    /// rule's broad form, such as every `.unwrap()` outside tests). Overrides `profile` in hindsight.toml.
+    #[arg(long, value_enum, value_name = "PROFILE")]
+    pub(crate) profile: Option<ProfileArg>,
     /// Benchmark baseline: discover and parse the files, run no rules.
     #[arg(long, hide = true)]
     pub(crate) parse_only: bool,
@@ -244,6 +251,7 @@ impl CheckArgs {
             fail_on: FailOn::Error,
             fail_on_rule_error: true,
             fix: false,
+            profile: None,
             parse_only: false,
             no_macro_expansion: false,
             git: GitArgs {
@@ -294,6 +302,66 @@ pub(crate) struct TestArgs {
     /// With `--coverage`: fail when a policy file's line coverage is below this percentage.
     #[arg(long, value_name = "PERCENT", requires = "coverage")]
     pub(crate) min: Option<f64>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ScopeArgs {
+    /// Files or directories (default: the current directory).
+    pub(crate) paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Only files of this role (repeatable).
+    #[arg(long, value_enum, value_name = "ROLE")]
+    pub(crate) role: Vec<RoleArg>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub(crate) format: ListFormat,
+}
+
+/// A rule profile, as `--profile` takes it.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ProfileArg {
+    /// Each rule's own matcher.
+    Default,
+    /// Each rule's broad form where it has one.
+    Strict,
+}
+
+impl ProfileArg {
+    pub(crate) fn profile(self) -> hindsight_engine::config::Profile {
+        match self {
+            ProfileArg::Default => hindsight_engine::config::Profile::Default,
+            ProfileArg::Strict => hindsight_engine::config::Profile::Strict,
+        }
+    }
+}
+
+/// A file's role, as `--role` takes it.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum RoleArg {
+    /// Production code: every rule reports.
+    Production,
+    /// Tests, test-support crates, fixtures.
+    Test,
+    /// Examples.
+    Example,
+    /// Build scripts, xtask, fuzz targets, benchmarks.
+    Tooling,
+    /// Third-party code kept in the repository.
+    Vendored,
+}
+
+impl RoleArg {
+    pub(crate) fn role(self) -> hindsight_engine::Role {
+        use hindsight_engine::Role;
+        match self {
+            RoleArg::Production => Role::Production,
+            RoleArg::Test => Role::Test,
+            RoleArg::Example => Role::Example,
+            RoleArg::Tooling => Role::Tooling,
+            RoleArg::Vendored => Role::Vendored,
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => commands::explain::run(&args),
         Command::Test(args) => commands::test::run(&args),
         Command::Schema(args) => commands::schema::run(&args),
+        Command::Scope(args) => commands::scope::run(&args),
         Command::Coverage(args) => commands::coverage::run(&args),
         Command::Codex(command) => commands::codex::run(&command),
         Command::Docs(args) => commands::docs::run(&args),

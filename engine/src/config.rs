@@ -10,9 +10,15 @@
 //! [rules.options.HS2001]             # options of a Rego rule, as `data.hindsight.options`
 //! max_unavailable_percent = 25
 //!
+//! profile = "strict"           # every rule's broad form (`strict:` in rule files); default: the narrow one
+//!
 //! [files]
 //! exclude = ["vendor/", "*.generated.rs"]   # gitignore syntax, relative to this file
 //! max_size = 1048576                         # bytes; larger files are skipped with a note
+//!
+//! [scope]                            # what files are for, over the conventions (`hindsight scope` shows both)
+//! production = ["examples/server/"]  # checked as production code although under `examples/`
+//! test = ["qa/**"]                   # also `example`, `tooling`, `vendored`: rules that skip test code skip these
 //!
 //! [[rollout]]                        # staged rollout of a rule: shadow → warn → enforce
 //! rule = "HS1007"                    # a code, a code prefix or a rule id
@@ -37,6 +43,7 @@ use serde::Deserialize;
 
 use crate::finding::Severity;
 use crate::rule::{Rule, Stage};
+use crate::scope::{Role, ScopeOverrides};
 
 /// The configuration file name, looked for from the checked path upwards.
 pub const CONFIG_FILE: &str = "hindsight.toml";
@@ -74,6 +81,32 @@ pub struct Config {
     pub rollout: Vec<Rollout>,
     /// `[[waiver]]` entries, in file order.
     pub waivers: Vec<Waiver>,
+    /// `[scope]`: globs that give files a role whatever the conventions say.
+    pub scope: ScopeOverrides,
+    /// Which form of the rules runs: the default narrow one, or the broad `strict` one.
+    pub profile: Profile,
+}
+
+/// The rule profile: which form of each rule runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// Each rule's own matcher: the shapes worth a developer's time on any codebase.
+    #[default]
+    Default,
+    /// Rules with a `strict:` form run it: the letter of the lesson (every `.unwrap()` outside tests), for
+    /// teams that want it.
+    Strict,
+}
+
+impl Profile {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::Strict => "strict",
+        }
+    }
 }
 
 /// A `[[rollout]]` entry: the stage of some rules, possibly only under some paths, changing on dates.
@@ -164,6 +197,8 @@ impl Default for Config {
             expand_macros: true,
             rollout: Vec::new(),
             waivers: Vec::new(),
+            scope: ScopeOverrides::default(),
+            profile: Profile::Default,
         }
     }
 }
@@ -204,6 +239,23 @@ struct RawConfig {
     rollout: Vec<toml::Spanned<RawRollout>>,
     #[serde(default)]
     waiver: Vec<toml::Spanned<RawWaiver>>,
+    #[serde(default)]
+    scope: Option<toml::Spanned<RawScope>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawScope {
+    #[serde(default)]
+    production: Vec<String>,
+    #[serde(default)]
+    test: Vec<String>,
+    #[serde(default)]
+    example: Vec<String>,
+    #[serde(default)]
+    tooling: Vec<String>,
+    #[serde(default)]
+    vendored: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -265,6 +317,8 @@ struct RawRules {
     severity: BTreeMap<String, Severity>,
     #[serde(default)]
     options: BTreeMap<String, toml::Table>,
+    #[serde(default)]
+    profile: Option<Profile>,
 }
 
 #[derive(Deserialize, Default)]
@@ -382,7 +436,27 @@ impl Config {
                 })
             })
             .collect();
+        let scope_at = raw.scope.as_ref().map_or(0, |s| s.span().start);
+        let no_scope = RawScope::default();
+        let raw_scope = raw.scope.as_ref().map_or(&no_scope, |s| s.get_ref());
+        let mut scope_globs = Vec::new();
+        for (role, patterns) in [
+            (Role::Production, &raw_scope.production),
+            (Role::Test, &raw_scope.test),
+            (Role::Example, &raw_scope.example),
+            (Role::Tooling, &raw_scope.tooling),
+            (Role::Vendored, &raw_scope.vendored),
+        ] {
+            if let Some(set) = glob_set(patterns).map_err(|err| invalid(scope_at, err))? {
+                scope_globs.push((role, patterns.clone(), set));
+            }
+        }
         Ok(Config {
+            scope: ScopeOverrides {
+                base_dir: base_dir.clone(),
+                globs: scope_globs,
+            },
+            profile: raw.rules.profile.unwrap_or_default(),
             path: Some(path.to_path_buf()),
             rule_dirs: raw.rules.dirs.iter().map(|d| base_dir.join(d)).collect(),
             base_dir,
@@ -571,7 +645,7 @@ fn glob_set(patterns: &[String]) -> Result<Option<globset::GlobSet>, String> {
         let glob = globset::GlobBuilder::new(&pattern)
             .literal_separator(true)
             .build()
-            .map_err(|err| format!("invalid glob `{pattern}` in `paths`: {err}"))?;
+            .map_err(|err| format!("invalid glob `{pattern}`: {err}"))?;
         builder.add(glob);
     }
     builder

@@ -1,42 +1,9 @@
-//! Facts about where a node sits in its file: is it test code?
+//! Facts about where a node sits in its file: is it test code? (Where a whole file sits is [`crate::scope`].)
 //!
 //! Rust only for now: tree-sitter-rust puts attributes (`#[test]`) as siblings *before* the item they
 //! annotate, so "is this in a test" is a walk up the ancestors looking at each item's preceding siblings.
 
-use std::path::{Component, Path};
-
 use tree_sitter::Node;
-
-/// Is a file test code by where it lives, relative to its Cargo package root?
-///
-/// `tests/`, `benches/`, `examples/` and `build.rs` of the package are test code, as Cargo treats them;
-/// so are files named `tests.rs` or `*_tests.rs` and anything under a `tests` or `test` directory inside
-/// `src`, the usual homes of a `#[cfg(test)] mod tests;` declared elsewhere. A file named `test.rs` is not:
-/// it is as often a `test` subcommand (`commands/test.rs`) as a test module.
-pub fn is_test_path(package_relative: &Path) -> bool {
-    let parts: Vec<&str> = package_relative
-        .components()
-        .filter_map(|c| match c {
-            Component::Normal(part) => part.to_str(),
-            _ => None,
-        })
-        .collect();
-    let Some((file, dirs)) = parts.split_last() else {
-        return false;
-    };
-    if dirs.is_empty() && *file == "build.rs" {
-        return true;
-    }
-    if let Some(first) = dirs.first()
-        && matches!(*first, "tests" | "benches" | "examples")
-    {
-        return true;
-    }
-    if dirs.first() == Some(&"src") && dirs.iter().any(|d| matches!(*d, "tests" | "test")) {
-        return true;
-    }
-    *file == "tests.rs" || file.ends_with("_tests.rs")
-}
 
 /// An attribute makes the next item test code whatever it is (`#[cfg(test)]`).
 pub(crate) const MARK_CFG_TEST: u8 = 1;
@@ -153,6 +120,11 @@ pub(crate) fn is_test_fn_attribute(body: &str) -> bool {
 
 /// `cfg(test)`, `cfg(all(test, feature = "x"))`, but not `cfg(not(test))` or `cfg(feature = "test")`.
 pub(crate) fn is_cfg_test(body: &str) -> bool {
+    is_cfg(body, "test")
+}
+
+/// A `cfg(…)` attribute body that needs the configuration option `option` (`test`, `fuzzing`) to be set.
+pub(crate) fn is_cfg(body: &str, option: &str) -> bool {
     let Some(args) = body.strip_prefix("cfg") else {
         return false;
     };
@@ -172,45 +144,17 @@ pub(crate) fn is_cfg_test(body: &str) -> bool {
             !in_string && !c.is_whitespace()
         })
         .collect();
-    if compact.contains("not(test") {
+    if compact.contains(&format!("not({option}")) {
         return false;
     }
     compact
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .any(|word| word == "test")
+        .any(|word| word == option)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn test_paths_are_relative_to_the_package() {
-        for path in [
-            "tests/api.rs",
-            "benches/b.rs",
-            "examples/demo.rs",
-            "build.rs",
-            "src/tests.rs",
-            "src/a/b_tests.rs",
-            "src/hpack/test/fixture.rs",
-        ] {
-            assert!(is_test_path(Path::new(path)), "{path} should be test code");
-        }
-        for path in [
-            "src/main.rs",
-            "src/build.rs",
-            "src/examples.rs",
-            "src/testing.rs",
-            "src/commands/test.rs",
-            "crates/x/tests.txt",
-        ] {
-            assert!(
-                !is_test_path(Path::new(path)),
-                "{path} should not be test code"
-            );
-        }
-    }
 
     #[test]
     fn test_attributes_are_recognised() {

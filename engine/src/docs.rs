@@ -80,6 +80,28 @@ pub fn render_markdown_with(
         .unwrap_or("");
     examples(&mut out, "Example", &rule.bad_examples, fence);
     examples(&mut out, "Use instead", &rule.good_examples, fence);
+    if let Some(strict) = &rule.strict {
+        let mut text = strict.what.trim_end().to_string();
+        let _ = write!(
+            text,
+            "\n\nTurn it on with `hindsight check --profile strict` or `profile = \"strict\"` under `[rules]` in \
+             hindsight.toml; its findings are `{}`.",
+            strict.severity.as_str()
+        );
+        section(&mut out, "Strict profile", &text);
+        examples(
+            &mut out,
+            "Also reported under the strict profile",
+            &strict.bad_examples,
+            fence,
+        );
+        examples(
+            &mut out,
+            "Left alone even under the strict profile",
+            &strict.good_examples,
+            fence,
+        );
+    }
     section(&mut out, "How to fix", &rule.docs.fix);
     if !rule.docs.references.is_empty() {
         out.push_str("## References\n\n");

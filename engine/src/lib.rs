@@ -11,11 +11,11 @@
 //! use hindsight_engine::{Checker, Config, RulePack, SourceFile};
 //!
 //! let checker = Checker::new(Arc::new(RulePack::builtin()), &Config::default());
-//! let text = "fn main() { let port: u16 = std::env::var(\"PORT\").unwrap().parse().unwrap(); }";
-//! let path = Path::new("src/main.rs");
-//! let file = SourceFile::new(path, Some(path), text);
+//! let text = "async fn create(headers: HeaderMap) -> StatusCode { store(headers.get(\"x-tenant\").unwrap()) }";
+//! let path = Path::new("src/routes.rs");
+//! let file = SourceFile::new(path, hindsight_engine::Role::Production, text);
 //! let report = checker.check_source(&file);
-//! assert_eq!(report.findings.iter().filter(|f| &*f.code == "HS1001").count(), 2);
+//! assert_eq!(report.findings.iter().filter(|f| &*f.code == "HS1001").count(), 1);
 //! ```
 
 #![deny(missing_docs)]
@@ -37,16 +37,17 @@ mod macros;
 pub mod rego;
 pub mod rule;
 pub mod schema;
+pub mod scope;
 mod suppress;
 pub mod testing;
 pub mod walk;
 
 pub use check::{Checker, FileReport, SourceFile, parse_only};
 pub use config::Config;
-pub use context::is_test_path;
 pub use finding::{Edit, Finding, Position, Severity, Span, Suppressed, SuppressionKind};
 pub use lang::Lang;
 pub use rule::{Rule, RulePack};
+pub use scope::{FileScope, Role};
 pub use suppress::MARKER as SUPPRESSION_MARKER;
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use crate::check::{Checker, SourceFile};
+use crate::config::Profile;
 use crate::rego::{self, Coverage, RegoError, TestOutcome};
 use crate::rule::{Example, Rule};
 
@@ -22,6 +23,9 @@ pub enum ExampleKind {
 pub struct ExampleOutcome {
     /// Bad or good.
     pub kind: ExampleKind,
+    /// Checked under the `strict` profile (an example of the rule's broad form, or a default bad example,
+    /// which the broad form must report too).
+    pub strict: bool,
     /// 0-based position in its list.
     pub index: usize,
     /// How many findings of the rule it gave.
@@ -54,16 +58,60 @@ impl ExampleOutcome {
         } else {
             format!(" at {}", self.locations.join(", "))
         };
+        let profile = if self.strict {
+            " (under the strict profile)"
+        } else {
+            ""
+        };
         format!(
-            "{which} example #{} gave {} finding(s){at}, expected {expected}",
+            "{which} example #{}{profile} gave {} finding(s){at}, expected {expected}",
             self.index + 1,
             self.n_findings
         )
     }
 }
 
-/// Runs every example of `rule` with `checker` (which must have the rule enabled).
+/// Runs every example of `rule` with `checker` (which must have the rule enabled). A rule with a broad
+/// `strict:` form also has its strict examples and its default bad examples checked under the `strict`
+/// profile (with only this rule enabled).
 pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
+    let mut outcomes = examples_under(
+        checker,
+        rule,
+        false,
+        &rule.bad_examples,
+        &rule.good_examples,
+    );
+    if let Some(strict) = &rule.strict {
+        let mut config = checker.config().clone();
+        config.profile = Profile::Strict;
+        config.enable = vec![rule.code.to_string()];
+        config.disable = Vec::new();
+        let strict_checker = Checker::new(checker.pack().clone(), &config);
+        let bad: Vec<Example> = rule
+            .bad_examples
+            .iter()
+            .chain(&strict.bad_examples)
+            .cloned()
+            .collect();
+        outcomes.extend(examples_under(
+            &strict_checker,
+            rule,
+            true,
+            &bad,
+            &strict.good_examples,
+        ));
+    }
+    outcomes
+}
+
+fn examples_under(
+    checker: &Checker,
+    rule: &Rule,
+    strict: bool,
+    bad: &[Example],
+    good: &[Example],
+) -> Vec<ExampleOutcome> {
     let default_ext = match (rule.language, rule.formats.first()) {
         (Some(lang), _) => lang.spec().extensions.first().copied().unwrap_or("txt"),
         (None, Some(format)) => format.name(),
@@ -80,7 +128,8 @@ pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
                         .clone()
                         .unwrap_or_else(|| format!("example.{default_ext}")),
                 );
-                let file = SourceFile::new(&path, Some(&path), &example.code);
+                let role = crate::scope::conventional_role(&path).role;
+                let file = SourceFile::new(&path, role, &example.code);
                 let report = checker.check_source(&file);
                 let mut findings = report.findings;
                 if rule.is_repository_scope() {
@@ -93,6 +142,7 @@ pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
                     .collect();
                 ExampleOutcome {
                     kind,
+                    strict,
                     index,
                     n_findings: locations.len(),
                     locations,
@@ -100,8 +150,8 @@ pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
             })
             .collect::<Vec<_>>()
     };
-    let mut outcomes = run(ExampleKind::Bad, &rule.bad_examples);
-    outcomes.extend(run(ExampleKind::Good, &rule.good_examples));
+    let mut outcomes = run(ExampleKind::Bad, bad);
+    outcomes.extend(run(ExampleKind::Good, good));
     outcomes
 }
 

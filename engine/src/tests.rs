@@ -9,6 +9,10 @@ use crate::{Checker, Config, RulePack, SourceFile};
 
 /// Checks `text` at `path` with the built-in pack plus extra rule files, and renders one line per finding:
 /// `line:col-line:col CODE message [suppressed: reason]`, then `syntax error at line:col` lines.
+///
+/// The engine's machinery (macro arguments, suppressions, positions, test code) is tested under the strict
+/// profile, where every `.unwrap()` and `panic!` outside tests is a finding: the snippets stay minimal. The
+/// narrow default forms are tested by the rules' own examples.
 fn check_with(extra_rules: &[(&str, &str)], path: &str, text: &str) -> String {
     let mut pack = RulePack::builtin();
     for (name, yaml) in extra_rules {
@@ -16,11 +20,16 @@ fn check_with(extra_rules: &[(&str, &str)], path: &str, text: &str) -> String {
     }
     let config = Config {
         today: Some("2026-06-01".into()),
+        profile: crate::config::Profile::Strict,
         ..Config::default()
     };
     let checker = Checker::new(Arc::new(pack), &config);
     let path = Path::new(path);
-    let report = checker.check_source(&SourceFile::new(path, Some(path), text));
+    let report = checker.check_source(&SourceFile::new(
+        path,
+        crate::scope::conventional_role(path).role,
+        text,
+    ));
     let mut out = String::new();
     for f in &report.findings {
         let (s, e) = (f.span.start, f.span.end);
@@ -363,7 +372,7 @@ pub fn build() -> Result<Regex, pcre2::Error> {
 #[test]
 fn macro_arguments_are_judged_in_their_real_context() {
     assert_snapshot!(positions("src/lib.rs", r#"
-fn load(path: &Path) {
+fn load_config(path: &Path) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     assert!(text.lines().next().unwrap().len() > 0);
 }

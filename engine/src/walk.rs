@@ -13,14 +13,15 @@ use crate::check::{Checker, FileReport, RepoDoc, SourceFile};
 use crate::data::DataFormat;
 use crate::finding::{Finding, Position};
 use crate::lang::Lang;
+use crate::scope::{FileScope, ScopeOverrides, ScopeResolver};
 
-/// A file to check, with where its package root is.
+/// A file to check, with what it is for.
 #[derive(Clone, Debug)]
 pub struct FileEntry {
     /// The path as shown in output.
     pub path: PathBuf,
-    /// The path relative to the nearest directory with a `Cargo.toml`, for Rust files.
-    pub package_path: Option<PathBuf>,
+    /// What the file is for (production, test, example, tooling, vendored) and why.
+    pub scope: FileScope,
     /// The language its syntax tree is parsed with, chosen from the extension.
     pub lang: Option<Lang>,
     /// The configuration format its data is read as, chosen from the extension.
@@ -138,6 +139,8 @@ pub struct WalkOptions {
     pub languages: Vec<Lang>,
     /// And files of these configuration formats.
     pub formats: Vec<DataFormat>,
+    /// `[scope]` globs of the configuration, applied before the conventions.
+    pub scope: ScopeOverrides,
 }
 
 /// Finds the files to check under `paths`, honouring `.gitignore`, hidden-file conventions and excludes.
@@ -152,7 +155,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
     for root in paths {
         if root.is_file() {
             if let Some(kind) = wanted(root) {
-                files.push((clean(root), kind));
+                files.push((clean(root), kind, clean(root)));
             }
             continue;
         }
@@ -190,7 +193,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
                     if entry.file_type().is_some_and(|t| t.is_file())
                         && let Some(kind) = wanted(entry.path())
                     {
-                        files.push((clean(entry.path()), kind));
+                        files.push((clean(entry.path()), kind, clean(root)));
                     }
                 }
                 Err(err) => problems.push(Problem {
@@ -200,7 +203,7 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
             }
         }
     }
-    (entries(files), problems)
+    (entries(files, options), problems)
 }
 
 /// The files among `paths` (a list of files, say from git, that need not exist on disk) that a check would
@@ -211,9 +214,9 @@ pub fn select(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Vec<
     let files = paths
         .iter()
         .filter(|path| !is_excluded(&excludes, path, false))
-        .filter_map(|path| wanted(path, options).map(|kind| (clean(path), kind)))
+        .filter_map(|path| wanted(path, options).map(|kind| (clean(path), kind, PathBuf::new())))
         .collect();
-    (entries(files), problems)
+    (entries(files, options), problems)
 }
 
 type Kind = (Option<Lang>, Option<DataFormat>);
@@ -225,23 +228,20 @@ fn wanted(path: &Path, options: &WalkOptions) -> Option<Kind> {
     (lang.is_some() || format.is_some()).then_some((lang, format))
 }
 
-/// Sorted, deduplicated entries with their package paths.
-fn entries(mut files: Vec<(PathBuf, Kind)>) -> Vec<FileEntry> {
+/// Sorted, deduplicated entries with their scopes. Each file comes with the root it was found under
+/// (directory conventions count below it; empty for files listed by git, whose paths start at the
+/// repository root).
+fn entries(mut files: Vec<(PathBuf, Kind, PathBuf)>, options: &WalkOptions) -> Vec<FileEntry> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
     files.dedup_by(|a, b| a.0 == b.0);
-    let mut roots = PackageRoots::default();
+    let mut resolver = ScopeResolver::new(options.scope.clone());
     files
         .into_iter()
-        .map(|(path, (lang, format))| {
-            let package_path = (lang == Some(Lang::RUST))
-                .then(|| roots.relative(&path))
-                .flatten();
-            FileEntry {
-                path,
-                package_path,
-                lang,
-                format,
-            }
+        .map(|(path, (lang, format), root)| FileEntry {
+            scope: resolver.classify(&path, &root),
+            path,
+            lang,
+            format,
         })
         .collect()
 }
@@ -294,34 +294,6 @@ fn is_excluded(excludes: &[Gitignore], path: &Path, is_dir: bool) -> bool {
 fn clean(path: &Path) -> PathBuf {
     path.strip_prefix(".")
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
-}
-
-/// Memoised nearest-`Cargo.toml` lookup.
-#[derive(Default)]
-struct PackageRoots {
-    by_dir: HashMap<PathBuf, Option<PathBuf>>,
-}
-
-impl PackageRoots {
-    fn relative(&mut self, file: &Path) -> Option<PathBuf> {
-        let absolute = std::path::absolute(file).ok()?;
-        let dir = absolute.parent()?;
-        let root = self.root_of(dir)?;
-        absolute.strip_prefix(root).ok().map(Path::to_path_buf)
-    }
-
-    fn root_of(&mut self, dir: &Path) -> Option<PathBuf> {
-        if let Some(known) = self.by_dir.get(dir) {
-            return known.clone();
-        }
-        let found = if dir.join("Cargo.toml").is_file() {
-            Some(dir.to_path_buf())
-        } else {
-            dir.parent().and_then(|parent| self.root_of(parent))
-        };
-        self.by_dir.insert(dir.to_path_buf(), found.clone());
-        found
-    }
 }
 
 /// What repository-scope rules see besides the documents of the files a run checks. In git modes a run checks
@@ -619,7 +591,7 @@ fn check_bytes(
     };
     let source = SourceFile {
         path: &entry.path,
-        package_path: entry.package_path.as_deref(),
+        role: entry.scope.role,
         text: &text,
         lang: entry.lang,
         format: entry.format,

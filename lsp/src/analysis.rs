@@ -7,23 +7,28 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use hindsight_engine::scope::conventional_role;
 use hindsight_engine::walk::{self, WalkOptions};
-use hindsight_engine::{Checker, Config, Finding, Lang, SourceFile};
+use hindsight_engine::{Checker, Config, Finding, SourceFile};
+
+use crate::workspace::Scope;
 use tree_sitter::Tree;
 
 /// Checks one document's text as `hindsight check` would at the workspace root, reparsing incrementally from
 /// `old_tree` (the last tree, edited in step with the text) when there is one. Returns the new tree too.
 pub(crate) fn check_document(
     checker: &Checker,
+    scope: &Scope,
     relative_path: &Path,
     absolute_path: Option<&Path>,
     text: &str,
     old_tree: Option<&Tree>,
 ) -> (Vec<Finding>, Option<Tree>) {
-    let package_path = absolute_path
-        .filter(|_| Lang::from_file(relative_path) == Some(Lang::RUST))
-        .and_then(crate::workspace::package_path);
-    let file = SourceFile::new(relative_path, package_path.as_deref(), text);
+    let role = match absolute_path {
+        Some(path) => scope.role_of(path),
+        None => conventional_role(relative_path).role,
+    };
+    let file = SourceFile::new(relative_path, role, text);
     let (report, tree) = checker.check_source_with_tree(&file, old_tree);
     (report.findings, tree)
 }
@@ -41,6 +46,7 @@ pub(crate) fn scan_repository(
         excludes: vec![(config.base_dir.clone(), config.exclude.clone())],
         languages: Vec::new(),
         formats: checker.formats(),
+        scope: config.scope.clone(),
     };
     let (files, _problems) = walk::discover(&[root.to_path_buf()], &options);
     let mut documents = Vec::new();
@@ -58,7 +64,7 @@ pub(crate) fn scan_repository(
         // Only the data is wanted: no syntax tree, so structural rules do not run again here.
         let file = SourceFile {
             path: relative,
-            package_path: None,
+            role: entry.scope.role,
             text: &text,
             lang: None,
             format: Some(format),

@@ -647,6 +647,7 @@ impl Server {
             return;
         }
         let checker = workspace.checker.clone();
+        let scope = workspace.scope.clone();
         let relative = match &document.path {
             Some(path) => workspace.relative(path).to_path_buf(),
             None => untitled_path(&document.language_id),
@@ -662,6 +663,7 @@ impl Server {
             let findings = guarded(|| {
                 analysis::check_document(
                     &checker,
+                    &scope,
                     &relative,
                     absolute.as_deref(),
                     &text,
@@ -707,6 +709,7 @@ impl Server {
             } else {
                 let (findings, tree) = analysis::check_document(
                     &workspace.checker,
+                    &workspace.scope,
                     &relative,
                     document.path.as_deref(),
                     &text,

@@ -38,6 +38,9 @@ examples:
     - "fn f() { checked_call(1); }"
 "#;
 
+/// The configuration of a test workspace: the strict profile.
+const STRICT: &str = "[rules]\nprofile = \"strict\"\n";
+
 const UNWRAP: &str =
     "fn main() {\n    let port: u16 = std::env::var(\"PORT\").unwrap().parse().unwrap_or(80);\n}\n";
 
@@ -57,6 +60,11 @@ impl Client {
     fn start(files: &[(&str, &str)], capabilities: Value, options: Value) -> Client {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let root = dir.path().canonicalize().expect("a canonical path");
+        // The server is tested on the simplest findings there are (a bare `.unwrap()`), which only the strict
+        // profile reports; a test that brings its own configuration says so there.
+        if !files.iter().any(|(path, _)| *path == "hindsight.toml") {
+            write(&root.join("hindsight.toml"), STRICT);
+        }
         for (path, text) in files {
             write(&root.join(path), text);
         }
@@ -563,7 +571,7 @@ fn configuration_files_get_rego_findings_and_repository_rules_reach_every_file()
 fn settings_and_a_saved_hindsight_toml_reload_the_rules() {
     let files = [
         ("codex/legacy-call.yaml", LEGACY_CALL_RULE),
-        ("hindsight.toml", ""),
+        ("hindsight.toml", STRICT),
     ];
     let mut client = Client::start(&files, json!({}), json!({}));
     let text = "fn f() { legacy_call(1); std::env::var(\"A\").unwrap(); }\n";
@@ -632,7 +640,10 @@ fn each_workspace_folder_has_its_own_configuration() {
     let files = [
         ("a/Cargo.toml", "[package]\nname = \"a\"\n"),
         ("b/Cargo.toml", "[package]\nname = \"b\"\n"),
-        ("b/hindsight.toml", "[rules]\ndisable = [\"HS1001\"]\n"),
+        (
+            "b/hindsight.toml",
+            "[rules]\nprofile = \"strict\"\ndisable = [\"HS1001\"]\n",
+        ),
     ];
     let mut client = Client::start(&files, json!({}), json!({}));
     let folder = |client: &Client, name: &str| json!({"uri": client.uri(name), "name": name});
@@ -650,7 +661,10 @@ fn each_workspace_folder_has_its_own_configuration() {
 #[test]
 fn bad_input_never_stops_the_server() {
     let mut client = Client::start(
-        &[("hindsight.toml", "[files]\nmax_size = 64\n")],
+        &[(
+            "hindsight.toml",
+            "[rules]\nprofile = \"strict\"\n[files]\nmax_size = 64\n",
+        )],
         json!({}),
         json!({}),
     );
@@ -735,8 +749,10 @@ fn incremental_reparsing_gives_what_a_full_parse_gives() {
             .collect()
     };
     let mut text = String::from(UNWRAP);
-    let (_, mut tree) =
-        checker.check_source_with_tree(&SourceFile::new(path, Some(path), &text), None);
+    let (_, mut tree) = checker.check_source_with_tree(
+        &SourceFile::new(path, hindsight_engine::Role::Production, &text),
+        None,
+    );
     let edits = [
         // Insert a line with a finding, in a function body.
         (range((1, 0), (1, 0)), "    let µ = Some('x').unwrap();\n"),
@@ -759,7 +775,7 @@ fn incremental_reparsing_gives_what_a_full_parse_gives() {
         if let Some(tree) = &mut tree {
             tree.edit(&edit);
         }
-        let file = SourceFile::new(path, Some(path), &text);
+        let file = SourceFile::new(path, hindsight_engine::Role::Production, &text);
         let (incremental, new_tree) = checker.check_source_with_tree(&file, tree.as_ref());
         let (full, fresh_tree) = checker.check_source_with_tree(&file, None);
         assert_eq!(
@@ -819,7 +835,10 @@ examples:
 
 #[test]
 fn excluded_files_have_nothing_to_report() {
-    let files = [("hindsight.toml", "[files]\nexclude = [\"generated/\"]\n")];
+    let files = [(
+        "hindsight.toml",
+        "[rules]\nprofile = \"strict\"\n[files]\nexclude = [\"generated/\"]\n",
+    )];
     let mut client = Client::start(&files, json!({}), json!({}));
     client.open("generated/bindings.rs", "rust", UNWRAP);
     client.open("src/main.rs", "rust", UNWRAP);

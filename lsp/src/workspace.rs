@@ -2,10 +2,11 @@
 //! means a reload (`hindsight.toml`, the rule directories).
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use hindsight_engine::config::{CONFIG_FILE, ConfigError};
 use hindsight_engine::rule::LoadProblem;
+use hindsight_engine::scope::{Role, ScopeResolver};
 use hindsight_engine::{Checker, Config, RulePack};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
@@ -20,6 +21,8 @@ pub(crate) struct Workspace {
     pub(crate) root: PathBuf,
     pub(crate) config: Config,
     pub(crate) checker: Arc<Checker>,
+    /// What each file is for (test code, fixtures, ...).
+    pub(crate) scope: Arc<Scope>,
     /// The configuration file in use, if any (absolute).
     pub(crate) config_file: Option<PathBuf>,
     /// Why the configuration file could not be used: file, line, column, message.
@@ -99,6 +102,7 @@ impl Workspace {
             })
             .flatten();
         Workspace {
+            scope: Arc::new(Scope::new(&root, &config)),
             root,
             excludes,
             config,
@@ -159,14 +163,29 @@ impl Workspace {
     }
 }
 
-/// The path of a file relative to its package root (the nearest directory with a `Cargo.toml`): what decides
-/// test code (`tests/`, `benches/`), as `hindsight check` computes it.
-pub(crate) fn package_path(path: &Path) -> Option<PathBuf> {
-    let mut dir = path.parent()?;
-    loop {
-        if dir.join("Cargo.toml").is_file() {
-            return path.strip_prefix(dir).ok().map(Path::to_path_buf);
+/// What the files of a workspace are for, decided as `hindsight check` run at its root decides it
+/// ([`hindsight_engine::scope`]); what it reads (package manifests, parent modules) is remembered until the
+/// workspace reloads. Shared with the worker threads.
+pub(crate) struct Scope {
+    root: PathBuf,
+    resolver: Mutex<ScopeResolver>,
+}
+
+impl Scope {
+    fn new(root: &Path, config: &Config) -> Self {
+        Self {
+            root: root.to_path_buf(),
+            resolver: Mutex::new(ScopeResolver::new(config.scope.clone())),
         }
-        dir = dir.parent()?;
+    }
+
+    /// The role of the file at `path` (absolute).
+    pub(crate) fn role_of(&self, path: &Path) -> Role {
+        // A panic while classifying leaves the memo as it was: still usable.
+        let mut resolver = self
+            .resolver
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        resolver.classify(path, &self.root).role
     }
 }

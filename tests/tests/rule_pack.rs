@@ -221,17 +221,17 @@ fn registry_problems(pack: &RulePack) -> Vec<String> {
     problems
 }
 
-/// HS1006 leaves configuration loaders to HS1003, so both must agree on what a loader is: each rule file
-/// carries its own copy of the `config-ingestion-fn` utility (rule files are self-contained), and the copies
-/// must not drift apart.
+/// Rule files are self-contained, so a utility two rules must agree on is copied into each: HS1006 leaves
+/// configuration loaders to HS1003 (`config-ingestion-fn`), and HS1001 and HS1002 report in the same request
+/// handlers and decoders (`input-handling-fn`). The copies must not drift apart.
 #[test]
-fn hs1003_and_hs1006_agree_on_what_a_config_loader_is() {
+fn shared_utilities_are_identical_in_every_rule_that_copies_them() {
     let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/rust");
-    let util = |file: &str| -> String {
+    let util = |file: &str, name: &str| -> String {
         let text = std::fs::read_to_string(rules.join(file)).unwrap();
         let start = text
-            .find("\n  config-ingestion-fn:\n")
-            .unwrap_or_else(|| panic!("{file} has no `config-ingestion-fn` utility"));
+            .find(&format!("\n  {name}:\n"))
+            .unwrap_or_else(|| panic!("{file} has no `{name}` utility"));
         // The utility's body is every following line indented deeper than its key (or blank).
         text[start + 1..]
             .lines()
@@ -240,11 +240,20 @@ fn hs1003_and_hs1006_agree_on_what_a_config_loader_is() {
             .map(|(_, line)| format!("{line}\n"))
             .collect()
     };
-    let hs1003 = util("panic-in-config-ingestion.yaml");
-    let hs1006 = util("unchecked-index-in-decoder.yaml");
-    assert!(hs1003.lines().count() > 5, "utility not found:\n{hs1003}");
-    assert_eq!(
-        hs1003, hs1006,
-        "the two copies of `config-ingestion-fn` differ"
-    );
+    for (name, a, b) in [
+        (
+            "config-ingestion-fn",
+            "panic-in-config-ingestion.yaml",
+            "unchecked-index-in-decoder.yaml",
+        ),
+        (
+            "input-handling-fn",
+            "unwrap-outside-tests.yaml",
+            "panic-outside-tests.yaml",
+        ),
+    ] {
+        let (first, second) = (util(a, name), util(b, name));
+        assert!(first.lines().count() > 5, "utility not found:\n{first}");
+        assert_eq!(first, second, "the two copies of `{name}` differ");
+    }
 }

@@ -185,6 +185,7 @@ impl Change {
             excludes: options.excludes.clone(),
             languages: Vec::new(),
             formats: formats.clone(),
+            scope: options.scope.clone(),
         };
         let paths: Vec<PathBuf> = blobs.keys().cloned().collect();
         let (others, _) = walk::select(&paths, &options);

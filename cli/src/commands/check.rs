@@ -60,6 +60,9 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         None => (crate::setup::load(&args.pack, &paths[0])?, Vec::new()),
     };
     setup.config.expand_macros = !args.no_macro_expansion;
+    if let Some(profile) = args.profile {
+        setup.config.profile = profile.profile();
+    }
     let checker = Checker::new(setup.pack.clone(), &setup.config);
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let walk_options = WalkOptions {
@@ -69,6 +72,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         ],
         languages: checker.languages().collect(),
         formats: checker.formats(),
+        scope: setup.config.scope.clone(),
     };
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))

@@ -11,5 +11,6 @@ pub(crate) mod hook;
 pub(crate) mod lsp;
 pub(crate) mod rules;
 pub(crate) mod schema;
+pub(crate) mod scope;
 pub(crate) mod test;
 pub(crate) mod waivers;

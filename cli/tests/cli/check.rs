@@ -50,7 +50,7 @@ fn clean_project_exits_zero() {
 #[test]
 fn fail_on_decides_which_severities_fail() {
     let project = Project::new();
-    project.file("src/lib.rs", "fn f() { todo!() }\n");
+    project.file("src/lib.rs", "fn f(req: Request) { todo!() }\n");
     assert_eq!(
         project.run(&["check"]).code,
         0,
@@ -85,7 +85,7 @@ fn config_disables_rules_and_overrides_severity() {
     );
     project.file(
         "src/lib.rs",
-        "fn f(x: Option<u8>) { x.unwrap(); todo!() }\n",
+        "fn f(req: Request) { req.header(\"x\").unwrap(); todo!() }\n",
     );
     let run = project.run(&["check", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
@@ -124,7 +124,7 @@ fn bad_files_are_skipped_with_a_note_and_the_rest_is_checked() {
     project.file("hindsight.toml", "[files]\nmax_size = 200\n");
     project.file(
         "src/broken.rs",
-        "fn broken( {\nfn fine() { Some(1).unwrap(); }\n",
+        "fn broken( {\nfn fine(req: Request) { req.header(\"a\").unwrap(); }\n",
     );
     project.file("src/binary.rs", b"fn f() {}\0\x01\x02");
     project.file(
@@ -170,28 +170,75 @@ fn gitignore_hidden_files_and_excludes_are_honoured() {
 }
 
 #[test]
-fn package_relative_test_directories_are_exempt() {
+fn test_example_and_tooling_code_is_exempt_as_each_ecosystem_declares_it() {
     let project = Project::new();
+    project.file(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"crates/*\"]\n[package]\nname = \"root\"\n",
+    );
+    project.file("src/main.rs", SERVICE);
+    project.file("tests/it.rs", SERVICE);
+    project.file("build.rs", SERVICE);
+    project.file("examples/demo.rs", SERVICE);
+    // An out-of-line test module, and a module of it.
+    project.file(
+        "src/net.rs",
+        format!("#[cfg(test)]\nmod harness;\n{SERVICE}"),
+    );
+    project.file("src/net/harness.rs", format!("mod util;\n{SERVICE}"));
+    project.file("src/net/harness/util.rs", SERVICE);
+    // A member only ever used as a dev-dependency is test support; a service under examples/ is an example.
+    project.file(
+        "crates/app/Cargo.toml",
+        "[package]\nname = \"app\"\n[dev-dependencies]\nsupport = { path = \"../support\" }\n",
+    );
+    project.file("crates/app/src/lib.rs", SERVICE);
+    project.file(
+        "crates/support/Cargo.toml",
+        "[package]\nname = \"support\"\n",
+    );
+    project.file("crates/support/src/lib.rs", SERVICE);
     project.file(
         "examples/service/Cargo.toml",
         "[package]\nname = \"service\"\n",
     );
     project.file("examples/service/src/main.rs", SERVICE);
-    project.file("examples/service/tests/it.rs", SERVICE);
-    project.file("examples/service/build.rs", SERVICE);
-    project.file("Cargo.toml", "[workspace]\n");
-    project.file("examples/demo.rs", SERVICE);
-    let run = project.run(&["check", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let paths: Vec<&str> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["path"].as_str().unwrap())
-        .collect();
-    // The service's src/ is checked even though it lives under the repository's examples/ folder;
-    // its own tests/ and build.rs are test code, and so is the repository package's examples/demo.rs.
-    assert_eq!(paths, ["examples/service/src/main.rs"]);
+    let paths = |args: &[&str]| -> Vec<String> {
+        let run = project.run(args);
+        let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        doc["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["path"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        paths(&["check", "--format", "json"]),
+        ["crates/app/src/lib.rs", "src/main.rs", "src/net.rs"]
+    );
+    // Named explicitly, the service under examples/ is checked; its tests are still test code.
+    assert_eq!(
+        paths(&["check", "examples/service", "--format", "json"]),
+        ["examples/service/src/main.rs"]
+    );
+    // `hindsight scope` says why, and `[scope]` takes a directory back.
+    let scope = project.run(&["scope", "--role", "test"]);
+    assert!(
+        scope.stdout.contains("src/net/harness/util.rs")
+            && scope.stdout.contains("inside the module `src/net/harness.rs`, declared under `#[cfg(test)]` at src/net.rs:2")
+            && scope.stdout.contains("package `support` is test support"),
+        "{}",
+        scope.stdout
+    );
+    project.file(
+        "hindsight.toml",
+        "[scope]\nproduction = [\"examples/service/\"]\ntest = [\"crates/app/\"]\n",
+    );
+    assert_eq!(
+        paths(&["check", "--format", "json"]),
+        ["examples/service/src/main.rs", "src/main.rs", "src/net.rs"]
+    );
 }
 
 #[test]
@@ -233,7 +280,7 @@ fn suppressions_without_reason_and_unused_are_reported() {
     let project = Project::new();
     project.file(
         "src/lib.rs",
-        "fn f(x: Option<u8>) {\n    // hindsight-allow(HS1001)\n    x.unwrap();\n    x.expect(\"set\"); // hindsight-allow(HS1001): set by main before any request\n    // hindsight-allow(HS1002): nothing here\n    let _y = 1;\n}\n",
+        "fn f(req: Request) {\n    // hindsight-allow(HS1001)\n    req.header(\"a\").unwrap();\n    req.header(\"b\").expect(\"b\"); // hindsight-allow(HS1001): the proxy in front adds it\n    // hindsight-allow(HS1002): nothing here\n    let _y = 1;\n}\n",
     );
     assert_snapshot!(project.run(&["check", "--color", "never"]).snapshot());
 }

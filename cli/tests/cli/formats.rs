@@ -32,13 +32,21 @@ const LIB: &str = r#"fn handle(x: Option<u8>) -> u8 {
 "#;
 
 /// One finding of each severity, a suppressed one, a fix, a broken rule file (`HS9003`) and a path with
-/// characters GitHub must escape.
+/// characters GitHub must escape. The printers are tested under the strict profile, where the bare
+/// `.unwrap()`s and `todo!`s of these snippets are findings.
 fn project() -> Project {
-    let project = Project::new();
+    let project = strict_project();
     project.file("rules/dbg.yaml", DBG_RULE);
     project.file("rules/broken.yaml", "id: broken\ncode: ACME1\nmatch: [\n");
     project.file("src/lib.rs", LIB);
     project.file("src/a,b:c%.rs", "fn f() { todo!() }\n");
+    project
+}
+
+/// A project whose configuration selects the strict profile.
+fn strict_project() -> Project {
+    let project = Project::new();
+    project.file("hindsight.toml", "[rules]\nprofile = \"strict\"\n");
     project
 }
 
@@ -199,7 +207,7 @@ fn rdjson() {
 
 #[test]
 fn rdjson_columns_count_utf8_bytes() {
-    let project = Project::new();
+    let project = strict_project();
     // `é` and `€` take 2 and 3 bytes: the character column 18 of `unwrap` is byte column 21.
     project.file("src/lib.rs", "fn f() { \"é€\"; X.unwrap(); }\n");
     let run = project.run(&["check", "--format", "rdjson"]);
@@ -286,7 +294,7 @@ fn bad_output_values_are_usage_errors_naming_the_value() {
 
 #[test]
 fn max_warnings_fails_when_unsuppressed_warnings_exceed_it() {
-    let project = Project::new();
+    let project = strict_project();
     project.file(
         "src/lib.rs",
         "fn f() { todo!() }\nfn g() { todo!() }\n// hindsight-allow(HS1002): not this one\nfn h() { todo!() }\n",

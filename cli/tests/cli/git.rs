@@ -10,6 +10,9 @@ use crate::{Project, Run, run_in, run_on};
 
 const UNWRAP_FN: &str = "fn f(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n";
 
+/// The configuration every test repository starts with.
+const STRICT: &str = "[rules]\nprofile = \"strict\"\n";
+
 /// A temporary git repository.
 struct Repo {
     project: Project,
@@ -21,6 +24,9 @@ impl Repo {
             project: Project::new(),
         };
         repo.git(&["init", "-q", "-b", "main"]);
+        // The git machinery is tested on the simplest finding there is, a bare `x.unwrap()`, which only the
+        // strict profile reports (at `error`). Tests that write their own configuration keep this line.
+        repo.file("hindsight.toml", STRICT);
         repo
     }
 
@@ -468,6 +474,9 @@ stage = "enforce"
 [[rollout]]
 rule = "HS1002"
 warn_from = "2026-01-01"
+
+[rules]
+profile = "strict"
 "#,
     );
     repo.file("src/lib.rs", UNWRAP_FN);
@@ -584,6 +593,9 @@ paths = ["src/lib.rs"]
 reason = "was fine until it expired"
 owner = "team-y"
 expires = "2026-01-01"
+
+[rules]
+profile = "strict"
 "#,
     );
     let (findings, doc) = repo.findings(&[]);
@@ -628,7 +640,7 @@ expires = "2026-01-01"
     repo.file(
         "hindsight.toml",
         format!(
-            "[[waiver]]\nrule = \"HS1001\"\nfingerprints = [\"{fingerprint}\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"2030-01-01\"\n\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"src/legacy/\"]\nreason = \"replaced by the new loader in Q3\"\nowner = \"team-ingest\"\nexpires = 2027-03-31\nticket = \"ING-42\"\n"
+            "[[waiver]]\nrule = \"HS1001\"\nfingerprints = [\"{fingerprint}\"]\nreason = \"r\"\nowner = \"o\"\nexpires = \"2030-01-01\"\n\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"src/legacy/\"]\nreason = \"replaced by the new loader in Q3\"\nowner = \"team-ingest\"\nexpires = 2027-03-31\nticket = \"ING-42\"\n\n[rules]\nprofile = \"strict\"\n"
         ),
     );
     let (findings, _) = repo.findings(&[]);
@@ -643,7 +655,7 @@ expires = "2026-01-01"
     // Waivers are checked: a missing owner is an error naming the key and line.
     repo.file(
         "hindsight.toml",
-        "\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"x\"]\nreason = \"r\"\nexpires = \"2030-01-01\"\n",
+        "\n[[waiver]]\nrule = \"HS1001\"\npaths = [\"x\"]\nreason = \"r\"\nexpires = \"2030-01-01\"\n\n[rules]\nprofile = \"strict\"\n",
     );
     let run = repo.run(&["check"]);
     assert_eq!(run.code, 2);
@@ -658,7 +670,7 @@ expires = "2026-01-01"
 fn diff_mode_reports_the_exemptions_a_change_adds_or_removes() {
     let repo = Repo::new();
     repo.file("src/lib.rs", "fn f(x: Option<u8>) -> u8 {\n    // hindsight-allow(HS1001): old reason\n    x.unwrap()\n}\n");
-    repo.file("hindsight.toml", "");
+    repo.file("hindsight.toml", STRICT);
     repo.commit_all("one");
     repo.file(
         "src/lib.rs",
@@ -666,7 +678,7 @@ fn diff_mode_reports_the_exemptions_a_change_adds_or_removes() {
     );
     repo.file(
         "hindsight.toml",
-        "[[waiver]]\nrule = \"HS1002\"\npaths = [\"src/**\"]\nreason = \"prototype\"\nowner = \"me\"\nexpires = \"2026-12-31\"\n",
+        "[[waiver]]\nrule = \"HS1002\"\npaths = [\"src/**\"]\nreason = \"prototype\"\nowner = \"me\"\nexpires = \"2026-12-31\"\n\n[rules]\nprofile = \"strict\"\n",
     );
     repo.git(&["add", "-A"]);
     let (_, doc) = repo.findings(&["--staged", "--diff", "HEAD"]);
@@ -696,7 +708,10 @@ fn diff_mode_reports_the_exemptions_a_change_adds_or_removes() {
 #[test]
 fn rules_from_a_trusted_ref_cannot_be_weakened_by_the_change() {
     let repo = Repo::new();
-    repo.file("hindsight.toml", "[rules]\ndirs = [\"codex\"]\n");
+    repo.file(
+        "hindsight.toml",
+        "[rules]\nprofile = \"strict\"\ndirs = [\"codex\"]\n",
+    );
     repo.file(
         "codex/no-dbg.yaml",
         r#"id: no-dbg
@@ -736,7 +751,7 @@ examples: { bad: ["fn f() { print!(1); }"], good: ["fn f() {}"] }
     );
     repo.file(
         "hindsight.toml",
-        "[rules]\ndirs = [\"codex\"]\ndisable = [\"HS1001\", \"ACME1001\"]\n",
+        "[rules]\nprofile = \"strict\"\ndirs = [\"codex\"]\ndisable = [\"HS1001\", \"ACME1001\"]\n",
     );
     repo.file("codex/no-dbg.yaml", "id: no-dbg\n");
     let (findings, _) = repo.findings(&[]);

@@ -99,7 +99,10 @@ fn a_policy_that_does_not_compile_fails_alone_at_its_line() {
         &project,
         "package acme.replicas\n\ndeny contains msg if {\n  msg := input.x +\n}\n",
     );
-    project.file("src/lib.rs", "fn f() { Some(1).unwrap(); }\n");
+    project.file(
+        "src/lib.rs",
+        "fn f(req: Request) { req.header(\"a\").unwrap(); }\n",
+    );
     let run = project.run(&["check", "src", "--rules", "pack", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let found: Vec<String> = doc["findings"]
@@ -117,7 +120,7 @@ fn a_policy_that_does_not_compile_fails_alone_at_its_line() {
         found,
         [
             r#""HS9003" "pack/replicas.rego":4:7"#,
-            r#""HS1001" "src/lib.rs":1:18"#
+            r#""HS1001" "src/lib.rs":1:38"#
         ]
     );
 }

@@ -27,6 +27,7 @@ use crate::macros;
 use crate::rego::{Policy, RegoError};
 use crate::rule::Scope;
 use crate::rule::{Rule, RulePack, codes};
+use crate::scope::Role;
 use crate::suppress;
 
 /// One file to check, already read into memory.
@@ -34,8 +35,8 @@ use crate::suppress;
 pub struct SourceFile<'a> {
     /// Path shown in findings and matched against rules' `files` globs.
     pub path: &'a Path,
-    /// Path relative to the file's package root (nearest `Cargo.toml`), when known; decides test code.
-    pub package_path: Option<&'a Path>,
+    /// What the file is for ([`crate::scope`]): rules with `test_code: skip` report only in production code.
+    pub role: Role,
     /// The file's contents.
     pub text: &'a str,
     /// The language its syntax tree is parsed with, if any.
@@ -46,10 +47,10 @@ pub struct SourceFile<'a> {
 
 impl<'a> SourceFile<'a> {
     /// A file whose language and data format follow from its extension.
-    pub fn new(path: &'a Path, package_path: Option<&'a Path>, text: &'a str) -> Self {
+    pub fn new(path: &'a Path, role: Role, text: &'a str) -> Self {
         Self {
             path,
-            package_path,
+            role,
             text,
             lang: Lang::from_file(path),
             format: DataFormat::from_path(path),
@@ -75,6 +76,8 @@ pub struct FileReport {
 pub struct RepoDoc {
     /// The file.
     pub path: std::path::PathBuf,
+    /// What the file is for: rules that skip test code do not see test fixtures.
+    pub role: Role,
     /// Its format.
     pub format: DataFormat,
     /// The file's text, shared by its documents.
@@ -108,9 +111,29 @@ pub struct Checker {
 #[derive(Clone, Copy)]
 struct ActiveRule {
     pack_idx: usize,
+    /// The rule's broad form runs (the `strict` profile and a rule that has one).
+    strict: bool,
     severity: Severity,
     /// The configuration set the severity (so a Rego `warn` does not lower it).
     severity_configured: bool,
+}
+
+impl ActiveRule {
+    /// The structural matcher that runs: the rule's broad form under the `strict` profile, else its own.
+    fn matcher(self, rule: &Rule) -> Option<&crate::rule::MatchRule> {
+        match (&rule.strict, self.strict) {
+            (Some(strict), true) => Some(&strict.matcher),
+            _ => rule.matcher.as_deref(),
+        }
+    }
+
+    /// The message template of the form that runs.
+    fn message(self, rule: &Rule) -> &str {
+        match (&rule.strict, self.strict) {
+            (Some(strict), true) => &strict.message,
+            _ => &rule.message,
+        }
+    }
 }
 
 /// The node kind is a Rust macro invocation (its arguments are opened).
@@ -330,9 +353,13 @@ impl Checker {
             }
             let configured = config.severity_for(rule);
             if rule.is_automated() {
+                let strict = config.profile == crate::config::Profile::Strict;
+                let strict = strict.then_some(rule.strict.as_deref()).flatten();
+                let own = strict.map_or(rule.severity, |s| s.severity);
                 active.push(ActiveRule {
                     pack_idx,
-                    severity: configured.unwrap_or(rule.severity),
+                    strict: strict.is_some(),
+                    severity: configured.unwrap_or(own),
                     severity_configured: configured.is_some(),
                 });
             }
@@ -357,9 +384,9 @@ impl Checker {
             }
         }
         let mut by_lang: Vec<KindMap> = Vec::new();
-        for (active_idx, rule) in active.iter().enumerate() {
-            let rule = &pack.rules()[rule.pack_idx];
-            let (Some(lang), Some(matcher)) = (rule.language, &rule.matcher) else {
+        for (active_idx, active_rule) in active.iter().enumerate() {
+            let rule = &pack.rules()[active_rule.pack_idx];
+            let (Some(lang), Some(matcher)) = (rule.language, active_rule.matcher(rule)) else {
                 continue;
             };
             let map = match by_lang.iter_mut().position(|m| m.lang == lang) {
@@ -421,7 +448,7 @@ impl Checker {
             let mut needles = Vec::new();
             for &idx in &map.rules {
                 let rule = &pack.rules()[active[idx].pack_idx];
-                match rule.matcher.as_ref().and_then(|m| m.needles.as_deref()) {
+                match active[idx].matcher(rule).and_then(|m| m.needles.as_deref()) {
                     Some(needle) => needles.push(format!("(?:{needle})")),
                     None => map.needle_less.push(idx),
                 }
@@ -700,8 +727,7 @@ impl Checker {
             .enumerate()
             .filter(|&(_, &a)| a)
             .all(|(idx, _)| self.rule(self.active[idx]).skips_test_code());
-        let file_is_test =
-            lang == Lang::RUST && file.package_path.is_some_and(context::is_test_path);
+        let file_is_test = !file.role.is_production();
         // A test file none of whose rules look at tests is not even parsed, unless it holds suppressions
         // (which are then checked, and reported unused).
         if skip_test_code && file_is_test && !file.text.contains(suppress::MARKER) {
@@ -1200,8 +1226,9 @@ impl Scan<'_, '_> {
             if !self.applicable[active_idx] {
                 continue;
             }
-            let rule = self.checker.rule(self.checker.active[active_idx]);
-            let Some(matcher) = &rule.matcher else {
+            let active = self.checker.active[active_idx];
+            let rule = self.checker.rule(active);
+            let Some(matcher) = active.matcher(rule) else {
                 continue;
             };
             // `enclosing` before the rule's own matcher: its verdicts are cached per enclosing node, so it costs
@@ -1263,7 +1290,12 @@ impl Scan<'_, '_> {
                 .iter()
                 .find_map(|var| node_match.get_env().get_match(var));
             let range = to_original(focus.map_or_else(|| node_match.range(), |f| f.range()));
-            let message = interpolate(&rule.message, &node_match, self.file.text, &to_original);
+            let message = interpolate(
+                active.message(rule),
+                &node_match,
+                self.file.text,
+                &to_original,
+            );
             // Fixes are offered only on the user's own text: a fix computed on rewritten macro arguments
             // could carry the rewrite into the file.
             let fix = match matcher.config.fixer.first() {

@@ -336,7 +336,10 @@ impl Checker {
     /// prefilter)?
     fn reads_data(&self, active_idx: usize, file: &SourceFile<'_>, format: DataFormat) -> bool {
         let rule = self.rule(self.active[active_idx]);
-        rule.formats.contains(&format) && rule.applies_to(file.path) && rule.prefilter_admits(file)
+        rule.formats.contains(&format)
+            && (file.role.is_production() || !rule.skips_test_code())
+            && rule.applies_to(file.path)
+            && rule.prefilter_admits(file)
     }
 
     /// The configuration formats some enabled repository-scope rule reads.
@@ -382,7 +385,11 @@ impl Checker {
             };
             let docs: Vec<&RepoDoc> = documents
                 .iter()
-                .filter(|d| rule.formats.contains(&d.format) && rule.applies_to(&d.path))
+                .filter(|d| {
+                    rule.formats.contains(&d.format)
+                        && (d.role.is_production() || !rule.skips_test_code())
+                        && rule.applies_to(&d.path)
+                })
                 .collect();
             if docs.is_empty() {
                 continue;
@@ -568,6 +575,7 @@ fn repo_docs(file: &SourceFile<'_>, format: DataFormat, docs: Vec<data::DataDoc>
     docs.into_iter()
         .map(|doc| RepoDoc {
             path: file.path.to_path_buf(),
+            role: file.role,
             format,
             text: text.clone(),
             doc: Arc::new(doc),

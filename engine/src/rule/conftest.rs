@@ -211,6 +211,7 @@ fn rule_for(package: &str, source: &Source, policy: Policy, sources: Vec<Source>
         files: None,
         ignores: None,
         matcher: None,
+        strict: None,
         rego: Some(Box::new(RegoRule {
             policy,
             sources,

@@ -18,7 +18,7 @@ use super::raw::{
 };
 use super::{
     Docs, Enforcement, Example, Incident, LoadProblem, MatchRule, Origin, RegoRule, Rule, Scope,
-    Stage, TestCode,
+    Stage, StrictForm, TestCode,
 };
 use crate::data::DataFormat;
 use crate::lang::Lang;
@@ -224,6 +224,14 @@ pub(super) fn load_rule(
     };
     let bad_examples = to_examples(raw.examples.bad);
     let good_examples = to_examples(raw.examples.good);
+    let raw_strict = raw.strict;
+    if raw_strict.is_some() && enforcement != Enforcement::Match {
+        return Err(at(
+            code_loc,
+            "only a `match` rule can have a `strict:` form".into(),
+            Some("remove `strict:`, or write the rule as a structural `match`"),
+        ));
+    }
 
     let files = build_globs(&raw.files)
         .map_err(|err| at(code_loc, format!("invalid `files` glob: {err}"), None))?;
@@ -260,11 +268,41 @@ pub(super) fn load_rule(
     let mut formats = Vec::new();
     let mut matcher = None;
     let mut rego = None;
+    let mut strict_form = None;
     match enforcement {
         Enforcement::Match => {
             let lang = tree_sitter_language(&language_names, "a `match` rule")
                 .map_err(|(m, h)| at(lang_loc, m, Some(&h)))?;
             language = Some(lang);
+            if let Some(strict) = raw_strict {
+                let strict_pieces = MatcherPieces {
+                    message: strict.message.as_deref().unwrap_or(&raw.message),
+                    ..pieces
+                };
+                let strict_focus = match &raw.focus {
+                    Some(RawFocus::One(name)) => Some(RawFocus::One(name.clone())),
+                    Some(RawFocus::Many(names)) => Some(RawFocus::Many(names.clone())),
+                    None => None,
+                };
+                strict_form = Some(Box::new(StrictForm {
+                    severity: strict.severity.unwrap_or(raw.severity),
+                    message: strict
+                        .message
+                        .clone()
+                        .unwrap_or_else(|| raw.message.clone()),
+                    what: strict.what,
+                    bad_examples: to_examples(strict.examples.bad),
+                    good_examples: to_examples(strict.examples.good),
+                    matcher: build_matcher(
+                        strict.matcher,
+                        lang,
+                        &strict_pieces,
+                        strict_focus,
+                        strict.enclosing,
+                        &at,
+                    )?,
+                }));
+            }
             if let Some(spanned) = raw.matcher {
                 matcher = Some(build_matcher(
                     spanned,
@@ -379,10 +417,12 @@ pub(super) fn load_rule(
         formats,
         matcher,
         rego,
+        strict: strict_form,
     })
 }
 
 /// The parts of a rule file an ast-grep matcher is built from, besides the rule itself.
+#[derive(Clone, Copy)]
 struct MatcherPieces<'a> {
     constraints: Option<&'a BTreeMap<String, SerializableRule>>,
     utils: Option<&'a BTreeMap<String, SerializableRule>>,

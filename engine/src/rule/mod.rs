@@ -196,6 +196,23 @@ pub struct Rule {
     pub(crate) matcher: Option<Box<MatchRule>>,
     /// The policy of a Rego rule.
     pub(crate) rego: Option<Box<RegoRule>>,
+    /// The broad form run under the `strict` profile, if the rule has one.
+    pub strict: Option<Box<StrictForm>>,
+}
+
+/// A rule's broad form, run instead of its own matcher under the `strict` profile.
+pub struct StrictForm {
+    /// Severity of its findings.
+    pub severity: Severity,
+    /// Message template.
+    pub message: String,
+    /// What it reports beyond the default form (Markdown).
+    pub what: String,
+    /// Examples only the broad form reports.
+    pub bad_examples: Vec<Example>,
+    /// Examples even the broad form leaves alone.
+    pub good_examples: Vec<Example>,
+    pub(crate) matcher: Box<MatchRule>,
 }
 
 impl Rule {

@@ -48,8 +48,10 @@ pub struct RawRule {
     /// Globs of paths the rule never applies to.
     #[serde(default)]
     pub ignores: Vec<String>,
-    /// `check` (default) also reports in test code; `skip` ignores `#[cfg(test)]` modules, test functions and a
-    /// package's `tests/`, `benches/`, `examples/` and `build.rs`.
+    /// `check` (default) also reports in test code; `skip` reports only in production code: not in
+    /// `#[cfg(test)]` items and test functions, nor in files `hindsight scope` counts as test, example, tooling
+    /// or vendored (a package's `tests/`, `benches/`, `examples/`, `build.rs`, out-of-line test modules,
+    /// test-support crates, fixture directories such as `testdata/`, `vendor/`; see `[scope]` in hindsight.toml).
     #[serde(default)]
     pub test_code: Option<RawTestCode>,
     /// The finding's message. `$NAME` interpolates a metavariable captured by `match`.
@@ -121,6 +123,38 @@ pub struct RawRule {
     pub fix: Option<serde_json::Value>,
     /// Examples, which are also the rule's tests: each bad one gives exactly one finding of this rule, each good
     /// one none.
+    #[serde(default)]
+    pub examples: RawExamples,
+    /// The rule's broad form, run instead of `match` under the `strict` profile (`hindsight check --profile
+    /// strict`, or `profile = "strict"` under `[rules]` in hindsight.toml): the letter of the lesson, for teams
+    /// that want every instance, where the default `match` keeps to the shapes worth a finding everywhere.
+    #[serde(default)]
+    pub strict: Option<RawStrict>,
+}
+
+/// A rule's broad form, for the `strict` profile. Everything not given here is the rule's own (`focus`,
+/// `utils`, `constraints`, `fix`, `test_code`).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStrict {
+    /// Severity of the broad form (default: the rule's).
+    #[serde(default)]
+    pub severity: Option<Severity>,
+    /// Message of the broad form (default: the rule's).
+    #[serde(default)]
+    pub message: Option<String>,
+    /// What the broad form reports beyond the default one, in Markdown (for `explain` and the docs).
+    pub what: String,
+    /// The broad structural match.
+    #[serde(rename = "match")]
+    #[schemars(with = "SerializableRule")]
+    pub matcher: Spanned<SerializableRule>,
+    /// An `enclosing` condition of the broad form (default: none).
+    #[serde(default)]
+    #[schemars(with = "Option<SerializableRule>")]
+    pub enclosing: Option<Spanned<SerializableRule>>,
+    /// Examples of the broad form: bad ones only it reports (every default bad example must be reported by it
+    /// too), good ones even it leaves alone.
     #[serde(default)]
     pub examples: RawExamples,
 }

@@ -1,11 +1,12 @@
 //! The bot module: reloads the feature file every few minutes and scores requests.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use crate::features::FeatureSet;
 
 pub struct Request {
-    pub user_agent: String,
+    pub headers: HashMap<String, String>,
 }
 
 pub struct BotModule {
@@ -29,7 +30,9 @@ impl BotModule {
     }
 
     pub fn score(&self, request: &Request) -> u8 {
-        let first_word = request.user_agent.split_whitespace().next().expect("user agent is never empty");
+        // A request without a User-Agent header panics the worker that serves it.
+        let agent = request.headers.get("user-agent").unwrap();
+        let first_word = agent.split_whitespace().next().unwrap_or_default();
         if self.features.contains(first_word) { 99 } else { 1 }
     }
 

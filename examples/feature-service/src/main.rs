@@ -13,7 +13,7 @@ fn main() {
     let mut module = bot::BotModule::new(path);
     module.reload();
     for line in std::io::stdin().lines().map_while(Result::ok) {
-        let request = bot::Request { user_agent: line };
+        let request = bot::Request { headers: [("user-agent".to_string(), line)].into_iter().collect() };
         println!("{}", module.score(&request));
     }
 }

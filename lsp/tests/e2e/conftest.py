@@ -48,7 +48,7 @@ examples:
 
 FILES = {
     "Cargo.toml": '[package]\nname = "demo"\nversion = "0.1.0"\n',
-    "hindsight.toml": '[rules]\ndirs = ["codex"]\n',
+    "hindsight.toml": '[rules]\nprofile = "strict"\ndirs = ["codex"]\n',
     "codex/legacy-call.yaml": LEGACY_CALL_RULE,
     "src/main.rs": 'fn main() {\n    let port: u16 = std::env::var("PORT").unwrap().parse().unwrap_or(80);\n}\n',
     "src/lib.rs": "pub fn f() -> i32 {\n    legacy_call(1) + legacy_call(2)\n}\n",
