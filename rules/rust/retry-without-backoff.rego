@@ -25,11 +25,44 @@ interrupted := `(ErrorKind::(Interrupted|WouldBlock)|EINTR|EAGAIN)`
 
 capture(m, name) := m.captures[name].text
 
-# A `for` loop whose counter is an argument of the call works on something new each round (an index, an
-# address): that is a search, not a retry.
+# A retry repeats the same operation on the same input. When what the call reads changes from round to round,
+# the loop works through something (indexes, candidates, the rest of a buffer, a stream the calls advance):
+# that is a search or a parse, not a retry.
 search(m) if {
 	var := capture(m, "VAR")
 	regex.match(sprintf(`\b%s\b`, [var]), capture(m, "CALL"))
+}
+
+search(m) if {
+	some v in call_vars(capture(m, "CALL"))
+	changes_each_round(v, m)
+}
+
+# The variables a call reads: identifiers that start a path, not a method or field (after `.`), a function
+# (before `(`), a path segment or a macro.
+call_vars(call) := {v |
+	some match in regex.find_all_string_submatch_n(`(?:^|[^\w.:])([a-z_][a-z0-9_]*)`, call, -1)
+	v := match[1]
+	not regex.match(sprintf(`(^|[^\w.:])%s\s*(\(|::|!)`, [v]), call)
+	not v in {"self", "mut", "ref", "as", "move"}
+}
+
+# Assigned in the loop (`bytes = &rest[n..]`, `offset += n`), not just declared in it.
+changes_each_round(v, m) if {
+	some match in regex.find_all_string_submatch_n(sprintf(`(let\s+(?:mut\s+)?)?\b%s\s*(?:[-+*/%%|&^]|<<|>>)?=[^=>]`, [v]), m.text, -1)
+	match[1] == ""
+}
+
+# Declared in the loop from the counter (`let candidate = path(&prefix[..=i])`).
+changes_each_round(v, m) if {
+	var := capture(m, "VAR")
+	regex.match(sprintf(`let\s+(mut\s+)?%s\b[^;]*\b%s\b`, [v, var]), m.text)
+}
+
+# Handed, by value or `&mut`, to more than one call, as a stream or parser state the calls advance
+# (`g.parse_next(input)`, then `f.parse_next(input)`).
+changes_each_round(v, m) if {
+	count(regex.find_n(sprintf(`[\w>)]\s*\(\s*(&\s*mut\s+)?%s\s*[,)]`, [v]), m.text, -1)) >= 2
 }
 
 local(m) if regex.match(in_process, capture(m, "CALL"))
@@ -41,8 +74,11 @@ retry(m) if {
 	not regex.match(interrupted, m.text)
 }
 
-# Gives up after a number of tries: a bounded range or a counter.
-bounded(m) if m.kind == "for_expression"
+# Gives up after a number of tries: a range with an end (not `for _ in 0..`), or a counter.
+bounded(m) if {
+	m.kind == "for_expression"
+	not regex.match(`^for\s+[A-Za-z0-9_]+\s+in\s+\(?\s*[A-Za-z0-9_:]*\s*\.\.\s*\)?\s*[{]`, m.text)
+}
 
 bounded(m) if regex.match(`[-+]=\s*1\b`, m.text)
 
