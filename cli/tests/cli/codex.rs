@@ -164,16 +164,28 @@ fn coverage_of_the_builtin_registry_runs_clean() {
     let value: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     let totals = &value["totals"];
     assert!(totals["items"].as_u64().unwrap() > 0);
-    // Every automated item of the built-in registry is live: its rules load, pass their tests and are on.
+    // Every automated item of the built-in registry is live: its rules load, pass their tests and are on. A
+    // rule shipped in its shadow stage (until its precision is shown, rules/PRECISION.md) makes its items
+    // `shadow`, and nothing else may.
     for incident in value["incidents"].as_array().unwrap() {
         for item in incident["items"].as_array().unwrap() {
-            if item["enforcement"] == "automated" {
-                assert_eq!(
-                    item["state"], "automated",
-                    "{} / {}",
-                    incident["id"], item["id"]
-                );
+            if item["enforcement"] != "automated" {
+                continue;
             }
+            let rules = item["rules"].as_array().unwrap();
+            let live = |rule: &serde_json::Value| {
+                rule["loaded"] == true && rule["enabled"] == true && rule["tests"] == "pass"
+            };
+            let by_stage = item["state"] == "shadow"
+                && rules.iter().all(live)
+                && rules.iter().any(|rule| rule["stage"] == "shadow");
+            assert!(
+                item["state"] == "automated" || by_stage,
+                "{} / {}: {}",
+                incident["id"],
+                item["id"],
+                item["state"]
+            );
         }
     }
 }
