@@ -50,4 +50,6 @@ pub use rule::{Rule, RulePack};
 pub use suppress::MARKER as SUPPRESSION_MARKER;
 
 #[cfg(test)]
+mod grammar_tests;
+#[cfg(test)]
 mod tests;
