@@ -51,4 +51,6 @@ pub use scope::{FileScope, Role};
 pub use suppress::MARKER as SUPPRESSION_MARKER;
 
 #[cfg(test)]
+mod grammar_tests;
+#[cfg(test)]
 mod tests;

@@ -8,7 +8,7 @@ use insta::assert_snapshot;
 use crate::{Checker, Config, RulePack, SourceFile};
 
 /// Checks `text` at `path` with the built-in pack plus extra rule files, and renders one line per finding:
-/// `line:col-line:col CODE message [suppressed: reason]`, then `syntax error at line:col` lines.
+/// `line:col-line:col CODE message [suppressed: reason]`, then the syntax-errors note as printers show it.
 ///
 /// The engine's machinery (macro arguments, suppressions, positions, test code) is tested under the strict
 /// profile, where every `.unwrap()` and `panic!` outside tests is a finding: the snippets stay minimal. The
@@ -42,8 +42,14 @@ fn check_with(extra_rules: &[(&str, &str)], path: &str, text: &str) -> String {
         }
         out.push('\n');
     }
-    for p in &report.syntax_errors {
-        out.push_str(&format!("syntax error at {}:{}\n", p.line, p.column));
+    if !report.syntax_errors.is_empty() {
+        let note = crate::walk::Note {
+            path: path.into(),
+            kind: crate::walk::NoteKind::SyntaxErrors(crate::walk::unparsed_lines(
+                &report.syntax_errors,
+            )),
+        };
+        out.push_str(&format!("note: {}\n", note.message()));
     }
     out
 }
@@ -223,8 +229,57 @@ fn broken( {
 fn fine() { Some(1).unwrap(); }
 "#), @"
     3:21-3:27 HS1001 `.unwrap()` panics on `Err`/`None` and takes the whole worker down; handle the error instead
-    syntax error at 2:1
+    note: could not parse line 2 (the rest of the file was checked)
     ");
+}
+
+#[test]
+fn a_file_that_does_not_parse_says_which_lines_in_words() {
+    // One broken place that error recovery splits into several nodes is one range of lines.
+    assert_snapshot!(check("fn ok() {}\nfn broken( {\n    let x = ;\n}\nfn fine() { x.len(); }\n"), @"note: could not parse lines 2-3 (the rest of the file was checked)");
+    assert_snapshot!(check("fn ok() {}\nfn broken( {}\n"), @"note: could not parse line 2 (the rest of the file was checked)");
+    // Places far apart are named one by one; past five, counted.
+    let far_apart = |n: usize| {
+        (0..n)
+            .map(|i| format!("fn f{i}( {{}}\n{}", "\n".repeat(9)))
+            .collect::<String>()
+    };
+    assert_snapshot!(check(&far_apart(3)), @"note: could not parse lines 1, 11 and 21 (the rest of the file was checked)");
+    assert_snapshot!(check(&far_apart(7)), @"note: could not parse lines 1, 11, 21, 31, 41 and 2 other places (the rest of the file was checked)");
+}
+
+#[test]
+fn syntax_error_spans_become_the_lines_a_reader_sees() {
+    use crate::walk::{Lines, unparsed_lines};
+    use crate::{Position, Span};
+    let span = |(l1, c1): (usize, usize), (l2, c2): (usize, usize)| Span {
+        bytes: 0..0,
+        start: Position {
+            line: l1,
+            column: c1,
+        },
+        end: Position {
+            line: l2,
+            column: c2,
+        },
+    };
+    let lines = |v: &[(usize, usize)]| {
+        v.iter()
+            .map(|&(first, last)| Lines { first, last })
+            .collect::<Vec<_>>()
+    };
+    // A span ending at the start of a line does not cover it; a zero-width (MISSING) span covers its line.
+    assert_eq!(unparsed_lines(&[span((4, 5), (6, 1))]), lines(&[(4, 5)]));
+    assert_eq!(unparsed_lines(&[span((4, 5), (4, 5))]), lines(&[(4, 4)]));
+    // Overlapping and nearby spans merge (up to three lines apart), far ones do not; order is by line.
+    assert_eq!(
+        unparsed_lines(&[
+            span((30, 1), (30, 2)),
+            span((2, 1), (3, 4)),
+            span((6, 1), (7, 9))
+        ]),
+        lines(&[(2, 7), (30, 30)])
+    );
 }
 
 #[test]

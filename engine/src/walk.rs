@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::check::{Checker, FileReport, RepoDoc, SourceFile};
 use crate::data::DataFormat;
-use crate::finding::{Finding, Position};
+use crate::finding::{Finding, Span};
 use crate::lang::Lang;
 use crate::scope::{FileScope, ScopeOverrides, ScopeResolver};
 
@@ -31,8 +31,9 @@ pub struct FileEntry {
 /// Why a file was skipped or only partly checked.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoteKind {
-    /// The file has syntax errors; it was checked where the tree allows.
-    SyntaxErrors(Vec<Position>),
+    /// The file has syntax errors: the lines the parser could not read, grouped ([`unparsed_lines`]). The
+    /// rest of the file was checked.
+    SyntaxErrors(Vec<Lines>),
     /// Larger than the size cap.
     TooLarge {
         /// File size in bytes.
@@ -49,6 +50,80 @@ pub enum NoteKind {
     /// Something a reviewer should see that is not a finding: an exemption added or removed by a change, the
     /// rules or waivers a pull request changes. The text says what.
     Review(String),
+}
+
+/// A range of lines of a file, 1-based, both ends included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lines {
+    /// The first line.
+    pub first: usize,
+    /// The last line.
+    pub last: usize,
+}
+
+/// Syntax-error spans closer than this many lines apart are reported as one range: a reader sees one broken
+/// place, not the several nodes tree-sitter's error recovery made of it.
+const NEARBY_LINES: usize = 3;
+
+/// At most this many line ranges are named in a note's message; the rest are counted.
+const NAMED_RANGES: usize = 5;
+
+/// The lines syntax errors cover, as a reader would point at them: each span's lines (a span ending at the
+/// start of a line does not cover that line), overlapping and nearby ones merged, in order.
+pub fn unparsed_lines(spans: &[Span]) -> Vec<Lines> {
+    let mut ranges: Vec<Lines> = spans
+        .iter()
+        .map(|span| {
+            let ends_at_line_start = span.end.column == 1 && span.end.line > span.start.line;
+            let last = if ends_at_line_start {
+                span.end.line - 1
+            } else {
+                span.end.line
+            };
+            Lines {
+                first: span.start.line,
+                last: last.max(span.start.line),
+            }
+        })
+        .collect();
+    ranges.sort_by_key(|r| (r.first, r.last));
+    let mut out: Vec<Lines> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match out.last_mut() {
+            Some(prev) if range.first <= prev.last + NEARBY_LINES => {
+                prev.last = prev.last.max(range.last);
+            }
+            _ => out.push(range),
+        }
+    }
+    out
+}
+
+/// `line 7`, `lines 7-9`, `lines 7, 12-14 and 30`, `lines 7, 9, 12, 20, 31 and 4 other places`.
+fn describe_lines(ranges: &[Lines]) -> String {
+    let one = |r: &Lines| {
+        if r.first == r.last {
+            r.first.to_string()
+        } else {
+            format!("{}-{}", r.first, r.last)
+        }
+    };
+    let mut named: Vec<String> = ranges.iter().take(NAMED_RANGES).map(one).collect();
+    let word = if ranges.len() == 1 && ranges[0].first == ranges[0].last {
+        "line"
+    } else {
+        "lines"
+    };
+    let rest = ranges.len().saturating_sub(NAMED_RANGES);
+    if rest > 0 {
+        let places = if rest == 1 { "place" } else { "places" };
+        return format!("{word} {} and {rest} other {places}", named.join(", "));
+    }
+    match named.pop() {
+        Some(last) if !named.is_empty() => format!("{word} {} and {last}", named.join(", ")),
+        Some(last) => format!("{word} {last}"),
+        None => "some lines".into(),
+    }
 }
 
 /// A note about one file.
@@ -78,13 +153,11 @@ impl Note {
     /// A one-line description.
     pub fn message(&self) -> String {
         match &self.kind {
-            NoteKind::SyntaxErrors(positions) => {
-                let at = positions
-                    .iter()
-                    .map(|p| format!("{}:{}", p.line, p.column))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                format!("syntax errors at {at}; checked where the syntax tree allows")
+            NoteKind::SyntaxErrors(lines) => {
+                format!(
+                    "could not parse {} (the rest of the file was checked)",
+                    describe_lines(lines)
+                )
             }
             NoteKind::TooLarge { size, limit } => {
                 format!(
@@ -492,7 +565,7 @@ fn collect(outcomes: Vec<Outcome>) -> Report {
                 if !file.syntax_errors.is_empty() {
                     report.notes.push(Note {
                         path: path.clone(),
-                        kind: NoteKind::SyntaxErrors(file.syntax_errors),
+                        kind: NoteKind::SyntaxErrors(unparsed_lines(&file.syntax_errors)),
                     });
                 }
                 if file.skipped_template {

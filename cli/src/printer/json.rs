@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use hindsight_engine::rule::Stage;
-use hindsight_engine::walk::Report;
+use hindsight_engine::walk::{Note, NoteKind, Report};
 use hindsight_engine::{Finding, Rule, Severity, Suppressed, SuppressionKind};
 use serde_json::{Value, json};
 
@@ -22,11 +22,7 @@ pub(crate) fn print_report(
         "version": WIRE_VERSION,
         "tool": { "name": "hindsight", "version": env!("CARGO_PKG_VERSION") },
         "findings": report.findings.iter().map(finding).collect::<Vec<_>>(),
-        "notes": report.notes.iter().map(|note| json!({
-            "path": note.path.display().to_string(),
-            "kind": note.kind.name(),
-            "message": note.message(),
-        })).collect::<Vec<_>>(),
+        "notes": report.notes.iter().map(note).collect::<Vec<_>>(),
         "errors": report.problems.iter().map(|problem| json!({
             "path": problem.path.display().to_string(),
             "message": problem.message,
@@ -57,6 +53,23 @@ pub(crate) fn print_report(
     }
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
+}
+
+fn note(note: &Note) -> Value {
+    let mut value = json!({
+        "path": note.path.display().to_string(),
+        "kind": note.kind.name(),
+        "message": note.message(),
+    });
+    // The lines the message names, for tools: 1-based, both ends included.
+    if let (NoteKind::SyntaxErrors(lines), Some(object)) = (&note.kind, value.as_object_mut()) {
+        let lines = lines
+            .iter()
+            .map(|l| json!({ "first": l.first, "last": l.last }))
+            .collect::<Vec<_>>();
+        object.insert("lines".into(), json!(lines));
+    }
+    value
 }
 
 fn finding(finding: &Finding) -> Value {

@@ -99,3 +99,32 @@ pub(crate) fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_grammar_highlight_query_compiles() {
+        // A query that does not compile is skipped silently at run time; here it fails.
+        let highlighters = Highlighters::new();
+        for lang in Lang::all() {
+            assert!(
+                highlighters.configs.contains_key(lang.name()),
+                "{lang}: its highlight query does not compile against its grammar"
+            );
+        }
+    }
+
+    #[test]
+    fn rust_highlighting_knows_the_patched_grammar() {
+        let html = Highlighters::new().to_html(
+            "rust",
+            "unsafe extern \"C\" {\n    safe fn now() -> u64;\n}\n",
+        );
+        assert!(
+            html.contains("<span class=\"hl-keyword\">safe</span>"),
+            "{html}"
+        );
+    }
+}

@@ -140,6 +140,26 @@ fn bad_files_are_skipped_with_a_note_and_the_rest_is_checked() {
 }
 
 #[test]
+fn a_syntax_errors_note_names_the_lines_in_words_and_in_json() {
+    let project = Project::new();
+    project.file(
+        "src/broken.rs",
+        "fn ok() {}\nfn broken( {\n    let x = ;\n}\nfn fine() { Some(1).len(); }\n",
+    );
+    let run = project.run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        doc["notes"],
+        serde_json::json!([{
+            "path": "src/broken.rs",
+            "kind": "syntax-errors",
+            "message": "could not parse lines 2-3 (the rest of the file was checked)",
+            "lines": [{ "first": 2, "last": 3 }],
+        }])
+    );
+}
+
+#[test]
 fn gitignore_hidden_files_and_excludes_are_honoured() {
     let project = Project::new();
     project.file(".gitignore", "generated/\n");

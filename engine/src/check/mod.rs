@@ -20,7 +20,7 @@ use tree_sitter::Parser;
 use crate::config::Config;
 use crate::context;
 use crate::data::{DataDoc, DataFormat};
-use crate::finding::{Edit, Finding, Position, Severity, Suppressed, SuppressionKind};
+use crate::finding::{Edit, Finding, Position, Severity, Span, Suppressed, SuppressionKind};
 use crate::lang::Lang;
 use crate::line_index::LineIndex;
 use crate::macros;
@@ -63,8 +63,9 @@ impl<'a> SourceFile<'a> {
 pub struct FileReport {
     /// Findings, sorted; suppressed findings are included and marked.
     pub findings: Vec<Finding>,
-    /// Where the parser met syntax errors (the file is still checked where the tree allows).
-    pub syntax_errors: Vec<Position>,
+    /// What the parser could not read: each syntax-error node (tree-sitter's ERROR and MISSING), in file
+    /// order. The file is still checked where the tree allows.
+    pub syntax_errors: Vec<Span>,
     /// The file is a Helm (or other) template, so its data was not read.
     pub skipped_template: bool,
     /// Documents kept for repository-scope rules (see [`Checker::check_repository`]).
@@ -679,8 +680,8 @@ impl Checker {
         report.findings = findings;
         report.syntax_errors = out
             .syntax_errors
-            .iter()
-            .map(|&offset| index.position(offset))
+            .into_iter()
+            .map(|bytes| index.span(bytes))
             .collect();
         (report, tree)
     }
@@ -928,7 +929,7 @@ struct Hit {
 struct Collected {
     hits: Vec<Hit>,
     comments: Vec<Comment>,
-    syntax_errors: Vec<usize>,
+    syntax_errors: Vec<Range<usize>>,
     /// Findings placed already (rule errors, unreadable data), not subject to suppressions.
     findings: Vec<Finding>,
 }
@@ -971,7 +972,7 @@ struct Scan<'c, 'f> {
     rego_matches: Vec<policies::RegoMatch>,
     comments: Vec<Comment>,
     plans: Vec<macros::MacroPlan>,
-    syntax_errors: Vec<usize>,
+    syntax_errors: Vec<Range<usize>>,
     /// `enclosing` verdicts: (rule, ancestor node id) → satisfied.
     enclosing_cache: HashMap<(usize, usize), bool>,
     /// Every applicable rule skips test code, so test code need not be walked.
@@ -1000,7 +1001,7 @@ impl Scan<'_, '_> {
         let parsed = tree.clone();
 
         if tree.root_node().has_error() {
-            self.syntax_errors = error_offsets(tree.root_node());
+            self.syntax_errors = error_ranges(tree.root_node());
         }
         let original = Root::doc(StrDoc {
             src: self.file.text.to_string(),
@@ -1424,20 +1425,25 @@ fn push_children<'t>(
     stack[at..].reverse();
 }
 
-/// Up to five places where the parser met errors, for the report.
-fn error_offsets(root: tree_sitter::Node<'_>) -> Vec<usize> {
+/// What the parser could not read, in file order: MISSING nodes, and the tokens tree-sitter's error recovery
+/// skipped (the leaves of ERROR nodes). A well-formed subtree inside an ERROR node (a whole function after an
+/// unclosed parenthesis) was read and is checked, so it does not count: an ERROR node can span most of a file
+/// because of one stray token.
+fn error_ranges(root: tree_sitter::Node<'_>) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut stack = vec![root];
-    while let Some(node) = stack.pop() {
-        if out.len() >= 5 {
-            break;
-        }
-        if node.is_error() || node.is_missing() {
-            out.push(node.start_byte());
-            continue;
-        }
-        if node.has_error() {
-            stack.extend((0..node.child_count()).rev().filter_map(|i| node.child(i)));
+    // (node, is its parent an ERROR node?)
+    let mut stack = vec![(root, false)];
+    while let Some((node, in_error)) = stack.pop() {
+        if node.is_missing() || (node.child_count() == 0 && (in_error || node.is_error())) {
+            out.push(node.byte_range());
+        } else if node.is_error() || node.has_error() {
+            let is_error = node.is_error();
+            stack.extend(
+                (0..node.child_count())
+                    .rev()
+                    .filter_map(|i| node.child(i))
+                    .map(|child| (child, is_error)),
+            );
         }
     }
     out
@@ -1570,15 +1576,20 @@ pub fn parse_only(file: &SourceFile<'_>) -> FileReport {
     let Some(lang) = file.lang else {
         return FileReport::default();
     };
-    let has_error = with_parser(lang, |parser| {
+    // Error places are found as a full check finds them (only error subtrees are walked), so the notes agree.
+    let errors = with_parser(lang, |parser| {
         parser
             .parse(file.text, None)
-            .is_some_and(|t| t.root_node().has_error())
-    });
-    let syntax_errors = if has_error == Some(true) {
-        vec![crate::Position { line: 1, column: 1 }]
-    } else {
+            .filter(|t| t.root_node().has_error())
+            .map(|t| error_ranges(t.root_node()))
+    })
+    .flatten()
+    .unwrap_or_default();
+    let syntax_errors = if errors.is_empty() {
         Vec::new()
+    } else {
+        let index = LineIndex::new(file.text);
+        errors.into_iter().map(|bytes| index.span(bytes)).collect()
     };
     FileReport {
         syntax_errors,
