@@ -617,19 +617,28 @@ impl Checker {
         old_tree: Option<&tree_sitter::Tree>,
     ) -> (FileReport, Option<tree_sitter::Tree>) {
         let mut report = FileReport::default();
+        // A YAML file with template actions is read before anything else: whether it is a template or data
+        // decides whether any rule looks at it. The documents read are kept for the data rules.
+        let mut documents = None;
         if file.format == Some(DataFormat::Yaml)
-            && crate::data::is_template(file.text)
+            && crate::data::has_template_action(file.text)
             && self.wants_yaml(file)
         {
-            report.skipped_template = true;
-            return (report, None);
+            match crate::data::read_yaml(file.path, file.text) {
+                crate::data::YamlReading::Data(docs) => documents = Some(Ok(docs)),
+                crate::data::YamlReading::Invalid(err) => documents = Some(Err(err)),
+                crate::data::YamlReading::Template => {
+                    report.skipped_template = true;
+                    return (report, None);
+                }
+            }
         }
         let mut out = Collected::default();
         let tree = file
             .lang
             .and_then(|lang| self.scan_tree(file, lang, &mut out, old_tree));
         if let Some(format) = file.format {
-            self.check_data(file, format, &mut out, &mut report.documents);
+            self.check_data(file, format, documents, &mut out, &mut report.documents);
         }
         if out.hits.is_empty()
             && out.comments.is_empty()
