@@ -12,7 +12,7 @@
 //!
 //! [files]
 //! exclude = ["vendor/", "*.generated.rs"]   # gitignore syntax, relative to this file
-//! max_size = 1048576                         # bytes; larger files are skipped with a note
+//! max_size = 8388608                         # bytes (the default, 8 MiB); larger files are skipped with a note
 //!
 //! [[rollout]]                        # staged rollout of a rule: shadow → warn → enforce
 //! rule = "HS1007"                    # a code, a code prefix or a rule id
@@ -41,8 +41,11 @@ use crate::rule::{Rule, Stage};
 /// The configuration file name, looked for from the checked path upwards.
 pub const CONFIG_FILE: &str = "hindsight.toml";
 
-/// Default cap on the size of a checked file.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+/// Default cap on the size of a checked file: 8 MiB. The files that matter most in a manifests repository are
+/// often its biggest, bundled installs of several MiB (argo-cd's `manifests/install.yaml` and its variants,
+/// 1.9-2.0 MB; kube-prometheus' `grafana-dashboardDefinitions.yaml`, 1.05 MB), and a check reads about
+/// 15 MB/s of YAML (release build), so the cap keeps one pathological file under a second.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// Effective configuration.
 #[derive(Clone, Debug)]
