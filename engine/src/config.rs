@@ -71,6 +71,9 @@ pub struct Config {
     pub max_file_size: u64,
     /// Today's date (`YYYY-MM-DD`), for suppression expiry. Set by the caller: the engine reads no clock.
     pub today: Option<String>,
+    /// The repository checked, as its git remotes name it (`data.hindsight.repository` in policies). Set by
+    /// the caller, from the checked path ([`crate::repository::Repository::discover`]); not a key of the file.
+    pub repository: Option<crate::repository::Repository>,
     /// Parse macro arguments as Rust so rules see inside them (on by default; off only to measure its cost).
     pub expand_macros: bool,
     /// `[[rollout]]` entries, in file order.
@@ -164,6 +167,7 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             today: None,
+            repository: None,
             expand_macros: true,
             rollout: Vec::new(),
             waivers: Vec::new(),
@@ -404,6 +408,7 @@ impl Config {
             exclude: raw.files.exclude,
             max_file_size: raw.files.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             today: None,
+            repository: None,
             expand_macros: true,
             rollout: rollout?,
             waivers: waivers?,

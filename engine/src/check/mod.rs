@@ -113,6 +113,9 @@ struct ActiveRule {
     severity_configured: bool,
 }
 
+/// How a policy names the repository checked; only policies that do are compiled again with it.
+const REPOSITORY_DATA: &str = "data.hindsight.repository";
+
 /// The node kind is a Rust macro invocation (its arguments are opened).
 const KIND_MACRO: u8 = 2;
 /// Some rule can match the node kind.
@@ -387,6 +390,7 @@ impl Checker {
         let mut config_rules = Vec::new();
         let mut repository_rules = Vec::new();
         let mut configured_policies = HashMap::new();
+        let repository = config.repository.as_ref().map(|r| r.to_json());
         let mut option_problems = Vec::new();
         for (active_idx, active_rule) in active.iter().enumerate() {
             let rule = &pack.rules()[active_rule.pack_idx];
@@ -400,13 +404,22 @@ impl Checker {
                     Scope::Repository => repository_rules.push(active_idx),
                 }
             }
-            if let Some(options) = config.options_for(rule) {
+            // A policy that reads the repository is compiled again with it (it is data, fixed for a run); a
+            // policy that does not name `data.hindsight.repository` never sees it and is not recompiled.
+            let repository = repository.as_ref().filter(|_| {
+                rego.sources
+                    .iter()
+                    .any(|s| s.text.contains(REPOSITORY_DATA))
+            });
+            let options = config.options_for(rule);
+            if options.is_some() || repository.is_some() {
                 let mut merged = rego.default_options.clone();
-                merged.extend(options.clone());
-                match Policy::compile(
+                merged.extend(options.cloned().unwrap_or_default());
+                match Policy::compile_for(
                     &rego.sources,
                     &rego.package,
                     &serde_json::Value::Object(merged),
+                    repository,
                     rego.timeout,
                 ) {
                     Ok(policy) => {

@@ -214,16 +214,33 @@ pub(super) fn load_rule(
         examples
             .into_iter()
             .map(|example| match example {
-                RawExample::Code(code) => Example { path: None, code },
-                RawExample::WithPath { path, code } => Example {
+                RawExample::Code(code) => Example {
+                    path: None,
+                    code,
+                    severity: None,
+                },
+                RawExample::WithPath {
+                    path,
+                    code,
+                    severity,
+                } => Example {
                     path: Some(path),
                     code,
+                    severity,
                 },
             })
             .collect::<Vec<_>>()
     };
     let bad_examples = to_examples(raw.examples.bad);
     let good_examples = to_examples(raw.examples.good);
+    if good_examples.iter().any(|e| e.severity.is_some()) {
+        return Err(at(
+            code_loc,
+            "a good example gives no finding, so it cannot name a `severity`; move it to `bad` or remove the key"
+                .into(),
+            None,
+        ));
+    }
 
     let files = build_globs(&raw.files)
         .map_err(|err| at(code_loc, format!("invalid `files` glob: {err}"), None))?;
