@@ -92,11 +92,20 @@ unpinned contains use if {
 # What code running in a job could take: the secrets it reads (`${{ secrets.X }}` anywhere in the job or in the
 # workflow's `env:`, `secrets: inherit` on a reusable-workflow call), token scopes that publish or push, and
 # triggers that give untrusted events the repository's token.
-expressions(value) := [expr |
-	walk(value, [_, s])
-	is_string(s)
-	some expr in regex.find_n(`\$\{\{[^}]*\}\}`, s, -1)
-]
+expressions(value) := array.concat(
+	[expr |
+		walk(value, [_, s])
+		is_string(s)
+		some expr in regex.find_n(`\$\{\{[^}]*\}\}`, s, -1)
+	],
+	# `if:` conditions are expressions without the braces.
+	[s |
+		walk(value, [path, s])
+		count(path) > 0
+		path[count(path) - 1] == "if"
+		is_string(s)
+	],
+)
 
 job_secrets(name) := {secret |
 	some expr in array.concat(expressions(input.jobs[name]), expressions(object.get(input, "env", {})))
@@ -197,7 +206,7 @@ warn contains {"msg": msg, "path": use.path} if {
 	not github_own(use.ref)
 	use.job != null
 	not reach(use.job)
-	msg := sprintf("%s; this job reads no secrets and gets no write access, so a moved reference could change the build but not take credentials: pin the full 40-character commit SHA and keep the version in a comment", [moving(use.ref)])
+	msg := sprintf("%s; this job reads no secrets and %s, so a moved reference could change the build but finds no credential worth taking: pin the full 40-character commit SHA and keep the version in a comment", [moving(use.ref), token_text(use.job)])
 }
 
 warn contains {"msg": msg, "path": use.path} if {
@@ -206,6 +215,9 @@ warn contains {"msg": msg, "path": use.path} if {
 	use.job == null
 	msg := sprintf("%s in every job that uses this composite action: pin the full 40-character commit SHA and keep the version in a comment", [moving(use.ref)])
 }
+
+token_text(name) := "its token cannot publish or push" if permissions(name)
+else := "sets no `permissions:` (its token has the repository's default ones, which HS3002 reports)"
 
 moving(ref) := sprintf("`%s` runs whatever image the tag points to when the job starts", [ref]) if {
 	startswith(ref, "docker://")

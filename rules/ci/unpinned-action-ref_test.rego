@@ -89,7 +89,14 @@ test_several_secrets_are_counted if {
 test_the_github_token_alone_is_no_secret if {
 	doc := {"on": "push", "jobs": {"p": {"steps": [{"uses": "acme/comment@v1", "with": {"token": "${{ secrets.GITHUB_TOKEN }}"}}]}}}
 	count(rule.deny) == 0 with input as doc
-	contains(only_message(rule.warn), "reads no secrets") with input as doc
+	contains(only_message(rule.warn), "reads no secrets and sets no `permissions:`") with input as doc
+	read_only := object.union(doc, {"permissions": {"contents": "read"}})
+	contains(only_message(rule.warn), "its token cannot publish or push") with input as read_only
+}
+
+test_secrets_in_conditions_count if {
+	doc := {"on": "push", "jobs": {"p": {"steps": [{"uses": "acme/upload@v1", "if": "secrets.UPLOAD_KEY != ''"}]}}}
+	contains(only_message(rule.deny), "`secrets.UPLOAD_KEY`") with input as doc
 }
 
 test_workflow_env_secrets_reach_every_job if {
