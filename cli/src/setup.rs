@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
+use hindsight_engine::repository::Repository;
 use hindsight_engine::rule::Namespaces;
 use hindsight_engine::{Config, RulePack};
 
@@ -27,6 +28,7 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
         None => Config::default(),
     };
     config.today = Some(crate::date::today());
+    config.repository = Repository::discover(start);
     let mut pack = base_pack(args);
     for dir in config.rule_dirs.iter().chain(&args.rule_dirs) {
         pack.add_dir(dir);
@@ -65,6 +67,7 @@ pub(crate) fn load_trusted(
     let trusted = hindsight_git::TrustedRules::load(&cwd, reference, args.config.as_deref())?;
     let mut config = trusted.config.clone();
     config.today = Some(crate::date::today());
+    config.repository = Repository::discover(start);
     let mut pack = base_pack(args);
     let mut dirs: Vec<PathBuf> = config.rule_dirs.clone();
     dirs.extend(args.rule_dirs.iter().cloned());

@@ -14,7 +14,7 @@
 //!
 //! [files]
 //! exclude = ["vendor/", "*.generated.rs"]   # gitignore syntax, relative to this file
-//! max_size = 1048576                         # bytes; larger files are skipped with a note
+//! max_size = 8388608                         # bytes (the default, 8 MiB); larger files are skipped with a note
 //!
 //! [scope]                            # what files are for, over the conventions (`hindsight scope` shows both)
 //! production = ["examples/server/"]  # checked as production code although under `examples/`
@@ -48,8 +48,11 @@ use crate::scope::{Role, ScopeOverrides};
 /// The configuration file name, looked for from the checked path upwards.
 pub const CONFIG_FILE: &str = "hindsight.toml";
 
-/// Default cap on the size of a checked file.
-pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
+/// Default cap on the size of a checked file: 8 MiB. The files that matter most in a manifests repository are
+/// often its biggest, bundled installs of several MiB (argo-cd's `manifests/install.yaml` and its variants,
+/// 1.9-2.0 MB; kube-prometheus' `grafana-dashboardDefinitions.yaml`, 1.05 MB), and a check reads about
+/// 15 MB/s of YAML (release build), so the cap keeps one pathological file under a second.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 8 * 1024 * 1024;
 
 /// Effective configuration.
 #[derive(Clone, Debug)]
@@ -75,6 +78,9 @@ pub struct Config {
     pub max_file_size: u64,
     /// Today's date (`YYYY-MM-DD`), for suppression expiry. Set by the caller: the engine reads no clock.
     pub today: Option<String>,
+    /// The repository checked, as its git remotes name it (`data.hindsight.repository` in policies). Set by
+    /// the caller, from the checked path ([`crate::repository::Repository::discover`]); not a key of the file.
+    pub repository: Option<crate::repository::Repository>,
     /// Parse macro arguments as Rust so rules see inside them (on by default; off only to measure its cost).
     pub expand_macros: bool,
     /// `[[rollout]]` entries, in file order.
@@ -194,6 +200,7 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             today: None,
+            repository: None,
             expand_macros: true,
             rollout: Vec::new(),
             waivers: Vec::new(),
@@ -475,6 +482,7 @@ impl Config {
             exclude: raw.files.exclude,
             max_file_size: raw.files.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             today: None,
+            repository: None,
             expand_macros: true,
             rollout: rollout?,
             waivers: waivers?,

@@ -146,41 +146,124 @@ pub fn parse(format: DataFormat, text: &str) -> Result<Vec<DataDoc>, DataError> 
     }
 }
 
-/// Does this YAML file look like a Helm (or other Go) template rather than data? An action opens with `{{`,
-/// an optional `-`, and then a pipeline (`.Values`, `$x`, `include`, `(`, `/* comment */`, a string).
+/// Does this text hold what may be a template action: `{{` that is not a GitHub Actions expression (`${{`)?
+/// Only a hint: a file with such text is still read as YAML when it parses (see [`read_yaml`]).
+pub fn has_template_action(text: &str) -> bool {
+    text.match_indices("{{")
+        .any(|(at, _)| !text[..at].ends_with('$'))
+}
+
+/// Is this a Helm chart template: a file under a `templates/` directory whose actions use what only Helm
+/// provides (`.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files`, `.Template`, `include`, `tpl`,
+/// `required`, `lookup`, `template`, `define`)? Such a file means nothing until Helm renders it, even when its
+/// text happens to parse as YAML (`image: {{ .Values.image }}` is a YAML flow mapping).
 ///
-/// Two look-alikes are data, not templates: GitHub Actions expressions (`${{ github.sha }}`), and Jinja or Go
-/// actions inside a quoted scalar (Ansible's `name: "{{ item }}"`): the file is valid YAML whose strings
-/// happen to hold template text, and rules can judge it.
-pub fn is_template(text: &str) -> bool {
-    text.match_indices("{{").any(|(at, _)| {
+/// Decided from the path and the text alone, so that every front end (`check`, git modes, the language
+/// server) says the same without looking for the chart's `Chart.yaml`; the Helm objects tell chart templates
+/// from other files in `templates/` directories (argo-cd's notification templates, whose actions read
+/// `.app` and `.context`, are data).
+pub fn is_helm_template(path: &Path, text: &str) -> bool {
+    let in_templates = path
+        .parent()
+        .is_some_and(|dir| dir.components().any(|c| c.as_os_str() == "templates"));
+    in_templates && actions(text).any(helm_action)
+}
+
+/// The contents of each `{{ … }}` action (up to the next `}}`), GitHub Actions expressions excluded.
+fn actions(text: &str) -> impl Iterator<Item = &str> {
+    text.match_indices("{{").filter_map(move |(at, _)| {
         if text[..at].ends_with('$') {
-            return false;
+            return None;
         }
-        let line = &text[text[..at].rfind('\n').map_or(0, |i| i + 1)..at];
-        let quotes = |q: char| line.chars().filter(|&c| c == q).count() % 2 == 1;
-        if quotes('"') || quotes('\'') {
-            return false;
-        }
-        let rest = text[at + 2..].trim_start_matches('-').trim_start();
-        rest.starts_with(|c: char| {
-            c == '.' || c == '$' || c == '(' || c == '/' || c == '"' || c.is_ascii_alphabetic()
-        })
+        let rest = &text[at + 2..];
+        Some(&rest[..rest.find("}}").unwrap_or(rest.len())])
     })
 }
 
+/// Does an action's pipeline use a Helm built-in object or a Helm-only function?
+fn helm_action(action: &str) -> bool {
+    const OBJECTS: [&str; 7] = [
+        ".Values",
+        ".Release",
+        ".Chart",
+        ".Capabilities",
+        ".Files",
+        ".Template",
+        ".Subcharts",
+    ];
+    const FUNCTIONS: [&str; 7] = [
+        "include", "tpl", "required", "lookup", "template", "define", "toYaml",
+    ];
+    OBJECTS.iter().any(|o| {
+        action.match_indices(o).any(|(at, _)| {
+            !action[at + o.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_')
+        })
+    }) || action
+        .trim_start_matches('-')
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .any(|word| FUNCTIONS.contains(&word))
+}
+
+/// How a YAML file is read: its documents, or why not.
+#[derive(Clone, Debug)]
+pub enum YamlReading {
+    /// Valid YAML, template actions in its strings or not.
+    Data(Vec<DataDoc>),
+    /// A template: a Helm chart template, or a file with template actions that is not valid YAML.
+    Template,
+    /// Not valid YAML, and no template action to explain it.
+    Invalid(DataError),
+}
+
+/// Reads a YAML file, telling templates from data: a document is a template only when it does not parse as
+/// YAML (braces inside string values are text: Prometheus alert text, `pattern=v{{major}}` in a workflow), or
+/// when it is a Helm chart template ([`is_helm_template`]).
+pub fn read_yaml(path: &Path, text: &str) -> YamlReading {
+    let maybe_template = has_template_action(text);
+    if maybe_template && is_helm_template(path, text) {
+        return YamlReading::Template;
+    }
+    match load_yaml(text) {
+        // `key: {{ .Values.x }}` parses: a flow mapping whose key is another mapping. Nobody writes a mapping
+        // as a key on purpose; next to template actions it means the braces were actions, not YAML.
+        Ok(docs) if maybe_template && docs.iter().any(has_collection_key) => YamlReading::Template,
+        Ok(docs) => YamlReading::Data(convert_docs(&docs, text)),
+        Err(_) if maybe_template => YamlReading::Template,
+        Err(err) => YamlReading::Invalid(err),
+    }
+}
+
+/// Does some mapping in this node have a mapping or a sequence as a key?
+fn has_collection_key(node: &MarkedYaml<'_>) -> bool {
+    match &node.data {
+        YamlData::Mapping(entries) => entries.iter().any(|(key, value)| {
+            matches!(key.data, YamlData::Mapping(_) | YamlData::Sequence(_))
+                || has_collection_key(value)
+        }),
+        YamlData::Sequence(items) => items.iter().any(has_collection_key),
+        YamlData::Tagged(_, inner) => has_collection_key(inner),
+        _ => false,
+    }
+}
+
 fn parse_yaml(text: &str) -> Result<Vec<DataDoc>, DataError> {
-    let docs = MarkedYaml::load_from_str(text).map_err(|err| {
+    load_yaml(text).map(|docs| convert_docs(&docs, text))
+}
+
+fn load_yaml(text: &str) -> Result<Vec<MarkedYaml<'_>>, DataError> {
+    MarkedYaml::load_from_str(text).map_err(|err| {
         let marker = err.marker();
         DataError {
             line: marker.line(),
             column: marker.col() + 1,
             message: err.info().to_string(),
         }
-    })?;
+    })
+}
+
+fn convert_docs(docs: &[MarkedYaml<'_>], text: &str) -> Vec<DataDoc> {
     let offsets = CharOffsets::new(text);
-    Ok(docs
-        .iter()
+    docs.iter()
         .enumerate()
         .filter(|(_, doc)| {
             !matches!(doc.data, YamlData::Value(Scalar::Null)) || !doc_is_empty(doc, text, &offsets)
@@ -189,7 +272,7 @@ fn parse_yaml(text: &str) -> Result<Vec<DataDoc>, DataError> {
             index,
             root: convert_yaml(doc, &offsets),
         })
-        .collect())
+        .collect()
 }
 
 /// A null document is empty when nothing but whitespace, comments and `---` was written for it.
@@ -555,26 +638,122 @@ mod tests {
         assert_eq!(err.line, 1, "{err:?}");
     }
 
+    /// How `read_yaml` reads `text` at `path`: "data" (with the number of documents), "template" or "invalid".
+    fn reading(path: &str, text: &str) -> String {
+        match read_yaml(Path::new(path), text) {
+            YamlReading::Data(docs) => format!("data {}", docs.len()),
+            YamlReading::Template => "template".into(),
+            YamlReading::Invalid(_) => "invalid".into(),
+        }
+    }
+
     #[test]
-    fn templates_are_recognised_by_their_actions() {
-        assert!(is_template("image: {{ .Values.image }}\n"));
-        assert!(is_template(
-            "{{- include \"chart.labels\" . | nindent 4 }}\n"
+    fn valid_yaml_with_braces_in_strings_is_data() {
+        // Prometheus alert text (kube-prometheus `manifests/*-prometheusRule.yaml`).
+        let rule = "kind: PrometheusRule\nspec:\n  groups:\n  - rules:\n    - alert: Down\n      annotations:\n        description: Prometheus {{$labels.namespace}}/{{$labels.pod}} is down.\n        summary: '{{ $value | humanizePercentage }} of targets'\n";
+        assert_eq!(
+            reading("manifests/prometheus-prometheusRule.yaml", rule),
+            "data 1"
+        );
+        // docker/metadata-action patterns in a workflow (meilisearch's `publish-docker-images.yml`).
+        let workflow = "on: push\njobs:\n  docker:\n    steps:\n      - uses: docker/metadata-action@v5\n        with:\n          tags: |\n            type=semver,pattern=v{{major}}.{{minor}}\n            type=ref,event=tag\n          flavor: latest=${{ github.ref == 'refs/heads/main' }}\n";
+        assert_eq!(reading(".github/workflows/publish.yml", workflow), "data 1");
+        // ApplicationSet fields (argo-cd's examples), quoted.
+        let appset = "kind: ApplicationSet\nspec:\n  template:\n    metadata:\n      name: '{{path.basename}}'\n";
+        assert_eq!(
+            reading("applicationset/examples/list.yaml", appset),
+            "data 1"
+        );
+        // Go templates in a `templates/` directory that is not a Helm chart (argo-cd's notification catalog).
+        let notification = "message: |\n  {{if eq .serviceType \"slack\"}}:white_check_mark:{{end}} {{.app.metadata.name}}\n";
+        assert_eq!(
+            reading(
+                "notifications_catalog/templates/app-created.yaml",
+                notification
+            ),
+            "data 1"
+        );
+        assert!(!is_helm_template(
+            Path::new("notifications_catalog/templates/app-created.yaml"),
+            notification
         ));
-        assert!(is_template("{{/* a comment */}}\n"));
-        assert!(!is_template(
-            "# files with `{{ }}` are templates\nkey: value\n"
+    }
+
+    #[test]
+    fn text_that_does_not_parse_is_a_template_only_with_actions() {
+        let go = "kind: ConfigMap\n{{- if .Values.enabled }}\ndata:\n  a: b\n{{- end }}\n";
+        assert_eq!(reading("deploy/config.yaml", go), "template");
+        let jinja = "- hosts: all\n  vars:\n    port: {{ port }}\n    name: {{ name }} server\n";
+        assert_eq!(reading("playbook.yml", jinja), "template");
+        assert_eq!(reading("deploy/config.yaml", "a: [1, 2\nb: 3\n"), "invalid");
+        // A GitHub Actions expression is not a template action: a broken workflow is broken.
+        assert_eq!(
+            reading(
+                ".github/workflows/ci.yml",
+                "on: push\njobs: [${{ matrix.x }}\n"
+            ),
+            "invalid"
+        );
+    }
+
+    #[test]
+    fn helm_chart_templates_stay_templates_even_when_they_parse() {
+        // `{{ .Values.image }}` parses as a YAML flow mapping, but only Helm knows what the file says.
+        let chart = "kind: Deployment\nspec:\n  image: {{ .Values.image }}\n";
+        assert_eq!(
+            reading("charts/app/templates/deployment.yaml", chart),
+            "template"
+        );
+        assert_eq!(
+            reading(
+                "charts/app/templates/nested/x.yaml",
+                "a: {{ include \"x\" . }}\n"
+            ),
+            "template"
+        );
+        assert!(is_helm_template(
+            Path::new("c/templates/a.yaml"),
+            "v: {{- tpl .Values.x $ }}\n"
         ));
-        assert!(!is_template("text: \"{{}}\"\n"));
-        // GitHub Actions expressions and actions inside quoted strings are data.
-        assert!(!is_template(
-            "steps:\n  - run: echo ${{ github.sha }}\n    if: ${{ always() }}\n"
+        assert!(!is_helm_template(
+            Path::new("c/templates/a.yaml"),
+            "v: ${{ .Values.x }}\n"
         ));
-        assert!(!is_template(
-            "- name: \"install {{ item }}\"\n  when: x == '{{ y }}'\n"
+        assert!(!is_helm_template(
+            Path::new("c/templates/a.yaml"),
+            "v: '{{ .ValuesFoo }}'\n"
         ));
-        assert!(is_template(
-            "env: ${{ github.ref }}\nimage: {{ .Values.image }}\n"
+        // A plain file in a chart's `templates/` is what Helm renders unchanged.
+        assert_eq!(
+            reading(
+                "charts/app/templates/crd.yaml",
+                "kind: CustomResourceDefinition\n"
+            ),
+            "data 1"
+        );
+        // Outside `templates/`, Helm-looking text in strings is data; an action where a value goes parses only
+        // as a mapping used as a key, which is a template.
+        assert_eq!(
+            reading("values.yaml", "note: \"{{ .Values.x }}\"\n"),
+            "data 1"
+        );
+        assert_eq!(
+            reading(
+                "deploy/chart.yaml",
+                "spec:\n  replicas: {{ .Values.replicas }}\n"
+            ),
+            "template"
+        );
+        assert_eq!(reading("deploy/list.yaml", "- {{ x }}\n"), "template");
+    }
+
+    #[test]
+    fn template_actions_are_told_from_expressions() {
+        assert!(has_template_action("image: {{ .Values.image }}\n"));
+        assert!(has_template_action("a: \"{{}}\"\n"));
+        assert!(!has_template_action("run: echo ${{ github.sha }}\n"));
+        assert!(has_template_action(
+            "env: ${{ github.ref }}\nimage: {{ x }}\n"
         ));
     }
 

@@ -146,7 +146,14 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
     for example in examples {
         let mut fence = fence;
         if let Some(path) = &example.path {
-            let _ = writeln!(out, "`{path}`:\n");
+            match example.severity {
+                Some(severity) => {
+                    let _ = writeln!(out, "`{path}` ({}):\n", severity.as_str());
+                }
+                None => {
+                    let _ = writeln!(out, "`{path}`:\n");
+                }
+            }
             // An example of another language than the rule's (a YAML file for a rule over Rust and YAML).
             fence = match path.rsplit('.').next() {
                 Some("rs") => "rust",

@@ -35,6 +35,7 @@ pub mod lang;
 mod line_index;
 mod macros;
 pub mod rego;
+pub mod repository;
 pub mod rule;
 pub mod schema;
 pub mod scope;

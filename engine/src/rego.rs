@@ -223,6 +223,18 @@ impl Policy {
         options: &serde_json::Value,
         timeout: Duration,
     ) -> Result<Policy, RegoError> {
+        Self::compile_for(sources, package, options, None, timeout)
+    }
+
+    /// Like [`Policy::compile`], with `repository` as `data.hindsight.repository` (the repository checked, as
+    /// [`crate::repository::Repository::to_json`] describes it), when known.
+    pub fn compile_for(
+        sources: &[Source],
+        package: &str,
+        options: &serde_json::Value,
+        repository: Option<&serde_json::Value>,
+        timeout: Duration,
+    ) -> Result<Policy, RegoError> {
         let mut engine = Engine::new();
         for (path, text) in LIBRARY {
             engine
@@ -237,7 +249,11 @@ impl Policy {
             engine.set_rego_v0(false);
             added.map_err(|e| RegoError::from_anyhow(&e))?;
         }
-        let data = serde_json::json!({ "hindsight": { "options": options } });
+        let mut data = serde_json::json!({ "hindsight": { "options": options } });
+        if let (Some(repository), Some(hindsight)) = (repository, data["hindsight"].as_object_mut())
+        {
+            hindsight.insert("repository".into(), repository.clone());
+        }
         engine
             .add_data(
                 Value::from_json_str(&data.to_string()).map_err(|e| RegoError::from_anyhow(&e))?,

@@ -6,6 +6,7 @@ use std::sync::Mutex;
 
 use crate::check::{Checker, SourceFile};
 use crate::config::Profile;
+use crate::finding::Severity;
 use crate::rego::{self, Coverage, RegoError, TestOutcome};
 use crate::rule::{Example, Rule};
 
@@ -32,13 +33,15 @@ pub struct ExampleOutcome {
     pub n_findings: usize,
     /// Where they were (`line:column`), for the failure message.
     pub locations: Vec<String>,
+    /// The severity the example says its finding has, and the severity the finding got, when they differ.
+    pub wrong_severity: Option<(Severity, Severity)>,
 }
 
 impl ExampleOutcome {
     /// Did the example behave as its kind demands?
     pub fn passed(&self) -> bool {
         match self.kind {
-            ExampleKind::Bad => self.n_findings == 1,
+            ExampleKind::Bad => self.n_findings == 1 && self.wrong_severity.is_none(),
             ExampleKind::Good => self.n_findings == 0,
         }
     }
@@ -63,6 +66,14 @@ impl ExampleOutcome {
         } else {
             ""
         };
+        if let Some((expected, got)) = self.wrong_severity {
+            return format!(
+                "{which} example #{} gave a finding of severity {}{at}, expected {}",
+                self.index + 1,
+                got.as_str(),
+                expected.as_str()
+            );
+        }
         format!(
             "{which} example #{}{profile} gave {} finding(s){at}, expected {expected}",
             self.index + 1,
@@ -135,17 +146,27 @@ fn examples_under(
                 if rule.is_repository_scope() {
                     findings.extend(checker.check_repository(&report.documents));
                 }
-                let locations: Vec<String> = findings
+                let own: Vec<&crate::Finding> = findings
                     .iter()
                     .filter(|f| f.code == rule.code && f.suppressed.is_none())
+                    .collect();
+                let locations: Vec<String> = own
+                    .iter()
                     .map(|f| format!("{}:{}", f.span.start.line, f.span.start.column))
                     .collect();
+                let wrong_severity = match (example.severity, own.as_slice()) {
+                    (Some(expected), [finding]) if finding.severity != expected => {
+                        Some((expected, finding.severity))
+                    }
+                    _ => None,
+                };
                 ExampleOutcome {
                     kind,
                     strict,
                     index,
                     n_findings: locations.len(),
                     locations,
+                    wrong_severity,
                 }
             })
             .collect::<Vec<_>>()

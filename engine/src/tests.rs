@@ -650,3 +650,36 @@ fn registry_errors_name_the_file_and_line() {
         .collect();
     assert_snapshot!(out.join("\n"));
 }
+
+#[test]
+fn bad_examples_may_name_the_severity_of_their_finding() {
+    let rule = VALID_RULE.replace(
+        r#"examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }"#,
+        r#"examples:
+  bad:
+    - { path: src/a.rs, severity: warning, code: "fn f() { dbg!(1); }" }
+    - { path: src/b.rs, severity: error, code: "fn f() { dbg!(1); }" }
+  good: ["fn f() {}"]"#,
+    );
+    let mut pack = RulePack::new();
+    pack.add_file("rules/x.yaml", &rule);
+    assert!(pack.problems().is_empty(), "{:?}", pack.problems());
+    let pack = Arc::new(pack);
+    let checker = Checker::new(pack.clone(), &Config::default());
+    let rule = pack.get("ACME1001").unwrap();
+    let failures: Vec<String> = crate::testing::test_rule(&checker, rule)
+        .iter()
+        .filter(|o| !o.passed())
+        .map(|o| o.describe())
+        .collect();
+    assert_eq!(
+        failures,
+        ["bad example #2 gave a finding of severity warning at 1:10, expected error"]
+    );
+    // A good example has no finding to give a severity to.
+    let good = VALID_RULE.replace(
+        r#"good: ["fn f() {}"]"#,
+        r#"good: [{ path: src/c.rs, severity: error, code: "fn f() {}" }]"#,
+    );
+    assert!(load_problems(&good).contains("a good example gives no finding"));
+}

@@ -874,3 +874,19 @@ fn toml_configuration_gets_findings_where_the_cli_puts_them() {
     // `hindsight check` says 3:8-3:20.
     assert_eq!(diagnostics[0]["range"], range((2, 7), (2, 19)));
 }
+
+#[test]
+fn the_workspace_repository_owner_is_first_party() {
+    // The server reads `.git/config` as text, as `hindsight check` does: the owner of `origin` is first-party.
+    let files = [(
+        ".git/config",
+        "[remote \"origin\"]\n\turl = git@github.com:linkerd/linkerd2-proxy.git\n",
+    )];
+    let mut client = Client::start(&files, json!({}), json!({}));
+    let workflow = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: linkerd/dev/actions/setup-tools@v50\n      - uses: acme/upload@v1\n        with:\n          token: ${{ secrets.UPLOAD_TOKEN }}\n";
+    client.open(".github/workflows/ci.yml", "yaml", workflow);
+    let diagnostics = client.diagnostics(".github/workflows/ci.yml", |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), ["HS3001"]);
+    assert_eq!(diagnostics[0]["range"]["start"]["line"], 7);
+    assert_eq!(diagnostics[0]["severity"], 1);
+}

@@ -63,6 +63,9 @@ impl Workspace {
             None => (Config::default(), None),
         };
         config.today = Some(today);
+        // The workspace's repository, as `hindsight check` finds it from the checked path: read once, when the
+        // workspace loads.
+        config.repository = hindsight_engine::repository::Repository::discover(&root);
         let mut pack = RulePack::new();
         pack.add_builtin();
         let mut rule_dirs: Vec<PathBuf> = config

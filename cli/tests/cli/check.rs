@@ -160,6 +160,40 @@ fn a_syntax_errors_note_names_the_lines_in_words_and_in_json() {
 }
 
 #[test]
+fn bundled_manifests_of_several_mib_are_checked_by_default() {
+    // A bundled install (argo-cd's `manifests/install.yaml` is 1.9 MB) ends with the finding; the default cap
+    // must read that far, and a file past it is still skipped with a note.
+    let project = Project::new();
+    let data: String = (0..70_000)
+        .map(|i| format!("  key{i}: some configuration value\n"))
+        .collect();
+    let filler =
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: filler\ndata:\n{data}");
+    assert!(filler.len() > 2 * 1024 * 1024);
+    project.file(
+        "manifests/install.yaml",
+        format!("{filler}---\napiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: web\n"),
+    );
+    project.file("manifests/huge.yaml", "# x\n".repeat(3 * 1024 * 1024));
+    let run = project.run(&["check", "manifests", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(findings, ["HS2004"]);
+    let notes: Vec<&str> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(notes, ["manifests/huge.yaml"]);
+}
+
+#[test]
 fn gitignore_hidden_files_and_excludes_are_honoured() {
     let project = Project::new();
     project.file(".gitignore", "generated/\n");

@@ -1,7 +1,7 @@
 //! The configuration examples in `examples/` give exactly the findings their READMEs describe.
 //!
 //! Each test runs `hindsight check examples/<x> --format json` from the repository root and snapshots one
-//! line per finding (code, path, line, column, message) and one per note (files skipped, with the reason).
+//! line per finding (code, severity, path, line, column, message) and one per note (files skipped, with the reason).
 
 use insta::assert_snapshot;
 
@@ -21,8 +21,9 @@ fn findings_of(example: &str) -> String {
     let mut lines = Vec::new();
     for finding in doc["findings"].as_array().unwrap() {
         lines.push(format!(
-            "{} {}:{}:{} {}",
+            "{} {} {}:{}:{} {}",
             finding["code"].as_str().unwrap(),
+            finding["severity"].as_str().unwrap(),
             finding["path"].as_str().unwrap(),
             finding["start"]["line"],
             finding["start"]["column"],

@@ -861,3 +861,63 @@ fn the_pre_commit_hook_blocks_a_bad_commit_and_uninstalls_cleanly() {
     let restored = std::fs::read_to_string(repo.path().join(".githooks/pre-commit")).unwrap();
     assert_eq!(restored, "#!/bin/sh\nexit 0\n");
 }
+
+/// linkerd2-proxy's shape: its own owner's action by tag, next to a third-party one, in a job with a secret.
+const FIRST_PARTY_WORKFLOW: &str = "on: push\npermissions: {}\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: linkerd/dev/actions/setup-tools@v50\n      - uses: acme/upload@v1\n        with:\n          token: ${{ secrets.UPLOAD_TOKEN }}\n";
+
+#[test]
+fn the_repository_owners_actions_are_first_party() {
+    let repo = Repo::new();
+    repo.file(".github/workflows/ci.yml", FIRST_PARTY_WORKFLOW);
+    let workflow = ".github/workflows/ci.yml";
+    // No remote: no owner, both are reported.
+    let (found, _) = repo.findings(&[]);
+    assert_eq!(
+        found,
+        [
+            finding("HS3001", workflow, 7),
+            finding("HS3001", workflow, 8)
+        ]
+    );
+    repo.git(&[
+        "remote",
+        "add",
+        "origin",
+        "https://github.com/linkerd/linkerd2-proxy.git",
+    ]);
+    let (found, doc) = repo.findings(&[]);
+    assert_eq!(found, [finding("HS3001", workflow, 8)]);
+    assert_eq!(doc["findings"][0]["severity"], "error");
+    // From outside the repository, checking its directory by path, and over ssh with another owner.
+    let run = run_in(
+        repo.path().parent().unwrap(),
+        &["check", "--format", "json", repo.path().to_str().unwrap()],
+    );
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(doc["findings"].as_array().unwrap().len(), 1);
+    repo.git(&[
+        "remote",
+        "set-url",
+        "origin",
+        "git@github.example.com:acme/linkerd2-proxy",
+    ]);
+    let (found, _) = repo.findings(&[]);
+    assert_eq!(found, [finding("HS3001", workflow, 7)]);
+    // A linked worktree reads the remote of the repository it belongs to.
+    repo.commit_all("ci");
+    let worktree = repo.path().join("wt");
+    git_in(
+        repo.path(),
+        &["worktree", "add", "-q", worktree.to_str().unwrap()],
+    );
+    let run = run_in(&worktree, &["check", "--format", "json"]);
+    let doc: Value = serde_json::from_str(&run.stdout).unwrap();
+    let messages: Vec<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].starts_with("`linkerd/dev/actions/setup-tools@v50`"));
+}

@@ -333,3 +333,69 @@ deny contains {"msg": "in data", "path": ["danger"]} if {
         tested.stdout
     );
 }
+
+#[test]
+fn yaml_with_braces_in_strings_is_checked_and_templates_are_skipped() {
+    let project = Project::new();
+    // meilisearch's shape: docker/metadata-action patterns made the whole workflow look like a template.
+    project.file(
+        ".github/workflows/publish.yml",
+        "on:\n  push:\n    tags: ['v*']\npermissions: {}\njobs:\n  docker:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: docker/metadata-action@v5\n        with:\n          tags: |\n            type=semver,pattern=v{{major}}.{{minor}}\n",
+    );
+    project.file(
+        "charts/app/Chart.yaml",
+        "apiVersion: v2\nname: app\nversion: 1.0.0\n",
+    );
+    project.file(
+        "charts/app/templates/deployment.yaml",
+        "apiVersion: extensions/v1beta1\nkind: Deployment\nmetadata:\n  name: {{ include \"app.name\" . }}\n",
+    );
+    project.file(
+        "deploy/broken-template.yaml",
+        "apiVersion: extensions/v1beta1\nkind: Deployment\n{{- if .Values.x }}\nspec: {}\n{{- end }}\n",
+    );
+    project.file(
+        "deploy/broken.yaml",
+        "apiVersion: extensions/v1beta1\nkind: Deployment\nspec: [\n",
+    );
+    let run = project.run(&["check", ".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let findings: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "HS3001 .github/workflows/publish.yml",
+            "HS9006 deploy/broken.yaml"
+        ]
+    );
+    let notes: Vec<String> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            format!(
+                "{} {}",
+                n["kind"].as_str().unwrap(),
+                n["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        [
+            "template charts/app/templates/deployment.yaml",
+            "template deploy/broken-template.yaml"
+        ]
+    );
+}

@@ -137,6 +137,9 @@ impl ActiveRule {
     }
 }
 
+/// How a policy names the repository checked; only policies that do are compiled again with it.
+const REPOSITORY_DATA: &str = "data.hindsight.repository";
+
 /// The node kind is a Rust macro invocation (its arguments are opened).
 const KIND_MACRO: u8 = 2;
 /// Some rule can match the node kind.
@@ -415,6 +418,7 @@ impl Checker {
         let mut config_rules = Vec::new();
         let mut repository_rules = Vec::new();
         let mut configured_policies = HashMap::new();
+        let repository = config.repository.as_ref().map(|r| r.to_json());
         let mut option_problems = Vec::new();
         for (active_idx, active_rule) in active.iter().enumerate() {
             let rule = &pack.rules()[active_rule.pack_idx];
@@ -428,13 +432,22 @@ impl Checker {
                     Scope::Repository => repository_rules.push(active_idx),
                 }
             }
-            if let Some(options) = config.options_for(rule) {
+            // A policy that reads the repository is compiled again with it (it is data, fixed for a run); a
+            // policy that does not name `data.hindsight.repository` never sees it and is not recompiled.
+            let repository = repository.as_ref().filter(|_| {
+                rego.sources
+                    .iter()
+                    .any(|s| s.text.contains(REPOSITORY_DATA))
+            });
+            let options = config.options_for(rule);
+            if options.is_some() || repository.is_some() {
                 let mut merged = rego.default_options.clone();
-                merged.extend(options.clone());
-                match Policy::compile(
+                merged.extend(options.cloned().unwrap_or_default());
+                match Policy::compile_for(
                     &rego.sources,
                     &rego.package,
                     &serde_json::Value::Object(merged),
+                    repository,
                     rego.timeout,
                 ) {
                     Ok(policy) => {
@@ -645,19 +658,28 @@ impl Checker {
         old_tree: Option<&tree_sitter::Tree>,
     ) -> (FileReport, Option<tree_sitter::Tree>) {
         let mut report = FileReport::default();
+        // A YAML file with template actions is read before anything else: whether it is a template or data
+        // decides whether any rule looks at it. The documents read are kept for the data rules.
+        let mut documents = None;
         if file.format == Some(DataFormat::Yaml)
-            && crate::data::is_template(file.text)
+            && crate::data::has_template_action(file.text)
             && self.wants_yaml(file)
         {
-            report.skipped_template = true;
-            return (report, None);
+            match crate::data::read_yaml(file.path, file.text) {
+                crate::data::YamlReading::Data(docs) => documents = Some(Ok(docs)),
+                crate::data::YamlReading::Invalid(err) => documents = Some(Err(err)),
+                crate::data::YamlReading::Template => {
+                    report.skipped_template = true;
+                    return (report, None);
+                }
+            }
         }
         let mut out = Collected::default();
         let tree = file
             .lang
             .and_then(|lang| self.scan_tree(file, lang, &mut out, old_tree));
         if let Some(format) = file.format {
-            self.check_data(file, format, &mut out, &mut report.documents);
+            self.check_data(file, format, documents, &mut out, &mut report.documents);
         }
         if out.hits.is_empty()
             && out.comments.is_empty()

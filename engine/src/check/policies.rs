@@ -254,10 +254,12 @@ impl Checker {
 
     /// Reads a configuration file as data and runs the file-scope Rego rules on each document; keeps the
     /// documents repository-scope rules want.
+    /// `documents` is the file already read, when it was (a YAML file with template actions).
     pub(super) fn check_data(
         &self,
         file: &SourceFile<'_>,
         format: DataFormat,
+        documents: Option<Result<Vec<data::DataDoc>, data::DataError>>,
         out: &mut Collected,
         keep: &mut Vec<RepoDoc>,
     ) {
@@ -274,7 +276,7 @@ impl Checker {
         if file_rules.is_empty() && !repo_rules {
             return;
         }
-        let docs = match data::parse(format, file.text) {
+        let docs = match documents.unwrap_or_else(|| data::parse(format, file.text)) {
             Ok(docs) => docs,
             Err(err) => {
                 let position = Position {
@@ -365,10 +367,17 @@ impl Checker {
             .repository_rules
             .iter()
             .any(|&idx| self.reads_data(idx, file, format));
-        if !wanted || (format == DataFormat::Yaml && data::is_template(file.text)) {
+        if !wanted {
             return Vec::new();
         }
-        match data::parse(format, file.text) {
+        let docs = match format {
+            DataFormat::Yaml => match data::read_yaml(file.path, file.text) {
+                data::YamlReading::Data(docs) => Ok(docs),
+                data::YamlReading::Template | data::YamlReading::Invalid(_) => return Vec::new(),
+            },
+            _ => data::parse(format, file.text),
+        };
+        match docs {
             Ok(docs) => repo_docs(file, format, docs),
             Err(_) => Vec::new(),
         }

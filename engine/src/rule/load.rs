@@ -214,10 +214,19 @@ pub(super) fn load_rule(
         examples
             .into_iter()
             .map(|example| match example {
-                RawExample::Code(code) => Example { path: None, code },
-                RawExample::WithPath { path, code } => Example {
+                RawExample::Code(code) => Example {
+                    path: None,
+                    code,
+                    severity: None,
+                },
+                RawExample::WithPath {
+                    path,
+                    code,
+                    severity,
+                } => Example {
                     path: Some(path),
                     code,
+                    severity,
                 },
             })
             .collect::<Vec<_>>()
@@ -230,6 +239,14 @@ pub(super) fn load_rule(
             code_loc,
             "only a `match` rule can have a `strict:` form".into(),
             Some("remove `strict:`, or write the rule as a structural `match`"),
+        ));
+    }
+    if good_examples.iter().any(|e| e.severity.is_some()) {
+        return Err(at(
+            code_loc,
+            "a good example gives no finding, so it cannot name a `severity`; move it to `bad` or remove the key"
+                .into(),
+            None,
         ));
     }
 

@@ -144,6 +144,8 @@ pub struct Example {
     pub path: Option<String>,
     /// The code.
     pub code: String,
+    /// The severity its finding must have (bad examples only), when the example says.
+    pub severity: Option<Severity>,
 }
 
 /// Where a rule was loaded from.

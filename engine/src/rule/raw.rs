@@ -298,6 +298,10 @@ pub enum RawExample {
         path: String,
         /// The code.
         code: String,
+        /// Bad examples only: the severity the finding must have, for a rule that reports some shapes as
+        /// errors and others as warnings (a Rego rule's `deny` and `warn`).
+        #[serde(default)]
+        severity: Option<Severity>,
     },
 }
 
