@@ -85,7 +85,8 @@ pub fn render_markdown_with(
         let _ = write!(
             text,
             "\n\nTurn it on with `hindsight check --profile strict` or `profile = \"strict\"` under `[rules]` in \
-             hindsight.toml; its findings are `{}`.",
+             hindsight.toml. Its findings are `{}` and do not cite the incident: most of what the broad form \
+             reports is the letter of the lesson, not the incident's shape.",
             strict.severity.as_str()
         );
         section(&mut out, "Strict profile", &text);

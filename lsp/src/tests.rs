@@ -256,17 +256,25 @@ fn range(start: (u32, u32), end: (u32, u32)) -> Value {
 
 #[test]
 fn an_open_file_gets_diagnostics_with_code_link_incident_and_cli_positions() {
+    // The default profile, and a finding of the incident's shape: an unwrap while reloading configuration.
     let mut client = Client::start(
-        &[("Cargo.toml", "[package]\nname = \"x\"\n")],
+        &[
+            ("Cargo.toml", "[package]\nname = \"x\"\n"),
+            ("hindsight.toml", ""),
+        ],
         json!({}),
         json!({}),
     );
-    client.open("src/main.rs", "rust", UNWRAP);
+    client.open(
+        "src/main.rs",
+        "rust",
+        "fn reload_config(text: &str) -> Config {\n    toml::from_str(text).unwrap()\n}\n",
+    );
     let diagnostics = client.diagnostics("src/main.rs", |d| !d.is_empty());
-    assert_eq!(codes(&diagnostics), ["HS1001"]);
+    assert_eq!(codes(&diagnostics), ["HS1003"]);
     let d = &diagnostics[0];
-    // `hindsight check` reports 2:43 (1-based, characters): the same place, 0-based.
-    assert_eq!(d["range"], range((1, 42), (1, 48)));
+    // `hindsight check` reports 2:26 (1-based, characters): the same place, 0-based.
+    assert_eq!(d["range"], range((1, 25), (1, 31)));
     assert_eq!(d["source"], "hindsight");
     assert_eq!(d["severity"], 1);
     assert_eq!(

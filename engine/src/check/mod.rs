@@ -852,7 +852,11 @@ impl Checker {
                 message: hit.message,
                 path: file.path.to_path_buf(),
                 span,
-                incident: rule.incidents.first().cloned(),
+                // The incident is cited where the finding has its shape: a rule's broad form (the strict
+                // profile) reports every instance of the letter of the lesson, most of them not that shape.
+                incident: (!active.strict)
+                    .then(|| rule.incidents.first().cloned())
+                    .flatten(),
                 fix: hit.fix,
                 suppressed,
                 stage: self.stage_for(rule, file.path),

@@ -22,7 +22,13 @@ async def test_a_violation_gets_a_diagnostic_with_code_and_docs_link(client, wor
     assert d.source == "hindsight"
     assert d.severity == types.DiagnosticSeverity.Error
     assert d.code_description.href == "https://blog.cloudflare.com/18-november-2025-outage/"
-    assert d.related_information[0].message.startswith("incident: 2025-11-18 Cloudflare")
+    # A bare unwrap is the strict profile's letter of the lesson, not the incident's shape: no incident cited.
+    assert not d.related_information
+    # An unwrap while reloading configuration is the shape, and cites the incident.
+    config_uri = open_file(client, workspace, "src/config.rs")
+    [c] = await diagnostics(client, config_uri, lambda d: len(d) > 0)
+    assert c.code == "HS1003"
+    assert c.related_information[0].message.startswith("incident: 2025-11-18 Cloudflare")
     # The server asked for the workspace folders and registered its file watchers; the client answered both.
     watchers = [r for r in client.registrations if r.method == "workspace/didChangeWatchedFiles"]
     assert len(watchers) == 1
