@@ -9,9 +9,10 @@ import rego.v1
 # The delay grows or is randomised: this is backoff, or a library that does it.
 backoff := `(?i)(backoff|back_off|jitter|rand::|random|exponential|retry_policy|tokio_retry|backon|\*=\s*2\b|<<=|\.pow\(|saturating_mul|checked_mul)`
 
-# Something waits between tries, for time or for an event (or hands the thread to other work). A timeout
-# around each try is not a wait: a dependency that refuses connections fails every try at once.
-waits := `(?i)(sleep|delay|\.tick\(\)|wait_timeout|recv_timeout|park|notified\(\)|\.changed\(\)|\.recv\(\)|yield_|spin_loop)`
+# Something waits between tries, for time or for an event (or hands the thread to other work), or a person
+# decides each retry (an interactive tool asks "Retry?" and reads the answer). A timeout around each try is not
+# a wait: a dependency that refuses connections fails every try at once.
+waits := `(?i)(sleep|delay|\.tick\(\)|wait_timeout|recv_timeout|park|notified\(\)|\.changed\(\)|\.recv\(\)|yield_|spin_loop|prompt|read_line|stdin\(\)|confirm|dialoguer|inquire|requestty)`
 
 # ... and the wait is a constant: a literal duration or a named constant.
 constant_sleep := `(?i)sleep\(\s*(((std::|tokio::)?time::)?Duration::from_(millis|secs|micros|nanos)\(\s*[0-9_]+\s*\)|[A-Z][A-Z0-9_]*)\s*\)`
