@@ -62,6 +62,11 @@ const CONSTRUCTS: &[(&str, &str, &str)] = &[
         "fn f() -> Result<(), E> {\n    let v = try!(read());\n    Ok(v)\n}\n",
         "macro_invocation",
     ),
+    (
+        "a foreign type with a visibility in an extern block (wasm-bindgen, in lldap)",
+        "#[wasm_bindgen]\nextern \"C\" {\n    #[wasm_bindgen(js_namespace = bootstrap)]\n    pub type Modal;\n\n    #[wasm_bindgen(constructor, js_namespace = bootstrap)]\n    pub fn new(e: web_sys::Element) -> Modal;\n}\n",
+        "associated_type",
+    ),
 ];
 
 fn parse(text: &str) -> Tree {

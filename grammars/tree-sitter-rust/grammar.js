@@ -534,6 +534,9 @@ module.exports = grammar({
     ),
 
     associated_type: $ => seq(
+      // hindsight: a foreign type in an extern block may have a visibility (wasm-bindgen's `pub type Modal;`);
+      // without one it already parsed as an associated_type.
+      optional($.visibility_modifier),
       'type',
       field('name', $._type_identifier),
       field('type_parameters', optional($.type_parameters)),
