@@ -53,7 +53,7 @@ git commit -q -m init
 fail() { echo "test-pre-commit: FAILED: $*" >&2; exit 1; }
 
 # 1. A staged panic in a configuration reload is refused (HS1003, an error under the default profile).
-printf 'pub fn reload_config(text: &str) -> Config {\n    toml::from_str(text).unwrap()\n}\n' >src/lib.rs
+printf 'pub fn reload_config(&mut self, text: &str) {\n    self.config = toml::from_str(text).unwrap();\n}\n' >src/lib.rs
 git add src/lib.rs
 if git commit -q -m bad >"$log" 2>&1; then cat "$log"; fail "a commit with an unwrap passed"; fi
 grep -q 'HS1003' "$log" || { cat "$log"; fail "the hook did not report HS1003"; }
@@ -62,7 +62,7 @@ echo "test-pre-commit: hindsight refused a staged unwrap"
 # 2. Partial staging: the staged version is clean, the unstaged edit is not: the commit passes.
 printf 'pub fn ok() {}\npub fn ok2() {}\n' >src/lib.rs
 git add src/lib.rs
-printf 'pub fn reload_rules(text: &str) -> Rules { toml::from_str(text).unwrap() }\n' >>src/lib.rs
+printf 'pub fn reload_rules(&mut self, text: &str) { self.rules = toml::from_str(text).unwrap(); }\n' >>src/lib.rs
 git commit -q -m clean >"$log" 2>&1 || { cat "$log"; fail "a clean staged version was refused"; }
 git diff --quiet && fail "the unstaged edit was lost"
 echo "test-pre-commit: hindsight judged the staged version of a partially staged file"

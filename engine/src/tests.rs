@@ -141,7 +141,7 @@ fn prod() { Some(1).unwrap(); }
 #[test]
 fn config_ingestion_supersedes_the_general_rules() {
     assert_snapshot!(check(r#"
-fn reload_config(path: &Path) -> Config {
+fn reload_config(&mut self, path: &Path) -> Config {
     let text = std::fs::read_to_string(path).unwrap();
     let fields: Vec<&str> = text.split(',').collect();
     panic!("{}", fields[2]);
@@ -427,7 +427,7 @@ pub fn build() -> Result<Regex, pcre2::Error> {
 #[test]
 fn macro_arguments_are_judged_in_their_real_context() {
     assert_snapshot!(positions("src/lib.rs", r#"
-fn load_config(path: &Path) {
+fn load_config(&mut self, path: &Path) {
     let text = std::fs::read_to_string(path).unwrap_or_default();
     assert!(text.lines().next().unwrap().len() > 0);
 }

@@ -268,13 +268,13 @@ fn an_open_file_gets_diagnostics_with_code_link_incident_and_cli_positions() {
     client.open(
         "src/main.rs",
         "rust",
-        "fn reload_config(text: &str) -> Config {\n    toml::from_str(text).unwrap()\n}\n",
+        "fn reload_config(&mut self, text: &str) {\n    self.config = toml::from_str(text).unwrap();\n}\n",
     );
     let diagnostics = client.diagnostics("src/main.rs", |d| !d.is_empty());
     assert_eq!(codes(&diagnostics), ["HS1003"]);
     let d = &diagnostics[0];
-    // `hindsight check` reports 2:26 (1-based, characters): the same place, 0-based.
-    assert_eq!(d["range"], range((1, 25), (1, 31)));
+    // `hindsight check` reports 2:40 (1-based, characters): the same place, 0-based.
+    assert_eq!(d["range"], range((1, 39), (1, 45)));
     assert_eq!(d["source"], "hindsight");
     assert_eq!(d["severity"], 1);
     assert_eq!(

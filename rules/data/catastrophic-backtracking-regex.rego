@@ -118,6 +118,21 @@ holds_regex(path) if {
 }
 
 deny contains {"msg": msg, "path": path} if {
+	some path, result in data_problems
+	severe(path, result.problems)
+	msg := message(result.problems, "a backtracking engine (PCRE, Oniguruma, Java, JavaScript, Python)")
+}
+
+# A polynomial shape (`(.*) .*`) costs time in the square or cube of the input's length: it takes an outage
+# where the input is long and chosen by someone else, such as a request body a WAF rule reads, not in a
+# dashboard's label filter or a log parser's field. Outside WAF rule sets it is advice.
+warn contains {"msg": msg, "path": path} if {
+	some path, result in data_problems
+	not severe(path, result.problems)
+	msg := message(result.problems, "a backtracking engine (PCRE, Oniguruma, Java, JavaScript, Python)")
+}
+
+data_problems[path] := result if {
 	not rust
 	not ast_grep_rule
 	walk(input, [path, value])
@@ -125,8 +140,14 @@ deny contains {"msg": msg, "path": path} if {
 	holds_regex(path)
 	result := hindsight.regex.backtracking(value)
 	count(result.problems) > 0
-	msg := message(result.problems, "a backtracking engine (PCRE, Oniguruma, Java, JavaScript, Python)")
 }
+
+severe(_, problems) if {
+	some problem in problems
+	problem.kind != "adjacent-unbounded"
+}
+
+severe(_, _) if waf_file
 
 # --- Messages ---
 

@@ -26,16 +26,24 @@ interrupted := `(ErrorKind::(Interrupted|WouldBlock)|EINTR|EAGAIN)`
 
 capture(m, name) := m.captures[name].text
 
+# The call tried, as written: when the select captured a variable holding its result (`match result {..}`
+# after `let result = insert(..).await;`), the expression that variable was bound to in the loop.
+call_text(m) := bound[1] if {
+	c := capture(m, "CALL")
+	regex.match(`^[a-z_][a-z0-9_]*$`, c)
+	some bound in regex.find_all_string_submatch_n(sprintf(`(?s)let\s+(?:mut\s+)?%s\s*(?::[^=;]+)?=\s*(.*?);`, [c]), m.text, 1)
+} else := capture(m, "CALL")
+
 # A retry repeats the same operation on the same input. When what the call reads changes from round to round,
 # the loop works through something (indexes, candidates, the rest of a buffer, a stream the calls advance):
 # that is a search or a parse, not a retry.
 search(m) if {
 	var := capture(m, "VAR")
-	regex.match(sprintf(`\b%s\b`, [var]), capture(m, "CALL"))
+	regex.match(sprintf(`\b%s\b`, [var]), call_text(m))
 }
 
 search(m) if {
-	some v in call_vars(capture(m, "CALL"))
+	some v in call_vars(call_text(m))
 	changes_each_round(v, m)
 }
 
@@ -66,7 +74,7 @@ changes_each_round(v, m) if {
 	count(regex.find_n(sprintf(`[\w>)]\s*\(\s*(&\s*mut\s+)?%s\s*[,)]`, [v]), m.text, -1)) >= 2
 }
 
-local(m) if regex.match(in_process, capture(m, "CALL"))
+local(m) if regex.match(in_process, call_text(m))
 
 retry(m) if {
 	not search(m)

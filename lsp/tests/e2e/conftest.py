@@ -52,7 +52,7 @@ FILES = {
     "codex/legacy-call.yaml": LEGACY_CALL_RULE,
     "src/main.rs": 'fn main() {\n    let port: u16 = std::env::var("PORT").unwrap().parse().unwrap_or(80);\n}\n',
     "src/lib.rs": "pub fn f() -> i32 {\n    legacy_call(1) + legacy_call(2)\n}\n",
-    "src/config.rs": "fn reload_config(text: &str) -> Config {\n    toml::from_str(text).unwrap()\n}\n",
+    "src/config.rs": "fn reload_config(&mut self, text: &str) {\n    self.config = toml::from_str(text).unwrap();\n}\n",
 }
 
 
