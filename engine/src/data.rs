@@ -247,7 +247,62 @@ fn has_collection_key(node: &MarkedYaml<'_>) -> bool {
 }
 
 fn parse_yaml(text: &str) -> Result<Vec<DataDoc>, DataError> {
-    load_yaml(text).map(|docs| convert_docs(&docs, text))
+    match load_yaml(text) {
+        Ok(docs) => Ok(convert_docs(&docs, text)),
+        Err(err) => {
+            // saphyr holds a flow collection's closing bracket to YAML 1.2's indentation rule, which libyaml,
+            // PyYAML and GitHub Actions do not: `target: [\n  "a",\n]` with `]` under `target`. Such a file is
+            // read as they read it, with each offending bracket moved to the end of the line above; the text
+            // keeps its length and its line count, so every position stays where it was.
+            let Some(relaxed) = lenient_flow_brackets(text, &err) else {
+                return Err(err);
+            };
+            let docs = load_yaml(&relaxed).map_err(|_| err)?;
+            Ok(convert_docs(&docs, &relaxed))
+        }
+    }
+}
+
+/// `text` with the closing brackets of flow collections that saphyr finds under-indented (and any others it
+/// then finds) moved onto the line above, keeping every byte offset and line number; `None` when the error
+/// is of another kind or moving brackets does not help.
+fn lenient_flow_brackets(text: &str, first: &DataError) -> Option<String> {
+    let mut relaxed = text.to_string();
+    let mut err = first.clone();
+    // A file can hold several such brackets; each pass moves one.
+    for _ in 0..64 {
+        if err.message != "invalid indentation" {
+            return None;
+        }
+        let line_start = relaxed
+            .split_inclusive('\n')
+            .take(err.line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>();
+        let line = relaxed.get(line_start..)?.lines().next()?;
+        let indent = line.len() - line.trim_start().len();
+        let brackets = line.trim_start();
+        let run = brackets
+            .find(|c: char| !matches!(c, ']' | '}' | ','))
+            .unwrap_or(brackets.len());
+        if line_start == 0 || run == 0 || !brackets[run..].trim().is_empty() {
+            return None;
+        }
+        // `\n` + indentation + brackets becomes indentation + brackets + `\n`.
+        let start = line_start - 1;
+        let end = line_start + indent + run;
+        let moved = format!(
+            "{}{}\n",
+            &relaxed[line_start..line_start + indent],
+            &brackets[..run]
+        );
+        relaxed.replace_range(start..end, &moved);
+        match load_yaml(&relaxed).err() {
+            None => return Some(relaxed),
+            Some(next) => err = next,
+        }
+    }
+    None
 }
 
 fn load_yaml(text: &str) -> Result<Vec<MarkedYaml<'_>>, DataError> {
@@ -626,6 +681,26 @@ mod tests {
             spans(DataFormat::Yaml, text, &[&[key("port")]]),
             ["\"port: 80\" exact=true"]
         );
+    }
+
+    #[test]
+    fn flow_brackets_under_their_key_are_read_as_libyaml_reads_them() {
+        let text = "jobs:\n  a:\n    matrix:\n      target: [\n        \"web\",\n        \"cli\"\n      ]\n    name: x\n  b: {\n    k: v\n  }\n";
+        let docs = parse(DataFormat::Yaml, text).unwrap_or_else(|e| panic!("{e:?}"));
+        assert_eq!(
+            spans(
+                DataFormat::Yaml,
+                text,
+                &[
+                    &[key("jobs"), key("a"), key("name")],
+                    &[key("jobs"), key("b"), key("k")]
+                ]
+            ),
+            ["\"name: x\" exact=true", "\"k: v\" exact=true"]
+        );
+        assert_eq!(docs.len(), 1);
+        // Another indentation error is still an error.
+        assert!(parse(DataFormat::Yaml, "a:\n  b: 1\n c: 2\n").is_err());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! What a file is for: production code, or test, example, tooling or vendored code, decided the way each
-//! ecosystem declares it. Rules with `test_code: skip` report only in production code.
+//! ecosystem declares it. Rules with `test_code: skip` report only in production code, and in examples of
+//! configuration (see [`crate::rule::Rule::reports_in`]).
 //!
 //! The verdict comes from, in order:
 //! 1. `[scope]` globs in `hindsight.toml` (`production` first, so a team can take back a directory the
@@ -194,7 +195,9 @@ fn directory_role(dirs: &[&str], vendored_only: bool) -> Option<FileScope> {
         if EXAMPLE_DIRS.contains(dir) {
             return Some(FileScope::new(
                 Role::Example,
-                format!("under `{dir}/` (examples)"),
+                format!(
+                    "under `{dir}/` (examples: configuration there is still checked, it is applied as written)"
+                ),
             ));
         }
         if TOOLING_DIRS.contains(dir) {

@@ -339,7 +339,7 @@ impl Checker {
     fn reads_data(&self, active_idx: usize, file: &SourceFile<'_>, format: DataFormat) -> bool {
         let rule = self.rule(self.active[active_idx]);
         rule.formats.contains(&format)
-            && (file.role.is_production() || !rule.skips_test_code())
+            && rule.reports_in(file.role, false)
             && rule.applies_to(file.path)
             && rule.prefilter_admits(file)
     }
@@ -396,7 +396,7 @@ impl Checker {
                 .iter()
                 .filter(|d| {
                     rule.formats.contains(&d.format)
-                        && (d.role.is_production() || !rule.skips_test_code())
+                        && rule.reports_in(d.role, false)
                         && rule.applies_to(&d.path)
                 })
                 .collect();

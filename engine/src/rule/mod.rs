@@ -235,6 +235,19 @@ impl Rule {
         self.test_code == TestCode::Skip
     }
 
+    /// Does the rule report in a file of this role? Every rule reports in production code; a rule that skips
+    /// test code skips tests, tooling and vendored code, and examples of source code, but reads examples of
+    /// configuration: a manifest under `examples/` is applied as written, so what is wrong in it goes wrong
+    /// for everyone who copies it.
+    pub fn reports_in(&self, role: crate::scope::Role, is_source: bool) -> bool {
+        use crate::scope::Role;
+        match role {
+            Role::Production => true,
+            Role::Example if !is_source => true,
+            _ => !self.skips_test_code(),
+        }
+    }
+
     /// Does the rule's `prefilter` (a regex a file's text or path must match before the rule looks at it)
     /// let this file through? Rules without one see every file.
     pub(crate) fn prefilter_admits(&self, file: &crate::check::SourceFile<'_>) -> bool {

@@ -52,6 +52,7 @@ pub struct RawRule {
     /// `#[cfg(test)]` items and test functions, nor in files `hindsight scope` counts as test, example, tooling
     /// or vendored (a package's `tests/`, `benches/`, `examples/`, `build.rs`, out-of-line test modules,
     /// test-support crates, fixture directories such as `testdata/`, `vendor/`; see `[scope]` in hindsight.toml).
+    /// Configuration under `examples/` is still read: it is applied as written.
     #[serde(default)]
     pub test_code: Option<RawTestCode>,
     /// The finding's message. `$NAME` interpolates a metavariable captured by `match`.
