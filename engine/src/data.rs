@@ -250,10 +250,11 @@ fn parse_yaml(text: &str) -> Result<Vec<DataDoc>, DataError> {
     match load_yaml(text) {
         Ok(docs) => Ok(convert_docs(&docs, text)),
         Err(err) => {
-            // saphyr holds a flow collection's closing bracket to YAML 1.2's indentation rule, which libyaml,
-            // PyYAML and GitHub Actions do not: `target: [\n  "a",\n]` with `]` under `target`. Such a file is
-            // read as they read it, with each offending bracket moved to the end of the line above; the text
-            // keeps its length and its line count, so every position stays where it was.
+            // saphyr holds the closing bracket of a flow collection, and the closing quote of a scalar spread over
+            // lines, to YAML 1.2's indentation rule, which libyaml, PyYAML, Kubernetes and GitHub Actions do
+            // not: `target: [\n  "a",\n]` with `]` under `target`, `args: ['\n  echo a\n']`. Such a file is
+            // read as they read it, with each offending closing line moved to the end of the line above; the
+            // text keeps its length and its line count, so every position stays where it was.
             let Some(relaxed) = lenient_flow_brackets(text, &err) else {
                 return Err(err);
             };
@@ -263,39 +264,57 @@ fn parse_yaml(text: &str) -> Result<Vec<DataDoc>, DataError> {
     }
 }
 
-/// `text` with the closing brackets of flow collections that saphyr finds under-indented (and any others it
-/// then finds) moved onto the line above, keeping every byte offset and line number; `None` when the error
-/// is of another kind or moving brackets does not help.
+/// The line saphyr's indentation error is about, or the first after it that only closes something (a flow
+/// collection's bracket, a quoted scalar's quote: saphyr points at where the construct opened): its byte
+/// offset, its indentation and the length of what it closes with. `None` when there is no such line, or it is
+/// the first line.
+fn closing_line(text: &str, error_line: usize) -> Option<(usize, usize, usize)> {
+    let mut offset = 0;
+    let mut opened_at: Option<usize> = None;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        let start = offset;
+        offset += line.len();
+        if index + 1 < error_line {
+            continue;
+        }
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start().len();
+        let rest = content.trim_start();
+        let run = rest
+            .find(|c: char| !matches!(c, ']' | '}' | ',' | '\'' | '"'))
+            .unwrap_or(rest.len());
+        if run > 0 && rest[run..].trim().is_empty() {
+            return (start > 0).then_some((start, indent, run));
+        }
+        // Only as far as the construct can reach: lines indented deeper than where it opened.
+        match opened_at {
+            None => opened_at = Some(indent),
+            Some(opened) if !rest.is_empty() && indent <= opened => return None,
+            Some(_) => {}
+        }
+    }
+    None
+}
+
+/// `text` with the closing lines (brackets, quotes) that saphyr finds under-indented, and any others it then
+/// finds, moved onto the line above, keeping every byte offset and line number; `None` when the error is of
+/// another kind or moving them does not help.
 fn lenient_flow_brackets(text: &str, first: &DataError) -> Option<String> {
     let mut relaxed = text.to_string();
     let mut err = first.clone();
     // A file can hold several such brackets; each pass moves one.
     for _ in 0..64 {
-        if err.message != "invalid indentation" {
+        if !err.message.starts_with("invalid indentation") {
             return None;
         }
-        let line_start = relaxed
-            .split_inclusive('\n')
-            .take(err.line.saturating_sub(1))
-            .map(str::len)
-            .sum::<usize>();
-        let line = relaxed.get(line_start..)?.lines().next()?;
-        let indent = line.len() - line.trim_start().len();
-        let brackets = line.trim_start();
-        let run = brackets
-            .find(|c: char| !matches!(c, ']' | '}' | ','))
-            .unwrap_or(brackets.len());
-        if line_start == 0 || run == 0 || !brackets[run..].trim().is_empty() {
-            return None;
-        }
+        let (line_start, indent, run) = closing_line(&relaxed, err.line)?;
+        let brackets = relaxed
+            .get(line_start + indent..line_start + indent + run)?
+            .to_string();
         // `\n` + indentation + brackets becomes indentation + brackets + `\n`.
         let start = line_start - 1;
         let end = line_start + indent + run;
-        let moved = format!(
-            "{}{}\n",
-            &relaxed[line_start..line_start + indent],
-            &brackets[..run]
-        );
+        let moved = format!("{}{brackets}\n", &relaxed[line_start..line_start + indent]);
         relaxed.replace_range(start..end, &moved);
         match load_yaml(&relaxed).err() {
             None => return Some(relaxed),
@@ -699,6 +718,8 @@ mod tests {
             ["\"name: x\" exact=true", "\"k: v\" exact=true"]
         );
         assert_eq!(docs.len(), 1);
+        let quoted = "args: ['\n    echo a;\n    echo b\n  ']\nimage: alpine\n";
+        assert!(parse(DataFormat::Yaml, quoted).is_ok());
         // Another indentation error is still an error.
         assert!(parse(DataFormat::Yaml, "a:\n  b: 1\n c: 2\n").is_err());
     }

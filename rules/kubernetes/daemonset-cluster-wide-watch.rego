@@ -14,11 +14,12 @@ builtin_roles := {r | some r in object.get(data.hindsight.options, "builtin_role
 # `input` is every document of the check: [{path, document, contents}].
 docs_of_kind(kind) := [d | some d in input; d.contents.kind == kind]
 
-cluster_roles[name] := role if {
+# A repository can hold several ClusterRoles of one name (variants of one install, copies in samples): the
+# name may grant what any of them grants.
+cluster_roles_named(name) := [d.contents |
 	some d in docs_of_kind("ClusterRole")
-	name := d.contents.metadata.name
-	role := d.contents
-}
+	d.contents.metadata.name == name
+]
 
 grants_cluster_watch(role) if {
 	some rule in role.rules
@@ -28,10 +29,13 @@ grants_cluster_watch(role) if {
 	resource in heavy_resources
 }
 
-role_grants_watch(name) if grants_cluster_watch(cluster_roles[name])
+role_grants_watch(name) if {
+	some role in cluster_roles_named(name)
+	grants_cluster_watch(role)
+}
 
 role_grants_watch(name) if {
-	not cluster_roles[name]
+	count(cluster_roles_named(name)) == 0
 	name in builtin_roles
 }
 
