@@ -80,7 +80,15 @@ first_party(ref) if {
 }
 
 # GitHub's own actions: their tags move only when GitHub releases.
-github_own(ref) if owner(ref) in {"actions", "github"}
+github_own(ref) if owner(ref) in {"actions", "github", "dependabot"}
+
+# Actions of the vendors whose platforms they drive (`docker/login-action`, `google-github-actions/auth`),
+# published by organisations GitHub verifies. The actions taken over so far (tj-actions/changed-files,
+# reviewdog/action-setup, March 2025) came from accounts of a few maintainers; a vendor's tag is advice to pin,
+# not an error. The `vendors` option lists them.
+vendors := {v | some v in object.get(data.hindsight.options, "vendors", [])}
+
+vendor(ref) if owner(ref) in vendors
 
 unpinned contains use if {
 	some use in uses
@@ -190,6 +198,7 @@ else := sprintf("`%s`", [concat("`, `", sort([s | some s in write_scopes(name)])
 deny contains {"msg": msg, "path": use.path} if {
 	some use in unpinned
 	not github_own(use.ref)
+	not vendor(use.ref)
 	use.job != null
 	why := reach(use.job)
 	msg := sprintf("%s, and %s: whoever can move that reference can take what the job holds, as the tj-actions/changed-files attackers did in March 2025; pin the full 40-character commit SHA and keep the version in a comment", [moving(use.ref), why])
@@ -199,6 +208,14 @@ warn contains {"msg": msg, "path": use.path} if {
 	some use in unpinned
 	github_own(use.ref)
 	msg := sprintf("%s; it is GitHub's own, so only GitHub can move it, but a commit SHA (with the version in a comment) keeps every run on code you reviewed", [moving(use.ref)])
+}
+
+warn contains {"msg": msg, "path": use.path} if {
+	some use in unpinned
+	vendor(use.ref)
+	use.job != null
+	why := reach(use.job)
+	msg := sprintf("%s, and %s; its publisher is the vendor of the platform it drives, an organisation GitHub verifies, but a commit SHA (with the version in a comment) keeps every run on code you reviewed", [moving(use.ref), why])
 }
 
 warn contains {"msg": msg, "path": use.path} if {

@@ -80,7 +80,7 @@ test_a_third_party_action_in_a_job_with_secrets_is_an_error if {
 
 test_several_secrets_are_counted if {
 	doc := {"on": "push", "jobs": {"p": {"steps": [
-		{"uses": "docker/login-action@v3", "with": {"username": "${{ secrets.HUB_USER }}", "password": "${{ secrets.HUB_TOKEN }}"}},
+		{"uses": "acme/registry-login@v3", "with": {"username": "${{ secrets.HUB_USER }}", "password": "${{ secrets.HUB_TOKEN }}"}},
 		{"run": "echo ${{ secrets.GITHUB_TOKEN }} ${{ github.sha }}"},
 	]}}}
 	contains(only_message(rule.deny), "`secrets.HUB_TOKEN` and 1 more") with input as doc
@@ -155,4 +155,17 @@ test_slsa_generators_are_pinned_by_their_release_tag if {
 	count(findings) == 0 with input as {"on": "push", "jobs": {"p": {"uses": ok, "permissions": {"id-token": "write"}}}}
 	moving := "slsa-framework/slsa-github-generator/.github/workflows/generator_generic_slsa3.yml@v2"
 	count(rule.deny) == 1 with input as {"on": "push", "jobs": {"p": {"uses": moving, "permissions": {"id-token": "write"}}}}
+}
+
+# A vendor's action for its own platform is advice even where the job holds secrets; an empty `vendors`
+# option makes it an error again.
+test_vendor_actions_are_advice if {
+	doc := {"on": "push", "jobs": {"p": {"steps": [
+		{"uses": "docker/login-action@v3", "with": {"password": "${{ secrets.HUB_TOKEN }}"}},
+	]}}}
+	count(rule.deny) == 0 with input as doc
+	msg := only_message(rule.warn) with input as doc
+	contains(msg, "can read `secrets.HUB_TOKEN`")
+	contains(msg, "an organisation GitHub verifies")
+	count(rule.deny) == 1 with input as doc with data.hindsight.options.vendors as []
 }
