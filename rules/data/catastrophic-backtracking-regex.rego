@@ -125,12 +125,7 @@ deny contains {"msg": msg, "path": path} if {
 
 # A polynomial shape (`(.*) .*`) costs time in the square or cube of the input's length: it takes an outage
 # where the input is long and chosen by someone else, such as a request body a WAF rule reads, not in a
-# dashboard's label filter or a log parser's field. Outside WAF rule sets it is advice.
-warn contains {"msg": msg, "path": path} if {
-	some path, result in data_problems
-	not severe(path, result.problems)
-	msg := message(result.problems, "a backtracking engine (PCRE, Oniguruma, Java, JavaScript, Python)")
-}
+# dashboard's label filter or a log parser's field, where it is not reported.
 
 data_problems[path] := result if {
 	not rust
