@@ -545,7 +545,14 @@ fn rule_changes_reload_and_broken_rule_files_are_shown_where_they_are() {
 fn configuration_files_get_rego_findings_and_repository_rules_reach_every_file() {
     let daemonset = "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: obs\nspec:\n  template:\n    spec:\n      serviceAccountName: agent\n";
     let rbac = "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: reader\nrules:\n  - apiGroups: [\"\"]\n    resources: [\"pods\"]\n    verbs: [\"list\", \"watch\"]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n  name: reader\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: reader\nsubjects:\n  - kind: ServiceAccount\n    name: agent\n    namespace: obs\n";
-    let files = [("deploy/agent.yaml", daemonset), ("deploy/rbac.yaml", rbac)];
+    // HS2002 ships in shadow, which editors do not show: this workspace enforces it.
+    let config =
+        "[rules]\nprofile = \"strict\"\n\n[[rollout]]\nrule = \"HS2002\"\nstage = \"enforce\"\n";
+    let files = [
+        ("hindsight.toml", config),
+        ("deploy/agent.yaml", daemonset),
+        ("deploy/rbac.yaml", rbac),
+    ];
     let mut client = Client::start(&files, json!({}), json!({}));
     // The workspace scan at start publishes to the closed file the repository-scope rule concerns.
     let diagnostics = client.diagnostics("deploy/agent.yaml", |d| !d.is_empty());

@@ -233,6 +233,11 @@ fn rule_options_come_from_the_configuration() {
 #[test]
 fn repository_scope_joins_documents_across_files() {
     let project = Project::new();
+    // HS2002 ships in shadow; this repository enforces it.
+    project.file(
+        "hindsight.toml",
+        "[[rollout]]\nrule = \"HS2002\"\nstage = \"enforce\"\n",
+    );
     project.file(
         "k8s/agent.yaml",
         "apiVersion: apps/v1\nkind: DaemonSet\nmetadata:\n  name: agent\n  namespace: ops\nspec:\n  template:\n    spec:\n      serviceAccountName: agent\n",
