@@ -88,19 +88,7 @@ fn config_disables_rules_and_overrides_severity() {
         "fn f(req: Request) { req.header(\"x\").unwrap(); todo!() }\n",
     );
     let run = project.run(&["check", "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
-    let findings: Vec<String> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            format!(
-                "{} {}",
-                f["code"].as_str().unwrap(),
-                f["severity"].as_str().unwrap()
-            )
-        })
-        .collect();
+    let findings = crate::finding_pairs(&run, "severity");
     assert_eq!(findings, ["HS1001 warning"]);
     assert_eq!(run.code, 0);
 }

@@ -134,3 +134,21 @@ pub(crate) fn run_and_close_stdout_early(dir: &Path, args: &[&str], n_bytes: usi
     let _ = std::io::stderr().flush();
     status.code().unwrap_or(-1)
 }
+
+/// The findings of a `--format json` run, one `"<code> <field>"` string each (`field` such as `path` or
+/// `severity`).
+pub(crate) fn finding_pairs(run: &Run, field: &str) -> Vec<String> {
+    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["code"].as_str().unwrap(),
+                f[field].as_str().unwrap()
+            )
+        })
+        .collect()
+}
