@@ -223,13 +223,28 @@ pub fn read_yaml(path: &Path, text: &str) -> YamlReading {
     if maybe_template && is_helm_template(path, text) {
         return YamlReading::Template;
     }
+    // `key: {{ .Values.x }}` parses: a flow mapping whose key is another mapping. Nobody writes a mapping as a
+    // key on purpose; next to template actions it means the braces were actions, not YAML.
+    let reading = |docs: &[MarkedYaml<'_>], text: &str| {
+        if maybe_template && docs.iter().any(has_collection_key) {
+            YamlReading::Template
+        } else {
+            YamlReading::Data(convert_docs(docs, text))
+        }
+    };
     match load_yaml(text) {
-        // `key: {{ .Values.x }}` parses: a flow mapping whose key is another mapping. Nobody writes a mapping
-        // as a key on purpose; next to template actions it means the braces were actions, not YAML.
-        Ok(docs) if maybe_template && docs.iter().any(has_collection_key) => YamlReading::Template,
-        Ok(docs) => YamlReading::Data(convert_docs(&docs, text)),
-        Err(_) if maybe_template => YamlReading::Template,
-        Err(err) => YamlReading::Invalid(err),
+        Ok(docs) => reading(&docs, text),
+        // A duplicated key is what it says, template actions or not (`kubectl` refuses such a manifest).
+        Err(err) if err.message.starts_with("duplicated key") => YamlReading::Invalid(err),
+        Err(err) => match lenient_flow_brackets(text, &err) {
+            Some(relaxed) => match load_yaml(&relaxed) {
+                Ok(docs) => reading(&docs, &relaxed),
+                Err(_) if maybe_template => YamlReading::Template,
+                Err(_) => YamlReading::Invalid(err),
+            },
+            None if maybe_template => YamlReading::Template,
+            None => YamlReading::Invalid(err),
+        },
     }
 }
 
@@ -262,6 +277,23 @@ fn parse_yaml(text: &str) -> Result<Vec<DataDoc>, DataError> {
             Ok(convert_docs(&docs, &relaxed))
         }
     }
+}
+
+/// Where a YAML comment starts on a line: a `#` at the start or after whitespace, outside quotes.
+fn comment_start(line: &str) -> Option<usize> {
+    let mut quote: Option<char> = None;
+    let mut previous = ' ';
+    for (i, c) in line.char_indices() {
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == '#' && previous.is_whitespace() => return Some(i),
+            None => {}
+        }
+        previous = c;
+    }
+    None
 }
 
 /// The line saphyr's indentation error is about, or the first after it that only closes something (a flow
@@ -311,6 +343,12 @@ fn lenient_flow_brackets(text: &str, first: &DataError) -> Option<String> {
         let brackets = relaxed
             .get(line_start + indent..line_start + indent + run)?
             .to_string();
+        // A comment ending the line above would swallow what is moved there: blank it (comments are not data).
+        let above_start = relaxed[..line_start - 1].rfind('\n').map_or(0, |i| i + 1);
+        if let Some(comment) = comment_start(&relaxed[above_start..line_start - 1]) {
+            let (from, to) = (above_start + comment, line_start - 1);
+            relaxed.replace_range(from..to, &" ".repeat(to - from));
+        }
         // `\n` + indentation + brackets becomes indentation + brackets + `\n`.
         let start = line_start - 1;
         let end = line_start + indent + run;
@@ -718,8 +756,21 @@ mod tests {
             ["\"name: x\" exact=true", "\"k: v\" exact=true"]
         );
         assert_eq!(docs.len(), 1);
+        let commented = "flags: [\n  \"--validate=false\"  # turned off\n]\nimage: alpine\n";
+        assert!(parse(DataFormat::Yaml, commented).is_ok());
         let quoted = "args: ['\n    echo a;\n    echo b\n  ']\nimage: alpine\n";
         assert!(parse(DataFormat::Yaml, quoted).is_ok());
+        // With template-like braces in its strings it is still data, not a template.
+        let workflow = "spec:\n  args: ['\n    echo \"{{inputs.parameters.x}}\"\n  ']\n";
+        assert!(matches!(
+            read_yaml(Path::new("examples/ci.yaml"), workflow),
+            YamlReading::Data(_)
+        ));
+        let duplicated = "metadata:\n  annotations: {}\n  annotations: {}\nspec:\n  args: [\"{{workflow.name}}\"]\n";
+        assert!(matches!(
+            read_yaml(Path::new("examples/patch.yaml"), duplicated),
+            YamlReading::Invalid(_)
+        ));
         // Another indentation error is still an error.
         assert!(parse(DataFormat::Yaml, "a:\n  b: 1\n c: 2\n").is_err());
     }
