@@ -43,7 +43,7 @@ use serde::Deserialize;
 
 use crate::finding::Severity;
 use crate::rule::{Rule, Stage};
-use crate::scope::{Role, ScopeOverrides};
+use crate::source::scope::{Role, ScopeOverrides};
 
 /// The configuration file name, looked for from the checked path upwards.
 pub const CONFIG_FILE: &str = "hindsight.toml";
@@ -375,7 +375,7 @@ impl Config {
                     at: usize|
          -> Result<Option<String>, ConfigError> {
             match value.as_ref().map(RawDate::text) {
-                Some(date) if !crate::suppress::is_date(&date) => Err(invalid(
+                Some(date) if !crate::check::suppress::is_date(&date) => Err(invalid(
                     at,
                     format!("`{what}` takes a date written YYYY-MM-DD, not `{date}`"),
                 )),

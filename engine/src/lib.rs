@@ -20,38 +20,27 @@
 
 #![deny(missing_docs)]
 
-pub mod backtracking;
-mod builtin;
+pub mod analysis;
 mod check;
+pub mod codex;
 pub mod config;
-mod context;
-pub mod coverage;
 pub mod data;
-pub mod docs;
 pub mod finding;
 pub mod fingerprint;
-pub mod incidents;
-pub mod lang;
 mod line_index;
-mod macros;
 pub mod rego;
 pub mod repository;
 pub mod rule;
-pub mod schema;
-pub mod scope;
-mod suppress;
-pub mod testing;
+pub mod source;
 pub mod walk;
 
+pub use check::suppress::MARKER as SUPPRESSION_MARKER;
 pub use check::{Checker, FileReport, SourceFile, parse_only};
 pub use config::Config;
 pub use finding::{Edit, Finding, Position, Severity, Span, Suppressed, SuppressionKind};
-pub use lang::Lang;
 pub use rule::{Rule, RulePack};
-pub use scope::{FileScope, Role};
-pub use suppress::MARKER as SUPPRESSION_MARKER;
+pub use source::lang::Lang;
+pub use source::scope::{FileScope, Role};
 
-#[cfg(test)]
-mod grammar_tests;
 #[cfg(test)]
 mod tests;

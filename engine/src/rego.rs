@@ -2,7 +2,7 @@
 //!
 //! A [`Policy`] is one compiled regorus engine per rule: the rule's `.rego` files plus the hindsight library
 //! (`rules/lib/*.rego`), the rule's options as `data.hindsight.options`, a `hindsight.file()` builtin
-//! for file facts, and `hindsight.regex.backtracking(pattern)` for regex analysis ([`crate::backtracking`]). It is compiled and dry-run when loaded, so syntax errors, unknown functions and unsafe
+//! for file facts, and `hindsight.regex.backtracking(pattern)` for regex analysis ([`crate::analysis::backtracking`]). It is compiled and dry-run when loaded, so syntax errors, unknown functions and unsafe
 //! variables are load problems with a file, line and column; at check time the prepared engine is cloned
 //! (microseconds) for each evaluation, on any thread.
 //!
@@ -432,8 +432,8 @@ fn regex_backtracking(args: Vec<Value>) -> anyhow::Result<Value> {
             "hindsight.regex.backtracking expects a string"
         ));
     };
-    let result = match crate::backtracking::analyze(pattern) {
-        crate::backtracking::Analysis::Parsed {
+    let result = match crate::analysis::backtracking::analyze(pattern) {
+        crate::analysis::backtracking::Analysis::Parsed {
             problems,
             word_boundary,
         } => serde_json::json!({
@@ -448,7 +448,7 @@ fn regex_backtracking(args: Vec<Value>) -> anyhow::Result<Value> {
                 "then": p.then.map(String::from).unwrap_or_default(),
             })).collect::<Vec<_>>(),
         }),
-        crate::backtracking::Analysis::Unparsed { error } => serde_json::json!({
+        crate::analysis::backtracking::Analysis::Unparsed { error } => serde_json::json!({
             "parsed": false,
             "error": error,
             "word_boundary": false,

@@ -27,7 +27,7 @@ fn check_with(extra_rules: &[(&str, &str)], path: &str, text: &str) -> String {
     let path = Path::new(path);
     let report = checker.check_source(&SourceFile::new(
         path,
-        crate::scope::conventional_role(path).role,
+        crate::source::scope::conventional_role(path).role,
         text,
     ));
     let mut out = String::new();
@@ -362,7 +362,7 @@ fn the_builtin_diagnostics_loaded_again_from_their_source_files_are_not_a_clash(
     pack.add_builtin_diagnostics();
     let n = pack.rules().len();
     assert!(n > 0);
-    for (path, text) in crate::builtin::BUILTIN_FILES {
+    for (path, text) in crate::rule::builtin::BUILTIN_FILES {
         if path.starts_with("hindsight/") && path.ends_with(".yaml") {
             pack.add_file(&format!("rules/{path}"), text);
         }
@@ -667,7 +667,7 @@ fn bad_examples_may_name_the_severity_of_their_finding() {
     let pack = Arc::new(pack);
     let checker = Checker::new(pack.clone(), &Config::default());
     let rule = pack.get("ACME1001").unwrap();
-    let failures: Vec<String> = crate::testing::test_rule(&checker, rule)
+    let failures: Vec<String> = crate::codex::testing::test_rule(&checker, rule)
         .iter()
         .filter(|o| !o.passed())
         .map(|o| o.describe())

@@ -12,8 +12,8 @@ use rayon::prelude::*;
 use crate::check::{Checker, FileReport, RepoDoc, SourceFile};
 use crate::data::DataFormat;
 use crate::finding::{Finding, Span};
-use crate::lang::Lang;
-use crate::scope::{FileScope, ScopeOverrides, ScopeResolver};
+use crate::source::lang::Lang;
+use crate::source::scope::{FileScope, ScopeOverrides, ScopeResolver};
 
 /// A file to check, with what it is for.
 #[derive(Clone, Debug)]

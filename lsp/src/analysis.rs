@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use hindsight_engine::scope::conventional_role;
+use hindsight_engine::source::scope::conventional_role;
 use hindsight_engine::walk::{self, WalkOptions};
 use hindsight_engine::{Checker, Config, Finding, SourceFile};
 

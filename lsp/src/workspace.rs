@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use hindsight_engine::config::{CONFIG_FILE, ConfigError};
 use hindsight_engine::rule::LoadProblem;
-use hindsight_engine::scope::{Role, ScopeResolver};
+use hindsight_engine::source::scope::{Role, ScopeResolver};
 use hindsight_engine::{Checker, Config, RulePack};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
@@ -167,7 +167,7 @@ impl Workspace {
 }
 
 /// What the files of a workspace are for, decided as `hindsight check` run at its root decides it
-/// ([`hindsight_engine::scope`]); what it reads (package manifests, parent modules) is remembered until the
+/// ([`hindsight_engine::source::scope`]); what it reads (package manifests, parent modules) is remembered until the
 /// workspace reloads. Shared with the worker threads.
 pub(crate) struct Scope {
     root: PathBuf,

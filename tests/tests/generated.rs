@@ -19,7 +19,7 @@ fn ensure_file_contents(relative: &str, contents: &str) {
 fn rule_schema_is_fresh() {
     ensure_file_contents(
         "schemas/rule.schema.json",
-        &hindsight_engine::schema::rule_schema(),
+        &hindsight_engine::rule::schema::rule_schema(),
     );
 }
 
@@ -27,6 +27,6 @@ fn rule_schema_is_fresh() {
 fn incident_schema_is_fresh() {
     ensure_file_contents(
         "schemas/incident.schema.json",
-        &hindsight_engine::schema::incident_schema(),
+        &hindsight_engine::rule::schema::incident_schema(),
     );
 }

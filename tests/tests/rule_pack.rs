@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use hindsight_engine::testing::test_rule;
+use hindsight_engine::codex::testing::test_rule;
 use hindsight_engine::{Checker, Config, RulePack};
 
 fn builtin() -> Arc<RulePack> {

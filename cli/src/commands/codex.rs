@@ -2,7 +2,7 @@
 
 use std::io::Write as _;
 
-use hindsight_engine::docs;
+use hindsight_engine::codex::docs;
 
 use crate::Outcome;
 use crate::args::{CodexCommand, CodexExportArgs, ExportFormat};

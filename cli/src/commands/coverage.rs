@@ -4,8 +4,8 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 
-use hindsight_engine::coverage::{self, CoverageReport};
-use hindsight_engine::testing::check_rule;
+use hindsight_engine::codex::coverage::{self, CoverageReport};
+use hindsight_engine::codex::testing::check_rule;
 use hindsight_engine::{Checker, Config};
 
 use crate::Outcome;

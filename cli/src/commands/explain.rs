@@ -22,7 +22,7 @@ pub(crate) fn run(args: &ExplainArgs) -> anyhow::Result<Outcome> {
     let mut stdout = std::io::stdout().lock();
     match args.format {
         ListFormat::Human => {
-            stdout.write_all(hindsight_engine::docs::render_markdown(rule).as_bytes())?
+            stdout.write_all(hindsight_engine::codex::docs::render_markdown(rule).as_bytes())?
         }
         ListFormat::Json => {
             serde_json::to_writer_pretty(&mut stdout, &json::rule_explanation(rule))?;

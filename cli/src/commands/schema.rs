@@ -7,8 +7,8 @@ use crate::args::{SchemaArgs, SchemaKind};
 
 pub(crate) fn run(args: &SchemaArgs) -> anyhow::Result<Outcome> {
     let schema = match args.kind {
-        SchemaKind::Rule => hindsight_engine::schema::rule_schema(),
-        SchemaKind::Incident => hindsight_engine::schema::incident_schema(),
+        SchemaKind::Rule => hindsight_engine::rule::schema::rule_schema(),
+        SchemaKind::Incident => hindsight_engine::rule::schema::incident_schema(),
     };
     std::io::stdout().lock().write_all(schema.as_bytes())?;
     Ok(Outcome::Clean)

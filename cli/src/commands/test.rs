@@ -4,7 +4,7 @@
 use std::io::Write as _;
 use std::sync::Arc;
 
-use hindsight_engine::testing::check_rule;
+use hindsight_engine::codex::testing::check_rule;
 use hindsight_engine::{Checker, Config, RulePack};
 
 use crate::Outcome;

@@ -166,7 +166,7 @@ pub(crate) fn rule_explanation(rule: &Rule) -> Value {
         );
         map.insert(
             "markdown".into(),
-            json!(hindsight_engine::docs::render_markdown(rule)),
+            json!(hindsight_engine::codex::docs::render_markdown(rule)),
         );
     }
     value

@@ -81,7 +81,7 @@ fn rule_descriptor(entry: &RuleEntry<'_>) -> Value {
     descriptor.insert("id".into(), json!(&*entry.code));
     descriptor.insert("name".into(), json!(&*entry.id));
     if let Some(rule) = entry.rule {
-        let help = hindsight_engine::docs::render_markdown(rule);
+        let help = hindsight_engine::codex::docs::render_markdown(rule);
         descriptor.insert("shortDescription".into(), json!({ "text": rule.title }));
         descriptor.insert(
             "fullDescription".into(),

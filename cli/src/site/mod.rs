@@ -11,8 +11,8 @@ mod markdown;
 use std::fmt::Write as _;
 
 use hindsight_engine::RulePack;
-use hindsight_engine::coverage::{self, CoverageReport, IncidentCoverage, ItemState};
-use hindsight_engine::docs;
+use hindsight_engine::codex::coverage::{self, CoverageReport, IncidentCoverage, ItemState};
+use hindsight_engine::codex::docs;
 use hindsight_engine::rule::{Enforcement, Rule};
 
 use highlight::{Highlighters, escape};

@@ -2,9 +2,10 @@
 //!
 //! The combined scan groups rules by the node kinds they can match (each rule's `potential_kinds`), walks the
 //! tree once and offers each node only to the rules of its kind. Macro arguments are opened by
-//! [`crate::macros`] and scanned the same way, region by region, so no rule re-parses or re-walks the file.
+//! [`crate::source::macros`] and scanned the same way, region by region, so no rule re-parses or re-walks the file.
 
 mod policies;
+pub(crate) mod suppress;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -18,24 +19,23 @@ use ast_grep_core::{AstGrep, Matcher, NodeMatch};
 use tree_sitter::Parser;
 
 use crate::config::Config;
-use crate::context;
 use crate::data::{DataDoc, DataFormat};
 use crate::finding::{Edit, Finding, Position, Severity, Span, Suppressed, SuppressionKind};
-use crate::lang::Lang;
 use crate::line_index::LineIndex;
-use crate::macros;
 use crate::rego::{Policy, RegoError};
 use crate::rule::Scope;
 use crate::rule::{Rule, RulePack, codes};
-use crate::scope::Role;
-use crate::suppress;
+use crate::source::context;
+use crate::source::lang::Lang;
+use crate::source::macros;
+use crate::source::scope::Role;
 
 /// One file to check, already read into memory.
 #[derive(Clone, Copy, Debug)]
 pub struct SourceFile<'a> {
     /// Path shown in findings and matched against rules' `files` globs.
     pub path: &'a Path,
-    /// What the file is for ([`crate::scope`]): rules with `test_code: skip` report only in production code.
+    /// What the file is for ([`crate::source::scope`]): rules with `test_code: skip` report only in production code.
     pub role: Role,
     /// The file's contents.
     pub text: &'a str,

@@ -12,13 +12,13 @@ use ast_grep_core::tree_sitter::StrDoc;
 use serde_json::{Value as Json, json};
 
 use super::{Checker, Collected, Hit, RepoDoc, SourceFile};
-use crate::context;
 use crate::data::{self, DataFormat};
 use crate::finding::{Finding, Position, Severity, Span};
-use crate::lang::Lang;
 use crate::line_index::LineIndex;
 use crate::rego::{Policy, RegoError, Verdict, VerdictKind, value_from_json};
 use crate::rule::codes;
+use crate::source::context;
+use crate::source::lang::Lang;
 
 /// Version of the `input` documents Rego rules receive.
 pub(crate) const INPUT_VERSION: u32 = 1;
@@ -491,7 +491,7 @@ impl Checker {
         format: DataFormat,
         finding: &Finding,
     ) -> Option<crate::finding::Suppressed> {
-        if !text.contains(crate::suppress::MARKER) {
+        if !text.contains(crate::check::suppress::MARKER) {
             return None;
         }
         let comments = super::text_comments(text);

@@ -21,8 +21,8 @@ use super::{
     Stage, StrictForm, TestCode,
 };
 use crate::data::DataFormat;
-use crate::lang::Lang;
 use crate::rego::{Policy, Source as RegoSource};
+use crate::source::lang::Lang;
 
 static ID_RE: LazyLock<Option<Regex>> =
     LazyLock::new(|| Regex::new(r"^[a-z0-9]+(-[a-z0-9]+)*$").ok());

@@ -4,9 +4,11 @@
 //! [`RulePack::add_file`]. A file that fails to load becomes a [`LoadProblem`] and is skipped; the rest of the
 //! pack still loads.
 
+pub(crate) mod builtin;
 mod conftest;
 pub(crate) mod load;
 pub mod raw;
+pub mod schema;
 
 pub use conftest::Namespaces;
 
@@ -19,11 +21,11 @@ use std::time::Duration;
 use ast_grep_config::RuleConfig;
 use globset::GlobSet;
 
+use crate::codex::incidents::IncidentRef;
 use crate::data::DataFormat;
 use crate::finding::Severity;
-use crate::incidents::IncidentRef;
-use crate::lang::Lang;
 use crate::rego::{Policy, Source as RegoSource};
+use crate::source::lang::Lang;
 
 /// Stable codes of the diagnostics hindsight emits about itself (`HS9xxx`).
 pub mod codes {
@@ -239,8 +241,8 @@ impl Rule {
     /// test code skips tests, tooling and vendored code, and examples of source code, but reads examples of
     /// configuration: a manifest under `examples/` is applied as written, so what is wrong in it goes wrong
     /// for everyone who copies it.
-    pub fn reports_in(&self, role: crate::scope::Role, is_source: bool) -> bool {
-        use crate::scope::Role;
+    pub fn reports_in(&self, role: crate::source::scope::Role, is_source: bool) -> bool {
+        use crate::source::scope::Role;
         match role {
             Role::Production => true,
             Role::Example if !is_source => true,
@@ -379,13 +381,13 @@ impl RulePack {
     fn add_builtin_matching(&mut self, wanted: impl Fn(&str) -> bool) {
         // Incidents first: rules cite them by id. Only the diagnostics-only pack goes without them.
         if wanted("incidents/") {
-            for (path, text) in crate::builtin::BUILTIN_FILES {
+            for (path, text) in crate::rule::builtin::BUILTIN_FILES {
                 if path.starts_with("incidents/") && path.ends_with(".yaml") {
                     self.add_incident(&format!("builtin:{path}"), text);
                 }
             }
         }
-        let files: Vec<(String, String)> = crate::builtin::BUILTIN_FILES
+        let files: Vec<(String, String)> = crate::rule::builtin::BUILTIN_FILES
             .iter()
             .filter(|(path, _)| {
                 (path.ends_with(".yaml") || path.ends_with(".yml"))
@@ -400,7 +402,7 @@ impl RulePack {
                 Some((dir, _)) => format!("{dir}/{name}"),
                 None => name.to_string(),
             };
-            crate::builtin::BUILTIN_FILES
+            crate::rule::builtin::BUILTIN_FILES
                 .iter()
                 .find(|(p, _)| *p == wanted)
                 .map(|(p, t)| (format!("builtin:{p}"), (*t).to_string()))
@@ -547,7 +549,7 @@ impl RulePack {
 
     /// Adds one incident record (`incidents/<id>.yaml`). Failures are recorded as [`LoadProblem`]s.
     pub fn add_incident(&mut self, display_path: &str, text: &str) {
-        match crate::incidents::load(display_path, text) {
+        match crate::codex::incidents::load(display_path, text) {
             Ok(record) if self.incident(&record.id).is_some() => self.problems.push(LoadProblem {
                 path: display_path.to_string(),
                 line: 1,
@@ -598,7 +600,8 @@ impl RulePack {
                             "fix the code, or load the pack that defines it",
                         ),
                         Some(rule)
-                            if item.enforcement == crate::incidents::ActionEnforcement::Review
+                            if item.enforcement
+                                == crate::codex::incidents::ActionEnforcement::Review
                                 && rule.enforcement != Enforcement::Review =>
                         {
                             (
@@ -611,7 +614,7 @@ impl RulePack {
                         }
                         Some(rule)
                             if item.enforcement
-                                == crate::incidents::ActionEnforcement::Automated
+                                == crate::codex::incidents::ActionEnforcement::Automated
                                 && !rule.is_automated() =>
                         {
                             (

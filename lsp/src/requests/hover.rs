@@ -4,7 +4,7 @@
 use std::ops::Range;
 
 use hindsight_engine::SUPPRESSION_MARKER;
-use hindsight_engine::docs::render_markdown;
+use hindsight_engine::codex::docs::render_markdown;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Range as LspRange};
 
 use crate::diagnostics;

@@ -629,8 +629,8 @@ fn dependency_tables(table: &toml::Table) -> Vec<(&toml::Table, bool)> {
         .into_iter()
         .flat_map(|targets| {
             targets.iter().filter_map(|(cfg, t)| {
-                let test_only =
-                    crate::context::is_cfg_test(cfg) || crate::context::is_cfg(cfg, "fuzzing");
+                let test_only = crate::source::context::is_cfg_test(cfg)
+                    || crate::source::context::is_cfg(cfg, "fuzzing");
                 t.as_table().map(|t| (t, test_only))
             })
         });
@@ -983,9 +983,9 @@ fn scan_mod_declarations(text: &str) -> Vec<ModItem> {
 /// The role a `cfg` attribute gives the item it gates: `cfg(test)` or a test feature
 /// (`cfg(feature = "testing")`, `cfg(any(test, feature = "test-util"))`) → test, `cfg(fuzzing)` → tooling.
 fn gate_of(attribute: &str) -> Option<Role> {
-    if crate::context::is_cfg_test(attribute) || only_test_features(attribute) {
+    if crate::source::context::is_cfg_test(attribute) || only_test_features(attribute) {
         Some(Role::Test)
-    } else if crate::context::is_cfg(attribute, "fuzzing") {
+    } else if crate::source::context::is_cfg(attribute, "fuzzing") {
         Some(Role::Tooling)
     } else {
         None

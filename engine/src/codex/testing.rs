@@ -139,7 +139,7 @@ fn examples_under(
                         .clone()
                         .unwrap_or_else(|| format!("example.{default_ext}")),
                 );
-                let role = crate::scope::conventional_role(&path).role;
+                let role = crate::source::scope::conventional_role(&path).role;
                 let file = SourceFile::new(&path, role, &example.code);
                 let report = checker.check_source(&file);
                 let mut findings = report.findings;

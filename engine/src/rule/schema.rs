@@ -1,5 +1,5 @@
 //! JSON Schemas of the rule file format ([`crate::rule::raw::RawRule`]) and the incident record format
-//! ([`crate::incidents::RawIncidentRecord`]).
+//! ([`crate::codex::incidents::RawIncidentRecord`]).
 
 /// The schema as pretty-printed JSON, ending in a newline. Committed as `schemas/rule.schema.json`.
 pub fn rule_schema() -> String {
@@ -11,7 +11,7 @@ pub fn rule_schema() -> String {
 
 /// The incident record schema, committed as `schemas/incident.schema.json`.
 pub fn incident_schema() -> String {
-    let schema = schemars::schema_for!(crate::incidents::RawIncidentRecord);
+    let schema = schemars::schema_for!(crate::codex::incidents::RawIncidentRecord);
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

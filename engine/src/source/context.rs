@@ -1,4 +1,4 @@
-//! Facts about where a node sits in its file: is it test code? (Where a whole file sits is [`crate::scope`].)
+//! Facts about where a node sits in its file: is it test code? (Where a whole file sits is [`crate::source::scope`].)
 //!
 //! Rust only for now: tree-sitter-rust puts attributes (`#[test]`) as siblings *before* the item they
 //! annotate, so "is this in a test" is a walk up the ancestors looking at each item's preceding siblings.

@@ -262,8 +262,8 @@ pub fn render_codex(pack: &RulePack) -> String {
     let _ = writeln!(
         out,
         "{} from {}: {automated} checked automatically by hindsight, {review} checked in review.",
-        crate::coverage::plural(lessons.len(), "lesson"),
-        crate::coverage::plural(incidents.len(), "public incident"),
+        crate::codex::coverage::plural(lessons.len(), "lesson"),
+        crate::codex::coverage::plural(incidents.len(), "public incident"),
     );
     let example = lessons.first().map_or("HS1001", |(_, r)| &*r.code);
     let _ = writeln!(

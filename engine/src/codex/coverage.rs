@@ -11,10 +11,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::codex::incidents::{ActionEnforcement, IncidentRecord};
+use crate::codex::testing::RuleTests;
 use crate::config::Config;
-use crate::incidents::{ActionEnforcement, IncidentRecord};
 use crate::rule::{Enforcement, RulePack, Stage};
-use crate::testing::RuleTests;
 
 /// Version of the JSON form; bumped on incompatible changes.
 pub const JSON_VERSION: u32 = 1;
@@ -180,7 +180,7 @@ pub struct CoverageReport {
 }
 
 /// Builds the report for `pack` under `config`. `tests` holds the test results of the pack's rules by code
-/// (see [`crate::testing::check_rule`]); a rule without an entry counts as failing, since nobody ran it.
+/// (see [`crate::codex::testing::check_rule`]); a rule without an entry counts as failing, since nobody ran it.
 pub fn report(
     pack: &RulePack,
     config: &Config,

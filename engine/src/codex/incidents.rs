@@ -215,7 +215,7 @@ pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadPro
             Some("name the file `<id>.yaml`"),
         ));
     }
-    if !crate::suppress::is_date(&raw.date) {
+    if !crate::check::suppress::is_date(&raw.date) {
         return Err(problem(
             line_of("date"),
             format!("incident date `{}` is not YYYY-MM-DD", raw.date),

@@ -7,7 +7,7 @@ use ast_grep_core::tree_sitter::LanguageExt;
 use insta::assert_snapshot;
 use tree_sitter::{Node, Parser, Tree};
 
-use crate::lang::Lang;
+use crate::source::lang::Lang;
 
 /// Valid Rust that tree-sitter-rust 0.24.2 read with errors: a name, the code (from the crate or service where
 /// it was seen), and a node kind the patched grammar must produce for it.
