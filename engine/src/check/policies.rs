@@ -494,14 +494,14 @@ impl Checker {
         if !text.contains(crate::check::suppress::MARKER) {
             return None;
         }
-        let comments = super::text_comments(text);
+        let comments = super::suppress::text_comments(text);
         let index = LineIndex::new(text);
         let line_comment = if format == DataFormat::Json {
             "//"
         } else {
             "#"
         };
-        let suppressions = super::collect_suppressions(&comments, &index, line_comment);
+        let suppressions = super::suppress::collect_suppressions(&comments, &index, line_comment);
         suppressions
             .iter()
             .filter(|s| {

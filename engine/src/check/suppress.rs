@@ -2,6 +2,16 @@
 //!
 //! A suppression on a line with code applies to that line; one on a line of its own applies to the next line
 //! that is not itself a comment. The reason is mandatory and an optional `until=YYYY-MM-DD` makes it expire.
+//!
+//! This module parses the marker ([`parse_comment`]), finds the comments in files without a syntax tree
+//! ([`text_comments`]), places each suppression on the line it applies to ([`collect_suppressions`]) and
+//! matches findings against them ([`claim`]); `resolve.rs` reports the ones that are unused, expired or
+//! lack a reason.
+
+use std::ops::Range;
+
+use crate::finding::{Suppressed, SuppressionKind};
+use crate::line_index::LineIndex;
 
 /// The marker that starts a suppression inside a comment.
 pub const MARKER: &str = "hindsight-allow";
@@ -109,6 +119,140 @@ pub(crate) fn is_date(text: &str) -> bool {
     )
 }
 
+/// Suppression comments of a file without a syntax tree (TOML, JSON): `#` or `//` comments holding the
+/// marker, found in the text.
+pub(super) fn text_comments(text: &str) -> Vec<Comment> {
+    let mut out = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if let Some(marker) = line.find(MARKER) {
+            let before = &line[..marker];
+            let start = before.rfind("//").or_else(|| before.rfind('#'));
+            if let Some(start) = start {
+                let body = line[start..].trim_end_matches(['\n', '\r']);
+                out.push(Comment {
+                    range: offset + start..offset + start + body.len(),
+                    text: body.to_string(),
+                });
+            }
+        }
+        offset += line.len();
+    }
+    out
+}
+
+/// A comment that holds the suppression marker.
+pub(super) struct Comment {
+    /// Where the comment is, markers included.
+    pub(super) range: Range<usize>,
+    /// Its full text, markers included.
+    pub(super) text: String,
+}
+
+/// A suppression comment of one file, where it applies and which of its codes suppressed something.
+pub(super) struct Suppression {
+    /// The comment.
+    pub(super) range: Range<usize>,
+    /// 1-based line of the comment.
+    pub(super) line: usize,
+    /// 1-based line whose findings it suppresses.
+    pub(super) target_line: usize,
+    /// What the comment says.
+    pub(super) directive: Directive,
+    /// Per code of the directive: did it suppress a finding?
+    pub(super) used: Vec<bool>,
+}
+
+impl Suppression {
+    /// Has its `until=` date passed? Never without a date or without today's.
+    pub(super) fn expired(&self, today: Option<&str>) -> bool {
+        matches!((&self.directive.until, today), (Some(until), Some(today)) if until.as_str() < today)
+    }
+}
+
+/// The suppressions among `comments`, each with the line it applies to: its own line when it follows code,
+/// else the next line that is not itself only a comment (`line_comment` is the file's line-comment marker).
+pub(super) fn collect_suppressions(
+    comments: &[Comment],
+    index: &LineIndex<'_>,
+    line_comment: &str,
+) -> Vec<Suppression> {
+    // Lines that hold nothing but a comment: a suppression there applies to the next line of code.
+    let own_line = |c: &Comment| {
+        let line = index.line_of(c.range.start);
+        let before = index
+            .line_text(line)
+            .get(..c.range.start - index.line_start(line))
+            .unwrap_or("");
+        before.trim().is_empty()
+    };
+    // A following line that is itself only a comment (more explanation, another suppression) is skipped.
+    let comment_only_line = |line: usize| {
+        let text = index.line_text(line).trim_start();
+        !text.is_empty() && (text.starts_with(line_comment) || text.starts_with("/*"))
+    };
+    let mut out = Vec::new();
+    for comment in comments {
+        let Some(directive) = parse_comment(&comment.text) else {
+            continue;
+        };
+        let line = index.line_of(comment.range.start);
+        let target = if own_line(comment) {
+            let mut target = index.line_of(comment.range.end.saturating_sub(1)) + 1;
+            while comment_only_line(target) && target < index.line_of(usize::MAX) {
+                target += 1;
+            }
+            target
+        } else {
+            line
+        };
+        let used = vec![false; directive.codes.len()];
+        out.push(Suppression {
+            range: comment.range.clone(),
+            line: line + 1,
+            target_line: target + 1,
+            directive,
+            used,
+        });
+    }
+    out
+}
+
+/// Finds the suppression of a finding of rule `code` (or `id`) on 1-based `line`, marks its code used and
+/// says why. A suppression without a reason, malformed or expired suppresses nothing; codes compare without
+/// case, ids exactly.
+pub(super) fn claim(
+    suppressions: &mut [Suppression],
+    line: usize,
+    code: &str,
+    id: &str,
+    today: Option<&str>,
+) -> Option<Suppressed> {
+    for suppression in suppressions.iter_mut().filter(|s| s.target_line == line) {
+        if suppression.directive.reason.is_none() || suppression.directive.malformed.is_some() {
+            continue;
+        }
+        let Some(pos) = suppression
+            .directive
+            .codes
+            .iter()
+            .position(|c| c.eq_ignore_ascii_case(code) || *c == id)
+        else {
+            continue;
+        };
+        if suppression.expired(today) {
+            continue;
+        }
+        suppression.used[pos] = true;
+        return Some(Suppressed {
+            reason: suppression.directive.reason.clone().unwrap_or_default(),
+            line: suppression.line,
+            kind: SuppressionKind::Inline,
+        });
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,5 +315,129 @@ mod tests {
                 "{comment}: {parsed:?}"
             );
         }
+    }
+
+    const CODE: &str = "\
+let a = 1; // hindsight-allow(HS1001): same line
+// hindsight-allow(HS1002, until=2020-01-01): expired
+// more explanation
+let b = 2;
+// hindsight-allow(HS9999): no rule has this code
+let c = 3; // hindsight-allow(unwrap-in-handler): by id
+let d = 4; // hindsight-allow(HS1004)
+// hindsight-allow: malformed
+
+let e = 5;
+";
+
+    fn suppressions(text: &str, line_comment: &str) -> Vec<Suppression> {
+        collect_suppressions(&text_comments(text), &LineIndex::new(text), line_comment)
+    }
+
+    #[test]
+    fn comments_with_the_marker_are_found_in_text() {
+        let text = "a = 1\nb = 2 # hindsight-allow(HS6001): fixture\r\nc = \"hindsight-allow\"\n";
+        let comments = text_comments(text);
+        assert_eq!(
+            comments.len(),
+            1,
+            "a marker outside a comment is not a suppression"
+        );
+        assert_eq!(comments[0].text, "# hindsight-allow(HS6001): fixture");
+        assert_eq!(&text[comments[0].range.clone()], comments[0].text);
+        let json = "{\n  \"a\": 1 // hindsight-allow(HS6002): known\n}";
+        assert_eq!(
+            text_comments(json)[0].text,
+            "// hindsight-allow(HS6002): known"
+        );
+    }
+
+    #[test]
+    fn a_suppression_applies_to_its_own_line_or_the_next_line_of_code() {
+        let found = suppressions(CODE, "//");
+        let places: Vec<(usize, usize)> = found.iter().map(|s| (s.line, s.target_line)).collect();
+        // After code: its own line. On a line of its own: the next line that is not only a comment (line 3
+        // is skipped); a blank line is not a comment, so it ends the search.
+        assert_eq!(places, [(1, 1), (2, 4), (5, 6), (6, 6), (7, 7), (8, 9)]);
+        assert!(found.iter().all(|s| s.used.iter().all(|used| !used)));
+        assert_eq!(found[0].used.len(), 1);
+        // Unknown codes are kept as written (the checker reports them); a malformed comment is kept to be
+        // reported too.
+        assert_eq!(found[2].directive.codes, ["HS9999"]);
+        assert!(found[5].directive.malformed.is_some());
+    }
+
+    #[test]
+    fn the_line_comment_marker_decides_which_lines_are_skipped() {
+        let yaml = "# hindsight-allow(HS6001): fixture\n# more\nkey: value\n";
+        assert_eq!(suppressions(yaml, "#")[0].target_line, 3);
+        // Under `//` comments, a `#` line is code.
+        assert_eq!(suppressions(yaml, "//")[0].target_line, 2);
+    }
+
+    #[test]
+    fn a_suppression_expires_the_day_after_its_date() {
+        let found = suppressions(CODE, "//");
+        let expiring = &found[1];
+        assert_eq!(expiring.directive.until.as_deref(), Some("2020-01-01"));
+        assert!(!expiring.expired(Some("2020-01-01")));
+        assert!(expiring.expired(Some("2020-01-02")));
+        assert!(
+            !expiring.expired(None),
+            "without today's date nothing expires"
+        );
+        assert!(
+            !found[0].expired(Some("2999-01-01")),
+            "without `until=` it never expires"
+        );
+    }
+
+    #[test]
+    fn a_finding_is_claimed_by_a_reasoned_unexpired_suppression_naming_it() {
+        let mut found = suppressions(CODE, "//");
+        let claimed = claim(&mut found, 1, "hs1001", "unwrap-in-handler", None);
+        assert_eq!(
+            claimed,
+            Some(Suppressed {
+                reason: "same line".to_string(),
+                line: 1,
+                kind: SuppressionKind::Inline,
+            }),
+            "codes compare without case"
+        );
+        assert_eq!(found[0].used, [true]);
+        // Not on another line.
+        assert_eq!(claim(&mut found, 2, "HS1001", "x", None), None);
+    }
+
+    #[test]
+    fn ids_compare_exactly_and_unknown_codes_claim_nothing() {
+        let mut found = suppressions(CODE, "//");
+        assert_eq!(
+            claim(&mut found, 6, "HS1003", "Unwrap-In-Handler", None),
+            None
+        );
+        assert_eq!(claim(&mut found, 6, "HS2001", "other-rule", None), None);
+        assert!(found[2].used == [false] && found[3].used == [false]);
+        let by_id = claim(&mut found, 6, "HS1003", "unwrap-in-handler", None);
+        assert_eq!(by_id.map(|s| s.line), Some(6));
+        assert_eq!(
+            (found[2].used.clone(), found[3].used.clone()),
+            (vec![false], vec![true])
+        );
+    }
+
+    #[test]
+    fn expired_reasonless_and_malformed_suppressions_claim_nothing() {
+        let mut found = suppressions(CODE, "//");
+        assert_eq!(
+            claim(&mut found, 4, "HS1002", "x", Some("2021-01-01")),
+            None
+        );
+        assert_eq!(claim(&mut found, 7, "HS1004", "x", None), None);
+        assert_eq!(claim(&mut found, 9, "HS1001", "x", None), None);
+        assert!(found.iter().all(|s| s.used.iter().all(|used| !used)));
+        // Without today's date the expiring one still holds.
+        assert!(claim(&mut found, 4, "HS1002", "x", None).is_some());
     }
 }

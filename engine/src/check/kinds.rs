@@ -1,0 +1,395 @@
+//! Which rules can match which node kinds, per language, and which kinds the walk must enter.
+//!
+//! Rules are bucketed by their matcher's `potential_kinds` (as ast-grep does), so the scan offers a node only
+//! to the rules of its kind. From the grammar's `node-types.json`, [`compute_reach`] works out which kinds can
+//! occur below which, so the walk skips subtrees that cannot hold an interesting kind (tokens, strings,
+//! comments).
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use ast_grep_core::Matcher;
+
+use super::ActiveRule;
+use crate::rule::RulePack;
+use crate::source::lang::Lang;
+use crate::source::macros;
+
+/// The node kind is a Rust macro invocation (its arguments are opened).
+pub(super) const KIND_MACRO: u8 = 2;
+/// Some rule can match the node kind.
+pub(super) const KIND_RULES: u8 = 4;
+/// Some descendant of a node of this kind can be of interest (a rule kind or a macro): the walk goes in.
+pub(super) const KIND_DESCEND: u8 = 8;
+
+/// Buckets the enabled rules by language and node kind: one map per language some structural rule checks, in
+/// the order the languages first appear among `active`.
+pub(super) fn bucket(pack: &RulePack, active: &[ActiveRule]) -> Vec<KindMap> {
+    let mut by_lang: Vec<KindMap> = Vec::new();
+    for (active_idx, active_rule) in active.iter().enumerate() {
+        let rule = &pack.rules()[active_rule.pack_idx];
+        let (Some(lang), Some(matcher)) = (rule.language, active_rule.matcher(rule)) else {
+            continue;
+        };
+        let map = match by_lang.iter_mut().position(|m| m.lang == lang) {
+            Some(i) => &mut by_lang[i],
+            None => {
+                by_lang.push(KindMap::new(lang));
+                let last = by_lang.len() - 1;
+                &mut by_lang[last]
+            }
+        };
+        map.add_rule(active_idx, matcher);
+    }
+    for map in &mut by_lang {
+        map.compute_descend();
+        map.collect_needles(pack, active);
+    }
+    by_lang
+}
+
+/// One language's rules by node kind, and the per-kind flags the walk reads.
+pub(super) struct KindMap {
+    pub(super) lang: Lang,
+    /// Every interesting kind is a named node, so the walk can skip anonymous tokens.
+    pub(super) named_only: bool,
+    /// Kind ids the Rust walk tracks (`None` for other languages).
+    pub(super) rust: Option<RustKinds>,
+    /// Some rule kind can occur without brackets, so even flat macro arguments are worth parsing.
+    pub(super) flat_macros: bool,
+    /// The needles (see `MatchRule::needles`) of every rule that has some: in a file where no rule without
+    /// needles applies, macro arguments that match none of them cannot hold a match and are not parsed.
+    pub(super) macro_needles: Option<regex::Regex>,
+    /// Indices into `active` of the rules without needles.
+    pub(super) needle_less: Vec<usize>,
+    /// Node kind id → `KIND_*` flags: one lookup per node decides whether it needs any work.
+    pub(super) flags: Vec<u8>,
+    /// Indices into `active`.
+    pub(super) rules: Vec<usize>,
+    /// Node kind id → indices into `active`.
+    pub(super) by_kind: Vec<Vec<usize>>,
+}
+
+impl KindMap {
+    fn new(lang: Lang) -> Self {
+        let ts = lang.ts_language();
+        let mut flags = vec![0; ts.node_kind_count()];
+        for (id, slot) in flags.iter_mut().enumerate() {
+            let Some(name) = u16::try_from(id)
+                .ok()
+                .and_then(|id| ts.node_kind_for_id(id))
+            else {
+                continue;
+            };
+            if lang == Lang::RUST && name == "macro_invocation" {
+                *slot |= KIND_MACRO;
+            }
+        }
+        let rust = (lang == Lang::RUST).then(|| RustKinds::new(&ts));
+        Self {
+            lang,
+            named_only: true,
+            rust,
+            flat_macros: false,
+            macro_needles: None,
+            needle_less: Vec::new(),
+            flags,
+            rules: Vec::new(),
+            by_kind: Vec::new(),
+        }
+    }
+
+    /// Files the rule under every kind its matcher can match.
+    fn add_rule(&mut self, active_idx: usize, matcher: &crate::rule::MatchRule) {
+        self.rules.push(active_idx);
+        // Rules without potential kinds are rejected at load, so every rule lands in some bucket.
+        if let Some(kinds) = matcher.config.matcher.potential_kinds() {
+            for kind in kinds.iter() {
+                if self.by_kind.len() <= kind {
+                    self.by_kind.resize_with(kind + 1, Vec::new);
+                }
+                self.by_kind[kind].push(active_idx);
+                if let Some(flag) = self.flags.get_mut(kind) {
+                    *flag |= KIND_RULES;
+                }
+            }
+        }
+    }
+
+    /// Joins the rules' needles into one regex for macro arguments, and lists the rules that have none.
+    fn collect_needles(&mut self, pack: &RulePack, active: &[ActiveRule]) {
+        let mut needles = Vec::new();
+        for &idx in &self.rules {
+            let rule = &pack.rules()[active[idx].pack_idx];
+            match active[idx].matcher(rule).and_then(|m| m.needles.as_deref()) {
+                Some(needle) => needles.push(format!("(?:{needle})")),
+                None => self.needle_less.push(idx),
+            }
+        }
+        self.macro_needles = if needles.is_empty() {
+            None
+        } else {
+            regex::Regex::new(&needles.join("|")).ok()
+        };
+    }
+
+    /// Marks the kinds whose subtrees can contain an interesting kind, from the grammar's node types.
+    /// Everything the grammar does not describe (errors, unknown kinds) is entered, to be safe.
+    fn compute_descend(&mut self) {
+        let ts = self.lang.ts_language();
+        let interesting: HashSet<&str> = (0..self.flags.len())
+            .filter(|&id| self.flags[id] & (KIND_RULES | KIND_MACRO) != 0)
+            .filter_map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| ts.node_kind_for_id(id))
+            })
+            .collect();
+        let reach = node_type_reach(self.lang);
+        for (id, flag) in self.flags.iter_mut().enumerate() {
+            let Some(name) = u16::try_from(id)
+                .ok()
+                .and_then(|id| ts.node_kind_for_id(id))
+            else {
+                continue;
+            };
+            if *flag & (KIND_RULES | KIND_MACRO) != 0
+                && u16::try_from(id).is_ok_and(|id| !ts.node_kind_is_named(id))
+            {
+                self.named_only = false;
+            }
+            if *flag & KIND_RULES != 0 && !macros::DELIMITED_KINDS.contains(&name) {
+                self.flat_macros = true;
+            }
+            let descend = match reach.get(name) {
+                Some(descendants) => descendants.iter().any(|d| interesting.contains(d.as_str())),
+                None => true,
+            };
+            if descend {
+                *flag |= KIND_DESCEND;
+            }
+        }
+    }
+}
+
+/// Node kind name → the kinds that can occur below it.
+type Reach = HashMap<String, HashSet<String>>;
+
+/// For every named node kind in a grammar's `node-types.json`, the kinds that can occur below it.
+/// Kinds without children (tokens) are absent. Computed once per language and process.
+fn node_type_reach(lang: Lang) -> Arc<Reach> {
+    static CACHE: std::sync::LazyLock<std::sync::Mutex<HashMap<&'static str, Arc<Reach>>>> =
+        std::sync::LazyLock::new(Default::default);
+    let mut cache = match CACHE.lock() {
+        Ok(cache) => cache,
+        Err(poisoned) => poisoned.into_inner(),
+    };
+    cache
+        .entry(lang.name())
+        .or_insert_with(|| Arc::new(compute_reach(lang.spec().node_types)))
+        .clone()
+}
+
+/// The reach of every kind described in a `node-types.json` text (see [`node_type_reach`]); a text that is not
+/// a JSON array gives none.
+fn compute_reach(node_types: &str) -> Reach {
+    let Ok(serde_json::Value::Array(types)) = serde_json::from_str::<serde_json::Value>(node_types)
+    else {
+        return HashMap::new();
+    };
+    let name = |v: &serde_json::Value| v.get("type").and_then(|t| t.as_str()).map(str::to_string);
+    // Number every kind name, so the closure works on bit sets.
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut id_of = |kind: String| -> usize {
+        let next = names.len();
+        *ids.entry(kind.clone()).or_insert_with(|| {
+            names.push(kind);
+            next
+        })
+    };
+    let mut subtypes: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut children: Vec<(usize, Vec<usize>)> = Vec::new();
+    for node in &types {
+        let Some(kind) = name(node) else { continue };
+        let kind = id_of(kind);
+        if let Some(subs) = node.get("subtypes").and_then(|s| s.as_array()) {
+            subtypes.push((kind, subs.iter().filter_map(name).map(&mut id_of).collect()));
+        }
+        let mut direct = Vec::new();
+        if let Some(fields) = node.get("fields").and_then(|f| f.as_object()) {
+            for field in fields.values() {
+                let types = field.get("types").and_then(|t| t.as_array());
+                direct.extend(types.into_iter().flatten().filter_map(name).map(&mut id_of));
+            }
+        }
+        if let Some(types) = node
+            .get("children")
+            .and_then(|c| c.get("types"))
+            .and_then(|t| t.as_array())
+        {
+            direct.extend(types.iter().filter_map(name).map(&mut id_of));
+        }
+        if !direct.is_empty() {
+            children.push((kind, direct));
+        }
+    }
+    let n = names.len();
+    let words = n.div_ceil(64);
+    let set = |bits: &mut [u64], i: usize| bits[i / 64] |= 1 << (i % 64);
+    // reach[k]: kinds that can occur directly below k, supertypes (`_expression`) counted as their subtypes.
+    let mut reach = vec![vec![0u64; words]; n];
+    let mut is_super = vec![false; n];
+    for (kind, subs) in &subtypes {
+        is_super[*kind] = true;
+        for &sub in subs {
+            set(&mut reach[*kind], sub);
+        }
+    }
+    for (kind, kids) in &children {
+        for &kid in kids {
+            set(&mut reach[*kind], kid);
+        }
+    }
+    close_transitively(&mut reach);
+    children
+        .iter()
+        .map(|(kind, _)| {
+            let below = (0..n)
+                .filter(|&j| !is_super[j] && reach[*kind][j / 64] & (1 << (j % 64)) != 0)
+                .map(|j| names[j].clone())
+                .collect();
+            (names[*kind].clone(), below)
+        })
+        .collect()
+}
+
+/// Closes a relation given as one bit set per kind (`reach[k]` has bit `j` when `j` occurs directly below
+/// `k`) so that each set holds every kind reachable below, at any depth.
+fn close_transitively(reach: &mut [Vec<u64>]) {
+    let n = reach.len();
+    // Iterate to a fixpoint (the grammar's depth bounds the rounds).
+    loop {
+        let mut changed = false;
+        for k in 0..n {
+            let mut acc = reach[k].clone();
+            for j in 0..n {
+                if reach[k][j / 64] & (1 << (j % 64)) != 0 {
+                    for (a, b) in acc.iter_mut().zip(&reach[j]) {
+                        *a |= *b;
+                    }
+                }
+            }
+            if acc != reach[k] {
+                reach[k] = acc;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// Node kind ids the Rust walk tracks for test code.
+pub(super) struct RustKinds {
+    pub(super) attribute_item: u16,
+    pub(super) inner_attribute_item: u16,
+    pub(super) function_item: u16,
+    pub(super) line_comment: u16,
+    pub(super) block_comment: u16,
+}
+
+impl RustKinds {
+    fn new(ts: &tree_sitter::Language) -> Self {
+        let id = |name: &str| ts.id_for_node_kind(name, true);
+        Self {
+            attribute_item: id("attribute_item"),
+            inner_attribute_item: id("inner_attribute_item"),
+            function_item: id("function_item"),
+            line_comment: id("line_comment"),
+            block_comment: id("block_comment"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A grammar in miniature: a supertype, a node with fields, one with children, and tokens.
+    const NODE_TYPES: &str = r#"[
+        {"type": "_expression", "named": true, "subtypes": [
+            {"type": "call", "named": true},
+            {"type": "identifier", "named": true}
+        ]},
+        {"type": "call", "named": true, "fields": {
+            "function": {"multiple": false, "required": true, "types": [{"type": "_expression", "named": true}]},
+            "arguments": {"multiple": false, "required": true, "types": [{"type": "arguments", "named": true}]}
+        }},
+        {"type": "arguments", "named": true, "fields": {}, "children": {"multiple": true, "required": false, "types": [
+            {"type": "_expression", "named": true},
+            {"type": "string", "named": true},
+            {"type": ",", "named": false}
+        ]}},
+        {"type": "string", "named": true, "fields": {}, "children": {"multiple": true, "required": false, "types": [
+            {"type": "escape", "named": true}
+        ]}},
+        {"type": "identifier", "named": true},
+        {"type": "escape", "named": true},
+        {"type": ",", "named": false}
+    ]"#;
+
+    fn below(reach: &Reach, kind: &str) -> Vec<String> {
+        let mut kinds: Vec<String> = reach
+            .get(kind)
+            .map(|k| k.iter().cloned().collect())
+            .unwrap_or_default();
+        kinds.sort();
+        kinds
+    }
+
+    #[test]
+    fn reach_is_the_transitive_closure_through_fields_children_and_supertypes() {
+        let reach = compute_reach(NODE_TYPES);
+        // `call` reaches `arguments` by a field, `string` and `,` through it, and itself and `identifier`
+        // through the `_expression` supertype; the supertype is not a kind of node and is left out.
+        assert_eq!(
+            below(&reach, "call"),
+            [",", "arguments", "call", "escape", "identifier", "string"]
+        );
+        assert_eq!(
+            below(&reach, "arguments"),
+            [",", "arguments", "call", "escape", "identifier", "string"]
+        );
+        assert_eq!(below(&reach, "string"), ["escape"]);
+    }
+
+    #[test]
+    fn kinds_without_children_are_absent() {
+        let reach = compute_reach(NODE_TYPES);
+        // Tokens, and a supertype (it has subtypes, not children): the walk enters absent kinds to be safe,
+        // but a real tree never holds a supertype node.
+        for kind in ["identifier", "escape", ",", "_expression"] {
+            assert!(!reach.contains_key(kind), "{kind}");
+        }
+        assert_eq!(reach.len(), 3);
+    }
+
+    #[test]
+    fn unreadable_node_types_give_no_reach() {
+        assert!(compute_reach("not json").is_empty());
+        assert!(compute_reach(r#"{"type": "call"}"#).is_empty());
+    }
+
+    #[test]
+    fn the_rust_grammar_has_strings_without_calls_inside() {
+        let reach = node_type_reach(Lang::RUST);
+        let has = |kind: &str, below: &str| reach.get(kind).is_some_and(|k| k.contains(below));
+        assert!(has("function_item", "call_expression"));
+        assert!(has("call_expression", "call_expression"));
+        assert!(!has("string_literal", "call_expression"));
+        // Computed once per language and process.
+        assert!(Arc::ptr_eq(&reach, &node_type_reach(Lang::RUST)));
+    }
+}
