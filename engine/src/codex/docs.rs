@@ -2,8 +2,9 @@
 //! all call [`render_markdown`].
 
 use std::fmt::Write as _;
+use std::sync::Arc;
 
-use crate::rule::{Enforcement, Example, Incident, Rule, RulePack};
+use crate::rule::{Enforcement, Example, Incident, Rule, RulePack, StrictForm};
 
 /// Renders a rule's full documentation as Markdown.
 pub fn render_markdown(rule: &Rule) -> String {
@@ -12,45 +13,15 @@ pub fn render_markdown(rule: &Rule) -> String {
 
 /// Like [`render_markdown`]; `incident_page` gives a link target for an incident of the registry (the docs
 /// site links its incident pages), next to the post-mortem link.
+///
+/// The sections follow ruff's rule docs: what it does, why it is bad, the incidents, examples, the strict
+/// form, how to fix, references, then how to configure it.
 pub fn render_markdown_with(
     rule: &Rule,
     incident_page: &dyn Fn(&Incident) -> Option<String>,
 ) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {} `{}`\n", rule.code, rule.id);
-    let _ = writeln!(out, "**{}**\n", rule.title);
-    let names: Vec<&str> = rule
-        .language
-        .map(|l| l.name())
-        .into_iter()
-        .chain(rule.formats.iter().map(|f| f.name()))
-        .collect();
-    let language = if names.is_empty() {
-        "any".to_string()
-    } else {
-        names.join(", ")
-    };
-    let fix = if rule.has_fix() {
-        " · fix: available"
-    } else {
-        ""
-    };
-    if rule.enforcement == Enforcement::Review {
-        let _ = writeln!(
-            out,
-            "Severity: {} · checked in review: no automated check can enforce this lesson\n",
-            rule.severity
-        );
-    } else {
-        let _ = writeln!(
-            out,
-            "Severity: {} · stage: {} · language: {} · enforced by: {}{fix}\n",
-            rule.severity,
-            rule.stage.as_str(),
-            language,
-            rule.enforcement.as_str(),
-        );
-    }
+    header(&mut out, rule);
     let what = if rule.enforcement == Enforcement::Review {
         "What to look for in review"
     } else {
@@ -58,77 +29,149 @@ pub fn render_markdown_with(
     };
     section(&mut out, what, &rule.docs.what);
     section(&mut out, "Why is this bad?", &rule.docs.why);
-    if !rule.incidents.is_empty() {
-        out.push_str("## Incidents\n\n");
-        for incident in &rule.incidents {
-            let page = incident_page(incident)
-                .map(|target| format!(" · [incident page]({target})"))
-                .unwrap_or_default();
-            let _ = writeln!(
-                out,
-                "- **{} · {}**: {} ([post-mortem]({})){page}",
-                incident.date, incident.organisation, incident.summary, incident.url
-            );
-        }
-        out.push('\n');
-    }
-    // Data rules have formats rather than a language; their examples are YAML, JSON or TOML.
-    let fence = rule
-        .language
-        .map(|l| l.name())
-        .or_else(|| rule.formats.first().map(|f| f.name()))
-        .unwrap_or("");
+    incidents(&mut out, &rule.incidents, incident_page);
+    let fence = example_fence(rule);
     examples(&mut out, "Example", &rule.bad_examples, fence);
     examples(&mut out, "Use instead", &rule.good_examples, fence);
     if let Some(strict) = &rule.strict {
-        let mut text = strict.what.trim_end().to_string();
-        let _ = write!(
-            text,
-            "\n\nTurn it on with `hindsight check --profile strict` or `profile = \"strict\"` under `[rules]` in \
-             hindsight.toml. Its findings are `{}` and do not cite the incident: most of what the broad form \
-             reports is the letter of the lesson, not the incident's shape.",
-            strict.severity.as_str()
-        );
-        section(&mut out, "Strict profile", &text);
-        examples(
-            &mut out,
-            "Also reported under the strict profile",
-            &strict.bad_examples,
-            fence,
-        );
-        examples(
-            &mut out,
-            "Left alone even under the strict profile",
-            &strict.good_examples,
-            fence,
-        );
+        strict_profile(&mut out, strict, fence);
     }
     section(&mut out, "How to fix", &rule.docs.fix);
-    if !rule.docs.references.is_empty() {
-        out.push_str("## References\n\n");
-        for reference in &rule.docs.references {
-            let _ = writeln!(out, "- {reference}");
-        }
-        out.push('\n');
-    }
+    list(&mut out, "References", &rule.docs.references);
     if rule.enforcement != Enforcement::Review {
-        out.push_str("## Configuration\n\n```toml\n# hindsight.toml\n[rules]\n");
-        let _ = writeln!(
-            out,
-            "severity = {{ {} = \"warning\" }}  # or: disable = [\"{}\"]\n```\n",
-            rule.code, rule.code
-        );
-        if rule.enforcement == Enforcement::Match {
-            let comment = rule.language.map_or("//", |l| l.spec().line_comment);
-            let _ = writeln!(
-                out,
-                "To allow one finding, say why on the line or the line above:\n`{comment} hindsight-allow({}): <reason>`\n",
-                rule.code
-            );
-        }
+        configuration(&mut out, rule);
     }
     let _ = writeln!(out, "Source: `{}`", rule.origin.path);
     out
+}
+
+/// The title lines: code, id, the lesson, and one line of facts (severity, stage, languages, enforcement).
+fn header(out: &mut String, rule: &Rule) {
+    let _ = writeln!(out, "# {} `{}`\n", rule.code, rule.id);
+    let _ = writeln!(out, "**{}**\n", rule.title);
+    if rule.enforcement == Enforcement::Review {
+        let _ = writeln!(
+            out,
+            "Severity: {} · checked in review: no automated check can enforce this lesson\n",
+            rule.severity
+        );
+        return;
+    }
+    let fix = if rule.has_fix() {
+        " · fix: available"
+    } else {
+        ""
+    };
+    let _ = writeln!(
+        out,
+        "Severity: {} · stage: {} · language: {} · enforced by: {}{fix}\n",
+        rule.severity,
+        rule.stage.as_str(),
+        languages(rule),
+        rule.enforcement.as_str(),
+    );
+}
+
+/// The rule's language and data formats, `any` when it has none.
+fn languages(rule: &Rule) -> String {
+    let names: Vec<&str> = rule
+        .language
+        .map(|l| l.name())
+        .into_iter()
+        .chain(rule.formats.iter().map(|f| f.name()))
+        .collect();
+    if names.is_empty() {
+        "any".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The incidents the lesson comes from, with their post-mortems (and incident pages, where there are).
+fn incidents(
+    out: &mut String,
+    incidents: &[Arc<Incident>],
+    incident_page: &dyn Fn(&Incident) -> Option<String>,
+) {
+    if incidents.is_empty() {
+        return;
+    }
+    out.push_str("## Incidents\n\n");
+    for incident in incidents {
+        let page = incident_page(incident)
+            .map(|target| format!(" · [incident page]({target})"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "- **{} · {}**: {} ([post-mortem]({})){page}",
+            incident.date, incident.organisation, incident.summary, incident.url
+        );
+    }
+    out.push('\n');
+}
+
+/// The code fence of the rule's examples. Data rules have formats rather than a language; their examples
+/// are YAML, JSON or TOML.
+fn example_fence(rule: &Rule) -> &'static str {
+    rule.language
+        .map(|l| l.name())
+        .or_else(|| rule.formats.first().map(|f| f.name()))
+        .unwrap_or("")
+}
+
+/// The broad form: what it adds, how to turn it on, and its own examples.
+fn strict_profile(out: &mut String, strict: &StrictForm, fence: &str) {
+    let mut text = strict.what.trim_end().to_string();
+    let _ = write!(
+        text,
+        "\n\nTurn it on with `hindsight check --profile strict` or `profile = \"strict\"` under `[rules]` in \
+         hindsight.toml. Its findings are `{}` and do not cite the incident: most of what the broad form \
+         reports is the letter of the lesson, not the incident's shape.",
+        strict.severity.as_str()
+    );
+    section(out, "Strict profile", &text);
+    examples(
+        out,
+        "Also reported under the strict profile",
+        &strict.bad_examples,
+        fence,
+    );
+    examples(
+        out,
+        "Left alone even under the strict profile",
+        &strict.good_examples,
+        fence,
+    );
+}
+
+/// How to change the rule's severity or switch it off, and (for a structural rule) how to allow one finding.
+fn configuration(out: &mut String, rule: &Rule) {
+    out.push_str("## Configuration\n\n```toml\n# hindsight.toml\n[rules]\n");
+    let _ = writeln!(
+        out,
+        "severity = {{ {} = \"warning\" }}  # or: disable = [\"{}\"]\n```\n",
+        rule.code, rule.code
+    );
+    if rule.enforcement == Enforcement::Match {
+        let comment = rule.language.map_or("//", |l| l.spec().line_comment);
+        let _ = writeln!(
+            out,
+            "To allow one finding, say why on the line or the line above:\n`{comment} hindsight-allow({}): <reason>`\n",
+            rule.code
+        );
+    }
+}
+
+/// A section of bullet points; nothing when the list is empty.
+fn list(out: &mut String, heading: &str, items: &[String]) {
+    if items.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "## {heading}\n");
+    for item in items {
+        let _ = writeln!(out, "- {item}");
+    }
+    out.push('\n');
 }
 
 fn section(out: &mut String, heading: &str, body: &str) {
@@ -312,4 +355,81 @@ pub fn codex_lessons(pack: &RulePack) -> Vec<((usize, String), &Rule)> {
         .collect();
     lessons.sort_by(|(a, ra), (b, rb)| a.cmp(b).then_with(|| ra.code.cmp(&rb.code)));
     lessons
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builtin(code: &str) -> &'static Rule {
+        static PACK: std::sync::LazyLock<RulePack> = std::sync::LazyLock::new(RulePack::builtin);
+        PACK.get(code).unwrap_or_else(|| panic!("{code}"))
+    }
+
+    #[test]
+    fn languages_and_fences_come_from_the_language_or_the_formats() {
+        assert_eq!(languages(builtin("HS1001")), "rust");
+        assert_eq!(example_fence(builtin("HS1001")), "rust");
+        // A rule over configuration data: its formats, and examples fenced as the first of them.
+        assert_eq!(languages(builtin("HS4003")), "yaml, json, toml");
+        assert_eq!(example_fence(builtin("HS4003")), "yaml");
+        assert_eq!(languages(builtin("HS7005")), "any");
+        assert_eq!(example_fence(builtin("HS7005")), "");
+    }
+
+    #[test]
+    fn a_review_lesson_has_no_configuration_or_stage() {
+        let review = render_markdown(builtin("HS7005"));
+        assert!(
+            review.contains("checked in review: no automated check"),
+            "{review}"
+        );
+        assert!(review.contains("## What to look for in review"));
+        assert!(!review.contains("## Configuration"));
+        let rule = render_markdown(builtin("HS1001"));
+        assert!(rule.contains("· stage: "), "{rule}");
+        assert!(rule.contains("## What it does"));
+        assert!(rule.contains("`// hindsight-allow(HS1001): <reason>`"));
+        assert!(rule.ends_with(&format!("Source: `{}`\n", builtin("HS1001").origin.path)));
+    }
+
+    #[test]
+    fn incidents_link_their_page_when_there_is_one() {
+        let incident = Arc::new(Incident {
+            id: Some("acme-2024-01-01".into()),
+            date: "2024-01-01".into(),
+            organisation: "Acme".into(),
+            summary: "It broke".into(),
+            url: "https://example.com/pm".into(),
+        });
+        let mut out = String::new();
+        incidents(&mut out, std::slice::from_ref(&incident), &|i| {
+            i.id.as_ref().map(|id| format!("incidents/{id}.html"))
+        });
+        assert_eq!(
+            out,
+            "## Incidents\n\n- **2024-01-01 · Acme**: It broke ([post-mortem](https://example.com/pm)) · [incident page](incidents/acme-2024-01-01.html)\n\n"
+        );
+        let mut out = String::new();
+        incidents(&mut out, &[incident], &|_| None);
+        assert!(
+            out.ends_with("([post-mortem](https://example.com/pm))\n\n"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn empty_sections_and_lists_are_left_out() {
+        let mut out = String::new();
+        section(&mut out, "How to fix", "  \n");
+        list(&mut out, "References", &[]);
+        incidents(&mut out, &[], &|_| None);
+        assert_eq!(out, "");
+        list(
+            &mut out,
+            "References",
+            &["https://a".into(), "[b](https://b)".into()],
+        );
+        assert_eq!(out, "## References\n\n- https://a\n- [b](https://b)\n\n");
+    }
 }

@@ -7,7 +7,7 @@
 //! id (`conftest-main`) and code (`CT` and four digits from a stable hash of the namespace).
 
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -29,90 +29,21 @@ pub enum Namespaces {
 
 /// The rules of a policy directory, and the problems met loading it.
 pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<LoadProblem>) {
-    let mut problems = Vec::new();
-    let mut sources: Vec<Source> = Vec::new();
-    let mut files: Vec<std::path::PathBuf> = Vec::new();
-    for entry in ignore::WalkBuilder::new(dir)
-        .standard_filters(false)
-        .hidden(true)
-        .build()
-        .flatten()
-    {
-        let path = entry.path();
-        let is_policy = path.extension().is_some_and(|e| e == "rego")
-            && !path
-                .file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.ends_with("_test.rego"));
-        if is_policy && entry.file_type().is_some_and(|t| t.is_file()) {
-            files.push(path.to_path_buf());
-        }
-    }
+    let files = policy_files(dir);
     if files.is_empty() {
-        problems.push(LoadProblem {
-            path: dir.display().to_string(),
-            line: 1,
-            column: 1,
-            message: "no `.rego` policy files in this directory".into(),
-            hint: Some(
-                "pass the directory that holds your conftest policies, such as `--policy policy/`"
-                    .into(),
+        let problem = dir_problem(
+            dir,
+            "no `.rego` policy files in this directory".into(),
+            Some(
+                "pass the directory that holds your conftest policies, such as `--policy policy/`",
             ),
-        });
-        return (Vec::new(), problems);
+        );
+        return (Vec::new(), vec![problem]);
     }
-    files.sort();
-    for file in files {
-        match std::fs::read_to_string(&file) {
-            Ok(text) => sources.push(Source {
-                path: file.display().to_string(),
-                text,
-            }),
-            Err(err) => problems.push(LoadProblem {
-                path: file.display().to_string(),
-                line: 1,
-                column: 1,
-                message: format!("could not read the policy: {err}"),
-                hint: None,
-            }),
-        }
-    }
-    // Packages in file order, each with the first source that declares it (for metadata and the origin).
-    let mut packages: BTreeMap<String, &Source> = BTreeMap::new();
-    for source in &sources {
-        if let Some(package) = super::load::package_of(&source.text) {
-            packages.entry(package).or_insert(source);
-        }
-    }
-    let selected: Vec<(String, &Source)> = match namespaces {
-        Namespaces::Default => packages
-            .get("data.main")
-            .map(|&s| ("data.main".to_string(), s))
-            .into_iter()
-            .collect(),
-        Namespaces::Named(names) => names
-            .iter()
-            .filter_map(|name| {
-                let package = format!("data.{name}");
-                match packages.get(&package) {
-                    Some(&first) => Some((package, first)),
-                    None => {
-                        problems.push(LoadProblem {
-                            path: dir.display().to_string(),
-                            line: 1,
-                            column: 1,
-                            message: format!(
-                                "no policy in this directory declares `package {name}`"
-                            ),
-                            hint: Some("check `--namespace`, or use `--all-namespaces`".into()),
-                        });
-                        None
-                    }
-                }
-            })
-            .collect(),
-        Namespaces::All => packages.iter().map(|(p, &s)| (p.clone(), s)).collect(),
-    };
+    let mut problems = Vec::new();
+    let sources = read_sources(&files, &mut problems);
+    let packages = first_sources(&sources);
+    let selected = select(dir, namespaces, &packages, &mut problems);
     let mut rules = Vec::new();
     for (package, first) in selected {
         // Every file of the directory is loaded, as conftest does: a policy may import helpers from another
@@ -137,6 +68,108 @@ pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<L
         }
     }
     (rules, problems)
+}
+
+/// The policy files below `dir`, sorted: `.rego` files that are not `_test.rego` unit tests. Hidden files
+/// are skipped; `.gitignore` is not read, as conftest does not.
+fn policy_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .hidden(true)
+        .build()
+        .flatten()
+    {
+        let path = entry.path();
+        let is_policy = path.extension().is_some_and(|e| e == "rego")
+            && !path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.ends_with("_test.rego"));
+        if is_policy && entry.file_type().is_some_and(|t| t.is_file()) {
+            files.push(path.to_path_buf());
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The policies' text; a file that cannot be read is a problem, and the others still load.
+fn read_sources(files: &[PathBuf], problems: &mut Vec<LoadProblem>) -> Vec<Source> {
+    let mut sources = Vec::new();
+    for file in files {
+        match std::fs::read_to_string(file) {
+            Ok(text) => sources.push(Source {
+                path: file.display().to_string(),
+                text,
+            }),
+            Err(err) => problems.push(LoadProblem {
+                path: file.display().to_string(),
+                line: 1,
+                column: 1,
+                message: format!("could not read the policy: {err}"),
+                hint: None,
+            }),
+        }
+    }
+    sources
+}
+
+/// Packages in file order, each with the first source that declares it (for metadata and the origin).
+fn first_sources(sources: &[Source]) -> BTreeMap<String, &Source> {
+    let mut packages: BTreeMap<String, &Source> = BTreeMap::new();
+    for source in sources {
+        if let Some(package) = super::load::package_of(&source.text) {
+            packages.entry(package).or_insert(source);
+        }
+    }
+    packages
+}
+
+/// The packages `namespaces` asks for, each with its first source; a named namespace no policy declares is
+/// a problem.
+fn select<'s>(
+    dir: &Path,
+    namespaces: &Namespaces,
+    packages: &BTreeMap<String, &'s Source>,
+    problems: &mut Vec<LoadProblem>,
+) -> Vec<(String, &'s Source)> {
+    match namespaces {
+        Namespaces::Default => packages
+            .get("data.main")
+            .map(|&s| ("data.main".to_string(), s))
+            .into_iter()
+            .collect(),
+        Namespaces::Named(names) => names
+            .iter()
+            .filter_map(|name| {
+                let package = format!("data.{name}");
+                match packages.get(&package) {
+                    Some(&first) => Some((package, first)),
+                    None => {
+                        problems.push(dir_problem(
+                            dir,
+                            format!("no policy in this directory declares `package {name}`"),
+                            Some("check `--namespace`, or use `--all-namespaces`"),
+                        ));
+                        None
+                    }
+                }
+            })
+            .collect(),
+        Namespaces::All => packages.iter().map(|(p, &s)| (p.clone(), s)).collect(),
+    }
+}
+
+/// A problem with the policy directory as a whole.
+fn dir_problem(dir: &Path, message: String, hint: Option<&str>) -> LoadProblem {
+    LoadProblem {
+        path: dir.display().to_string(),
+        line: 1,
+        column: 1,
+        message,
+        hint: hint.map(str::to_string),
+    }
 }
 
 fn rule_for(package: &str, source: &Source, policy: Policy, sources: Vec<Source>) -> Rule {
@@ -281,6 +314,95 @@ mod tests {
         );
         assert_eq!(meta["custom"]["code"], "ACME2001");
         assert!(package_metadata("package main\n").is_empty());
+    }
+
+    fn source(path: &str, text: &str) -> Source {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn policy_files_skip_unit_tests_and_hidden_files() {
+        let dir = tempfile::tempdir().unwrap_or_else(|err| panic!("{err}"));
+        for name in [
+            "b.rego",
+            "a.rego",
+            "a_test.rego",
+            "notes.md",
+            ".hidden/c.rego",
+            "sub/d.rego",
+        ] {
+            let path = dir.path().join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).unwrap_or_else(|err| panic!("{err}"));
+            }
+            std::fs::write(&path, "package main\n").unwrap_or_else(|err| panic!("{err}"));
+        }
+        let found: Vec<PathBuf> = policy_files(dir.path())
+            .iter()
+            .filter_map(|p| p.strip_prefix(dir.path()).ok().map(Path::to_path_buf))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                PathBuf::from("a.rego"),
+                PathBuf::from("b.rego"),
+                PathBuf::from("sub/d.rego")
+            ]
+        );
+    }
+
+    #[test]
+    fn a_package_belongs_to_its_first_file() {
+        let sources = [
+            source("a.rego", "package main\n"),
+            source("b.rego", "package main\n"),
+            source("c.rego", "package lib.k8s\n"),
+            source("d.rego", "# no package\n"),
+        ];
+        let packages = first_sources(&sources);
+        let firsts: Vec<(&str, &str)> = packages
+            .iter()
+            .map(|(package, s)| (package.as_str(), s.path.as_str()))
+            .collect();
+        assert_eq!(
+            firsts,
+            [("data.lib.k8s", "c.rego"), ("data.main", "a.rego")]
+        );
+    }
+
+    #[test]
+    fn namespaces_select_packages_and_name_missing_ones() {
+        let sources = [
+            source("a.rego", "package main\n"),
+            source("b.rego", "package k8s\n"),
+        ];
+        let packages = first_sources(&sources);
+        let dir = Path::new("policy");
+        let names = |namespaces: &Namespaces, problems: &mut Vec<LoadProblem>| -> Vec<String> {
+            select(dir, namespaces, &packages, problems)
+                .into_iter()
+                .map(|(package, _)| package)
+                .collect()
+        };
+        let mut problems = Vec::new();
+        assert_eq!(names(&Namespaces::Default, &mut problems), ["data.main"]);
+        assert_eq!(
+            names(&Namespaces::All, &mut problems),
+            ["data.k8s", "data.main"]
+        );
+        let named = Namespaces::Named(vec!["k8s".into(), "nope".into()]);
+        assert_eq!(names(&named, &mut problems), ["data.k8s"]);
+        let [problem] = problems.as_slice() else {
+            panic!("one problem: {problems:?}");
+        };
+        assert_eq!(problem.path, "policy");
+        assert_eq!(
+            problem.message,
+            "no policy in this directory declares `package nope`"
+        );
     }
 
     #[test]

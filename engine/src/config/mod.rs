@@ -36,6 +36,8 @@
 //! ticket = "ING-42"                  # optional
 //! ```
 
+mod parse;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -43,7 +45,7 @@ use serde::Deserialize;
 
 use crate::finding::Severity;
 use crate::rule::{Rule, Stage};
-use crate::source::scope::{Role, ScopeOverrides};
+use crate::source::scope::ScopeOverrides;
 
 /// The configuration file name, looked for from the checked path upwards.
 pub const CONFIG_FILE: &str = "hindsight.toml";
@@ -235,258 +237,10 @@ pub enum ConfigError {
     },
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawConfig {
-    #[serde(default)]
-    rules: RawRules,
-    #[serde(default)]
-    files: RawFiles,
-    #[serde(default)]
-    rollout: Vec<toml::Spanned<RawRollout>>,
-    #[serde(default)]
-    waiver: Vec<toml::Spanned<RawWaiver>>,
-    #[serde(default)]
-    scope: Option<toml::Spanned<RawScope>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawScope {
-    #[serde(default)]
-    production: Vec<String>,
-    #[serde(default)]
-    test: Vec<String>,
-    #[serde(default)]
-    example: Vec<String>,
-    #[serde(default)]
-    tooling: Vec<String>,
-    #[serde(default)]
-    vendored: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawRollout {
-    rule: String,
-    #[serde(default)]
-    stage: Option<String>,
-    #[serde(default)]
-    warn_from: Option<RawDate>,
-    #[serde(default)]
-    enforce_from: Option<RawDate>,
-    #[serde(default)]
-    paths: Vec<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWaiver {
-    rule: String,
-    #[serde(default)]
-    paths: Vec<String>,
-    #[serde(default)]
-    fingerprints: Vec<String>,
-    reason: String,
-    owner: String,
-    expires: RawDate,
-    #[serde(default)]
-    ticket: Option<String>,
-}
-
-/// A date written as a string (`"2027-03-31"`) or as a TOML date (`2027-03-31`).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum RawDate {
-    Text(String),
-    Date(toml::value::Datetime),
-}
-
-impl RawDate {
-    fn text(&self) -> String {
-        match self {
-            RawDate::Text(text) => text.clone(),
-            RawDate::Date(date) => date.to_string(),
-        }
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawRules {
-    #[serde(default)]
-    enable: Vec<String>,
-    #[serde(default)]
-    disable: Vec<String>,
-    #[serde(default)]
-    dirs: Vec<PathBuf>,
-    #[serde(default)]
-    severity: BTreeMap<String, Severity>,
-    #[serde(default)]
-    options: BTreeMap<String, toml::Table>,
-    #[serde(default)]
-    profile: Option<Profile>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RawFiles {
-    #[serde(default)]
-    exclude: Vec<String>,
-    #[serde(default)]
-    max_size: Option<u64>,
-}
-
 impl Config {
     /// Parses configuration text read from `path`.
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
-        let raw: RawConfig = toml::from_str(text).map_err(|err| {
-            let offset = err.span().map_or(0, |s| s.start);
-            let before = text.get(..offset).unwrap_or("");
-            let line = before.matches('\n').count() + 1;
-            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-            ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line,
-                column,
-                message: err.message().trim().to_string(),
-            }
-        })?;
-        let base_dir = path
-            .parent()
-            .map_or_else(|| PathBuf::from("."), Path::to_path_buf);
-        let base_dir = if base_dir.as_os_str().is_empty() {
-            PathBuf::from(".")
-        } else {
-            base_dir
-        };
-        let invalid = |offset: usize, message: String| {
-            let before = text.get(..offset).unwrap_or("");
-            ConfigError::Invalid {
-                path: path.to_path_buf(),
-                line: before.matches('\n').count() + 1,
-                column: before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-                message,
-            }
-        };
-        let line_of = |offset: usize| text.get(..offset).unwrap_or("").matches('\n').count() + 1;
-        let date = |what: &str,
-                    value: &Option<RawDate>,
-                    at: usize|
-         -> Result<Option<String>, ConfigError> {
-            match value.as_ref().map(RawDate::text) {
-                Some(date) if !crate::check::suppress::is_date(&date) => Err(invalid(
-                    at,
-                    format!("`{what}` takes a date written YYYY-MM-DD, not `{date}`"),
-                )),
-                other => Ok(other),
-            }
-        };
-        let rollout: Result<Vec<Rollout>, ConfigError> = raw
-            .rollout
-            .iter()
-            .map(|entry| {
-                let at = entry.span().start;
-                let value = entry.get_ref();
-                let stage = match value.stage.as_deref() {
-                    None => None,
-                    Some(name) => Some(Stage::parse(name).ok_or_else(|| {
-                        invalid(
-                            at,
-                            format!("`[[rollout]]` `stage` is `shadow`, `warn` or `enforce`, not `{name}`"),
-                        )
-                    })?),
-                };
-                let paths_set = glob_set(&value.paths).map_err(|err| invalid(at, err))?;
-                Ok(Rollout {
-                    rule: value.rule.clone(),
-                    stage,
-                    warn_from: date("warn_from", &value.warn_from, at)?,
-                    enforce_from: date("enforce_from", &value.enforce_from, at)?,
-                    paths: value.paths.clone(),
-                    paths_set,
-                    line: line_of(at),
-                })
-            })
-            .collect();
-        let waivers: Result<Vec<Waiver>, ConfigError> = raw
-            .waiver
-            .iter()
-            .map(|entry| {
-                let at = entry.span().start;
-                let value = entry.get_ref();
-                let required = |key: &str, text: &str| {
-                    if text.trim().is_empty() {
-                        Err(invalid(at, format!("`[[waiver]]` needs a non-empty `{key}`")))
-                    } else {
-                        Ok(text.trim().to_string())
-                    }
-                };
-                if value.paths.is_empty() && value.fingerprints.is_empty() {
-                    return Err(invalid(
-                        at,
-                        "`[[waiver]]` needs `paths` (globs) or `fingerprints` (from `--format json`): a waiver of a whole rule everywhere is `[rules] disable`".into(),
-                    ));
-                }
-                let paths_set = glob_set(&value.paths).map_err(|err| invalid(at, err))?;
-                Ok(Waiver {
-                    paths_set,
-                    rule: required("rule", &value.rule)?,
-                    paths: value.paths.clone(),
-                    fingerprints: value.fingerprints.clone(),
-                    reason: required("reason", &value.reason)?,
-                    owner: required("owner", &value.owner)?,
-                    expires: date("expires", &Some(RawDate::Text(value.expires.text())), at)?
-                        .unwrap_or_default(),
-                    ticket: value.ticket.clone().filter(|t| !t.trim().is_empty()),
-                    line: line_of(at),
-                })
-            })
-            .collect();
-        let scope_at = raw.scope.as_ref().map_or(0, |s| s.span().start);
-        let no_scope = RawScope::default();
-        let raw_scope = raw.scope.as_ref().map_or(&no_scope, |s| s.get_ref());
-        let mut scope_globs = Vec::new();
-        for (role, patterns) in [
-            (Role::Production, &raw_scope.production),
-            (Role::Test, &raw_scope.test),
-            (Role::Example, &raw_scope.example),
-            (Role::Tooling, &raw_scope.tooling),
-            (Role::Vendored, &raw_scope.vendored),
-        ] {
-            if let Some(set) = glob_set(patterns).map_err(|err| invalid(scope_at, err))? {
-                scope_globs.push((role, patterns.clone(), set));
-            }
-        }
-        Ok(Config {
-            scope: ScopeOverrides {
-                base_dir: base_dir.clone(),
-                globs: scope_globs,
-            },
-            profile: raw.rules.profile.unwrap_or_default(),
-            path: Some(path.to_path_buf()),
-            rule_dirs: raw.rules.dirs.iter().map(|d| base_dir.join(d)).collect(),
-            base_dir,
-            enable: raw.rules.enable,
-            disable: raw.rules.disable,
-            severity: raw.rules.severity,
-            options: raw
-                .rules
-                .options
-                .into_iter()
-                .filter_map(|(rule, table)| match serde_json::to_value(table) {
-                    Ok(serde_json::Value::Object(map)) => Some((rule, map)),
-                    _ => None,
-                })
-                .collect(),
-            exclude: raw.files.exclude,
-            max_file_size: raw.files.max_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
-            today: None,
-            repository: None,
-            expand_macros: true,
-            rollout: rollout?,
-            waivers: waivers?,
-        })
+        parse::parse(path, text)
     }
 
     /// Reads configuration from a file.
@@ -636,30 +390,6 @@ impl Config {
             .max_by_key(|(s, _)| *s)
             .map(|(_, severity)| severity)
     }
-}
-
-/// The globs of a `paths` list; `None` when empty.
-fn glob_set(patterns: &[String]) -> Result<Option<globset::GlobSet>, String> {
-    if patterns.is_empty() {
-        return Ok(None);
-    }
-    let mut builder = globset::GlobSetBuilder::new();
-    for pattern in patterns {
-        // `dir/` means everything below it, as in gitignore.
-        let pattern = match pattern.strip_suffix('/') {
-            Some(dir) => format!("{dir}/**"),
-            None => pattern.clone(),
-        };
-        let glob = globset::GlobBuilder::new(&pattern)
-            .literal_separator(true)
-            .build()
-            .map_err(|err| format!("invalid glob `{pattern}`: {err}"))?;
-        builder.add(glob);
-    }
-    builder
-        .build()
-        .map(Some)
-        .map_err(|err| format!("invalid `paths`: {err}"))
 }
 
 /// How specifically a selector names a rule: a code prefix scores its length, the exact code or id scores most.

@@ -1,0 +1,134 @@
+//! A rule's examples, which are also its tests (`codex/testing.rs` runs them): each bad one must give exactly
+//! one finding of the rule, each good one none.
+
+use super::{LoadResult, RuleFile};
+use crate::rule::raw::{RawExample, RawExamples};
+use crate::rule::{Enforcement, Example};
+
+/// A rule's bad and good examples (or those of its strict form).
+pub(super) struct Examples {
+    pub(super) bad: Vec<Example>,
+    pub(super) good: Vec<Example>,
+}
+
+/// The examples step: the rule's own examples, checked for what only a bad example may say.
+pub(super) fn examples(file: &RuleFile<'_>, raw: RawExamples) -> LoadResult<Examples> {
+    let examples = convert(raw);
+    if examples.good.iter().any(|e| e.severity.is_some()) {
+        return Err(file.at_code(
+            "a good example gives no finding, so it cannot name a `severity`; move it to `bad` or remove the key"
+                .into(),
+            None,
+        ));
+    }
+    Ok(examples)
+}
+
+/// An automated rule is tested by its examples, so it needs both kinds. A separate step from [`examples`]
+/// because it runs after the `files`/`ignores` globs are checked, and a file with both mistakes has always
+/// reported the glob.
+pub(super) fn check_automated_has_examples(
+    file: &RuleFile<'_>,
+    enforcement: Enforcement,
+    examples: &Examples,
+) -> LoadResult<()> {
+    if matches!(enforcement, Enforcement::Match | Enforcement::Rego)
+        && (examples.bad.is_empty() || examples.good.is_empty())
+    {
+        return Err(file.at_code(
+            "an automated rule needs at least one bad and one good example".into(),
+            Some("add `examples: { bad: [...], good: [...] }`; they are the rule's tests"),
+        ));
+    }
+    Ok(())
+}
+
+/// The examples as written, without checks (the strict form's examples are taken as they are).
+pub(super) fn convert(raw: RawExamples) -> Examples {
+    Examples {
+        bad: raw.bad.into_iter().map(example).collect(),
+        good: raw.good.into_iter().map(example).collect(),
+    }
+}
+
+fn example(raw: RawExample) -> Example {
+    match raw {
+        RawExample::Code(code) => Example {
+            path: None,
+            code,
+            severity: None,
+        },
+        RawExample::WithPath {
+            path,
+            code,
+            severity,
+        } => Example {
+            path: Some(path),
+            code,
+            severity,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::finding::Severity;
+
+    fn file() -> RuleFile<'static> {
+        RuleFile {
+            path: "x.yaml",
+            text: "",
+            code_loc: serde_saphyr::Location::UNKNOWN,
+        }
+    }
+
+    fn raw(yaml: &str) -> RawExamples {
+        serde_saphyr::from_str(yaml).unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    #[test]
+    fn examples_keep_their_path_and_severity() {
+        let examples = convert(raw(
+            "bad:\n  - \"fn f() {}\"\n  - { path: src/a.rs, severity: warning, code: \"fn g() {}\" }\ngood: [\"fn h() {}\"]\n",
+        ));
+        let [plain, placed] = examples.bad.as_slice() else {
+            panic!("two bad examples");
+        };
+        assert_eq!(
+            (plain.path.as_deref(), plain.code.as_str()),
+            (None, "fn f() {}")
+        );
+        assert_eq!(placed.path.as_deref(), Some("src/a.rs"));
+        assert_eq!(placed.severity, Some(Severity::Warning));
+        assert_eq!(examples.good.len(), 1);
+    }
+
+    #[test]
+    fn a_good_example_names_no_severity() {
+        let result = examples(
+            &file(),
+            raw("good: [{ path: src/a.rs, severity: error, code: \"fn f() {}\" }]\n"),
+        );
+        assert!(result.is_err_and(|p| p.message.starts_with("a good example gives no finding")));
+        // The strict form's examples are not checked.
+        let strict = convert(raw(
+            "good: [{ path: src/a.rs, severity: error, code: \"fn f() {}\" }]\n",
+        ));
+        assert_eq!(strict.good.len(), 1);
+    }
+
+    #[test]
+    fn only_automated_rules_need_examples() {
+        let none = Examples {
+            bad: Vec::new(),
+            good: Vec::new(),
+        };
+        for enforcement in [Enforcement::Match, Enforcement::Rego] {
+            assert!(check_automated_has_examples(&file(), enforcement, &none).is_err());
+        }
+        for enforcement in [Enforcement::Builtin, Enforcement::Review] {
+            assert!(check_automated_has_examples(&file(), enforcement, &none).is_ok());
+        }
+    }
+}
