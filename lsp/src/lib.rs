@@ -4,8 +4,8 @@
 //! `hindsight lsp` runs [`run_stdio`]. The server is synchronous ([`lsp_server`] over crossbeam channels).
 //!
 //! The parts, and who may use whom (no module uses one that uses it back):
-//! - `server.rs`, the main loop: it owns the three below and routes messages to `api/` and finished work to
-//!   `schedule/`.
+//! - `server.rs`, the main loop: it owns the session, the scheduler and the client, and routes messages to
+//!   `api/` and finished work to `schedule/`.
 //! - `api/`: one handler per request (`api/requests/`) and notification (`api/notifications/`), dispatched on
 //!   the `lsp_types` method. Every handler runs on the main loop, in arrival order. They are cheap: they
 //!   read the last check's findings, and check synchronously only when that check is out of date.
