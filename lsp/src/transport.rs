@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use crossbeam_channel::{Receiver, Sender, unbounded};
 use lsp_server::{Connection, Message};
+use lsp_types::notification::{Exit, Notification as _};
 
 /// The largest message body accepted (a bigger `Content-Length` is skipped and answered with an error).
 const MAX_MESSAGE_BYTES: usize = 256 * 1024 * 1024;
@@ -68,7 +69,8 @@ pub(crate) fn read_loop(
         };
         match message {
             Ok(message) => {
-                let is_exit = matches!(&message, Message::Notification(n) if n.method == "exit");
+                let is_exit =
+                    matches!(&message, Message::Notification(n) if n.method == Exit::METHOD);
                 if messages.send(message).is_err() || is_exit {
                     return;
                 }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr as _;
 
 use lsp_types::Uri;
+use serde_json::Value;
 
 /// The path of a `file:` URI; `None` for other schemes (`untitled:`, `https:`).
 pub(crate) fn to_path(uri: &Uri) -> Option<PathBuf> {
@@ -30,6 +31,19 @@ pub(crate) fn from_path(path: &Path) -> Option<Uri> {
         }
     }
     Uri::from_str(&text).ok()
+}
+
+/// The paths of a `WorkspaceFolder[]` value (from `initialize` or `workspace/workspaceFolders`), read as JSON
+/// so that one malformed folder leaves out only itself.
+pub(crate) fn folder_paths(folders: &Value) -> Vec<PathBuf> {
+    folders
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|f| f.get("uri").and_then(Value::as_str))
+        .filter_map(|u| u.parse::<Uri>().ok())
+        .filter_map(|u| to_path(&u))
+        .collect()
 }
 
 fn percent_decode(text: &str) -> Option<String> {
@@ -63,5 +77,20 @@ mod tests {
         assert_eq!(to_path(&encoded), Some(PathBuf::from("/c:/x/y.rs")));
         let untitled = Uri::from_str("untitled:Untitled-1").expect("a uri");
         assert_eq!(to_path(&untitled), None);
+    }
+
+    #[test]
+    fn folder_paths_skip_what_is_not_a_file_folder() {
+        let folders = serde_json::json!([
+            {"uri": "file:///work/a", "name": "a"},
+            {"uri": "untitled:x", "name": "x"},
+            {"name": "no uri"},
+            {"uri": "file:///work/b%20c", "name": "b c"},
+        ]);
+        assert_eq!(
+            folder_paths(&folders),
+            [PathBuf::from("/work/a"), PathBuf::from("/work/b c")]
+        );
+        assert!(folder_paths(&Value::Null).is_empty());
     }
 }

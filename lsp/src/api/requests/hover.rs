@@ -5,17 +5,36 @@ use std::ops::Range;
 
 use hindsight_engine::SUPPRESSION_MARKER;
 use hindsight_engine::codex::docs::render_markdown;
-use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind, Range as LspRange};
+use lsp_server::ResponseError;
+use lsp_types::request::HoverRequest;
+use lsp_types::{Hover as LspHover, HoverContents, MarkupContent, MarkupKind, Range as LspRange};
 
-use crate::diagnostics;
-use crate::server::Server;
+use crate::api::traits::{Context, RequestHandler, RequestParams, RequestResult};
+use crate::schedule::checks::check_now;
+use crate::session::diagnostics;
 use crate::text::LineIndex;
 
-pub(crate) fn handle(server: &mut Server, params: HoverParams) -> Option<Hover> {
+pub(crate) struct Hover;
+
+impl RequestHandler for Hover {
+    type Request = HoverRequest;
+
+    fn run(
+        cx: Context<'_>,
+        params: RequestParams<Self>,
+    ) -> Result<RequestResult<Self>, ResponseError> {
+        Ok(hover(cx, params))
+    }
+}
+
+fn hover(cx: Context<'_>, params: RequestParams<Hover>) -> Option<LspHover> {
+    let Context {
+        session, client, ..
+    } = cx;
     let position = params.text_document_position_params.position;
     let uri = params.text_document_position_params.text_document.uri;
-    let encoding = server.client.encoding;
-    let document = server.documents.get(&uri)?;
+    let encoding = session.client_caps.encoding;
+    let document = session.documents.get(&uri)?;
     let index = LineIndex::new(&document.text, encoding);
     let offset = index.offset(position);
     let line = position.line as usize;
@@ -26,7 +45,7 @@ pub(crate) fn handle(server: &mut Server, params: HoverParams) -> Option<Hover> 
             index.range(line_start + bytes.start..line_start + bytes.end),
         ),
         None => {
-            let checked = server.current_check(&uri)?;
+            let checked = check_now(session, client, &uri)?;
             let index = LineIndex::new(&checked.text, encoding);
             let mut hits = checked.findings.iter().filter(|f| {
                 diagnostics::severity(f).is_some()
@@ -40,8 +59,8 @@ pub(crate) fn handle(server: &mut Server, params: HoverParams) -> Option<Hover> 
             (codes, index.span_range(&first.span))
         }
     };
-    let workspace_idx = server.workspace_of_uri(&uri);
-    let workspace = server.workspaces.get(workspace_idx)?;
+    let workspace_idx = session.workspace_of_uri(client, &uri);
+    let workspace = session.workspaces.get(workspace_idx)?;
     let pages: Vec<String> = codes
         .iter()
         .filter_map(|code| workspace.checker.pack().get(code))
@@ -50,7 +69,7 @@ pub(crate) fn handle(server: &mut Server, params: HoverParams) -> Option<Hover> 
     if pages.is_empty() {
         return None;
     }
-    Some(Hover {
+    Some(LspHover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value: pages.join("\n---\n\n"),

@@ -10,7 +10,7 @@ use hindsight_engine::source::scope::{Role, ScopeResolver};
 use hindsight_engine::{Checker, Config, RulePack};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use crate::settings::Settings;
+use super::settings::Settings;
 
 /// Where the rule pages of the docs site (`hindsight docs --out target/hindsight-docs`) are, relative to a
 /// workspace: `<CODE>.html` each.

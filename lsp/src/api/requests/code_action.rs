@@ -4,19 +4,46 @@
 //! takes snippet edits, else an empty reason (which suppresses nothing until written) and the cursor put there.
 
 use hindsight_engine::SUPPRESSION_MARKER;
+use lsp_server::ResponseError;
+use lsp_types::request::{CodeActionRequest, Request};
 use lsp_types::{
     CodeActionKind, CodeActionParams, Diagnostic, NumberOrString, Position, Range, Uri,
 };
 use serde_json::{Value, json};
 
-use crate::capabilities::{EDIT_REASON_COMMAND, FIX_ALL_KIND};
-use crate::diagnostics::{self, DiagnosticData, SOURCE};
-use crate::server::Server;
+use crate::api::capabilities::{EDIT_REASON_COMMAND, FIX_ALL_KIND};
+use crate::api::traits::{Context, RequestHandler, RequestParams, RequestResult};
+use crate::client::Client;
+use crate::schedule::checks::check_now;
+use crate::session::Session;
+use crate::session::diagnostics::{self, DiagnosticData, SOURCE};
 use crate::text::LineIndex;
 
-pub(crate) fn handle(server: &mut Server, params: CodeActionParams) -> Vec<Value> {
+pub(crate) struct CodeAction;
+
+/// `textDocument/codeAction` answered with JSON actions: snippet edits (LSP 3.18) are newer than `lsp-types`.
+pub(crate) enum CodeActionJson {}
+
+impl Request for CodeActionJson {
+    type Params = CodeActionParams;
+    type Result = Vec<Value>;
+    const METHOD: &'static str = CodeActionRequest::METHOD;
+}
+
+impl RequestHandler for CodeAction {
+    type Request = CodeActionJson;
+
+    fn run(
+        cx: Context<'_>,
+        params: RequestParams<Self>,
+    ) -> Result<RequestResult<Self>, ResponseError> {
+        Ok(code_actions(cx.session, cx.client, params))
+    }
+}
+
+fn code_actions(session: &mut Session, client: &Client, params: CodeActionParams) -> Vec<Value> {
     let uri = params.text_document.uri;
-    let Some(document) = server.documents.get(&uri) else {
+    let Some(document) = session.documents.get(&uri) else {
         return Vec::new();
     };
     let version = document.version;
@@ -54,20 +81,25 @@ pub(crate) fn handle(server: &mut Server, params: CodeActionParams) -> Vec<Value
             }
             let key = (code.clone(), diagnostic.range.start.line);
             if data.allow && !allowed.contains(&key) {
-                actions.extend(allow_action(server, &uri, diagnostic, code));
+                actions.extend(allow_action(session, &uri, diagnostic, code));
                 allowed.push(key);
             }
         }
     }
     if wants(FIX_ALL_KIND) {
-        actions.extend(fix_all_action(server, &uri));
+        actions.extend(fix_all_action(session, client, &uri));
     }
     actions
 }
 
-fn allow_action(server: &Server, uri: &Uri, diagnostic: &Diagnostic, code: &str) -> Option<Value> {
-    let document = server.documents.get(uri)?;
-    let encoding = server.client.encoding;
+fn allow_action(
+    session: &Session,
+    uri: &Uri,
+    diagnostic: &Diagnostic,
+    code: &str,
+) -> Option<Value> {
+    let document = session.documents.get(uri)?;
+    let encoding = session.client_caps.encoding;
     let path = document.path.clone().unwrap_or_default();
     let prefix = diagnostics::comment_prefix(&path).or(match document.language_id.as_str() {
         "rust" => Some("//"),
@@ -87,7 +119,7 @@ fn allow_action(server: &Server, uri: &Uri, diagnostic: &Diagnostic, code: &str)
         end: Position { line, character: 0 },
     };
     let title = format!("Allow {code} here (write why it is safe)");
-    if server.client.snippet_edits {
+    if session.client_caps.snippet_edits {
         let snippet = format!("{}${{1:why this is safe}}\n", escape_snippet(&head));
         return Some(json!({
             "title": title,
@@ -118,9 +150,9 @@ fn allow_action(server: &Server, uri: &Uri, diagnostic: &Diagnostic, code: &str)
     }))
 }
 
-fn fix_all_action(server: &mut Server, uri: &Uri) -> Option<Value> {
-    let encoding = server.client.encoding;
-    let checked = server.current_check(uri)?;
+fn fix_all_action(session: &mut Session, client: &Client, uri: &Uri) -> Option<Value> {
+    let encoding = session.client_caps.encoding;
+    let checked = check_now(session, client, uri)?;
     let mut fixes: Vec<&hindsight_engine::Edit> = checked
         .findings
         .iter()

@@ -11,8 +11,8 @@ use lsp_types::{
 };
 use serde::{Deserialize, Serialize};
 
+use super::workspace::Workspace;
 use crate::text::LineIndex;
-use crate::workspace::Workspace;
 
 /// The `source` of every diagnostic hindsight publishes.
 pub(crate) const SOURCE: &str = "hindsight";

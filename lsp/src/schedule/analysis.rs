@@ -11,7 +11,7 @@ use hindsight_engine::source::scope::conventional_role;
 use hindsight_engine::walk::{self, WalkOptions};
 use hindsight_engine::{Checker, Config, Finding, SourceFile};
 
-use crate::workspace::Scope;
+use crate::session::workspace::Scope;
 use tree_sitter::Tree;
 
 /// Checks one document's text as `hindsight check` would at the workspace root, reparsing incrementally from
