@@ -5,8 +5,6 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::rule::{Incident, Stage};
-
 /// How serious a finding is.
 #[derive(
     Clone,
@@ -168,5 +166,52 @@ impl Finding {
             &self.code,
             self.span.bytes.end,
         )
+    }
+}
+
+/// A public incident a rule derives from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Incident {
+    /// Id in the incident registry (`rules/incidents/<id>.yaml`); `None` for an incident written inline.
+    pub id: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Who had the outage.
+    pub organisation: String,
+    /// One line: what happened.
+    pub summary: String,
+    /// Public post-mortem URL.
+    pub url: String,
+}
+
+/// Rollout stage of a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Stage {
+    /// Machine output only; never fails.
+    Shadow,
+    /// Shown; never fails.
+    Warn,
+    /// Shown; fails at or above the failing severity.
+    Enforce,
+}
+
+impl Stage {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::Shadow => "shadow",
+            Stage::Warn => "warn",
+            Stage::Enforce => "enforce",
+        }
+    }
+
+    /// Parses the lower-case name.
+    pub fn parse(name: &str) -> Option<Stage> {
+        match name {
+            "shadow" => Some(Stage::Shadow),
+            "warn" => Some(Stage::Warn),
+            "enforce" => Some(Stage::Enforce),
+            _ => None,
+        }
     }
 }

@@ -28,6 +28,7 @@ pub mod data;
 pub mod finding;
 pub mod fingerprint;
 mod line_index;
+mod problem;
 pub mod rego;
 pub mod repository;
 pub mod rule;
@@ -35,10 +36,11 @@ pub mod source;
 pub mod walk;
 
 pub use check::suppress::MARKER as SUPPRESSION_MARKER;
-pub use check::{Checker, FileReport, SourceFile, parse_only};
+pub use check::{Checker, FileReport, parse_only};
 pub use config::Config;
 pub use finding::{Edit, Finding, Position, Severity, Span, Suppressed, SuppressionKind};
 pub use rule::{Rule, RulePack};
+pub use source::SourceFile;
 pub use source::lang::Lang;
 pub use source::scope::{FileScope, Role};
 

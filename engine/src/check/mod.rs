@@ -34,36 +34,9 @@ use crate::line_index::LineIndex;
 use crate::rego::{Policy, RegoError};
 use crate::rule::Scope;
 use crate::rule::{Rule, RulePack, codes};
+pub(crate) use crate::source::SourceFile;
 use crate::source::lang::Lang;
 use crate::source::scope::Role;
-
-/// One file to check, already read into memory.
-#[derive(Clone, Copy, Debug)]
-pub struct SourceFile<'a> {
-    /// Path shown in findings and matched against rules' `files` globs.
-    pub path: &'a Path,
-    /// What the file is for ([`crate::source::scope`]): rules with `test_code: skip` report only in production code.
-    pub role: Role,
-    /// The file's contents.
-    pub text: &'a str,
-    /// The language its syntax tree is parsed with, if any.
-    pub lang: Option<Lang>,
-    /// The configuration format its data is read as, if any.
-    pub format: Option<DataFormat>,
-}
-
-impl<'a> SourceFile<'a> {
-    /// A file whose language and data format follow from its extension.
-    pub fn new(path: &'a Path, role: Role, text: &'a str) -> Self {
-        Self {
-            path,
-            role,
-            text,
-            lang: Lang::from_file(path),
-            format: DataFormat::from_path(path),
-        }
-    }
-}
 
 /// What checking one file produced.
 #[derive(Debug, Default)]

@@ -49,7 +49,7 @@ pub(crate) fn parse_comment(comment: &str) -> Option<Directive> {
             .or_else(|| arg.strip_prefix("until ="))
         {
             let date = date.trim();
-            if !is_date(date) {
+            if !crate::problem::is_date(date) {
                 return Some(malformed("`until=` takes a date written YYYY-MM-DD"));
             }
             until = Some(date.to_string());
@@ -103,20 +103,6 @@ fn strip_comment_markers(comment: &str) -> &str {
         text
     };
     text.trim_start()
-}
-
-/// `YYYY-MM-DD` with a plausible month and day.
-pub(crate) fn is_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let digits =
-        |range: std::ops::Range<usize>| text.get(range).and_then(|s| s.parse::<u32>().ok());
-    matches!(
-        (digits(0..4), digits(5..7), digits(8..10)),
-        (Some(_), Some(1..=12), Some(1..=31))
-    )
 }
 
 /// Suppression comments of a file without a syntax tree (TOML, JSON): `#` or `//` comments holding the

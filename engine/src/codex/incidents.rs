@@ -9,7 +9,8 @@ use std::sync::Arc;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use crate::rule::{Incident, LoadProblem};
+use crate::finding::Incident;
+use crate::problem::LoadProblem;
 
 /// One incident of the registry.
 #[derive(Clone, Debug)]
@@ -159,11 +160,7 @@ pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadPro
     let file = IncidentFile { path, text };
     let raw: RawIncidentRecord = serde_saphyr::from_str(text).map_err(|err| {
         let line = err.location().map_or(1, |loc| loc.line() as usize);
-        file.problem(
-            line,
-            crate::rule::load::yaml_message(&err.to_string()),
-            None,
-        )
+        file.problem(line, crate::problem::yaml_message(&err.to_string()), None)
     })?;
     check_identity(&file, &raw)?;
     check_title_and_links(&file, &raw)?;
@@ -242,7 +239,7 @@ fn check_identity(file: &IncidentFile<'_>, raw: &RawIncidentRecord) -> Result<()
             Some("name the file `<id>.yaml`"),
         ));
     }
-    if !crate::check::suppress::is_date(&raw.date) {
+    if !crate::problem::is_date(&raw.date) {
         return Err(file.problem(
             file.line_of("date"),
             format!("incident date `{}` is not YYYY-MM-DD", raw.date),

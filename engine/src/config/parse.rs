@@ -303,7 +303,7 @@ fn date(
     at: usize,
 ) -> Result<Option<String>, ConfigError> {
     match value.map(RawDate::text) {
-        Some(date) if !crate::check::suppress::is_date(&date) => Err(file.invalid(
+        Some(date) if !crate::problem::is_date(&date) => Err(file.invalid(
             at,
             format!("`{what}` takes a date written YYYY-MM-DD, not `{date}`"),
         )),

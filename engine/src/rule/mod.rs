@@ -27,6 +27,9 @@ use crate::finding::Severity;
 use crate::rego::{Policy, Source as RegoSource};
 use crate::source::lang::Lang;
 
+pub use crate::finding::{Incident, Stage};
+pub use crate::problem::LoadProblem;
+
 /// Stable codes of the diagnostics hindsight emits about itself (`HS9xxx`).
 pub mod codes {
     /// A suppression comment without a reason.
@@ -45,21 +48,6 @@ pub mod codes {
     pub const UNUSED_WAIVER: &str = "HS9007";
 }
 
-/// A public incident a rule derives from.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Incident {
-    /// Id in the incident registry (`rules/incidents/<id>.yaml`); `None` for an incident written inline.
-    pub id: Option<String>,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    /// Who had the outage.
-    pub organisation: String,
-    /// One line: what happened.
-    pub summary: String,
-    /// Public post-mortem URL.
-    pub url: String,
-}
-
 /// Rule documentation in Markdown.
 #[derive(Clone, Debug, Default)]
 pub struct Docs {
@@ -71,38 +59,6 @@ pub struct Docs {
     pub fix: String,
     /// Further reading.
     pub references: Vec<String>,
-}
-
-/// Rollout stage of a rule.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Stage {
-    /// Machine output only; never fails.
-    Shadow,
-    /// Shown; never fails.
-    Warn,
-    /// Shown; fails at or above the failing severity.
-    Enforce,
-}
-
-impl Stage {
-    /// Lower-case name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Stage::Shadow => "shadow",
-            Stage::Warn => "warn",
-            Stage::Enforce => "enforce",
-        }
-    }
-
-    /// Parses the lower-case name.
-    pub fn parse(name: &str) -> Option<Stage> {
-        match name {
-            "shadow" => Some(Stage::Shadow),
-            "warn" => Some(Stage::Warn),
-            "enforce" => Some(Stage::Enforce),
-            _ => None,
-        }
-    }
 }
 
 /// How a rule is enforced.
@@ -252,7 +208,7 @@ impl Rule {
 
     /// Does the rule's `prefilter` (a regex a file's text or path must match before the rule looks at it)
     /// let this file through? Rules without one see every file.
-    pub(crate) fn prefilter_admits(&self, file: &crate::check::SourceFile<'_>) -> bool {
+    pub(crate) fn prefilter_admits(&self, file: &crate::source::SourceFile<'_>) -> bool {
         match self.rego.as_ref().and_then(|r| r.prefilter.as_ref()) {
             None => true,
             Some(prefilter) => {
@@ -322,21 +278,6 @@ pub(crate) struct RegoRule {
     pub(crate) prefilter: Option<regex::Regex>,
     pub(crate) timeout: Duration,
     pub(crate) default_options: serde_json::Map<String, serde_json::Value>,
-}
-
-/// A rule file that could not be loaded, with where and what to write instead.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LoadProblem {
-    /// Display path of the rule file.
-    pub path: String,
-    /// 1-based line (1 when unknown).
-    pub line: usize,
-    /// 1-based column (1 when unknown).
-    pub column: usize,
-    /// What is wrong.
-    pub message: String,
-    /// What to write instead, when we can tell.
-    pub hint: Option<String>,
 }
 
 /// A set of loaded rules plus the files that failed to load.

@@ -6,5 +6,39 @@ pub mod lang;
 pub(crate) mod macros;
 pub mod scope;
 
+use std::path::Path;
+
+use crate::data::DataFormat;
+use lang::Lang;
+use scope::Role;
+
+/// One file to check, already read into memory.
+#[derive(Clone, Copy, Debug)]
+pub struct SourceFile<'a> {
+    /// Path shown in findings and matched against rules' `files` globs.
+    pub path: &'a Path,
+    /// What the file is for ([`crate::source::scope`]): rules with `test_code: skip` report only in production code.
+    pub role: Role,
+    /// The file's contents.
+    pub text: &'a str,
+    /// The language its syntax tree is parsed with, if any.
+    pub lang: Option<Lang>,
+    /// The configuration format its data is read as, if any.
+    pub format: Option<DataFormat>,
+}
+
+impl<'a> SourceFile<'a> {
+    /// A file whose language and data format follow from its extension.
+    pub fn new(path: &'a Path, role: Role, text: &'a str) -> Self {
+        Self {
+            path,
+            role,
+            text,
+            lang: Lang::from_file(path),
+            format: DataFormat::from_path(path),
+        }
+    }
+}
+
 #[cfg(test)]
 mod grammar_tests;

@@ -182,8 +182,8 @@ fn parse(path: &str, text: &str) -> LoadResult<RawRule> {
         let (line, column) = err
             .location()
             .map_or((1, 1), |loc| (loc.line() as usize, loc.column() as usize));
-        let message = yaml_message(&err.to_string());
-        let hint = hint_for_yaml_error(&message);
+        let message = crate::problem::yaml_message(&err.to_string());
+        let hint = crate::problem::hint_for_yaml_error(&message);
         Box::new(LoadProblem {
             path: path.to_string(),
             line,
@@ -194,69 +194,9 @@ fn parse(path: &str, text: &str) -> LoadResult<RawRule> {
     })
 }
 
-/// serde-saphyr's message without its own `error: line N column M:` prefix (we report the position ourselves).
-pub(crate) fn yaml_message(message: &str) -> String {
-    let line = message
-        .lines()
-        .find(|l| !l.trim().is_empty())
-        .unwrap_or(message)
-        .trim();
-    let line = line.strip_prefix("error:").map_or(line, str::trim_start);
-    match line
-        .strip_prefix("line ")
-        .and_then(|rest| rest.split_once(": "))
-    {
-        Some((position, rest)) if position.contains("column") => rest.to_string(),
-        _ => line.to_string(),
-    }
-}
-
-fn hint_for_yaml_error(message: &str) -> Option<String> {
-    if message.contains("unknown field") {
-        return Some(
-            "remove the key or fix its spelling; `hindsight schema` prints every accepted key"
-                .into(),
-        );
-    }
-    if message.contains("missing field") {
-        return Some(
-            "add the missing key; `hindsight explain HS1001` shows a complete rule".into(),
-        );
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn yaml_messages_lose_their_own_position_prefix() {
-        assert_eq!(
-            yaml_message("error: line 3 column 5: unknown field `x`\n  more context"),
-            "unknown field `x`"
-        );
-        assert_eq!(
-            yaml_message("\n  line 2 column 1: invalid type"),
-            "invalid type"
-        );
-        // A `line ...: ` that is not a position stays.
-        assert_eq!(yaml_message("line one: two"), "line one: two");
-        assert_eq!(yaml_message("plain message"), "plain message");
-    }
-
-    #[test]
-    fn yaml_errors_about_keys_get_a_hint() {
-        assert!(
-            hint_for_yaml_error("unknown field `frobnicate`")
-                .is_some_and(|h| h.contains("hindsight schema"))
-        );
-        assert!(
-            hint_for_yaml_error("missing field `docs`")
-                .is_some_and(|h| h.contains("hindsight explain"))
-        );
-        assert_eq!(hint_for_yaml_error("expected string scalar"), None);
-    }
 
     #[test]
     fn parse_errors_name_the_file_and_position() {
