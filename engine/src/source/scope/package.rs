@@ -3,13 +3,15 @@
 
 use std::path::Path;
 
+use crate::source::lang::Lang;
+
 use super::directories::directory_role;
 use super::{FileScope, Role, parts};
 
 /// Cargo's conventions inside a package, for a path relative to the package root: `tests/` (integration
 /// tests), `benches/`, `examples/`, `build.rs`, and the usual homes of a `#[cfg(test)] mod tests;` declared in
-/// another file (`tests.rs`, `*_tests.rs`, `src/**/tests/`, `src/**/test/`). A file named `test.rs` is not:
-/// it is as often a `test` subcommand (`commands/test.rs`) as a test module.
+/// another file (`src/**/tests/`, `src/**/test/`, and the file names of the language's entry: `tests.rs`,
+/// `*_tests.rs`, test support such as `fixtures.rs`).
 pub fn package_role(package_relative: &Path) -> Option<FileScope> {
     let parts = parts(package_relative);
     let (file, dirs) = parts.split_last()?;
@@ -45,13 +47,21 @@ pub fn package_role(package_relative: &Path) -> Option<FileScope> {
             format!("under `src/**/{dir}/` (the home of a test module)"),
         ));
     }
-    if *file == "tests.rs" || file.ends_with("_tests.rs") {
+    test_file_role(file)
+}
+
+/// What the file's name says, by its language's [`crate::source::lang::TestFiles`]: the home of a test
+/// module (`tests.rs`, `*_tests.rs`) or test support (`fixtures.rs`, `pub mod fixtures;` being for tests
+/// even when it is not gated on `cfg(test)`).
+fn test_file_role(file: &str) -> Option<FileScope> {
+    let names = &Lang::from_file(Path::new(file))?.spec().test_files;
+    if names.modules.contains(&file) || names.module_suffixes.iter().any(|s| file.ends_with(s)) {
         return Some(FileScope::new(
             Role::Test,
             format!("named `{file}` (the home of a test module)"),
         ));
     }
-    if TEST_SUPPORT_FILES.contains(file) {
+    if names.support.contains(&file) {
         return Some(FileScope::new(
             Role::Test,
             format!("named `{file}` (test support)"),
@@ -59,19 +69,6 @@ pub fn package_role(package_relative: &Path) -> Option<FileScope> {
     }
     None
 }
-
-/// File names that hold test support wherever they are declared (`pub mod fixtures;` is for tests even when it
-/// is not gated on `cfg(test)`). `testing.rs` is not among them: it is as often a feature of the product.
-const TEST_SUPPORT_FILES: &[&str] = &[
-    "fixtures.rs",
-    "test_utils.rs",
-    "test_util.rs",
-    "testutils.rs",
-    "testutil.rs",
-    "test_helpers.rs",
-    "test_support.rs",
-    "mocks.rs",
-];
 
 /// The role of a file judged by its path alone: Cargo's conventions inside a package, then directory
 /// conventions. What rule examples are checked with (their `path` is relative to the package root), and what
@@ -88,6 +85,21 @@ pub fn conventional_role(package_relative: &Path) -> FileScope {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_names_count_in_their_own_language_only() {
+        assert_eq!(
+            test_file_role("tests.rs").map(|s| s.reason),
+            Some("named `tests.rs` (the home of a test module)".into())
+        );
+        assert_eq!(
+            test_file_role("mocks.rs").map(|s| s.reason),
+            Some("named `mocks.rs` (test support)".into())
+        );
+        assert_eq!(test_file_role("test.rs"), None);
+        assert_eq!(test_file_role("fixtures.yaml"), None);
+        assert_eq!(test_file_role("tests"), None);
+    }
 
     #[test]
     fn package_conventions() {

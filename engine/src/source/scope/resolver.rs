@@ -5,6 +5,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::source::lang::{Lang, PackageSystem};
+
 use super::directories::directory_role;
 use super::modules::{Declaration, module_files, scan_mod_declarations};
 use super::overrides::ScopeOverrides;
@@ -54,9 +56,11 @@ impl ScopeResolver {
         if let Some(scope) = directory_role(dirs, true) {
             return scope;
         }
-        let is_rust = path.extension().is_some_and(|e| e == "rs");
+        // Only files of a language whose packages are Cargo's are judged by what their package says.
+        let in_cargo_package = Lang::from_file(path).and_then(|lang| lang.spec().packages)
+            == Some(PackageSystem::Cargo);
         let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-        let package = if is_rust {
+        let package = if in_cargo_package {
             absolute.parent().and_then(|dir| self.package_of(dir))
         } else {
             None
