@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::finding::Finding;
+use crate::source::lang::{ItemName, Lang};
 
 /// Names the fingerprint scheme (SARIF's `partialFingerprints` key, the baseline's `fingerprints` field).
 pub const VERSION: &str = "hindsight/v2";
@@ -95,11 +96,25 @@ impl Fnv1a64 {
     }
 }
 
-/// The enclosing item of a node, from its ancestors (innermost first): for Rust the `mod`, `trait`, `impl`
-/// and `fn` items around it (`mod a::impl Foo::fn run`), for YAML the mapping keys above it
-/// (`spec.containers[].image`). Empty for other languages and top-level code.
+/// The enclosing item of a node, from its ancestors (innermost first), for the language named `lang_name`.
+///
+/// The combined scan (`check/`) calls this with the language's name; it should call [`enclosing_item_in`]
+/// with the [`Lang`] it has.
 pub(crate) fn enclosing_item<'t>(
     lang_name: &str,
+    ancestors: impl Iterator<Item = tree_sitter::Node<'t>>,
+    src: &[u8],
+) -> String {
+    Lang::from_name(lang_name)
+        .map_or_else(String::new, |lang| enclosing_item_in(lang, ancestors, src))
+}
+
+/// The enclosing item of a node, from its ancestors (innermost first), as the language's
+/// [`crate::source::lang::Enclosing`] entry names it: for Rust the `mod`, `trait`, `impl` and `fn` items
+/// around it (`mod a::impl Foo::fn run`), for YAML the mapping keys above it (`spec.containers[].image`).
+/// Empty for top-level code.
+pub(crate) fn enclosing_item_in<'t>(
+    lang: Lang,
     ancestors: impl Iterator<Item = tree_sitter::Node<'t>>,
     src: &[u8],
 ) -> String {
@@ -108,35 +123,31 @@ pub(crate) fn enclosing_item<'t>(
             .map(normalise)
             .unwrap_or_default()
     };
+    let enclosing = &lang.spec().enclosing;
     let mut parts: Vec<String> = Vec::new();
     for node in ancestors {
-        match (lang_name, node.kind()) {
-            ("rust", "function_item" | "function_signature_item") => {
-                parts.push(format!("fn {}", text(node.child_by_field_name("name"))));
+        let kind = node.kind();
+        let Some((_, name)) = enclosing.items.iter().find(|(k, _)| *k == kind) else {
+            continue;
+        };
+        parts.push(match name {
+            ItemName::Keyword(keyword) => {
+                format!("{keyword} {}", text(node.child_by_field_name("name")))
             }
-            ("rust", "mod_item") => {
-                parts.push(format!("mod {}", text(node.child_by_field_name("name"))));
-            }
-            ("rust", "trait_item") => {
-                parts.push(format!("trait {}", text(node.child_by_field_name("name"))));
-            }
-            ("rust", "impl_item") => {
+            ItemName::Impl => {
                 let ty = text(node.child_by_field_name("type"));
-                parts.push(match node.child_by_field_name("trait") {
+                match node.child_by_field_name("trait") {
                     Some(t) => format!("impl {} for {ty}", text(Some(t))),
                     None => format!("impl {ty}"),
-                });
+                }
             }
-            ("yaml", "block_mapping_pair" | "flow_pair") => {
-                parts.push(text(node.child_by_field_name("key")));
-            }
-            ("yaml", "block_sequence_item") => parts.push("[]".into()),
-            _ => {}
-        }
+            ItemName::Key => text(node.child_by_field_name("key")),
+            ItemName::Text(fixed) => (*fixed).to_string(),
+        });
     }
     parts.reverse();
-    let separator = if lang_name == "rust" { "::" } else { "." };
-    parts.join(separator).replace(".[]", "[]")
+    // A sequence item joins its key without a separator: `containers[]`, not `containers.[]`.
+    parts.join(enclosing.separator).replace(".[]", "[]")
 }
 
 /// The mapping key path of a data path (`spec.containers[].image`): sequence indices are left out, so
@@ -195,6 +206,45 @@ mod tests {
     fn whitespace_is_collapsed_and_paths_are_cleaned() {
         assert_eq!(normalise("  a\n\t  .b( c )  "), "a .b( c )");
         assert_eq!(path_key(Path::new("./src/lib.rs")), "src/lib.rs");
+    }
+
+    /// The enclosing item of the first node whose text is `needle`, in `text` parsed as `lang`.
+    fn enclosing_of(lang: Lang, text: &str, needle: &str) -> String {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&lang.ts_language())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let tree = parser
+            .parse(text, None)
+            .unwrap_or_else(|| panic!("{lang} parses"));
+        let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + needle.len())
+            .unwrap_or_else(|| panic!("a node at {at}"));
+        enclosing_item(
+            lang.name(),
+            std::iter::successors(node.parent(), |n| n.parent()),
+            text.as_bytes(),
+        )
+    }
+
+    #[test]
+    fn enclosing_items_are_named_as_the_language_entry_says() {
+        let rust = "mod a {\n    impl Display for Foo {\n        fn fmt(&self) { x.unwrap() }\n    }\n    trait T { fn g(); }\n}\n";
+        assert_eq!(
+            enclosing_of(Lang::RUST, rust, "unwrap"),
+            "mod a::impl Display for Foo::fn fmt"
+        );
+        assert_eq!(enclosing_of(Lang::RUST, rust, "g"), "mod a::trait T::fn g");
+        let yaml = "spec:\n  containers:\n    - name: app\n      image: nginx\n";
+        assert_eq!(
+            enclosing_of(Lang::YAML, yaml, "nginx"),
+            "spec.containers[].image"
+        );
+        // Top-level code has no enclosing item.
+        assert_eq!(enclosing_of(Lang::RUST, "use std::io;\n", "io"), "");
+        assert_eq!(enclosing_item("cobol", std::iter::empty(), b""), "");
     }
 
     #[test]

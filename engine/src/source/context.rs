@@ -1,69 +1,98 @@
 //! Facts about where a node sits in its file: is it test code? (Where a whole file sits is [`crate::source::scope`].)
 //!
-//! Rust only for now: tree-sitter-rust puts attributes (`#[test]`) as siblings *before* the item they
-//! annotate, so "is this in a test" is a walk up the ancestors looking at each item's preceding siblings.
+//! Read from the language's [`TestCode`] entry; only Rust has one today. tree-sitter-rust puts attributes
+//! (`#[test]`) as siblings *before* the item they annotate, so "is this in a test" is a walk up the ancestors
+//! looking at each item's preceding siblings.
 
 use tree_sitter::Node;
+
+use crate::source::lang::{Lang, TestCode};
 
 /// An attribute makes the next item test code whatever it is (`#[cfg(test)]`).
 pub(crate) const MARK_CFG_TEST: u8 = 1;
 /// An attribute makes the next item test code if it is a function (`#[test]`, `#[tokio::test]`).
 pub(crate) const MARK_TEST_FN: u8 = 2;
 
-/// The test marks of an attribute node (outer or inner).
+/// The test marks of a Rust attribute node (outer or inner).
+///
+/// The combined scan (`check/`) calls this for Rust files only; it should call [`test_marks_in`] with the
+/// file's language entry instead.
 pub(crate) fn test_marks(attr: Node<'_>, src: &[u8]) -> u8 {
+    Lang::RUST
+        .test_code()
+        .map_or(0, |test| test_marks_in(test, attr, src))
+}
+
+/// The test marks of an attribute node (outer or inner) in a language that marks test code with `test`.
+pub(crate) fn test_marks_in(test: &TestCode, attr: Node<'_>, src: &[u8]) -> u8 {
     let body = attribute_body(attr, src);
     let mut marks = 0;
-    if is_cfg_test(body) {
+    if is_test_gate(test, body) {
         marks |= MARK_CFG_TEST;
     }
-    if is_test_fn_attribute(body) {
+    if is_test_fn_attribute(test, body) {
         marks |= MARK_TEST_FN;
     }
     marks
 }
 
-/// Is `node` inside test code: a `#[cfg(test)]` item, a test function, or a file with `#![cfg(test)]`?
+/// Is `node`, in a Rust file, inside test code? (See [`in_test_code`], which the combined scan should call
+/// with the file's language.)
 pub(crate) fn in_rust_test_code(node: Node<'_>, src: &[u8]) -> bool {
-    std::iter::successors(Some(node), |n| n.parent()).any(|n| marks_test_code(n, src))
+    in_test_code(Lang::RUST, node, src)
+}
+
+/// Is `node` inside test code: a `#[cfg(test)]` item, a test function, or a file with `#![cfg(test)]`? Never
+/// in a language without a [`TestCode`] entry.
+pub(crate) fn in_test_code(lang: Lang, node: Node<'_>, src: &[u8]) -> bool {
+    std::iter::successors(Some(node), |n| n.parent()).any(|n| marks_test_code(lang, n, src))
 }
 
 /// Does this node itself make its subtree test code (its own attributes, or inner attributes it holds)?
-pub(crate) fn marks_test_code(node: Node<'_>, src: &[u8]) -> bool {
-    match node.kind() {
-        "function_item" => {
-            attributes(node, src).any(|attr| is_test_fn_attribute(attr) || is_cfg_test(attr))
-        }
-        "mod_item"
-        | "impl_item"
-        | "trait_item"
-        | "struct_item"
-        | "enum_item"
-        | "const_item"
-        | "static_item"
-        | "macro_invocation"
-        | "expression_statement"
-        | "let_declaration" => attributes(node, src).any(is_cfg_test),
-        "source_file" | "declaration_list" | "block" => {
-            inner_attributes(node, src).any(is_cfg_test)
-        }
-        _ => false,
+pub(crate) fn marks_test_code(lang: Lang, node: Node<'_>, src: &[u8]) -> bool {
+    let Some(test) = lang.test_code() else {
+        return false;
+    };
+    let kind = node.kind();
+    if test.functions.contains(&kind) {
+        attributes_in(lang, node, src)
+            .any(|attr| is_test_fn_attribute(test, attr) || is_test_gate(test, attr))
+    } else if test.gated_items.contains(&kind) {
+        attributes_in(lang, node, src).any(|attr| is_test_gate(test, attr))
+    } else if test.attribute_holders.contains(&kind) {
+        inner_attributes(lang, node, src).any(|attr| is_test_gate(test, attr))
+    } else {
+        false
     }
 }
 
-/// The outer attributes written before an item, nearest first (`#[test]` → `test`).
+/// The outer attributes written before a Rust item, nearest first (`#[test]` → `test`).
+///
+/// `check/policies.rs` calls this for the function around a match; it should call [`attributes_in`] with the
+/// file's language.
 pub(crate) fn attributes<'a>(item: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str> + 'a {
-    let mut sibling = item.prev_sibling();
+    attributes_in(Lang::RUST, item, src)
+}
+
+/// The outer attributes written before an item, nearest first (`#[test]` → `test`); none in a language
+/// without attributes.
+pub(crate) fn attributes_in<'a>(
+    lang: Lang,
+    item: Node<'a>,
+    src: &'a [u8],
+) -> impl Iterator<Item = &'a str> + 'a {
+    let outer = lang.test_code().map(|test| test.outer_attribute);
+    let mut sibling = outer.and_then(|_| item.prev_sibling());
     std::iter::from_fn(move || {
         while let Some(node) = sibling {
             sibling = node.prev_sibling();
-            match node.kind() {
-                "attribute_item" => return Some(attribute_body(node, src)),
-                "line_comment" | "block_comment" => {}
-                _ => {
-                    sibling = None;
-                    return None;
-                }
+            let kind = node.kind();
+            if Some(kind) == outer {
+                return Some(attribute_body(node, src));
+            }
+            if !lang.is_comment_kind(kind) {
+                sibling = None;
+                return None;
             }
         }
         None
@@ -72,12 +101,15 @@ pub(crate) fn attributes<'a>(item: Node<'a>, src: &'a [u8]) -> impl Iterator<Ite
 
 /// Inner attributes (`#![cfg(test)]`) come first in their block or file: stop at the first other item.
 pub(crate) fn inner_attributes<'a>(
+    lang: Lang,
     container: Node<'a>,
     src: &'a [u8],
 ) -> impl Iterator<Item = &'a str> + 'a {
+    let test = lang.test_code();
     let mut cursor = container.walk();
     let mut started = false;
     std::iter::from_fn(move || {
+        let test = test?;
         loop {
             let moved = if started {
                 cursor.goto_next_sibling()
@@ -89,10 +121,12 @@ pub(crate) fn inner_attributes<'a>(
                 return None;
             }
             let child = cursor.node();
-            match child.kind() {
-                "inner_attribute_item" => return Some(attribute_body(child, src)),
-                "line_comment" | "block_comment" | "{" => {}
-                _ => return None,
+            let kind = child.kind();
+            if kind == test.inner_attribute {
+                return Some(attribute_body(child, src));
+            }
+            if !(lang.is_comment_kind(kind) || test.holder_openers.contains(&kind)) {
+                return None;
             }
         }
     })
@@ -109,16 +143,26 @@ fn attribute_body<'a>(attr: Node<'a>, src: &'a [u8]) -> &'a str {
         .trim()
 }
 
-/// `test`, `tokio::test`, `rstest`, `test_case(...)`, `test_log::test` and the like.
-pub(crate) fn is_test_fn_attribute(body: &str) -> bool {
+/// Does an attribute make a function a test: `test`, `tokio::test`, `rstest`, `test_case(...)`,
+/// `test_log::test` and the like (by its last path segment)?
+pub(crate) fn is_test_fn_attribute(test: &TestCode, body: &str) -> bool {
     let path = body.split(['(', '=', ' ']).next().unwrap_or("");
     let last = path.rsplit("::").next().unwrap_or(path);
-    last == "test"
-        || last.starts_with("test_")
-        || matches!(last, "rstest" | "quickcheck" | "proptest" | "bench")
+    test.test_attributes.contains(&last)
+        || test
+            .test_attribute_prefixes
+            .iter()
+            .any(|prefix| last.starts_with(prefix))
 }
 
-/// `cfg(test)`, `cfg(all(test, feature = "x"))`, but not `cfg(not(test))` or `cfg(feature = "test")`.
+/// Is an attribute a gate only test builds pass: `cfg(test)`, `cfg(all(test, feature = "x"))`, but not
+/// `cfg(not(test))` or `cfg(feature = "test")`?
+pub(crate) fn is_test_gate(test: &TestCode, body: &str) -> bool {
+    is_cfg(body, test.test_cfg)
+}
+
+/// Cargo's `cfg(test)`, where no tree is at hand: in manifests (`[target.'cfg(test)'.dependencies]`) and in the
+/// line scan of `mod` declarations ([`crate::source::scope`]).
 pub(crate) fn is_cfg_test(body: &str) -> bool {
     is_cfg(body, "test")
 }
@@ -156,6 +200,10 @@ pub(crate) fn is_cfg(body: &str, option: &str) -> bool {
 mod tests {
     use super::*;
 
+    fn rust() -> &'static TestCode {
+        Lang::RUST.test_code().expect("Rust marks test code")
+    }
+
     #[test]
     fn test_attributes_are_recognised() {
         for attr in [
@@ -165,24 +213,24 @@ mod tests {
             "rstest",
             "test_case(1)",
         ] {
-            assert!(is_test_fn_attribute(attr), "{attr}");
+            assert!(is_test_fn_attribute(rust(), attr), "{attr}");
         }
         for attr in ["inline", "derive(Debug)", "testing", "cfg(test)"] {
-            assert!(!is_test_fn_attribute(attr), "{attr}");
+            assert!(!is_test_fn_attribute(rust(), attr), "{attr}");
         }
         for attr in [
             "cfg(test)",
             "cfg(all(test, feature = \"x\"))",
             "cfg( test )",
         ] {
-            assert!(is_cfg_test(attr), "{attr}");
+            assert!(is_test_gate(rust(), attr), "{attr}");
         }
         for attr in [
             "cfg(not(test))",
             "cfg(feature = \"test\")",
             "cfg_attr(test, derive(Debug))",
         ] {
-            assert!(!is_cfg_test(attr), "{attr}");
+            assert!(!is_test_gate(rust(), attr), "{attr}");
         }
     }
 }

@@ -1,8 +1,10 @@
 //! The languages hindsight parses, as one table.
 //!
 //! Adding a language is one grammar dependency in `engine/Cargo.toml` plus one entry in [`LANGUAGES`]:
-//! its names, file extensions, grammar, node types and comment syntax.
-//! Everything else (rule loading, the combined scan, suppressions, positions) is language-agnostic.
+//! its names, file extensions, grammar, node types, comment syntax, how its code marks tests, the files that
+//! hold tests, the package system that says what a file is for, and the items a finding's fingerprint names.
+//! Everything else (rule loading, the combined scan, suppressions, positions, test code, fingerprints) reads
+//! the entry instead of matching on the language.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -31,8 +33,89 @@ pub struct LanguageSpec {
     pub comment_kinds: &'static [&'static str],
     /// Prefix of a line comment, used when hindsight writes a suppression comment.
     pub line_comment: &'static str,
+    /// Opening and closing of a block comment (`/*`, `*/`), where the language has them: a suppression may be
+    /// written in one.
+    pub block_comment: Option<(&'static str, &'static str)>,
     /// The grammar's tree-sitter highlight query, for code on the docs site.
     pub highlights: &'static str,
+    /// How code in this language marks test code inside a file (`None`: it does not, as in YAML).
+    pub test_code: Option<TestCode>,
+    /// File names that hold tests or test support.
+    pub test_files: TestFiles,
+    /// The package system whose manifests say what a file of this language is for.
+    pub packages: Option<PackageSystem>,
+    /// The items a finding's fingerprint names as the place it is in.
+    pub enclosing: Enclosing,
+}
+
+/// How a language marks test code inside a file: attributes (or annotations) on items, read from the tree.
+pub struct TestCode {
+    /// Node kind of an attribute written before the item it applies to (`#[test]`).
+    pub outer_attribute: &'static str,
+    /// Node kind of an attribute written inside what it applies to (`#![cfg(test)]`), before anything else.
+    pub inner_attribute: &'static str,
+    /// Node kinds whose inner attributes apply to their contents (a file, a module body, a block).
+    pub attribute_holders: &'static [&'static str],
+    /// Tokens a holder may open with before its inner attributes (`{`).
+    pub holder_openers: &'static [&'static str],
+    /// Node kinds of functions: a test attribute (`#[test]`) or a test gate makes them test code.
+    pub functions: &'static [&'static str],
+    /// Other node kinds a test gate (`#[cfg(test)]`) makes test code.
+    pub gated_items: &'static [&'static str],
+    /// The configuration option only test builds set (`test`, as in `cfg(test)`).
+    pub test_cfg: &'static str,
+    /// Last path segments of the attributes that make a function a test (`test` of `#[tokio::test]`).
+    pub test_attributes: &'static [&'static str],
+    /// Prefixes of such segments (`test_` of `#[test_case(1)]`).
+    pub test_attribute_prefixes: &'static [&'static str],
+}
+
+/// File names that say a file holds tests or test support, wherever it is declared.
+pub struct TestFiles {
+    /// Names of files that hold a test module (`tests.rs`).
+    pub modules: &'static [&'static str],
+    /// Endings of such names (`_tests.rs`).
+    pub module_suffixes: &'static [&'static str],
+    /// Names of files that hold test support (`fixtures.rs`, `test_utils.rs`).
+    pub support: &'static [&'static str],
+}
+
+impl TestFiles {
+    /// No file name says anything.
+    pub const NONE: TestFiles = TestFiles {
+        modules: &[],
+        module_suffixes: &[],
+        support: &[],
+    };
+}
+
+/// A package system whose manifests and conventions decide what a file is for (see
+/// [`crate::source::scope`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PackageSystem {
+    /// Cargo: `Cargo.toml` packages and workspaces, out-of-line modules declared under `#[cfg(test)]`.
+    Cargo,
+}
+
+/// The items a fingerprint names as a finding's place: the enclosing item of its node, outermost first.
+pub struct Enclosing {
+    /// Node kinds that are part of the enclosing item, and how each is named.
+    pub items: &'static [(&'static str, ItemName)],
+    /// What joins the names (`::` for Rust's `mod a::fn run`, `.` for YAML's `spec.template`).
+    pub separator: &'static str,
+}
+
+/// How a node of [`Enclosing::items`] is named.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ItemName {
+    /// A keyword and the node's `name` field: `fn run`, `mod a`.
+    Keyword(&'static str),
+    /// `impl Type` or `impl Trait for Type`, from the node's `type` and `trait` fields.
+    Impl,
+    /// The node's `key` field: a mapping key.
+    Key,
+    /// Fixed text: `[]` for an item of a sequence.
+    Text(&'static str),
 }
 
 /// Every language hindsight can parse. The order is the order of `hindsight rules` and of docs.
@@ -47,7 +130,57 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         expando: 'µ',
         comment_kinds: &["line_comment", "block_comment"],
         line_comment: "//",
+        block_comment: Some(("/*", "*/")),
         highlights: tree_sitter_rust::HIGHLIGHTS_QUERY,
+        test_code: Some(TestCode {
+            outer_attribute: "attribute_item",
+            inner_attribute: "inner_attribute_item",
+            attribute_holders: &["source_file", "declaration_list", "block"],
+            holder_openers: &["{"],
+            functions: &["function_item"],
+            gated_items: &[
+                "mod_item",
+                "impl_item",
+                "trait_item",
+                "struct_item",
+                "enum_item",
+                "const_item",
+                "static_item",
+                "macro_invocation",
+                "expression_statement",
+                "let_declaration",
+            ],
+            test_cfg: "test",
+            test_attributes: &["test", "rstest", "quickcheck", "proptest", "bench"],
+            test_attribute_prefixes: &["test_"],
+        }),
+        // `test.rs` is not among them: it is as often a `test` subcommand (`commands/test.rs`) as a test
+        // module; nor is `testing.rs`, as often a feature of the product.
+        test_files: TestFiles {
+            modules: &["tests.rs"],
+            module_suffixes: &["_tests.rs"],
+            support: &[
+                "fixtures.rs",
+                "test_utils.rs",
+                "test_util.rs",
+                "testutils.rs",
+                "testutil.rs",
+                "test_helpers.rs",
+                "test_support.rs",
+                "mocks.rs",
+            ],
+        },
+        packages: Some(PackageSystem::Cargo),
+        enclosing: Enclosing {
+            items: &[
+                ("function_item", ItemName::Keyword("fn")),
+                ("function_signature_item", ItemName::Keyword("fn")),
+                ("mod_item", ItemName::Keyword("mod")),
+                ("trait_item", ItemName::Keyword("trait")),
+                ("impl_item", ItemName::Impl),
+            ],
+            separator: "::",
+        },
     },
     LanguageSpec {
         name: "yaml",
@@ -58,7 +191,19 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         expando: '$',
         comment_kinds: &["comment"],
         line_comment: "#",
+        block_comment: None,
         highlights: tree_sitter_yaml::HIGHLIGHTS_QUERY,
+        test_code: None,
+        test_files: TestFiles::NONE,
+        packages: None,
+        enclosing: Enclosing {
+            items: &[
+                ("block_mapping_pair", ItemName::Key),
+                ("flow_pair", ItemName::Key),
+                ("block_sequence_item", ItemName::Text("[]")),
+            ],
+            separator: ".",
+        },
     },
 ];
 
@@ -101,6 +246,11 @@ impl Lang {
     /// Is `kind` a comment node kind in this language?
     pub fn is_comment_kind(self, kind: &str) -> bool {
         self.0.comment_kinds.contains(&kind)
+    }
+
+    /// How code in this language marks test code, if it does.
+    pub fn test_code(self) -> Option<&'static TestCode> {
+        self.0.test_code.as_ref()
     }
 
     /// A fresh tree-sitter handle on the grammar.
@@ -200,6 +350,39 @@ mod tests {
                     .contains(&abi),
                 "{lang}: grammar ABI {abi} is outside what tree-sitter accepts"
             );
+        }
+    }
+
+    #[test]
+    fn every_node_kind_the_table_names_is_in_its_grammar() {
+        for lang in Lang::all() {
+            let spec = lang.spec();
+            let ts = lang.ts_language();
+            let mut named: Vec<&str> = spec.comment_kinds.to_vec();
+            named.extend(spec.enclosing.items.iter().map(|(kind, _)| *kind));
+            if let Some(test) = &spec.test_code {
+                named.extend([test.outer_attribute, test.inner_attribute]);
+                named.extend(
+                    test.attribute_holders
+                        .iter()
+                        .chain(test.functions)
+                        .chain(test.gated_items),
+                );
+                for token in test.holder_openers {
+                    assert_ne!(
+                        ts.id_for_node_kind(token, false),
+                        0,
+                        "{lang}: no token `{token}`"
+                    );
+                }
+            }
+            for kind in named {
+                assert_ne!(
+                    ts.id_for_node_kind(kind, true),
+                    0,
+                    "{lang}: no node kind `{kind}`"
+                );
+            }
         }
     }
 
