@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::printer::{self, Format};
+
 /// hindsight: incident lessons as rules with stable codes, enforced where mistakes enter.
 #[derive(Parser, Debug)]
 #[command(name = "hindsight", version, about, max_term_width = 100)]
@@ -172,7 +174,7 @@ pub(crate) struct CheckArgs {
     #[command(flatten)]
     pub(crate) pack: PackArgs,
     /// Output format on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(long, value_enum, default_value_t = printer::human::FORMAT)]
     pub(crate) format: Format,
     /// Also write the report in FORMAT to the file PATH (repeatable), e.g. `--output sarif=hindsight.sarif`.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
@@ -242,7 +244,7 @@ impl CheckArgs {
         Self {
             paths: Vec::new(),
             pack,
-            format: Format::Human,
+            format: printer::human::FORMAT,
             outputs: Vec::new(),
             max_warnings: None,
             color: ColorChoice::Never,
@@ -375,24 +377,6 @@ pub(crate) struct WaiversArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub(crate) format: ListFormat,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Format {
-    /// Rustc-style diagnostics with source snippets.
-    Human,
-    /// The versioned JSON wire format (docs/json-output.md).
-    Json,
-    /// SARIF 2.1.0, for GitHub code scanning (docs/ci-output.md).
-    Sarif,
-    /// GitHub Actions annotations (workflow commands).
-    Github,
-    /// JUnit XML test report.
-    Junit,
-    /// reviewdog's Diagnostic Format (rdjson).
-    Rdjson,
-    /// GitLab Code Quality report.
-    Gitlab,
 }
 
 /// `--output FORMAT=PATH`: one more format, written to a file.

@@ -11,7 +11,7 @@ use hindsight_engine::{Finding, Suppressed, SuppressionKind};
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::commands::check::Omitted;
+use crate::report::Omitted;
 
 /// Where `hindsight baseline` writes when no file is named.
 pub(crate) const DEFAULT_FILE: &str = "hindsight-baseline.json";

@@ -8,7 +8,9 @@ mod args;
 mod baseline;
 mod commands;
 mod date;
+mod paths;
 mod printer;
+mod report;
 mod setup;
 mod site;
 

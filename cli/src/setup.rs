@@ -9,6 +9,7 @@ use hindsight_engine::rule::Namespaces;
 use hindsight_engine::{Config, RulePack};
 
 use crate::args::PackArgs;
+use crate::paths::display_path;
 
 /// Configuration and the rule pack it selects.
 pub(crate) struct Setup {
@@ -95,15 +96,6 @@ pub(crate) fn load_trusted(
         },
         changes,
     ))
-}
-
-/// Shows a discovered absolute path relative to the working directory when it is below it.
-pub(crate) fn display_path(path: &Path) -> PathBuf {
-    let Ok(cwd) = std::env::current_dir() else {
-        return path.to_path_buf();
-    };
-    path.strip_prefix(&cwd)
-        .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
 /// The built-in pack, or only its `HS9xxx` diagnostics with `--no-builtin`.

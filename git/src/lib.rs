@@ -293,6 +293,23 @@ impl Repo {
         target: Target,
         pathspecs: &[PathBuf],
     ) -> Result<(Vec<ChangedFile>, Vec<PathBuf>), GitError> {
+        let mut diff = self.diff(base, target, pathspecs)?;
+        let mut find = DiffFindOptions::new();
+        find.renames(true).copies(false);
+        diff.find_similar(Some(&mut find))?;
+        let (mut files, deleted) = changed_files(&diff, target);
+        record_lines(&diff, &mut files)?;
+        Ok((files, deleted))
+    }
+
+    /// One libgit2 diff of `base` against the index or the working tree (untracked files included, with
+    /// their content), without context lines or submodules.
+    fn diff(
+        &self,
+        base: Option<Oid>,
+        target: Target,
+        pathspecs: &[PathBuf],
+    ) -> Result<git2::Diff<'_>, GitError> {
         let base_tree = match base {
             Some(oid) => Some(self.repo.find_tree(oid)?),
             None => None,
@@ -302,7 +319,7 @@ impl Repo {
         for spec in pathspecs {
             options.pathspec(spec.to_string_lossy().replace('\\', "/"));
         }
-        let mut diff = match target {
+        let diff = match target {
             Target::Index => {
                 let index = self.repo.index()?;
                 self.repo.diff_tree_to_index(
@@ -320,89 +337,7 @@ impl Repo {
                     .diff_tree_to_workdir_with_index(base_tree.as_ref(), Some(&mut options))?
             }
         };
-        let mut find = DiffFindOptions::new();
-        find.renames(true).copies(false);
-        diff.find_similar(Some(&mut find))?;
-
-        let mut files: Vec<ChangedFile> = Vec::new();
-        let mut deleted = Vec::new();
-        for delta in diff.deltas() {
-            if delta.status() == Delta::Deleted {
-                deleted.extend(delta.old_file().path().map(Path::to_path_buf));
-                continue;
-            }
-            let Some(path) = delta.new_file().path() else {
-                continue;
-            };
-            let old = delta.old_file().path();
-            let renamed = matches!(delta.status(), Delta::Renamed | Delta::Copied);
-            let id = delta.new_file().id();
-            files.push(ChangedFile {
-                path: path.to_path_buf(),
-                old_path: old.filter(|_| renamed).map(Path::to_path_buf),
-                added: matches!(delta.status(), Delta::Added | Delta::Untracked),
-                blob: (target == Target::Index && !id.is_zero()).then_some(id),
-                binary: delta.flags().is_binary(),
-                lines: BTreeSet::new(),
-                added_suppressions: Vec::new(),
-                removed_suppressions: Vec::new(),
-            });
-        }
-        let by_path: HashMap<PathBuf, usize> = files
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.path.clone(), i))
-            .collect();
-        let files = RefCell::new(files);
-        let with_file = |delta: &git2::DiffDelta<'_>, f: &mut dyn FnMut(&mut ChangedFile)| {
-            let index = delta.new_file().path().and_then(|p| by_path.get(p));
-            if let Some(&i) = index
-                && let Some(file) = files.borrow_mut().get_mut(i)
-            {
-                f(file);
-            }
-        };
-        diff.foreach(
-            &mut |_delta, _progress| true,
-            Some(&mut |delta, _binary| {
-                with_file(&delta, &mut |file| file.binary = true);
-                true
-            }),
-            None,
-            Some(&mut |delta, _hunk, line| {
-                if delta.status() == Delta::Deleted {
-                    return true;
-                }
-                let text = String::from_utf8_lossy(line.content());
-                match line.origin() {
-                    '+' => {
-                        if let Some(n) = line.new_lineno() {
-                            let n = n as usize;
-                            with_file(&delta, &mut |file| {
-                                file.lines.insert(n);
-                                if text.contains(MARKER) {
-                                    file.added_suppressions.push((n, text.trim().to_string()));
-                                }
-                            });
-                        }
-                    }
-                    '-' => {
-                        if let Some(n) = line.old_lineno()
-                            && text.contains(MARKER)
-                        {
-                            with_file(&delta, &mut |file| {
-                                file.removed_suppressions
-                                    .push((n as usize, text.trim().to_string()));
-                            });
-                        }
-                    }
-                    _ => {}
-                }
-                true
-            }),
-        )?;
-        let files = files.into_inner();
-        Ok((files, deleted))
+        Ok(diff)
     }
 
     /// The bytes of a blob.
@@ -459,6 +394,105 @@ impl Repo {
             Ok(path) if path.is_absolute() => Ok(path),
             Ok(path) => Ok(self.workdir.join(path)),
             Err(_) => Ok(self.repo.commondir().join("hooks")),
+        }
+    }
+}
+
+/// The files a diff adds, modifies, renames or copies, with no lines recorded yet; and, apart, the
+/// repository-relative paths of the files it deletes.
+fn changed_files(diff: &git2::Diff<'_>, target: Target) -> (Vec<ChangedFile>, Vec<PathBuf>) {
+    let mut files: Vec<ChangedFile> = Vec::new();
+    let mut deleted = Vec::new();
+    for delta in diff.deltas() {
+        if delta.status() == Delta::Deleted {
+            deleted.extend(delta.old_file().path().map(Path::to_path_buf));
+            continue;
+        }
+        let Some(path) = delta.new_file().path() else {
+            continue;
+        };
+        let old = delta.old_file().path();
+        let renamed = matches!(delta.status(), Delta::Renamed | Delta::Copied);
+        let id = delta.new_file().id();
+        files.push(ChangedFile {
+            path: path.to_path_buf(),
+            old_path: old.filter(|_| renamed).map(Path::to_path_buf),
+            added: matches!(delta.status(), Delta::Added | Delta::Untracked),
+            blob: (target == Target::Index && !id.is_zero()).then_some(id),
+            binary: delta.flags().is_binary(),
+            lines: BTreeSet::new(),
+            added_suppressions: Vec::new(),
+            removed_suppressions: Vec::new(),
+        });
+    }
+    (files, deleted)
+}
+
+/// Goes through the diff's lines once and records them in `files` (found by new path): added lines and the
+/// suppressions added or removed, and whether libgit2 found a file binary only when reading its content.
+fn record_lines(diff: &git2::Diff<'_>, files: &mut [ChangedFile]) -> Result<(), GitError> {
+    let by_path: HashMap<PathBuf, usize> = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.path.clone(), i))
+        .collect();
+    // Both callbacks below write to the files, and libgit2 holds them at once.
+    let files = RefCell::new(files);
+    let with_file = |delta: &git2::DiffDelta<'_>, f: &mut dyn FnMut(&mut ChangedFile)| {
+        let index = delta.new_file().path().and_then(|p| by_path.get(p));
+        if let Some(&i) = index
+            && let Some(file) = files.borrow_mut().get_mut(i)
+        {
+            f(file);
+        }
+    };
+    diff.foreach(
+        &mut |_delta, _progress| true,
+        Some(&mut |delta, _binary| {
+            with_file(&delta, &mut |file| file.binary = true);
+            true
+        }),
+        None,
+        Some(&mut |delta, _hunk, line| {
+            if delta.status() == Delta::Deleted {
+                return true;
+            }
+            let text = String::from_utf8_lossy(line.content());
+            match line.origin() {
+                '+' => {
+                    if let Some(n) = line.new_lineno() {
+                        with_file(&delta, &mut |file| file.record_added(n as usize, &text));
+                    }
+                }
+                '-' => {
+                    if let Some(n) = line.old_lineno() {
+                        with_file(&delta, &mut |file| file.record_removed(n as usize, &text));
+                    }
+                }
+                _ => {}
+            }
+            true
+        }),
+    )?;
+    Ok(())
+}
+
+impl ChangedFile {
+    /// Records an added line (1-based, new side): it is changed, and a suppression when it has the marker.
+    fn record_added(&mut self, line: usize, text: &str) {
+        self.lines.insert(line);
+        if text.contains(MARKER) {
+            self.added_suppressions
+                .push((line, text.trim().to_string()));
+        }
+    }
+
+    /// Records a removed line (1-based, old side): only a suppression matters, since removed lines are not
+    /// in the new file.
+    fn record_removed(&mut self, old_line: usize, text: &str) {
+        if text.contains(MARKER) {
+            self.removed_suppressions
+                .push((old_line, text.trim().to_string()));
         }
     }
 }

@@ -16,7 +16,7 @@ use hindsight_engine::{Checker, Finding};
 use hindsight_git::{ChangedFile, Oid, Repo, Target};
 
 use crate::args::GitArgs;
-use crate::commands::check::Omitted;
+use crate::report::Omitted;
 
 /// A git change to check.
 pub(crate) struct Change {

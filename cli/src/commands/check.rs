@@ -1,4 +1,8 @@
 //! `hindsight check [PATHS…]`: find files, check them in parallel, print findings.
+//!
+//! [`analyse`] does the check in named steps and prints nothing (`hindsight baseline` reuses it); [`run`]
+//! applies the baseline, builds the report model (`crate::report::Run`) and prints it in every requested
+//! format.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
@@ -8,12 +12,14 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use hindsight_engine::rule::{Stage, codes};
-use hindsight_engine::walk::{self, Report, RepositoryContext, WalkOptions};
-use hindsight_engine::{Checker, Finding, Position, Severity, Span};
+use hindsight_engine::walk::{self, FileEntry, Report, RepositoryContext, WalkOptions};
+use hindsight_engine::{Checker, Config, Edit, Finding, Position, Severity, Span};
 
+use super::change::{Change, StagedContent};
 use crate::Outcome;
-use crate::args::{CheckArgs, ColorChoice, Format};
-use crate::printer::{RuleSet, github, gitlab, human, json, junit, rdjson, sarif};
+use crate::args::{CheckArgs, ColorChoice};
+use crate::report::{Omitted, Run};
+use crate::setup::Setup;
 
 /// Fix passes before giving up on convergence (a fix that re-creates its own finding).
 const MAX_FIX_PASSES: usize = 10;
@@ -41,7 +47,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         let checked: Vec<&Path> = checked.iter().map(PathBuf::as_path).collect();
         extra.extend(crate::baseline::apply(baseline, &mut report, &checked)?);
     }
-    let outcome = finish(args, &checker, report, n_fixed, extra);
+    let outcome = finish(args, Run::new(&checker, report, n_fixed, extra));
     // The process exits next: freeing the compiled rule pack (Rego engines, matchers) would only cost
     // start-up-sized time on every run, so leave it to the operating system.
     std::mem::forget(checker);
@@ -50,46 +56,29 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
 
 /// Finds and checks the files (or the git change) and applies the git filters; prints nothing.
 pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
-    let paths = if args.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        args.paths.clone()
-    };
-    let (mut setup, rule_changes) = match &args.git.rules_from {
-        Some(reference) => crate::setup::load_trusted(&args.pack, &paths[0], reference)?,
-        None => (crate::setup::load(&args.pack, &paths[0])?, Vec::new()),
-    };
-    setup.config.expand_macros = !args.no_macro_expansion;
-    if let Some(profile) = args.profile {
-        setup.config.profile = profile.profile();
-    }
+    let paths = requested_paths(&args.paths);
+    let (setup, rule_changes) = load_setup(args, &paths[0])?;
     let checker = Checker::new(setup.pack.clone(), &setup.config);
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let walk_options = WalkOptions {
-        excludes: vec![
-            (setup.config.base_dir.clone(), setup.config.exclude.clone()),
-            (cwd, args.exclude.clone()),
-        ],
-        languages: checker.languages().collect(),
-        formats: checker.formats(),
-        scope: setup.config.scope.clone(),
-    };
+    let walk_options = walk_options(args, &setup.config, &checker)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("cannot start the worker threads")?;
     let change = if args.git.is_change() {
-        Some(super::change::Change::open(&args.git, &args.paths)?)
+        Some(Change::open(&args.git, &args.paths)?)
     } else {
         None
     };
+    if args.fix && change.as_ref().is_some_and(Change::is_staged) {
+        anyhow::bail!(
+            "--fix cannot be combined with --staged: fix the working tree, then stage the fixes"
+        );
+    }
     let (files, walk_problems) = match &change {
         Some(change) => change.entries(&walk_options),
         None => walk::discover(&paths, &walk_options),
     };
     let max_size = setup.config.max_file_size;
-    let progress = Progress::new(files.len());
-    let staged = change.as_ref().and_then(|c| c.staged_content(&files));
     // A change is checked file by file, but repository-scope rules see the whole repository around it.
     let context = match &change {
         Some(change) if !args.parse_only => {
@@ -98,46 +87,20 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         }
         _ => RepositoryContext::default(),
     };
-    let mut report = pool.install(|| {
-        if let Some(staged) = staged {
-            let mut report =
-                walk::check_in_memory_in(&checker, staged.files, max_size, context.clone());
-            report.problems.extend(staged.problems);
-            report
-        } else if args.parse_only {
-            let parse = hindsight_engine::parse_only;
-            walk::run_files(&files, max_size, &parse, &|done| progress.update(done))
-        } else {
-            walk::check_files_in(
-                &checker,
-                &files,
-                max_size,
-                &|done| progress.update(done),
-                context.clone(),
-            )
-        }
-    });
-    progress.finish();
-    let mut n_fixed = 0;
-    if args.fix && change.as_ref().is_some_and(|c| c.is_staged()) {
-        anyhow::bail!(
-            "--fix cannot be combined with --staged: fix the working tree, then stage the fixes"
-        );
-    }
-    if args.fix {
-        for _pass in 0..MAX_FIX_PASSES {
-            let applied = apply_fixes(&report.findings)?;
-            if applied == 0 {
-                break;
-            }
-            n_fixed += applied;
-            let elapsed = report.elapsed;
-            report = pool.install(|| {
-                walk::check_files_in(&checker, &files, max_size, &|_| {}, context.clone())
-            });
-            report.elapsed += elapsed;
-        }
-    }
+    let checking = Checking {
+        checker: &checker,
+        files: &files,
+        max_size,
+        context: &context,
+        pool: &pool,
+    };
+    let staged = change.as_ref().and_then(|c| c.staged_content(&files));
+    let mut report = checking.first_pass(staged, args.parse_only);
+    let n_fixed = if args.fix {
+        checking.fix(&mut report)?
+    } else {
+        0
+    };
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
     // Whether a waiver is unused can only be told when every file it may cover was checked.
@@ -148,27 +111,13 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let mut extra = Vec::new();
-    if let Some(change) = &change {
-        let at_ref = change.content_at_ref(&files).map(|before| {
-            // The files around the change are the same at the ref: the ones it does not touch.
-            let around = RepositoryContext {
-                others: context.others.clone(),
-                before: None,
-            };
-            pool.install(|| walk::check_in_memory_in(&checker, before, max_size, around))
-        });
-        extra.extend(change.filter(&mut report, at_ref.as_ref()));
-        report.notes.extend(change.exemption_notes(&setup.config));
-    }
-    if let Some(path) = &setup.config.path {
-        for line in &rule_changes {
-            report.notes.push(walk::Note {
-                path: path.clone(),
-                kind: walk::NoteKind::Review(format!("rules changed: {line}")),
-            });
+    let extra = match &change {
+        Some(change) => {
+            checking.keep_what_the_change_answers_for(change, &mut report, &setup.config)
         }
-    }
+        None => Vec::new(),
+    };
+    add_rule_change_notes(&setup.config, &rule_changes, &mut report);
     Ok(Analysis {
         checker,
         report,
@@ -178,23 +127,164 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     })
 }
 
-/// Prints the report in every requested format and decides the exit code.
-fn finish(
+/// The paths to check: those given, or the current directory.
+fn requested_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    }
+}
+
+/// Loads the configuration and rules (from a git ref with `--rules-from`, with what the working tree changes
+/// in them) and applies the options that override the configuration.
+fn load_setup(args: &CheckArgs, start: &Path) -> anyhow::Result<(Setup, Vec<String>)> {
+    let (mut setup, rule_changes) = match &args.git.rules_from {
+        Some(reference) => crate::setup::load_trusted(&args.pack, start, reference)?,
+        None => (crate::setup::load(&args.pack, start)?, Vec::new()),
+    };
+    setup.config.expand_macros = !args.no_macro_expansion;
+    if let Some(profile) = args.profile {
+        setup.config.profile = profile.profile();
+    }
+    Ok((setup, rule_changes))
+}
+
+/// What the walk collects: files of the checker's languages and formats, minus the configuration's excludes
+/// (relative to its directory) and `--exclude` (relative to the working directory).
+fn walk_options(
     args: &CheckArgs,
+    config: &Config,
     checker: &Checker,
-    report: Report,
-    n_fixed: usize,
-    extra: Vec<Omitted>,
-) -> anyhow::Result<Outcome> {
-    let mut stats = Stats::of(&report, checker.n_active_rules(), n_fixed);
-    stats.extra = extra;
-    let rules = RuleSet::new(checker, &report);
+) -> anyhow::Result<WalkOptions> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    Ok(WalkOptions {
+        excludes: vec![
+            (config.base_dir.clone(), config.exclude.clone()),
+            (cwd, args.exclude.clone()),
+        ],
+        languages: checker.languages().collect(),
+        formats: checker.formats(),
+        scope: config.scope.clone(),
+    })
+}
+
+/// The files of one run and what checking them needs, so that they can be checked again after fixes.
+struct Checking<'a> {
+    checker: &'a Checker,
+    files: &'a [FileEntry],
+    max_size: u64,
+    /// The repository around a git change, for repository-scope rules (empty otherwise).
+    context: &'a RepositoryContext,
+    pool: &'a rayon::ThreadPool,
+}
+
+impl Checking<'_> {
+    /// The first check: of the staged content with `--staged`, else of the files on disk (only parsed with
+    /// the hidden `--parse-only`), with a progress counter.
+    fn first_pass(&self, staged: Option<StagedContent>, parse_only: bool) -> Report {
+        let progress = Progress::new(self.files.len());
+        let report = self.pool.install(|| {
+            if let Some(staged) = staged {
+                let mut report = walk::check_in_memory_in(
+                    self.checker,
+                    staged.files,
+                    self.max_size,
+                    self.context.clone(),
+                );
+                report.problems.extend(staged.problems);
+                report
+            } else if parse_only {
+                let parse = hindsight_engine::parse_only;
+                walk::run_files(self.files, self.max_size, &parse, &|done| {
+                    progress.update(done);
+                })
+            } else {
+                walk::check_files_in(
+                    self.checker,
+                    self.files,
+                    self.max_size,
+                    &|done| progress.update(done),
+                    self.context.clone(),
+                )
+            }
+        });
+        progress.finish();
+        report
+    }
+
+    /// `--fix`: applies the fixes of `report`'s findings and checks again, until no fix applies (at most
+    /// [`MAX_FIX_PASSES`] times); `report` becomes the last check's, timed over all passes. Returns how many
+    /// fixes were applied.
+    fn fix(&self, report: &mut Report) -> anyhow::Result<usize> {
+        let mut n_fixed = 0;
+        for _pass in 0..MAX_FIX_PASSES {
+            let applied = apply_fixes(&report.findings)?;
+            if applied == 0 {
+                break;
+            }
+            n_fixed += applied;
+            let elapsed = report.elapsed;
+            *report = self.pool.install(|| {
+                walk::check_files_in(
+                    self.checker,
+                    self.files,
+                    self.max_size,
+                    &|_| {},
+                    self.context.clone(),
+                )
+            });
+            report.elapsed += elapsed;
+        }
+        Ok(n_fixed)
+    }
+
+    /// Keeps the findings a git change answers for (`--diff`, `--new-only`, comparing with the files at the
+    /// ref) and adds the notes about the suppressions and waivers it adds. Returns what was left out.
+    fn keep_what_the_change_answers_for(
+        &self,
+        change: &Change,
+        report: &mut Report,
+        config: &Config,
+    ) -> Vec<Omitted> {
+        let at_ref = change.content_at_ref(self.files).map(|before| {
+            // The files around the change are the same at the ref: the ones it does not touch.
+            let around = RepositoryContext {
+                others: self.context.others.clone(),
+                before: None,
+            };
+            self.pool
+                .install(|| walk::check_in_memory_in(self.checker, before, self.max_size, around))
+        });
+        let omitted = change.filter(report, at_ref.as_ref());
+        report.notes.extend(change.exemption_notes(config));
+        omitted
+    }
+}
+
+/// With `--rules-from`, a review note per change the working tree makes to the rules and waivers, on the
+/// configuration file.
+fn add_rule_change_notes(config: &Config, rule_changes: &[String], report: &mut Report) {
+    if let Some(path) = &config.path {
+        for line in rule_changes {
+            report.notes.push(walk::Note {
+                path: path.clone(),
+                kind: walk::NoteKind::Review(format!("rules changed: {line}")),
+            });
+        }
+    }
+}
+
+/// Prints the run in every requested format and decides the exit code.
+fn finish(args: &CheckArgs, run: Run<'_>) -> anyhow::Result<Outcome> {
     // Files first: a closed stdout (`| head`) ends the run early, and the files must still be written.
     for output in &args.outputs {
         let file = std::fs::File::create(&output.path)
             .with_context(|| format!("cannot create {}", output.path.display()))?;
         let mut file = std::io::BufWriter::new(file);
-        print(output.format, &mut file, &report, &stats, &rules, false)
+        output
+            .format
+            .print(&mut file, &run, false)
             .and_then(|()| file.flush())
             .with_context(|| format!("cannot write {}", output.path.display()))?;
     }
@@ -206,8 +296,9 @@ fn finish(
         }
     };
     let mut stdout = std::io::stdout().lock();
-    print(args.format, &mut stdout, &report, &stats, &rules, color)?;
+    args.format.print(&mut stdout, &run, color)?;
     stdout.flush()?;
+    let report = &run.report;
     let mut stderr = std::io::stderr().lock();
     for problem in &report.problems {
         writeln!(
@@ -230,7 +321,7 @@ fn finish(
             && f.severity >= threshold
             && (args.fail_on_rule_error || !is_rule_error(&f.code))
     });
-    let n_warnings = stats.count(Severity::Warning);
+    let n_warnings = run.stats.count(Severity::Warning);
     if let Some(max) = args.max_warnings
         && n_warnings > max
     {
@@ -245,88 +336,6 @@ fn finish(
     } else {
         Outcome::Clean
     })
-}
-
-/// Prints the report in one format.
-fn print(
-    format: Format,
-    out: &mut impl std::io::Write,
-    report: &Report,
-    stats: &Stats,
-    rules: &RuleSet<'_>,
-    color: bool,
-) -> std::io::Result<()> {
-    match format {
-        Format::Human => human::print_report(out, report, stats, color),
-        Format::Json => json::print_report(out, report, stats),
-        Format::Sarif => sarif::print_report(out, report, stats, rules),
-        Format::Github => github::print_report(out, report, stats, rules),
-        Format::Junit => junit::print_report(out, report, stats, rules),
-        Format::Rdjson => rdjson::print_report(out, report, stats, rules),
-        Format::Gitlab => gitlab::print_report(out, report, stats, rules),
-    }
-}
-
-/// Findings a git or baseline mode left out of the report, counted for the summary.
-pub(crate) struct Omitted {
-    /// The JSON summary's key.
-    pub(crate) key: &'static str,
-    pub(crate) count: usize,
-    /// The human summary's words.
-    pub(crate) words: String,
-}
-
-impl Omitted {
-    pub(crate) fn new(key: &'static str, count: usize, words: String) -> Self {
-        Self { key, count, words }
-    }
-}
-
-/// Counts shown in the summary and the JSON output.
-pub(crate) struct Stats {
-    pub(crate) n_rules: usize,
-    /// Unsuppressed findings per severity, shadow ones left out.
-    pub(crate) by_severity: BTreeMap<hindsight_engine::Severity, usize>,
-    /// Unsuppressed findings per rollout stage.
-    pub(crate) by_stage: BTreeMap<Stage, usize>,
-    pub(crate) n_suppressed: usize,
-    pub(crate) n_fixed: usize,
-    /// More for the summary line (git and baseline modes).
-    pub(crate) extra: Vec<Omitted>,
-}
-
-impl Stats {
-    fn of(report: &Report, n_rules: usize, n_fixed: usize) -> Self {
-        let mut by_severity = BTreeMap::new();
-        let mut by_stage = BTreeMap::new();
-        let mut n_suppressed = 0;
-        for finding in &report.findings {
-            if finding.suppressed.is_some() {
-                n_suppressed += 1;
-                continue;
-            }
-            *by_stage.entry(finding.stage).or_insert(0) += 1;
-            if finding.stage != Stage::Shadow {
-                *by_severity.entry(finding.severity).or_insert(0) += 1;
-            }
-        }
-        Self {
-            n_rules,
-            by_severity,
-            by_stage,
-            n_suppressed,
-            n_fixed,
-            extra: Vec::new(),
-        }
-    }
-
-    pub(crate) fn count(&self, severity: hindsight_engine::Severity) -> usize {
-        self.by_severity.get(&severity).copied().unwrap_or(0)
-    }
-
-    pub(crate) fn count_stage(&self, stage: Stage) -> usize {
-        self.by_stage.get(&stage).copied().unwrap_or(0)
-    }
 }
 
 /// Do two paths name the same directory?
@@ -367,33 +376,41 @@ fn add_rule_load_findings(checker: &Checker, report: &mut Report) {
 
 /// Applies the fixes of unsuppressed findings, file by file, skipping overlapping edits. Returns how many.
 fn apply_fixes(findings: &[Finding]) -> anyhow::Result<usize> {
-    let mut by_file: BTreeMap<&Path, Vec<&hindsight_engine::Edit>> = BTreeMap::new();
+    let mut by_file: BTreeMap<&Path, Vec<&Edit>> = BTreeMap::new();
     for finding in findings.iter().filter(|f| f.suppressed.is_none()) {
         if let Some(fix) = &finding.fix {
             by_file.entry(&finding.path).or_default().push(fix);
         }
     }
     let mut applied = 0;
-    for (path, mut edits) in by_file {
+    for (path, edits) in by_file {
         let mut text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {} to fix it", path.display()))?;
-        edits.sort_by_key(|edit| std::cmp::Reverse(edit.bytes.start));
-        let mut floor = usize::MAX;
-        for edit in edits {
-            if edit.bytes.end > floor
-                || edit.bytes.end > text.len()
-                || !text.is_char_boundary(edit.bytes.start)
-            {
-                continue;
-            }
-            text.replace_range(edit.bytes.clone(), &edit.replacement);
-            floor = edit.bytes.start;
-            applied += 1;
-        }
+        applied += apply_edits(&mut text, edits);
         std::fs::write(path, text)
             .with_context(|| format!("cannot write the fixed {}", path.display()))?;
     }
     Ok(applied)
+}
+
+/// Applies `edits` to `text` from the end backwards, so earlier byte ranges stay valid; an edit that overlaps
+/// one already applied, or whose range is not in the text, is skipped. Returns how many were applied.
+fn apply_edits(text: &mut String, mut edits: Vec<&Edit>) -> usize {
+    edits.sort_by_key(|edit| std::cmp::Reverse(edit.bytes.start));
+    let mut applied = 0;
+    let mut floor = usize::MAX;
+    for edit in edits {
+        if edit.bytes.end > floor
+            || edit.bytes.end > text.len()
+            || !text.is_char_boundary(edit.bytes.start)
+        {
+            continue;
+        }
+        text.replace_range(edit.bytes.clone(), &edit.replacement);
+        floor = edit.bytes.start;
+        applied += 1;
+    }
+    applied
 }
 
 /// A one-line progress counter on stderr, only for long runs in a terminal.
@@ -438,5 +455,47 @@ impl Progress {
         if self.enabled && self.last_ms.load(Ordering::Relaxed) > 0 {
             let _ = write!(std::io::stderr(), "\r\x1b[2K");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn edit(bytes: std::ops::Range<usize>, replacement: &str) -> Edit {
+        Edit {
+            bytes,
+            replacement: replacement.into(),
+        }
+    }
+
+    #[test]
+    fn edits_apply_from_the_end_and_skip_overlaps() {
+        let mut text = String::from("let a = dbg!(x); let b = dbg!(y);");
+        let first = edit(8..15, "x");
+        let second = edit(25..32, "y");
+        let overlapping = edit(12..30, "z");
+        let applied = apply_edits(&mut text, vec![&first, &overlapping, &second]);
+        assert_eq!(applied, 2);
+        assert_eq!(text, "let a = x; let b = y;");
+    }
+
+    #[test]
+    fn edits_outside_the_text_or_inside_a_character_are_skipped() {
+        let mut text = String::from("é!");
+        let past_the_end = edit(1..9, "");
+        assert_eq!(apply_edits(&mut text, vec![&past_the_end]), 0);
+        let inside_e = edit(1..2, "");
+        assert_eq!(apply_edits(&mut text, vec![&inside_e]), 0);
+        let bang = edit(2..3, "?");
+        assert_eq!(apply_edits(&mut text, vec![&bang]), 1);
+        assert_eq!(text, "é?");
+    }
+
+    #[test]
+    fn no_paths_means_the_current_directory() {
+        assert_eq!(requested_paths(&[]), vec![PathBuf::from(".")]);
+        let given = vec![PathBuf::from("src"), PathBuf::from("tests")];
+        assert_eq!(requested_paths(&given), given);
     }
 }

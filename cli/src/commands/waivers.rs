@@ -26,7 +26,7 @@ pub(crate) fn run(args: &WaiversArgs) -> anyhow::Result<Outcome> {
             };
             match path {
                 Some(path) => {
-                    let path = crate::setup::display_path(&path);
+                    let path = crate::paths::display_path(&path);
                     let config = Config::load(&path).context("invalid configuration")?;
                     (config, path.display().to_string())
                 }

@@ -5,19 +5,20 @@ use std::io::Write;
 use std::path::Path;
 
 use hindsight_engine::Severity;
-use hindsight_engine::walk::Report;
 
-use crate::commands::check::Stats;
-use crate::printer::shown;
-use crate::printer::{RuleSet, help_note, human, incident_note, report_path};
+use crate::printer::{Format, help_note, human, incident_note, report_path, shown};
+use crate::report::Run;
+
+/// `--format github`.
+pub(crate) const FORMAT: Format = Format {
+    name: "github",
+    help: "GitHub Actions annotations (workflow commands)",
+    print: print_report,
+};
 
 /// Prints one workflow command per unsuppressed finding, tool problem and note, then the summary line.
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    report: &Report,
-    stats: &Stats,
-    _rules: &RuleSet<'_>,
-) -> std::io::Result<()> {
+fn print_report(out: &mut dyn Write, run: &Run<'_>, _color: bool) -> std::io::Result<()> {
+    let report = &run.report;
     for finding in report.findings.iter().filter(|f| shown(f)) {
         let command = match finding.severity {
             Severity::Error => "error",
@@ -55,12 +56,12 @@ pub(crate) fn print_report(
     for note in &report.notes {
         write_path_command(out, "notice", &note.path, &note.message())?;
     }
-    writeln!(out, "{}", human::summary_line(report, stats))
+    writeln!(out, "{}", human::summary_line(run))
 }
 
 /// A tool problem or note: attached to a file, with no line.
 fn write_path_command(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     command: &str,
     path: &Path,
     message: &str,
@@ -73,7 +74,7 @@ fn write_path_command(
 }
 
 fn write_command(
-    out: &mut impl Write,
+    out: &mut dyn Write,
     command: &str,
     properties: &[(&str, String)],
     message: &str,

@@ -4,21 +4,23 @@
 use std::io::Write;
 
 use hindsight_engine::Severity;
-use hindsight_engine::walk::Report;
 use serde_json::{Value, json};
 
-use crate::commands::check::Stats;
-use crate::printer::{RuleSet, report_path};
+use crate::printer::{Format, report_path};
+use crate::report::Run;
+
+/// `--format gitlab`.
+pub(crate) const FORMAT: Format = Format {
+    name: "gitlab",
+    help: "GitLab Code Quality report",
+    print: print_report,
+};
 
 /// Prints the unsuppressed findings as a GitLab Code Quality report.
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    report: &Report,
-    _stats: &Stats,
-    _rules: &RuleSet<'_>,
-) -> std::io::Result<()> {
+fn print_report(out: &mut dyn Write, run: &Run<'_>, _color: bool) -> std::io::Result<()> {
     // Shadow findings are for machine output that can tell them apart; Code Quality cannot.
-    let issues: Vec<Value> = report
+    let issues: Vec<Value> = run
+        .report
         .findings
         .iter()
         .filter(|finding| crate::printer::shown(finding))

@@ -6,18 +6,21 @@ use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 use hindsight_engine::rule::Stage;
-use hindsight_engine::walk::Report;
 use hindsight_engine::{Finding, Severity};
 
-use crate::commands::check::Stats;
-use crate::printer::{help_note, incident_note, shown};
+use crate::printer::{Format, help_note, incident_note, shown};
+use crate::report::Run;
 
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    report: &Report,
-    stats: &Stats,
-    color: bool,
-) -> std::io::Result<()> {
+/// `--format human`, the default.
+pub(crate) const FORMAT: Format = Format {
+    name: "human",
+    help: "Rustc-style diagnostics with source snippets",
+    print: print_report,
+};
+
+/// Prints each shown finding with its source lines, then the notes and the summary line.
+fn print_report(out: &mut dyn Write, run: &Run<'_>, color: bool) -> std::io::Result<()> {
+    let report = &run.report;
     let renderer = if color {
         Renderer::styled()
     } else {
@@ -38,7 +41,7 @@ pub(crate) fn print_report(
     for note in &report.notes {
         writeln!(out, "note: {}: {}", note.path.display(), note.message())?;
     }
-    writeln!(out, "{}", summary_line(report, stats))
+    writeln!(out, "{}", summary_line(run))
 }
 
 fn render_finding(renderer: &Renderer, finding: &Finding, source: Option<&str>) -> String {
@@ -112,7 +115,8 @@ fn excerpt<'a>(
 }
 
 /// `checked 3 files in 12 ms with 3 rules: 1 error, 0 warnings, 0 infos`, plus suppressed and fixed counts.
-pub(crate) fn summary_line(report: &Report, stats: &Stats) -> String {
+pub(crate) fn summary_line(run: &Run<'_>) -> String {
+    let (report, stats) = (&run.report, &run.stats);
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut line = format!(

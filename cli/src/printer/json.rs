@@ -4,20 +4,26 @@
 use std::io::Write;
 
 use hindsight_engine::rule::Stage;
-use hindsight_engine::walk::{Note, NoteKind, Report};
+use hindsight_engine::walk::{Note, NoteKind};
 use hindsight_engine::{Finding, Rule, Severity, Suppressed, SuppressionKind};
 use serde_json::{Value, json};
 
-use crate::commands::check::Stats;
+use crate::printer::Format;
+use crate::report::Run;
+
+/// `--format json`.
+pub(crate) const FORMAT: Format = Format {
+    name: "json",
+    help: "The versioned JSON wire format (docs/json-output.md)",
+    print: print_report,
+};
 
 /// Version of the `check --format json` document.
 pub(crate) const WIRE_VERSION: u32 = 1;
 
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    report: &Report,
-    stats: &Stats,
-) -> std::io::Result<()> {
+/// Prints the run as one JSON document.
+fn print_report(out: &mut dyn Write, run: &Run<'_>, _color: bool) -> std::io::Result<()> {
+    let (report, stats) = (&run.report, &run.stats);
     let mut document = json!({
         "version": WIRE_VERSION,
         "tool": { "name": "hindsight", "version": env!("CARGO_PKG_VERSION") },

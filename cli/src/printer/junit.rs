@@ -9,18 +9,20 @@ use std::io::Write;
 
 use hindsight_engine::Finding;
 use hindsight_engine::rule::Stage;
-use hindsight_engine::walk::Report;
 
-use crate::commands::check::Stats;
-use crate::printer::{RuleSet, help_note, incident_note, report_path};
+use crate::printer::{Format, help_note, incident_note, report_path};
+use crate::report::Run;
+
+/// `--format junit`.
+pub(crate) const FORMAT: Format = Format {
+    name: "junit",
+    help: "JUnit XML test report",
+    print: print_report,
+};
 
 /// Prints the report as one JUnit XML document.
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    report: &Report,
-    _stats: &Stats,
-    _rules: &RuleSet<'_>,
-) -> std::io::Result<()> {
+fn print_report(out: &mut dyn Write, run: &Run<'_>, _color: bool) -> std::io::Result<()> {
+    let report = &run.report;
     let mut by_code: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
     // Shadow findings are for machine output that can tell them apart (JSON, SARIF); a JUnit report cannot.
     for finding in report.findings.iter().filter(|f| f.stage != Stage::Shadow) {

@@ -1,6 +1,11 @@
-//! One printer per output format, plus what several of them share: the rules of the run ([`RuleSet`]),
-//! report paths as CI systems want them ([`report_path`]) and the files' text ([`source`]). Fingerprints are
-//! the engine's (`hindsight_engine::fingerprint`).
+//! One printer per output format, plus what several of them share: report paths as CI systems want them
+//! ([`report_path`]), the notes every format for people adds ([`help_note`], [`incident_note`]) and the
+//! files' text ([`source`]). Printers read only the report model (`crate::report`); fingerprints are the
+//! engine's (`hindsight_engine::fingerprint`).
+//!
+//! [`FORMATS`] is the one list of output formats: `--format` and `--output` take their names from it and
+//! `check` prints through it, so adding a format is a printer file that defines its [`Format`], plus its
+//! `mod` line and its row in [`FORMATS`].
 //!
 //! The machine formats for CI (`sarif`, `github`, `junit`, `rdjson`, `gitlab`) are described in
 //! `docs/ci-output.md`.
@@ -14,84 +19,81 @@ pub(crate) mod rdjson;
 pub(crate) mod sarif;
 pub(crate) mod source;
 
+use std::io::Write;
 use std::path::Path;
-use std::sync::Arc;
 
 use hindsight_engine::rule::Enforcement;
-use hindsight_engine::walk::Report;
-use hindsight_engine::{Checker, Finding, Rule, Severity};
+use hindsight_engine::{Finding, Rule};
+
+use crate::paths::{display_path, forward_slashes};
+use crate::report::Run;
+
+/// The output formats of `hindsight check`, in the order `--help` lists them.
+pub(crate) const FORMATS: &[Format] = &[
+    human::FORMAT,
+    json::FORMAT,
+    sarif::FORMAT,
+    github::FORMAT,
+    junit::FORMAT,
+    rdjson::FORMAT,
+    gitlab::FORMAT,
+];
+
+/// Writes a run in one format; `color` says whether terminal colours may be used.
+pub(crate) type PrintFn =
+    fn(out: &mut dyn Write, run: &Run<'_>, color: bool) -> std::io::Result<()>;
+
+/// An output format: its name on the command line, its line in `--help`, and its printer.
+#[derive(Clone, Copy)]
+pub(crate) struct Format {
+    /// The value of `--format`, and the `FORMAT` of `--output FORMAT=PATH`.
+    pub(crate) name: &'static str,
+    /// What `--help` says about it.
+    pub(crate) help: &'static str,
+    /// Its printer.
+    pub(crate) print: PrintFn,
+}
+
+impl Format {
+    /// Writes `run` in this format.
+    pub(crate) fn print(
+        &self,
+        out: &mut dyn Write,
+        run: &Run<'_>,
+        color: bool,
+    ) -> std::io::Result<()> {
+        (self.print)(out, run, color)
+    }
+}
+
+/// `--format` and `--output` take the names of [`FORMATS`], and `--help` lists them with their help.
+impl clap::ValueEnum for Format {
+    fn value_variants<'a>() -> &'a [Self] {
+        FORMATS
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name).help(self.help))
+    }
+}
+
+impl std::fmt::Debug for Format {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+/// Formats are equal when their names are: each name is registered once.
+impl PartialEq for Format {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Format {}
 
 /// Where hindsight lives; tool metadata in SARIF and rdjson points here.
 pub(crate) const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
-
-/// The rules of one run as printers see them: every enabled automated rule at its effective severity, plus
-/// every other code that produced a finding (the `HS9xxx` diagnostics), sorted by code.
-pub(crate) struct RuleSet<'a> {
-    entries: Vec<RuleEntry<'a>>,
-}
-
-/// One rule of a [`RuleSet`].
-pub(crate) struct RuleEntry<'a> {
-    /// The stable code, e.g. `HS1001`.
-    pub(crate) code: Arc<str>,
-    /// The rule's slug, e.g. `unwrap-outside-tests`.
-    pub(crate) id: Arc<str>,
-    /// The loaded rule; `None` for a diagnostic whose rule file is not loaded (`--no-builtin`).
-    pub(crate) rule: Option<&'a Rule>,
-    /// Severity after `hindsight.toml` overrides.
-    pub(crate) severity: Severity,
-}
-
-impl<'a> RuleSet<'a> {
-    /// The enabled rules of `checker` and the codes of `report`'s findings.
-    pub(crate) fn new(checker: &'a Checker, report: &Report) -> Self {
-        let mut entries: Vec<RuleEntry<'a>> = checker
-            .active_rules()
-            .map(|(rule, severity)| RuleEntry {
-                code: rule.code.clone(),
-                id: rule.id.clone(),
-                rule: Some(rule),
-                severity,
-            })
-            .collect();
-        for finding in &report.findings {
-            if entries.iter().any(|entry| entry.code == finding.code) {
-                continue;
-            }
-            let code = &*finding.code;
-            entries.push(RuleEntry {
-                code: finding.code.clone(),
-                id: finding.rule_id.clone(),
-                rule: checker.pack().get(code),
-                severity: checker
-                    .diagnostic_severity(code)
-                    .unwrap_or(finding.severity),
-            });
-        }
-        entries.sort_by(|a, b| a.code.cmp(&b.code));
-        Self { entries }
-    }
-
-    /// All rules, sorted by code.
-    pub(crate) fn entries(&self) -> &[RuleEntry<'a>] {
-        &self.entries
-    }
-
-    /// Position of `code` in [`RuleSet::entries`].
-    pub(crate) fn index_of(&self, code: &str) -> Option<usize> {
-        self.entries.iter().position(|entry| &*entry.code == code)
-    }
-
-    /// The loaded rule with this code.
-    pub(crate) fn rule(&self, code: &str) -> Option<&'a Rule> {
-        self.index_of(code).and_then(|idx| self.entries[idx].rule)
-    }
-
-    /// Where to read about `code`: see [`help_uri`].
-    pub(crate) fn help_uri(&self, code: &str) -> Option<String> {
-        self.rule(code).and_then(help_uri)
-    }
-}
 
 /// Where to read about a rule: its first incident's post-mortem, else the rule file of a built-in rule in
 /// hindsight's repository, else the first web reference of its docs.
@@ -131,22 +133,11 @@ pub(crate) fn rule_tags(rule: &Rule) -> Vec<&'static str> {
 /// A finding's path the way CI systems want it: relative to the working directory when it is below it
 /// (CI runs from the repository root), with forward slashes and no leading `./`.
 pub(crate) fn report_path(path: &Path) -> String {
-    let mut text = forward_slashes(&crate::setup::display_path(path));
+    let mut text = forward_slashes(&display_path(path));
     while let Some(rest) = text.strip_prefix("./") {
         text = rest.to_string();
     }
     text
-}
-
-/// A path with `/` between its components on every platform.
-pub(crate) fn forward_slashes(path: &Path) -> String {
-    let text = path.to_string_lossy();
-    // Only where `\` separates paths: on Unix it is a legal file-name character.
-    if std::path::MAIN_SEPARATOR == '/' {
-        text.into_owned()
-    } else {
-        text.replace(std::path::MAIN_SEPARATOR, "/")
-    }
 }
 
 /// Is the finding shown in the formats for people (human, annotations, JUnit, reviewdog, Code Quality)?

@@ -4,21 +4,23 @@
 
 use std::io::Write;
 
-use hindsight_engine::walk::Report;
 use hindsight_engine::{Finding, Position, Severity};
 use serde_json::{Map, Value, json};
 
-use crate::commands::check::Stats;
 use crate::printer::source::{SourceText, Sources};
-use crate::printer::{REPOSITORY, RuleSet, report_path};
+use crate::printer::{Format, REPOSITORY, help_uri, report_path};
+use crate::report::{RuleSet, Run};
+
+/// `--format rdjson`.
+pub(crate) const FORMAT: Format = Format {
+    name: "rdjson",
+    help: "reviewdog's Diagnostic Format (rdjson)",
+    print: print_report,
+};
 
 /// Prints the unsuppressed findings as one rdjson `DiagnosticResult`.
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    report: &Report,
-    _stats: &Stats,
-    rules: &RuleSet<'_>,
-) -> std::io::Result<()> {
+fn print_report(out: &mut dyn Write, run: &Run<'_>, _color: bool) -> std::io::Result<()> {
+    let (report, rules) = (&run.report, &run.rules);
     let mut sources = Sources::of(report);
     let unsuppressed: Vec<&Finding> = report
         .findings
@@ -48,7 +50,7 @@ fn diagnostic(finding: &Finding, source: Option<&SourceText>, rules: &RuleSet<'_
     let point = |position: Position| json!({ "line": position.line.max(1), "column": column(position).max(1) });
     let mut code = Map::new();
     code.insert("value".into(), json!(&*finding.code));
-    if let Some(url) = rules.help_uri(&finding.code) {
+    if let Some(url) = rules.rule(&finding.code).and_then(help_uri) {
         code.insert("url".into(), json!(url));
     }
     let mut diagnostic = Map::new();

@@ -5,23 +5,26 @@ use std::io::Write;
 use std::path::Path;
 
 use hindsight_engine::rule::Stage;
-use hindsight_engine::walk::Report;
 use hindsight_engine::{Finding, Severity, Span, SuppressionKind};
 use serde_json::{Map, Value, json};
 
-use crate::commands::check::Stats;
-use crate::printer::{REPOSITORY, RuleEntry, RuleSet, forward_slashes, report_path, rule_tags};
+use crate::paths::forward_slashes;
+use crate::printer::{Format, REPOSITORY, report_path, rule_tags};
+use crate::report::{RuleEntry, RuleSet, Run};
+
+/// `--format sarif`.
+pub(crate) const FORMAT: Format = Format {
+    name: "sarif",
+    help: "SARIF 2.1.0, for GitHub code scanning (docs/ci-output.md)",
+    print: print_report,
+};
 
 /// The `uriBaseId` of every relative path: the directory hindsight ran in.
 const SRCROOT: &str = "%SRCROOT%";
 
 /// Prints the report as one SARIF 2.1.0 log.
-pub(crate) fn print_report(
-    out: &mut impl Write,
-    report: &Report,
-    _stats: &Stats,
-    rules: &RuleSet<'_>,
-) -> std::io::Result<()> {
+fn print_report(out: &mut dyn Write, run: &Run<'_>, _color: bool) -> std::io::Result<()> {
+    let (report, rules) = (&run.report, &run.rules);
     let results: Vec<Value> = report
         .findings
         .iter()

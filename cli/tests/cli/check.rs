@@ -2,7 +2,7 @@
 
 use insta::assert_snapshot;
 
-use crate::{Project, repo_root, run_and_close_stdout_early, run_in};
+use crate::{Project, builtin_pack_settings, repo_root, run_and_close_stdout_early, run_in};
 
 const SERVICE: &str = r#"
 fn handle(req: Request) -> Response {
@@ -17,7 +17,7 @@ fn bundled_example_human() {
         &repo_root(),
         &["check", "examples/feature-service", "--color", "never"],
     );
-    assert_snapshot!(run.snapshot());
+    builtin_pack_settings().bind(|| assert_snapshot!(run.snapshot()));
 }
 
 #[test]
@@ -29,7 +29,7 @@ fn bundled_example_json() {
     assert_eq!(run.code, 1);
     let mut doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
     doc["summary"]["elapsed_ms"] = 0.into();
-    assert_snapshot!(serde_json::to_string_pretty(&doc).unwrap());
+    builtin_pack_settings().bind(|| assert_snapshot!(serde_json::to_string_pretty(&doc).unwrap()));
 }
 
 #[test]
@@ -39,12 +39,41 @@ fn clean_project_exits_zero() {
         "src/lib.rs",
         "pub fn add(a: u8, b: u8) -> Option<u8> { a.checked_add(b) }\n",
     );
-    assert_snapshot!(project.run(&["check"]).snapshot(), @"
-    exit: 0
-    --- stdout
-    checked 1 file in [ELAPSED] ms with 29 rules: 0 errors, 0 warnings, 0 infos
-    --- stderr
-    ");
+    let run = project.run(&["check"]);
+    builtin_pack_settings().bind(|| {
+        assert_snapshot!(run.snapshot(), @"
+        exit: 0
+        --- stdout
+        checked 1 file in [ELAPSED] ms with [N] rules: 0 errors, 0 warnings, 0 infos
+        --- stderr
+        ");
+    });
+}
+
+/// The summaries of runs with the built-in pack mask how many rules ran ([`builtin_pack_settings`]); here the
+/// number is checked once, against the pack: every automated rule runs by default, review-only lessons and
+/// the `HS9xxx` diagnostics are not counted.
+#[test]
+fn the_rule_count_is_the_builtin_packs() {
+    let pack = hindsight_engine::RulePack::builtin();
+    let n_automated = pack
+        .rules()
+        .iter()
+        .filter(|rule| rule.is_automated())
+        .count();
+    let project = Project::new();
+    project.file("src/lib.rs", "pub fn f() {}\n");
+    let json = project.run(&["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["summary"]["rules"], n_automated);
+    let human = project.run(&["check"]);
+    assert!(
+        human
+            .stdout
+            .contains(&format!(" with {n_automated} rules: ")),
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]
@@ -124,7 +153,8 @@ fn bad_files_are_skipped_with_a_note_and_the_rest_is_checked() {
         format!("// {}\nfn f() {{ Some(1).unwrap(); }}\n", "x".repeat(300)),
     );
     project.file("src/ok.rs", SERVICE);
-    assert_snapshot!(project.run(&["check", "--color", "never"]).snapshot());
+    let run = project.run(&["check", "--color", "never"]);
+    builtin_pack_settings().bind(|| assert_snapshot!(run.snapshot()));
 }
 
 #[test]
@@ -308,13 +338,10 @@ examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
             .replace("id: dbg-call", "id: dbg-again"),
     );
     project.file("src/lib.rs", "fn f(x: Option<u8>) { dbg!(x.unwrap()); }\n");
-    assert_snapshot!(
-        project
-            .run(&[
-                "check", "src", "--rules", "team-a", "--rules", "team-b", "--color", "never"
-            ])
-            .snapshot()
-    );
+    let run = project.run(&[
+        "check", "src", "--rules", "team-a", "--rules", "team-b", "--color", "never",
+    ]);
+    builtin_pack_settings().bind(|| assert_snapshot!(run.snapshot()));
 }
 
 #[test]
@@ -324,7 +351,8 @@ fn suppressions_without_reason_and_unused_are_reported() {
         "src/lib.rs",
         "fn f(req: Request) {\n    // hindsight-allow(HS1001)\n    req.header(\"a\").unwrap();\n    req.header(\"b\").expect(\"b\"); // hindsight-allow(HS1001): the proxy in front adds it\n    // hindsight-allow(HS1002): nothing here\n    let _y = 1;\n}\n",
     );
-    assert_snapshot!(project.run(&["check", "--color", "never"]).snapshot());
+    let run = project.run(&["check", "--color", "never"]);
+    builtin_pack_settings().bind(|| assert_snapshot!(run.snapshot()));
 }
 
 #[test]

@@ -1,14 +1,77 @@
 //! `hindsight rules`, `explain`, `test` and `schema`.
 
+use hindsight_engine::RulePack;
+use hindsight_engine::rule::Enforcement;
 use insta::assert_snapshot;
 
 use crate::{Project, run_in};
 
+/// The list is checked against the pack: one row per rule, sorted by code, in aligned columns, and the
+/// footer's counts. The snapshot keeps the header, one row of each kind and the footer, with the counts
+/// masked and runs of spaces collapsed (column widths follow the longest cell of the pack), so that adding
+/// a rule to the pack rewrites nothing here.
 #[test]
 fn rules_lists_the_builtin_pack() {
     let run = Project::new().run(&["rules"]);
     assert_eq!(run.code, 0);
-    assert_snapshot!(run.stdout);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let (header, rows, footer) = match lines.as_slice() {
+        [header, rows @ .., "", footer] => (*header, rows, *footer),
+        _ => panic!(
+            "not a header, rows, a blank line and a footer:\n{}",
+            run.stdout
+        ),
+    };
+    let pack = RulePack::builtin();
+    let mut codes: Vec<&str> = pack.rules().iter().map(|rule| &*rule.code).collect();
+    codes.sort_unstable();
+    let listed: Vec<&str> = rows
+        .iter()
+        .map(|row| row.split(' ').next().unwrap())
+        .collect();
+    assert_eq!(listed, codes);
+    for heading in ["ID", "SEVERITY", "LANGUAGE", "STAGE", "TITLE"] {
+        let start = header.find(heading).unwrap();
+        for row in rows {
+            let cell = &row.as_bytes()[start - 1..=start];
+            assert!(
+                cell[0] == b' ' && cell[1] != b' ',
+                "{heading} does not start at column {start}:\n{row}"
+            );
+        }
+    }
+    let automated = pack
+        .rules()
+        .iter()
+        .filter(|rule| rule.is_automated())
+        .count();
+    let review = pack
+        .rules()
+        .iter()
+        .filter(|rule| rule.enforcement == Enforcement::Review)
+        .count();
+    let diagnostics = pack.rules().len() - automated - review;
+    assert_eq!(
+        footer,
+        format!(
+            "{automated} automated rules, {review} review-only lessons, {diagnostics} tool diagnostics"
+        )
+    );
+    // A Rust rule, a configuration rule, a review-only lesson and a tool diagnostic.
+    let kept = ["HS1001", "HS2001", "HS7001", "HS9001"];
+    let mut shown = vec![header];
+    shown.extend(
+        rows.iter()
+            .filter(|row| kept.iter().any(|code| row.starts_with(code))),
+    );
+    shown.extend(["", footer]);
+    insta::with_settings!({ filters => vec![
+        (r" {2,}", " "),
+        (r"\d+ automated rules, \d+ review-only lessons, \d+ tool diagnostics",
+         "[N] automated rules, [N] review-only lessons, [N] tool diagnostics"),
+    ] }, {
+        assert_snapshot!(shown.join("\n"));
+    });
 }
 
 #[test]

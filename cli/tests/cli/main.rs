@@ -73,6 +73,17 @@ impl Run {
     }
 }
 
+/// Insta settings for snapshots of runs with the built-in pack. How many rules a run ran depends on the size
+/// of the pack, so the number is masked (`with [N] rules` in the summary line, `"rules": "[N]"` in the JSON
+/// summary): adding a rule must not rewrite the snapshots of unrelated tests.
+/// `check::the_rule_count_is_the_builtin_packs` checks the number itself, against the pack.
+pub(crate) fn builtin_pack_settings() -> insta::Settings {
+    let mut settings = insta::Settings::clone_current();
+    settings.add_filter(r"with \d+ rules:", "with [N] rules:");
+    settings.add_filter(r#""rules": \d+,"#, r#""rules": "[N]","#);
+    settings
+}
+
 pub(crate) fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_hindsight"))
 }
