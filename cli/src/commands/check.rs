@@ -374,22 +374,10 @@ fn apply_fixes(findings: &[Finding]) -> anyhow::Result<usize> {
         }
     }
     let mut applied = 0;
-    for (path, mut edits) in by_file {
+    for (path, edits) in by_file {
         let mut text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {} to fix it", path.display()))?;
-        edits.sort_by_key(|edit| std::cmp::Reverse(edit.bytes.start));
-        let mut floor = usize::MAX;
-        for edit in edits {
-            if edit.bytes.end > floor
-                || edit.bytes.end > text.len()
-                || !text.is_char_boundary(edit.bytes.start)
-            {
-                continue;
-            }
-            text.replace_range(edit.bytes.clone(), &edit.replacement);
-            floor = edit.bytes.start;
-            applied += 1;
-        }
+        applied += hindsight_engine::Edit::apply_all(&mut text, edits);
         std::fs::write(path, text)
             .with_context(|| format!("cannot write the fixed {}", path.display()))?;
     }

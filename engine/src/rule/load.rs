@@ -13,12 +13,13 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use regex::Regex;
 use serde_saphyr::{Location, Spanned};
 
+use super::examples::{ExampleList, examples};
 use super::raw::{
-    RawEnforcement, RawExample, RawFocus, RawIncidentRef, RawRule, RawScope, RawStage, RawTestCode,
+    RawEnforcement, RawFocus, RawIncidentRef, RawRule, RawScope, RawStage, RawTestCode,
 };
 use super::{
-    Docs, Enforcement, Example, Incident, LoadProblem, MatchRule, Origin, RegoRule, Rule, Scope,
-    Stage, StrictForm, TestCode,
+    Docs, Enforcement, Incident, LoadProblem, MatchRule, Origin, RegoRule, Rule, Scope, Stage,
+    StrictForm, TestCode,
 };
 use crate::data::DataFormat;
 use crate::rego::{Policy, Source as RegoSource};
@@ -210,43 +211,15 @@ pub(super) fn load_rule(
         Some(RawStage::Warn) => Stage::Warn,
         Some(RawStage::Enforce) | None => Stage::Enforce,
     };
-    let to_examples = |examples: Vec<RawExample>| {
-        examples
-            .into_iter()
-            .map(|example| match example {
-                RawExample::Code(code) => Example {
-                    path: None,
-                    code,
-                    severity: None,
-                },
-                RawExample::WithPath {
-                    path,
-                    code,
-                    severity,
-                } => Example {
-                    path: Some(path),
-                    code,
-                    severity,
-                },
-            })
-            .collect::<Vec<_>>()
-    };
-    let bad_examples = to_examples(raw.examples.bad);
-    let good_examples = to_examples(raw.examples.good);
+    let has_fix = raw.fix.is_some();
+    let bad_examples = examples(path, raw.examples.bad, ExampleList::Bad, has_fix)?;
+    let good_examples = examples(path, raw.examples.good, ExampleList::Good, has_fix)?;
     let raw_strict = raw.strict;
     if raw_strict.is_some() && enforcement != Enforcement::Match {
         return Err(at(
             code_loc,
             "only a `match` rule can have a `strict:` form".into(),
             Some("remove `strict:`, or write the rule as a structural `match`"),
-        ));
-    }
-    if good_examples.iter().any(|e| e.severity.is_some()) {
-        return Err(at(
-            code_loc,
-            "a good example gives no finding, so it cannot name a `severity`; move it to `bad` or remove the key"
-                .into(),
-            None,
         ));
     }
 
@@ -308,8 +281,13 @@ pub(super) fn load_rule(
                         .clone()
                         .unwrap_or_else(|| raw.message.clone()),
                     what: strict.what,
-                    bad_examples: to_examples(strict.examples.bad),
-                    good_examples: to_examples(strict.examples.good),
+                    bad_examples: examples(path, strict.examples.bad, ExampleList::Bad, has_fix)?,
+                    good_examples: examples(
+                        path,
+                        strict.examples.good,
+                        ExampleList::Good,
+                        has_fix,
+                    )?,
                     matcher: build_matcher(
                         strict.matcher,
                         lang,
