@@ -1,7 +1,7 @@
 //! The rule file format as written by rule authors: serde types with a doc on every field.
 //!
 //! These types are the JSON Schema of a rule file (`schemas/rule.schema.json`) and nothing else:
-//! [`super::load`] validates them into [`super::Rule`], whose errors tell the author what to write instead.
+//! `rule/load.rs` validates them into [`super::Rule`], whose errors tell the author what to write instead.
 
 use std::collections::BTreeMap;
 
