@@ -84,6 +84,31 @@ pub struct Edit {
     pub replacement: String,
 }
 
+impl Edit {
+    /// Applies `edits` to `text` from the end backwards, skipping an edit that overlaps one already applied
+    /// (of two overlapping fixes the later one in the text wins; a second `--fix` pass gets the other) or
+    /// does not fit the text. Returns how many were applied. `hindsight check --fix` and the rule tests both use this.
+    pub fn apply_all<'a>(text: &mut String, edits: impl IntoIterator<Item = &'a Edit>) -> usize {
+        let mut edits: Vec<&Edit> = edits.into_iter().collect();
+        edits.sort_by_key(|edit| std::cmp::Reverse(edit.bytes.start));
+        let mut floor = usize::MAX;
+        let mut applied = 0;
+        for edit in edits {
+            if edit.bytes.end > floor
+                || edit.bytes.start > edit.bytes.end
+                || !text.is_char_boundary(edit.bytes.start)
+                || !text.is_char_boundary(edit.bytes.end)
+            {
+                continue;
+            }
+            text.replace_range(edit.bytes.clone(), &edit.replacement);
+            floor = edit.bytes.start;
+            applied += 1;
+        }
+        applied
+    }
+}
+
 /// A suppression that silenced a finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suppressed {
@@ -213,5 +238,41 @@ impl Stage {
             "enforce" => Some(Stage::Enforce),
             _ => None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Edit;
+
+    fn apply(text: &str, edits: &[(std::ops::Range<usize>, &str)]) -> (String, usize) {
+        let edits: Vec<Edit> = edits
+            .iter()
+            .map(|(bytes, replacement)| Edit {
+                bytes: bytes.clone(),
+                replacement: replacement.to_string(),
+            })
+            .collect();
+        let mut text = text.to_string();
+        let applied = Edit::apply_all(&mut text, &edits);
+        (text, applied)
+    }
+
+    #[test]
+    fn edits_apply_in_any_order_and_overlaps_are_skipped() {
+        assert_eq!(
+            apply("a.unwrap(); b.unwrap();", &[(1..10, "?"), (13..22, "?")]),
+            ("a?; b?;".to_string(), 2)
+        );
+        assert_eq!(
+            apply("abcdef", &[(0..3, "X"), (2..5, "Y")]),
+            ("abYf".to_string(), 1)
+        );
+    }
+
+    #[test]
+    fn edits_that_do_not_fit_the_text_are_skipped() {
+        assert_eq!(apply("é", &[(1..2, "e")]), ("é".to_string(), 0));
+        assert_eq!(apply("ab", &[(1..9, "x")]), ("ab".to_string(), 0));
     }
 }

@@ -674,7 +674,10 @@ fn bad_examples_may_name_the_severity_of_their_finding() {
         .collect();
     assert_eq!(
         failures,
-        ["bad example #2 gave a finding of severity warning at 1:10, expected error"]
+        [
+            "ACME1001 bad example #2 (rules/x.yaml:13:7): expected severity error, found warning\n  \
+          found 1:10 (warning) m\n  code (src/b.rs):\n    1 | fn f() { dbg!(1); }"
+        ]
     );
     // A good example has no finding to give a severity to.
     let good = VALID_RULE.replace(

@@ -218,9 +218,16 @@ fn long_functions(text: &str) -> Vec<(usize, String, usize)> {
     for (i, line) in lines.iter().enumerate() {
         let trimmed = line.trim_start();
         let indent = &line[..line.len() - trimmed.len()];
-        let signature = ["pub(crate) ", "pub(super) ", "pub ", "const ", "async ", "unsafe "]
-            .iter()
-            .fold(trimmed, |t, p| t.strip_prefix(p).unwrap_or(t));
+        let signature = [
+            "pub(crate) ",
+            "pub(super) ",
+            "pub ",
+            "const ",
+            "async ",
+            "unsafe ",
+        ]
+        .iter()
+        .fold(trimmed, |t, p| t.strip_prefix(p).unwrap_or(t));
         let Some(name) = signature.strip_prefix("fn ") else {
             continue;
         };
@@ -297,7 +304,10 @@ fn the_checks_see_what_they_claim() {
     );
     let body = "    x();\n".repeat(FN_LINES);
     let long = format!("fn big() {{\n{body}}}\n");
-    assert_eq!(long_functions(&long), [(1, "big".to_string(), FN_LINES + 2)]);
+    assert_eq!(
+        long_functions(&long),
+        [(1, "big".to_string(), FN_LINES + 2)]
+    );
     let explained = format!("// long because: a table of cases.\n{long}");
     assert!(long_functions(&explained).is_empty());
     assert!(long_functions("fn small() {\n    x();\n}\n").is_empty());

@@ -31,7 +31,7 @@ fn every_example_of_the_builtin_pack_passes() {
         for outcome in test_rule(&checker, rule) {
             n_examples += 1;
             if !outcome.passed() {
-                failures.push(format!("{} {}: {}", rule.code, rule.id, outcome.describe()));
+                failures.push(outcome.describe());
             }
         }
     }

@@ -386,31 +386,11 @@ fn apply_fixes(findings: &[Finding]) -> anyhow::Result<usize> {
     for (path, edits) in by_file {
         let mut text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {} to fix it", path.display()))?;
-        applied += apply_edits(&mut text, edits);
+        applied += hindsight_engine::Edit::apply_all(&mut text, edits);
         std::fs::write(path, text)
             .with_context(|| format!("cannot write the fixed {}", path.display()))?;
     }
     Ok(applied)
-}
-
-/// Applies `edits` to `text` from the end backwards, so earlier byte ranges stay valid; an edit that overlaps
-/// one already applied, or whose range is not in the text, is skipped. Returns how many were applied.
-fn apply_edits(text: &mut String, mut edits: Vec<&Edit>) -> usize {
-    edits.sort_by_key(|edit| std::cmp::Reverse(edit.bytes.start));
-    let mut applied = 0;
-    let mut floor = usize::MAX;
-    for edit in edits {
-        if edit.bytes.end > floor
-            || edit.bytes.end > text.len()
-            || !text.is_char_boundary(edit.bytes.start)
-        {
-            continue;
-        }
-        text.replace_range(edit.bytes.clone(), &edit.replacement);
-        floor = edit.bytes.start;
-        applied += 1;
-    }
-    applied
 }
 
 /// A one-line progress counter on stderr, only for long runs in a terminal.
@@ -461,36 +441,6 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn edit(bytes: std::ops::Range<usize>, replacement: &str) -> Edit {
-        Edit {
-            bytes,
-            replacement: replacement.into(),
-        }
-    }
-
-    #[test]
-    fn edits_apply_from_the_end_and_skip_overlaps() {
-        let mut text = String::from("let a = dbg!(x); let b = dbg!(y);");
-        let first = edit(8..15, "x");
-        let second = edit(25..32, "y");
-        let overlapping = edit(12..30, "z");
-        let applied = apply_edits(&mut text, vec![&first, &overlapping, &second]);
-        assert_eq!(applied, 2);
-        assert_eq!(text, "let a = x; let b = y;");
-    }
-
-    #[test]
-    fn edits_outside_the_text_or_inside_a_character_are_skipped() {
-        let mut text = String::from("é!");
-        let past_the_end = edit(1..9, "");
-        assert_eq!(apply_edits(&mut text, vec![&past_the_end]), 0);
-        let inside_e = edit(1..2, "");
-        assert_eq!(apply_edits(&mut text, vec![&inside_e]), 0);
-        let bang = edit(2..3, "?");
-        assert_eq!(apply_edits(&mut text, vec![&bang]), 1);
-        assert_eq!(text, "é?");
-    }
 
     #[test]
     fn no_paths_means_the_current_directory() {

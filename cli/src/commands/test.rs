@@ -67,8 +67,9 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
                 "FAIL {} {} ({})",
                 rule.code, rule.id, rule.origin.path
             )?;
-            for failure in failures {
-                writeln!(stdout, "     {failure}")?;
+            // A failure is a summary line and indented details (the findings, the example's code).
+            for line in failures.iter().flat_map(|f| f.lines()) {
+                writeln!(stdout, "     {line}")?;
             }
         }
     }

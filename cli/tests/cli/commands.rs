@@ -140,9 +140,18 @@ examples:
     exit: 1
     --- stdout
     FAIL ACME1001 dbg-call (pack/dbg.yaml)
-         bad example #1 gave 2 finding(s) at 1:10, 1:19, expected exactly 1 finding
-         bad example #2 gave 0 finding(s), expected exactly 1 finding
-         good example #1 gave 1 finding(s) at 1:10, expected no finding
+         ACME1001 bad example #1 (pack/dbg.yaml:11:9): expected exactly 1 finding, found 2
+           found 1:10 `dbg!` left in
+           found 1:19 `dbg!` left in
+           code:
+             1 | fn f() { dbg!(1); dbg!(2); }
+         ACME1001 bad example #2 (pack/dbg.yaml:11:41): expected exactly 1 finding, found 0
+           code:
+             1 | fn f() { println!(); }
+         ACME1001 good example #1 (pack/dbg.yaml:12:10): expected no finding, found 1
+           found 1:10 `dbg!` left in
+           code:
+             1 | fn f() { dbg!(3); }
     0 rules passed, 1 failed
     --- stderr
     ");

@@ -6,11 +6,13 @@
 
 pub(crate) mod builtin;
 mod conftest;
+mod examples;
 pub(crate) mod load;
 pub mod raw;
 pub mod schema;
 
 pub use conftest::Namespaces;
+pub use examples::{Example, ExampleAt};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -93,17 +95,6 @@ pub enum TestCode {
     Check,
     /// Test code is never reported.
     Skip,
-}
-
-/// One example of a rule; also one of its tests.
-#[derive(Clone, Debug)]
-pub struct Example {
-    /// The path the example is checked at, relative to its package root.
-    pub path: Option<String>,
-    /// The code.
-    pub code: String,
-    /// The severity its finding must have (bad examples only), when the example says.
-    pub severity: Option<Severity>,
 }
 
 /// Where a rule was loaded from.

@@ -1,7 +1,7 @@
 //! The rule file format as written by rule authors: serde types with a doc on every field.
 //!
 //! These types are the JSON Schema of a rule file (`schemas/rule.schema.json`) and nothing else:
-//! [`super::load`] validates them into [`super::Rule`], whose errors tell the author what to write instead.
+//! `rule/load.rs` validates them into [`super::Rule`], whose errors tell the author what to write instead.
 
 use std::collections::BTreeMap;
 
@@ -122,8 +122,9 @@ pub struct RawRule {
     #[serde(default)]
     #[schemars(with = "Option<RawFixSchema>")]
     pub fix: Option<serde_json::Value>,
-    /// Examples, which are also the rule's tests: each bad one gives exactly one finding of this rule, each good
-    /// one none.
+    /// Examples, which are also the rule's tests: each bad one gives exactly one finding of this rule (where its
+    /// `at:` says, and turned by the rule's `fix:` into code that parses, no longer matches and equals its
+    /// `fixed:`), each good one none.
     #[serde(default)]
     pub examples: RawExamples,
     /// The rule's broad form, run instead of `match` under the `strict` profile (`hindsight check --profile
@@ -281,29 +282,50 @@ pub struct RawIncident {
 pub struct RawExamples {
     /// Code that must give exactly one finding of this rule.
     #[serde(default)]
-    pub bad: Vec<RawExample>,
+    #[schemars(with = "Vec<RawExample>")]
+    pub bad: Vec<Spanned<RawExample>>,
     /// Code that must give no finding of this rule.
     #[serde(default)]
-    pub good: Vec<RawExample>,
+    #[schemars(with = "Vec<RawExample>")]
+    pub good: Vec<Spanned<RawExample>>,
 }
 
-/// One example: the code alone, or the code with the file path it lives at.
+/// One example: the code alone, or the code with what else the test should check.
 #[derive(Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawExample {
     /// Just the code; its path is `example.<ext>`.
     Code(String),
-    /// Code at a path, for rules that depend on where a file lives.
-    WithPath {
-        /// Path of the example file, relative to its package root.
-        path: String,
+    /// The code with its path, or with what its finding and fix must be.
+    Detailed {
+        /// Path of the example file, relative to its package root, for rules that depend on where a file
+        /// lives (default: `example.<ext>`).
+        #[serde(default)]
+        path: Option<String>,
         /// The code.
         code: String,
         /// Bad examples only: the severity the finding must have, for a rule that reports some shapes as
         /// errors and others as warnings (a Rego rule's `deny` and `warn`).
         #[serde(default)]
         severity: Option<Severity>,
+        /// Bad examples only: where the finding must start, within the example's code: `"line:column"`
+        /// (1-based, such as `"3:5"`) or a line alone (`3`).
+        #[serde(default)]
+        at: Option<RawAt>,
+        /// Bad examples of a rule with `fix:` only: the code after the fix is applied, exactly.
+        #[serde(default)]
+        fixed: Option<String>,
     },
+}
+
+/// Where a bad example's finding starts: `"line:column"` or a line alone.
+#[derive(Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawAt {
+    /// A line alone, such as `3`.
+    Line(#[schemars(range(min = 1))] u64),
+    /// `"line:column"`, such as `"3:5"`, or a line alone as text.
+    Text(#[schemars(pattern(r"^[1-9][0-9]*(:[1-9][0-9]*)?$"))] String),
 }
 
 /// Schema-only mirror of ast-grep's `fix` (a template string or an object).

@@ -2,8 +2,9 @@
 //! one finding of the rule, each good one none.
 
 use super::{LoadResult, RuleFile};
-use crate::rule::raw::{RawExample, RawExamples};
-use crate::rule::{Enforcement, Example};
+use crate::rule::Enforcement;
+use crate::rule::examples::{Example, ExampleList, examples as validated};
+use crate::rule::raw::RawExamples;
 
 /// A rule's bad and good examples (or those of its strict form).
 pub(super) struct Examples {
@@ -11,17 +12,17 @@ pub(super) struct Examples {
     pub(super) good: Vec<Example>,
 }
 
-/// The examples step: the rule's own examples, checked for what only a bad example may say.
-pub(super) fn examples(file: &RuleFile<'_>, raw: RawExamples) -> LoadResult<Examples> {
-    let examples = convert(raw);
-    if examples.good.iter().any(|e| e.severity.is_some()) {
-        return Err(file.at_code(
-            "a good example gives no finding, so it cannot name a `severity`; move it to `bad` or remove the key"
-                .into(),
-            None,
-        ));
-    }
-    Ok(examples)
+/// The examples step: both lists validated (what only a bad example may say, `fixed` only with the rule's
+/// `fix:`, `at` a place), each problem on its example's line. The strict form's examples go through it too.
+pub(super) fn examples(
+    file: &RuleFile<'_>,
+    raw: RawExamples,
+    has_fix: bool,
+) -> LoadResult<Examples> {
+    Ok(Examples {
+        bad: validated(file.path, raw.bad, ExampleList::Bad, has_fix)?,
+        good: validated(file.path, raw.good, ExampleList::Good, has_fix)?,
+    })
 }
 
 /// An automated rule is tested by its examples, so it needs both kinds. A separate step from [`examples`]
@@ -43,33 +44,6 @@ pub(super) fn check_automated_has_examples(
     Ok(())
 }
 
-/// The examples as written, without checks (the strict form's examples are taken as they are).
-pub(super) fn convert(raw: RawExamples) -> Examples {
-    Examples {
-        bad: raw.bad.into_iter().map(example).collect(),
-        good: raw.good.into_iter().map(example).collect(),
-    }
-}
-
-fn example(raw: RawExample) -> Example {
-    match raw {
-        RawExample::Code(code) => Example {
-            path: None,
-            code,
-            severity: None,
-        },
-        RawExample::WithPath {
-            path,
-            code,
-            severity,
-        } => Example {
-            path: Some(path),
-            code,
-            severity,
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -89,9 +63,12 @@ mod tests {
 
     #[test]
     fn examples_keep_their_path_and_severity() {
-        let examples = convert(raw(
-            "bad:\n  - \"fn f() {}\"\n  - { path: src/a.rs, severity: warning, code: \"fn g() {}\" }\ngood: [\"fn h() {}\"]\n",
-        ));
+        let examples = examples(
+            &file(),
+            raw("bad:\n  - \"fn f() {}\"\n  - { path: src/a.rs, severity: warning, code: \"fn g() {}\" }\ngood: [\"fn h() {}\"]\n"),
+            false,
+        )
+        .unwrap_or_else(|p| panic!("{p:?}"));
         let [plain, placed] = examples.bad.as_slice() else {
             panic!("two bad examples");
         };
@@ -109,13 +86,9 @@ mod tests {
         let result = examples(
             &file(),
             raw("good: [{ path: src/a.rs, severity: error, code: \"fn f() {}\" }]\n"),
+            false,
         );
         assert!(result.is_err_and(|p| p.message.starts_with("a good example gives no finding")));
-        // The strict form's examples are not checked.
-        let strict = convert(raw(
-            "good: [{ path: src/a.rs, severity: error, code: \"fn f() {}\" }]\n",
-        ));
-        assert_eq!(strict.good.len(), 1);
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn strict_form(
         message: strict.message.as_deref().unwrap_or(pieces.message),
         ..*pieces
     };
-    let examples = examples::convert(strict.examples);
+    let examples = examples::examples(file, strict.examples, pieces.fix.is_some())?;
     let spec = MatcherSpec {
         rule: strict.matcher,
         focus,

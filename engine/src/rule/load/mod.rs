@@ -49,7 +49,7 @@ pub(super) fn load_rule(
     let docs = metadata::docs(&file, raw.docs)?;
     let stage = metadata::stage(raw.stage);
     matcher::check_strict_fits(&file, enforcement, raw.strict.is_some())?;
-    let examples = examples::examples(&file, raw.examples)?;
+    let examples = examples::examples(&file, raw.examples, raw.fix.is_some())?;
     let scope = metadata::file_scope(&file, &raw.files, &raw.ignores, raw.test_code)?;
     examples::check_automated_has_examples(&file, enforcement, &examples)?;
 
