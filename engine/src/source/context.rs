@@ -23,7 +23,7 @@ pub(crate) fn test_marks(attr: Node<'_>, src: &[u8]) -> u8 {
         .map_or(0, |test| test_marks_in(test, attr, src))
 }
 
-/// The test marks of an attribute node (outer or inner) in a language that marks test code with `test`.
+/// The test marks of an attribute node (outer or inner), by a language's [`TestCode`] entry.
 pub(crate) fn test_marks_in(test: &TestCode, attr: Node<'_>, src: &[u8]) -> u8 {
     let body = attribute_body(attr, src);
     let mut marks = 0;
@@ -202,6 +202,36 @@ mod tests {
 
     fn rust() -> &'static TestCode {
         Lang::RUST.test_code().expect("Rust marks test code")
+    }
+
+    /// Is the first node whose text is `needle` test code, in `text` parsed as `lang`?
+    fn is_test(lang: Lang, text: &str, needle: &str) -> bool {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&lang.ts_language())
+            .unwrap_or_else(|e| panic!("{e}"));
+        let tree = parser
+            .parse(text, None)
+            .unwrap_or_else(|| panic!("{lang} parses"));
+        let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+        let node = tree
+            .root_node()
+            .descendant_for_byte_range(at, at + needle.len())
+            .unwrap_or_else(|| panic!("a node at {at}"));
+        in_test_code(lang, node, text.as_bytes())
+    }
+
+    #[test]
+    fn test_code_is_found_from_the_attributes_the_entry_names() {
+        let text = "fn serve() { a(); }\n#[cfg(test)]\n// helpers\nmod tests {\n    fn helper() { b(); }\n}\n#[tokio::test]\nasync fn t() { c(); }\n#[test]\nstruct NotAFunction { d: u8 }\nfn inner() {\n    #![cfg(test)]\n    gated_call();\n}\n";
+        assert!(!is_test(Lang::RUST, text, "a()"));
+        assert!(is_test(Lang::RUST, text, "b()"));
+        assert!(is_test(Lang::RUST, text, "c()"));
+        // `#[test]` makes only functions test code; `#![cfg(test)]` makes the block it opens test code.
+        assert!(!is_test(Lang::RUST, text, "d: u8"));
+        assert!(is_test(Lang::RUST, text, "gated_call()"));
+        // A language without a `TestCode` entry has no test code inside files.
+        assert!(!is_test(Lang::YAML, "# cfg(test)\nkey: value\n", "value"));
     }
 
     #[test]
