@@ -531,6 +531,7 @@ fn rules_cite_registry_incidents_by_id() {
     assert_eq!(incident.url, "https://example.com/pm");
 }
 
+// long because: a table of cases, one per way a registry can be wrong, each read next to its expectation.
 #[test]
 fn registry_errors_name_the_file_and_line() {
     let cited = VALID_RULE.replace(

@@ -1,10 +1,11 @@
 //! `hindsight test [DIR…]`: runs rule packs' examples and Rego unit tests; exit 1 when any fails.
 //! With `--coverage`, reports the lines of each policy they ran (and `--min` turns that into a gate).
 
-use std::io::Write as _;
-use std::sync::Arc;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
 
 use hindsight_engine::codex::testing::check_rule;
+use hindsight_engine::rego::Coverage as RegoCoverage;
 use hindsight_engine::{Checker, Config, RulePack};
 
 use crate::Outcome;
@@ -74,40 +75,49 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
         }
     }
     writeln!(stdout, "{n_passed} rules passed, {n_failed} failed")?;
-    let mut below_minimum = false;
-    if args.coverage {
-        writeln!(stdout, "\nRego coverage (lines run by examples and tests):")?;
-        for (code, accumulator) in &coverage {
-            let files = match accumulator.lock() {
-                Ok(coverage) => coverage.files(),
-                Err(_) => continue,
-            };
-            for file in files {
-                let percent = file.percent();
-                let missing = if file.not_covered.is_empty() {
-                    String::new()
-                } else {
-                    let lines: Vec<String> = file.not_covered.iter().map(u32::to_string).collect();
-                    format!("; not run: line {}", lines.join(", "))
-                };
-                let verdict = match args.min {
-                    Some(min) if percent < min => {
-                        below_minimum = true;
-                        format!(" below the {min}% minimum")
-                    }
-                    _ => String::new(),
-                };
-                writeln!(
-                    stdout,
-                    "{percent:>6.1}% {code} {} ({}/{} lines{missing}){verdict}",
-                    file.path, file.covered, file.total
-                )?;
-            }
-        }
-    }
+    let below_minimum = args.coverage && print_coverage(&mut stdout, &coverage, args.min)?;
     Ok(if n_failed == 0 && !below_minimum {
         Outcome::Clean
     } else {
         Outcome::Findings
     })
+}
+
+/// The Rego coverage report: each policy file's share of lines the examples and tests ran. True when a file
+/// is below `min`.
+fn print_coverage(
+    stdout: &mut impl Write,
+    coverage: &[(Arc<str>, Arc<Mutex<RegoCoverage>>)],
+    min: Option<f64>,
+) -> std::io::Result<bool> {
+    let mut below_minimum = false;
+    writeln!(stdout, "\nRego coverage (lines run by examples and tests):")?;
+    for (code, accumulator) in coverage {
+        let files = match accumulator.lock() {
+            Ok(coverage) => coverage.files(),
+            Err(_) => continue,
+        };
+        for file in files {
+            let percent = file.percent();
+            let missing = if file.not_covered.is_empty() {
+                String::new()
+            } else {
+                let lines: Vec<String> = file.not_covered.iter().map(u32::to_string).collect();
+                format!("; not run: line {}", lines.join(", "))
+            };
+            let verdict = match min {
+                Some(min) if percent < min => {
+                    below_minimum = true;
+                    format!(" below the {min}% minimum")
+                }
+                _ => String::new(),
+            };
+            writeln!(
+                stdout,
+                "{percent:>6.1}% {code} {} ({}/{} lines{missing}){verdict}",
+                file.path, file.covered, file.total
+            )?;
+        }
+    }
+    Ok(below_minimum)
 }

@@ -37,6 +37,7 @@ fn baseline_reports_only_new_findings_and_only_shrinks() {
     assert!(run.stdout.contains("recorded 1 findings"), "{}", run.stdout);
 }
 
+// long because: one rollout plan walked through its dates and stages, each step read next to its expectation.
 #[test]
 fn rollout_stages_decide_what_shows_and_what_fails() {
     let repo = Repo::new();
