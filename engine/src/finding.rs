@@ -1,4 +1,4 @@
-//! Findings: facts about the user's code. Tool failures are [`crate::Problem`]s, never findings.
+//! Findings: facts about the user's code. Tool failures are [`crate::walk::Problem`]s, never findings.
 
 use std::fmt;
 use std::ops::Range;
