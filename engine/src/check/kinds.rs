@@ -398,4 +398,19 @@ mod tests {
         // Computed once per language and process.
         assert!(Arc::ptr_eq(&reach, &node_type_reach(Lang::RUST)));
     }
+
+    #[test]
+    fn test_kinds_are_the_ids_of_the_kinds_the_language_row_names() {
+        let ts = Lang::RUST.ts_language();
+        let id = |name: &str| ts.id_for_node_kind(name, true);
+        let kinds = KindMap::new(Lang::RUST)
+            .test
+            .unwrap_or_else(|| panic!("Rust marks test code"));
+        assert_eq!(kinds.outer_attribute, id("attribute_item"));
+        assert_eq!(kinds.inner_attribute, id("inner_attribute_item"));
+        assert_eq!(kinds.functions, [id("function_item")]);
+        assert_eq!(kinds.comments, [id("line_comment"), id("block_comment")]);
+        // A language that does not mark test code has nothing to track.
+        assert!(KindMap::new(Lang::YAML).test.is_none());
+    }
 }
