@@ -96,19 +96,6 @@ impl Fnv1a64 {
     }
 }
 
-/// The enclosing item of a node, from its ancestors (innermost first), for the language named `lang_name`.
-///
-/// The combined scan (`check/`) calls this with the language's name; it should call [`enclosing_item_in`]
-/// with the [`Lang`] it has.
-pub(crate) fn enclosing_item<'t>(
-    lang_name: &str,
-    ancestors: impl Iterator<Item = tree_sitter::Node<'t>>,
-    src: &[u8],
-) -> String {
-    Lang::from_name(lang_name)
-        .map_or_else(String::new, |lang| enclosing_item_in(lang, ancestors, src))
-}
-
 /// The enclosing item of a node, from its ancestors (innermost first), as the language's
 /// [`crate::source::lang::Enclosing`] entry names it: for Rust the `mod`, `trait`, `impl` and `fn` items
 /// around it (`mod a::impl Foo::fn run`), for YAML the mapping keys above it (`spec.containers[].image`).
@@ -222,8 +209,8 @@ mod tests {
             .root_node()
             .descendant_for_byte_range(at, at + needle.len())
             .unwrap_or_else(|| panic!("a node at {at}"));
-        enclosing_item(
-            lang.name(),
+        enclosing_item_in(
+            lang,
             std::iter::successors(node.parent(), |n| n.parent()),
             text.as_bytes(),
         )
@@ -244,7 +231,6 @@ mod tests {
         );
         // Top-level code has no enclosing item.
         assert_eq!(enclosing_of(Lang::RUST, "use std::io;\n", "io"), "");
-        assert_eq!(enclosing_item("cobol", std::iter::empty(), b""), "");
     }
 
     #[test]

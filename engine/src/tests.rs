@@ -222,6 +222,22 @@ spec:
     ");
 }
 
+/// Regression: in a file without a syntax tree, `//` and `#` were both taken for comment openings, so the `//`
+/// of a URL in a TOML string started the "comment" and the suppression after it was not read.
+#[test]
+fn toml_suppressions_after_a_url_use_the_formats_comments() {
+    assert_snapshot!(check_with(&[], "flags/web.toml", r#"
+kind = "FlagRegistry"
+
+[flags]
+new-checkout = { docs = "https://wiki.example.com/x", default = false } # hindsight-allow(HS4009): removed with the checkout launch
+dark-mode = { docs = "https://wiki.example.com/y", default = false }
+"#), @"
+    5:1-5:13 HS4009 flag `new-checkout` has no `expires` and no `owner`: nobody is asked to remove it, and it outlives the code it was made for; add `owner` and `expires` (or `permanent: true` for a kill switch) [suppressed: removed with the checkout launch]
+    6:1-6:10 HS4009 flag `dark-mode` has no `expires` and no `owner`: nobody is asked to remove it, and it outlives the code it was made for; add `owner` and `expires` (or `permanent: true` for a kill switch)
+    ");
+}
+
 #[test]
 fn syntax_errors_are_reported_and_the_rest_is_still_checked() {
     assert_snapshot!(check(r#"

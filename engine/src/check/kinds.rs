@@ -12,7 +12,7 @@ use ast_grep_core::Matcher;
 
 use super::ActiveRule;
 use crate::rule::RulePack;
-use crate::source::lang::Lang;
+use crate::source::lang::{Lang, TestCode};
 use crate::source::macros;
 
 /// The node kind is a Rust macro invocation (its arguments are opened).
@@ -53,8 +53,8 @@ pub(super) struct KindMap {
     pub(super) lang: Lang,
     /// Every interesting kind is a named node, so the walk can skip anonymous tokens.
     pub(super) named_only: bool,
-    /// Kind ids the Rust walk tracks (`None` for other languages).
-    pub(super) rust: Option<RustKinds>,
+    /// Kind ids the walk tracks for test code (`None` for a language that does not mark test code).
+    pub(super) test: Option<TestKinds>,
     /// Some rule kind can occur without brackets, so even flat macro arguments are worth parsing.
     pub(super) flat_macros: bool,
     /// The needles (see `MatchRule::needles`) of every rule that has some: in a file where no rule without
@@ -85,11 +85,11 @@ impl KindMap {
                 *slot |= KIND_MACRO;
             }
         }
-        let rust = (lang == Lang::RUST).then(|| RustKinds::new(&ts));
+        let test = lang.test_code().map(|test| TestKinds::new(lang, test, &ts));
         Self {
             lang,
             named_only: true,
-            rust,
+            test,
             flat_macros: false,
             macro_needles: None,
             needle_less: Vec::new(),
@@ -291,24 +291,30 @@ fn close_transitively(reach: &mut [Vec<u64>]) {
     }
 }
 
-/// Node kind ids the Rust walk tracks for test code.
-pub(super) struct RustKinds {
-    pub(super) attribute_item: u16,
-    pub(super) inner_attribute_item: u16,
-    pub(super) function_item: u16,
-    pub(super) line_comment: u16,
-    pub(super) block_comment: u16,
+/// Node kind ids the walk tracks for test code, from the language's [`TestCode`] entry: the walk compares
+/// ids, not kind names, on every node.
+pub(super) struct TestKinds {
+    /// The entry the ids come from (for reading an attribute's test marks).
+    pub(super) code: &'static TestCode,
+    /// Attributes written before their item (`#[test]`).
+    pub(super) outer_attribute: u16,
+    /// Attributes written inside what they apply to (`#![cfg(test)]`).
+    pub(super) inner_attribute: u16,
+    /// Functions: a test attribute makes them test code.
+    pub(super) functions: Vec<u16>,
+    /// Comments: they stand between an attribute and its item without taking the attribute.
+    pub(super) comments: Vec<u16>,
 }
 
-impl RustKinds {
-    fn new(ts: &tree_sitter::Language) -> Self {
-        let id = |name: &str| ts.id_for_node_kind(name, true);
+impl TestKinds {
+    fn new(lang: Lang, code: &'static TestCode, ts: &tree_sitter::Language) -> Self {
+        let id = |name: &&str| ts.id_for_node_kind(name, true);
         Self {
-            attribute_item: id("attribute_item"),
-            inner_attribute_item: id("inner_attribute_item"),
-            function_item: id("function_item"),
-            line_comment: id("line_comment"),
-            block_comment: id("block_comment"),
+            code,
+            outer_attribute: id(&code.outer_attribute),
+            inner_attribute: id(&code.inner_attribute),
+            functions: code.functions.iter().map(id).collect(),
+            comments: lang.spec().comment_kinds.iter().map(id).collect(),
         }
     }
 }
@@ -391,5 +397,20 @@ mod tests {
         assert!(!has("string_literal", "call_expression"));
         // Computed once per language and process.
         assert!(Arc::ptr_eq(&reach, &node_type_reach(Lang::RUST)));
+    }
+
+    #[test]
+    fn test_kinds_are_the_ids_of_the_kinds_the_language_row_names() {
+        let ts = Lang::RUST.ts_language();
+        let id = |name: &str| ts.id_for_node_kind(name, true);
+        let kinds = KindMap::new(Lang::RUST)
+            .test
+            .unwrap_or_else(|| panic!("Rust marks test code"));
+        assert_eq!(kinds.outer_attribute, id("attribute_item"));
+        assert_eq!(kinds.inner_attribute, id("inner_attribute_item"));
+        assert_eq!(kinds.functions, [id("function_item")]);
+        assert_eq!(kinds.comments, [id("line_comment"), id("block_comment")]);
+        // A language that does not mark test code has nothing to track.
+        assert!(KindMap::new(Lang::YAML).test.is_none());
     }
 }

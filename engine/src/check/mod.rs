@@ -346,12 +346,12 @@ impl Checker {
             // Most files: nothing to place, so no line index to build.
             return (report, tree);
         }
+        let syntax = suppress::CommentSyntax::of_file(file.lang, file.format);
         if file.lang.is_none() && file.text.contains(suppress::MARKER) {
-            out.comments = suppress::text_comments(file.text);
+            out.comments = suppress::text_comments(file.text, syntax.line);
         }
         let index = LineIndex::new(file.text);
-        let line_comment = file.lang.map_or("#", |l| l.spec().line_comment);
-        let mut findings = self.resolve(file, out.hits, &out.comments, &index, line_comment);
+        let mut findings = self.resolve(file, out.hits, &out.comments, &index, syntax);
         findings.extend(out.findings);
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         crate::fingerprint::assign(&mut findings, Some(file.text));
@@ -391,7 +391,7 @@ struct Hit {
     fix: Option<Edit>,
     /// Set by Rego rules, whose `warn` results are warnings whatever the rule's severity.
     severity: Option<Severity>,
-    /// The enclosing item (see [`crate::fingerprint::enclosing_item`]), computed while the tree was alive.
+    /// The enclosing item (see [`crate::fingerprint::enclosing_item_in`]), computed while the tree was alive.
     enclosing: String,
 }
 

@@ -84,6 +84,7 @@ impl RegoMatch {
         }
         captures.sort_by(|a, b| a.name.cmp(&b.name));
         let src = original.as_bytes();
+        let lang = *node_match.lang();
         let function = ancestors
             .iter()
             .find(|n| n.kind() == "function_item")
@@ -95,7 +96,9 @@ impl RegoMatch {
                     .to_string();
                 (
                     name,
-                    context::attributes(*f, src).map(str::to_string).collect(),
+                    context::attributes_in(lang, *f, src)
+                        .map(str::to_string)
+                        .collect(),
                 )
             });
         let mut modules: Vec<String> = ancestors
@@ -108,11 +111,7 @@ impl RegoMatch {
             })
             .collect();
         modules.reverse();
-        let enclosing = crate::fingerprint::enclosing_item(
-            node_match.lang().name(),
-            ancestors.iter().copied(),
-            src,
-        );
+        let enclosing = crate::fingerprint::enclosing_item_in(lang, ancestors.iter().copied(), src);
         Self {
             enclosing,
             active_idx,
@@ -494,14 +493,10 @@ impl Checker {
         if !text.contains(crate::check::suppress::MARKER) {
             return None;
         }
-        let comments = super::suppress::text_comments(text);
+        let syntax = super::suppress::CommentSyntax::of_format(format);
+        let comments = super::suppress::text_comments(text, syntax.line);
         let index = LineIndex::new(text);
-        let line_comment = if format == DataFormat::Json {
-            "//"
-        } else {
-            "#"
-        };
-        let suppressions = super::suppress::collect_suppressions(&comments, &index, line_comment);
+        let suppressions = super::suppress::collect_suppressions(&comments, &index, syntax);
         suppressions
             .iter()
             .filter(|s| {

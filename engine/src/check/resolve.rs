@@ -18,13 +18,13 @@ impl Checker {
         hits: Vec<Hit>,
         comments: &[Comment],
         index: &LineIndex<'_>,
-        line_comment: &str,
+        syntax: suppress::CommentSyntax,
     ) -> Vec<Finding> {
         let hits = drop_superseded(hits, |active_idx| {
             let rule = self.rule(self.active[active_idx]);
             (&*rule.code, rule.supersedes.as_slice())
         });
-        let mut suppressions = suppress::collect_suppressions(comments, index, line_comment);
+        let mut suppressions = suppress::collect_suppressions(comments, index, syntax);
         let mut findings = Vec::with_capacity(hits.len());
         for hit in hits {
             let rule = self.rule(self.active[hit.active_idx]);

@@ -177,17 +177,14 @@ impl<'t> Site<'_, '_, 't> {
             .chain(walked.into_iter().flatten())
     }
 
-    /// Is the node test code? The walk knows on the original tree; inside Rust macro arguments the original
-    /// node is asked.
+    /// Is the node test code? The walk knows on the original tree; inside macro arguments the original node
+    /// is asked (never test code in a language that does not mark test code).
     fn in_test_code(&self, lang: Lang, text: &str) -> bool {
         match self.path {
             Some(path) => path.in_test,
-            None => {
-                lang == Lang::RUST
-                    && self
-                        .original_node()
-                        .is_some_and(|n| context::in_rust_test_code(n, text.as_bytes()))
-            }
+            None => self
+                .original_node()
+                .is_some_and(|n| context::in_test_code(lang, n, text.as_bytes())),
         }
     }
 }
@@ -280,7 +277,7 @@ impl Scan<'_, '_> {
     /// (test code, enclosing items) never have to walk back up the tree.
     fn walk_original(&mut self, root: &Root, ts_root: tree_sitter::Node<'_>) {
         let src = root.get_text().as_bytes();
-        let kinds = self.map.rust.as_ref();
+        let kinds = self.map.test.as_ref();
         let skip_tests = self.skip_test_code;
         let mut path: Vec<tree_sitter::Node<'_>> = Vec::with_capacity(64);
         // Per depth: is the node on the path test code, and the test attributes waiting for the next sibling.
@@ -299,16 +296,19 @@ impl Scan<'_, '_> {
                 if pending.len() <= depth + 1 {
                     pending.resize(depth + 2, 0);
                 }
-                if kind == kinds.attribute_item {
-                    pending[depth] |= context::test_marks(node, src);
-                } else if kind == kinds.inner_attribute_item {
-                    if depth > 0 && context::test_marks(node, src) & context::MARK_CFG_TEST != 0 {
+                if kind == kinds.outer_attribute {
+                    pending[depth] |= context::test_marks_in(kinds.code, node, src);
+                } else if kind == kinds.inner_attribute {
+                    if depth > 0
+                        && context::test_marks_in(kinds.code, node, src) & context::MARK_CFG_TEST
+                            != 0
+                    {
                         test[depth - 1] = true;
                     }
-                } else if kind != kinds.line_comment && kind != kinds.block_comment {
+                } else if !kinds.comments.contains(&kind) {
                     let own = std::mem::take(&mut pending[depth]);
                     is_test |= own & context::MARK_CFG_TEST != 0
-                        || (own & context::MARK_TEST_FN != 0 && kind == kinds.function_item);
+                        || (own & context::MARK_TEST_FN != 0 && kinds.functions.contains(&kind));
                 }
             }
             path.push(node);
@@ -510,8 +510,8 @@ impl Scan<'_, '_> {
             }
             _ => None,
         };
-        let enclosing = crate::fingerprint::enclosing_item(
-            self.map.lang.name(),
+        let enclosing = crate::fingerprint::enclosing_item_in(
+            self.map.lang,
             site.ancestors(),
             self.file.text.as_bytes(),
         );

@@ -10,11 +10,85 @@
 
 use std::ops::Range;
 
+use crate::data::DataFormat;
 use crate::finding::{Suppressed, SuppressionKind};
 use crate::line_index::LineIndex;
+use crate::source::lang::Lang;
 
 /// The marker that starts a suppression inside a comment.
 pub const MARKER: &str = "hindsight-allow";
+
+/// How a file writes comments, from its row of the language table or, for a file read only as data, of the
+/// format table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CommentSyntax {
+    /// Prefix of a line comment (`//`, `#`).
+    pub(crate) line: &'static str,
+    /// Opening and closing of a block comment (`/*`, `*/`), where there are block comments.
+    pub(crate) block: Option<(&'static str, &'static str)>,
+}
+
+impl CommentSyntax {
+    /// The comments of a language.
+    pub(crate) fn of_lang(lang: Lang) -> Self {
+        let spec = lang.spec();
+        Self {
+            line: spec.line_comment,
+            block: spec.block_comment,
+        }
+    }
+
+    /// The comments of a data format (line comments only).
+    pub(crate) fn of_format(format: DataFormat) -> Self {
+        Self {
+            line: format.spec().line_comment,
+            block: None,
+        }
+    }
+
+    /// The comments of a file: its language's if it is parsed, else its data format's, else `#`.
+    pub(crate) fn of_file(lang: Option<Lang>, format: Option<DataFormat>) -> Self {
+        match (lang, format) {
+            (Some(lang), _) => Self::of_lang(lang),
+            (None, Some(format)) => Self::of_format(format),
+            (None, None) => Self {
+                line: "#",
+                block: None,
+            },
+        }
+    }
+
+    /// Does `text` open with a comment?
+    fn opens_comment(self, text: &str) -> bool {
+        text.starts_with(self.line) || self.block.is_some_and(|(open, _)| text.starts_with(open))
+    }
+
+    /// The comment's body after its opening marker. Doc comments extend a two-character opening with its
+    /// last character again or `!` (`///`, `//!`, `/**`, `/*!`): that is part of the opening. A one-character
+    /// opening is taken alone (`## hindsight-allow` is not a suppression, as it never was).
+    fn strip_opening(self, comment: &str) -> &str {
+        let text = comment.trim_start();
+        let openings = std::iter::once(self.line).chain(self.block.map(|(open, _)| open));
+        for open in openings {
+            if let Some(rest) = text.strip_prefix(open) {
+                let rest = match open.chars().last() {
+                    Some(last) if open.len() > 1 => rest.trim_start_matches([last, '!']),
+                    _ => rest,
+                };
+                return rest.trim_start();
+            }
+        }
+        text
+    }
+
+    /// The comment's text without a block comment's closing marker.
+    fn strip_closing(self, text: &str) -> &str {
+        match self.block {
+            Some((_, close)) => text.trim_end_matches(close),
+            None => text,
+        }
+    }
+}
 
 /// What a suppression comment says.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,9 +103,10 @@ pub(crate) struct Directive {
     pub(crate) malformed: Option<String>,
 }
 
-/// Parses a comment's full text (with its comment markers). `None` when it is not a suppression.
-pub(crate) fn parse_comment(comment: &str) -> Option<Directive> {
-    let body = strip_comment_markers(comment);
+/// Parses a comment's full text (with its comment markers, written in `syntax`). `None` when it is not a
+/// suppression.
+pub(crate) fn parse_comment(comment: &str, syntax: CommentSyntax) -> Option<Directive> {
+    let body = syntax.strip_opening(comment);
     let rest = body.strip_prefix(MARKER)?;
     let Some(rest) = rest.strip_prefix('(') else {
         return Some(malformed("write `hindsight-allow(CODE): reason`"));
@@ -72,7 +147,7 @@ pub(crate) fn parse_comment(comment: &str) -> Option<Directive> {
     let after = after.trim_start();
     let reason = after
         .strip_prefix(':')
-        .map(|r| r.trim().trim_end_matches("*/").trim().to_string())
+        .map(|r| syntax.strip_closing(r.trim()).trim().to_string())
         .filter(|r| !r.is_empty());
     Some(Directive {
         codes,
@@ -91,30 +166,16 @@ fn malformed(what: &str) -> Directive {
     }
 }
 
-fn strip_comment_markers(comment: &str) -> &str {
-    let text = comment.trim_start();
-    let text = if let Some(rest) = text.strip_prefix("//") {
-        rest.trim_start_matches(['/', '!'])
-    } else if let Some(rest) = text.strip_prefix("/*") {
-        rest.trim_start_matches(['*', '!'])
-    } else if let Some(rest) = text.strip_prefix('#') {
-        rest
-    } else {
-        text
-    };
-    text.trim_start()
-}
-
-/// Suppression comments of a file without a syntax tree (TOML, JSON): `#` or `//` comments holding the
-/// marker, found in the text.
-pub(super) fn text_comments(text: &str) -> Vec<Comment> {
+/// Suppression comments of a file without a syntax tree (TOML, JSON): comments opened by its format's
+/// `line_comment` and holding the marker, found in the text. The last opening before the marker starts the
+/// comment, so an opening inside a string earlier on the line (`"http://x"` in TOML) is not taken for one.
+pub(super) fn text_comments(text: &str, line_comment: &str) -> Vec<Comment> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if let Some(marker) = line.find(MARKER) {
             let before = &line[..marker];
-            let start = before.rfind("//").or_else(|| before.rfind('#'));
-            if let Some(start) = start {
+            if let Some(start) = before.rfind(line_comment) {
                 let body = line[start..].trim_end_matches(['\n', '\r']);
                 out.push(Comment {
                     range: offset + start..offset + start + body.len(),
@@ -157,11 +218,11 @@ impl Suppression {
 }
 
 /// The suppressions among `comments`, each with the line it applies to: its own line when it follows code,
-/// else the next line that is not itself only a comment (`line_comment` is the file's line-comment marker).
+/// else the next line that is not itself only a comment (in the file's comment `syntax`).
 pub(super) fn collect_suppressions(
     comments: &[Comment],
     index: &LineIndex<'_>,
-    line_comment: &str,
+    syntax: CommentSyntax,
 ) -> Vec<Suppression> {
     // Lines that hold nothing but a comment: a suppression there applies to the next line of code.
     let own_line = |c: &Comment| {
@@ -175,11 +236,11 @@ pub(super) fn collect_suppressions(
     // A following line that is itself only a comment (more explanation, another suppression) is skipped.
     let comment_only_line = |line: usize| {
         let text = index.line_text(line).trim_start();
-        !text.is_empty() && (text.starts_with(line_comment) || text.starts_with("/*"))
+        !text.is_empty() && syntax.opens_comment(text)
     };
     let mut out = Vec::new();
     for comment in comments {
-        let Some(directive) = parse_comment(&comment.text) else {
+        let Some(directive) = parse_comment(&comment.text, syntax) else {
             continue;
         };
         let line = index.line_of(comment.range.start);
@@ -283,7 +344,8 @@ mod tests {
             ("// ordinary comment", None),
         ];
         for (comment, expected) in cases {
-            assert_eq!(parse_comment(comment), expected, "{comment}");
+            let syntax = if comment.starts_with('#') { TOML } else { RUST };
+            assert_eq!(parse_comment(comment, syntax), expected, "{comment}");
         }
     }
 
@@ -295,7 +357,7 @@ mod tests {
             "// hindsight-allow(): x",
             "// hindsight-allow(HS1001, until=soon): x",
         ] {
-            let parsed = parse_comment(comment);
+            let parsed = parse_comment(comment, RUST);
             assert!(
                 parsed.as_ref().is_some_and(|d| d.malformed.is_some()),
                 "{comment}: {parsed:?}"
@@ -316,14 +378,56 @@ let d = 4; // hindsight-allow(HS1004)
 let e = 5;
 ";
 
-    fn suppressions(text: &str, line_comment: &str) -> Vec<Suppression> {
-        collect_suppressions(&text_comments(text), &LineIndex::new(text), line_comment)
+    const RUST: CommentSyntax = CommentSyntax {
+        line: "//",
+        block: Some(("/*", "*/")),
+    };
+    const TOML: CommentSyntax = CommentSyntax {
+        line: "#",
+        block: None,
+    };
+
+    fn suppressions(text: &str, syntax: CommentSyntax) -> Vec<Suppression> {
+        collect_suppressions(
+            &text_comments(text, syntax.line),
+            &LineIndex::new(text),
+            syntax,
+        )
+    }
+
+    #[test]
+    fn the_comment_syntax_comes_from_the_tables() {
+        assert_eq!(CommentSyntax::of_lang(Lang::RUST), RUST);
+        assert_eq!(CommentSyntax::of_format(DataFormat::Toml), TOML);
+        assert_eq!(
+            CommentSyntax::of_file(None, Some(DataFormat::Json)).line,
+            "//"
+        );
+        // A YAML file is parsed: its language's row answers.
+        assert_eq!(
+            CommentSyntax::of_file(Some(Lang::YAML), Some(DataFormat::Yaml)),
+            TOML
+        );
+        assert_eq!(CommentSyntax::of_file(None, None), TOML);
+    }
+
+    #[test]
+    fn comment_openings_are_stripped_by_the_syntax() {
+        assert_eq!(RUST.strip_opening("  /// doc"), "doc");
+        assert_eq!(RUST.strip_opening("//! inner"), "inner");
+        assert_eq!(RUST.strip_opening("/** block */"), "block */");
+        assert_eq!(RUST.strip_closing("block */"), "block ");
+        assert_eq!(TOML.strip_opening("# note"), "note");
+        assert_eq!(TOML.strip_opening("## note"), "# note");
+        // Another syntax's opening is not an opening.
+        assert_eq!(TOML.strip_opening("// note"), "// note");
+        assert_eq!(TOML.strip_closing("note */"), "note */");
     }
 
     #[test]
     fn comments_with_the_marker_are_found_in_text() {
         let text = "a = 1\nb = 2 # hindsight-allow(HS6001): fixture\r\nc = \"hindsight-allow\"\n";
-        let comments = text_comments(text);
+        let comments = text_comments(text, "#");
         assert_eq!(
             comments.len(),
             1,
@@ -333,14 +437,14 @@ let e = 5;
         assert_eq!(&text[comments[0].range.clone()], comments[0].text);
         let json = "{\n  \"a\": 1 // hindsight-allow(HS6002): known\n}";
         assert_eq!(
-            text_comments(json)[0].text,
+            text_comments(json, "//")[0].text,
             "// hindsight-allow(HS6002): known"
         );
     }
 
     #[test]
     fn a_suppression_applies_to_its_own_line_or_the_next_line_of_code() {
-        let found = suppressions(CODE, "//");
+        let found = suppressions(CODE, RUST);
         let places: Vec<(usize, usize)> = found.iter().map(|s| (s.line, s.target_line)).collect();
         // After code: its own line. On a line of its own: the next line that is not only a comment (line 3
         // is skipped); a blank line is not a comment, so it ends the search.
@@ -354,16 +458,36 @@ let e = 5;
     }
 
     #[test]
-    fn the_line_comment_marker_decides_which_lines_are_skipped() {
+    fn the_comment_syntax_decides_which_lines_are_skipped() {
         let yaml = "# hindsight-allow(HS6001): fixture\n# more\nkey: value\n";
-        assert_eq!(suppressions(yaml, "#")[0].target_line, 3);
+        assert_eq!(suppressions(yaml, TOML)[0].target_line, 3);
         // Under `//` comments, a `#` line is code.
-        assert_eq!(suppressions(yaml, "//")[0].target_line, 2);
+        let rust = "// hindsight-allow(HS6001): fixture\n# more\nkey();\n";
+        assert_eq!(suppressions(rust, RUST)[0].target_line, 2);
+        // A line opening a block comment is a comment where there are block comments, and code elsewhere.
+        let rust = "// hindsight-allow(HS6001): fixture\n/* x */\nkey();\n";
+        assert_eq!(suppressions(rust, RUST)[0].target_line, 3);
+        let toml = "# hindsight-allow(HS6001): fixture\n/* x */\nkey = 1\n";
+        assert_eq!(suppressions(toml, TOML)[0].target_line, 2);
+    }
+
+    #[test]
+    fn a_comment_opening_inside_a_string_is_not_a_comment() {
+        // Regression: with `//` and `#` both looked for, `//x" # …` was taken for the comment, and its text
+        // did not start with the marker.
+        let toml = "url = \"http://x\" # hindsight-allow(HS6001): pinned mirror\n";
+        let comments = text_comments(toml, CommentSyntax::of_format(DataFormat::Toml).line);
+        assert_eq!(comments.len(), 1);
+        assert_eq!(comments[0].text, "# hindsight-allow(HS6001): pinned mirror");
+        let found = suppressions(toml, TOML);
+        assert_eq!(found[0].directive.codes, ["HS6001"]);
+        assert_eq!(found[0].directive.reason.as_deref(), Some("pinned mirror"));
+        assert_eq!(found[0].target_line, 1);
     }
 
     #[test]
     fn a_suppression_expires_the_day_after_its_date() {
-        let found = suppressions(CODE, "//");
+        let found = suppressions(CODE, RUST);
         let expiring = &found[1];
         assert_eq!(expiring.directive.until.as_deref(), Some("2020-01-01"));
         assert!(!expiring.expired(Some("2020-01-01")));
@@ -380,7 +504,7 @@ let e = 5;
 
     #[test]
     fn a_finding_is_claimed_by_a_reasoned_unexpired_suppression_naming_it() {
-        let mut found = suppressions(CODE, "//");
+        let mut found = suppressions(CODE, RUST);
         let claimed = claim(&mut found, 1, "hs1001", "unwrap-in-handler", None);
         assert_eq!(
             claimed,
@@ -398,7 +522,7 @@ let e = 5;
 
     #[test]
     fn ids_compare_exactly_and_unknown_codes_claim_nothing() {
-        let mut found = suppressions(CODE, "//");
+        let mut found = suppressions(CODE, RUST);
         assert_eq!(
             claim(&mut found, 6, "HS1003", "Unwrap-In-Handler", None),
             None
@@ -415,7 +539,7 @@ let e = 5;
 
     #[test]
     fn expired_reasonless_and_malformed_suppressions_claim_nothing() {
-        let mut found = suppressions(CODE, "//");
+        let mut found = suppressions(CODE, RUST);
         assert_eq!(
             claim(&mut found, 4, "HS1002", "x", Some("2021-01-01")),
             None

@@ -2,9 +2,12 @@
 //! all call [`render_markdown`].
 
 use std::fmt::Write as _;
+use std::path::Path;
 use std::sync::Arc;
 
+use crate::data::DataFormat;
 use crate::rule::{Enforcement, Example, Incident, Rule, RulePack, StrictForm};
+use crate::source::lang::Lang;
 
 /// Renders a rule's full documentation as Markdown.
 pub fn render_markdown(rule: &Rule) -> String {
@@ -112,6 +115,14 @@ fn incidents(
 
 /// The code fence of the rule's examples. Data rules have formats rather than a language; their examples
 /// are YAML, JSON or TOML.
+/// The fence language of a file: the name of its language, else of its data format, in the tables.
+fn path_fence(path: &str) -> Option<&'static str> {
+    let path = Path::new(path);
+    Lang::from_file(path)
+        .map(Lang::name)
+        .or_else(|| DataFormat::from_path(path).map(DataFormat::name))
+}
+
 fn example_fence(rule: &Rule) -> &'static str {
     rule.language
         .map(|l| l.name())
@@ -188,7 +199,13 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
     }
     let _ = writeln!(out, "## {heading}\n");
     for example in examples {
-        let mut fence = fence;
+        // The example's own file name says best what it is: a data rule's example may be JSON or TOML, and a
+        // rule over Rust and YAML may have a YAML example.
+        let fence = example
+            .path
+            .as_deref()
+            .and_then(path_fence)
+            .unwrap_or(fence);
         if let Some(path) = &example.path {
             match example.severity {
                 Some(severity) => {
@@ -198,28 +215,7 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
                     let _ = writeln!(out, "`{path}`:\n");
                 }
             }
-            // An example of another language than the rule's (a YAML file for a rule over Rust and YAML).
-            fence = match path.rsplit('.').next() {
-                Some("rs") => "rust",
-                Some("yaml" | "yml") => "yaml",
-                Some("json") => "json",
-                Some("toml") => "toml",
-                _ => fence,
-            };
         }
-        // The example's own file name says best what it is (a data rule's example may be JSON or TOML).
-        let info = match example
-            .path
-            .as_deref()
-            .and_then(|p| p.rsplit_once('.'))
-            .map(|(_, e)| e)
-        {
-            Some("rs") => "rust",
-            Some("yaml" | "yml") => "yaml",
-            Some("json") => "json",
-            Some("toml") => "toml",
-            _ => fence,
-        };
         // A fence longer than any run of backticks in the code, so code that holds a fence stays code.
         let longest = example
             .code
@@ -228,7 +224,11 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
             .max()
             .unwrap_or(0);
         let ticks = "`".repeat(longest.max(2) + 1);
-        let _ = writeln!(out, "{ticks}{info}\n{}\n{ticks}\n", example.code.trim_end());
+        let _ = writeln!(
+            out,
+            "{ticks}{fence}\n{}\n{ticks}\n",
+            example.code.trim_end()
+        );
     }
 }
 
@@ -375,6 +375,15 @@ mod tests {
         assert_eq!(example_fence(builtin("HS4003")), "yaml");
         assert_eq!(languages(builtin("HS7005")), "any");
         assert_eq!(example_fence(builtin("HS7005")), "");
+    }
+
+    #[test]
+    fn an_example_file_is_fenced_by_the_tables() {
+        assert_eq!(path_fence("src/main.rs"), Some("rust"));
+        assert_eq!(path_fence(".github/workflows/ci.yml"), Some("yaml"));
+        assert_eq!(path_fence("package.json"), Some("json"));
+        assert_eq!(path_fence("Cargo.toml"), Some("toml"));
+        assert_eq!(path_fence("Dockerfile"), None);
     }
 
     #[test]

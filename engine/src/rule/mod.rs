@@ -408,10 +408,9 @@ impl RulePack {
             match entry {
                 Ok(entry) => {
                     let path = entry.path();
-                    let is_rule = matches!(
-                        path.extension().and_then(|e| e.to_str()),
-                        Some("yaml" | "yml")
-                    );
+                    // Rule files are YAML: the YAML row of the format table has their extensions.
+                    let is_rule = crate::data::DataFormat::from_path(path)
+                        == Some(crate::data::DataFormat::Yaml);
                     if is_rule && entry.file_type().is_some_and(|t| t.is_file()) {
                         files.push(path.to_path_buf());
                     }

@@ -13,16 +13,6 @@ pub(crate) const MARK_CFG_TEST: u8 = 1;
 /// An attribute makes the next item test code if it is a function (`#[test]`, `#[tokio::test]`).
 pub(crate) const MARK_TEST_FN: u8 = 2;
 
-/// The test marks of a Rust attribute node (outer or inner).
-///
-/// The combined scan (`check/`) calls this for Rust files only; it should call [`test_marks_in`] with the
-/// file's language entry instead.
-pub(crate) fn test_marks(attr: Node<'_>, src: &[u8]) -> u8 {
-    Lang::RUST
-        .test_code()
-        .map_or(0, |test| test_marks_in(test, attr, src))
-}
-
 /// The test marks of an attribute node (outer or inner), by a language's [`TestCode`] entry.
 pub(crate) fn test_marks_in(test: &TestCode, attr: Node<'_>, src: &[u8]) -> u8 {
     let body = attribute_body(attr, src);
@@ -34,12 +24,6 @@ pub(crate) fn test_marks_in(test: &TestCode, attr: Node<'_>, src: &[u8]) -> u8 {
         marks |= MARK_TEST_FN;
     }
     marks
-}
-
-/// Is `node`, in a Rust file, inside test code? (See [`in_test_code`], which the combined scan should call
-/// with the file's language.)
-pub(crate) fn in_rust_test_code(node: Node<'_>, src: &[u8]) -> bool {
-    in_test_code(Lang::RUST, node, src)
 }
 
 /// Is `node` inside test code: a `#[cfg(test)]` item, a test function, or a file with `#![cfg(test)]`? Never
@@ -64,14 +48,6 @@ pub(crate) fn marks_test_code(lang: Lang, node: Node<'_>, src: &[u8]) -> bool {
     } else {
         false
     }
-}
-
-/// The outer attributes written before a Rust item, nearest first (`#[test]` → `test`).
-///
-/// `check/policies.rs` calls this for the function around a match; it should call [`attributes_in`] with the
-/// file's language.
-pub(crate) fn attributes<'a>(item: Node<'a>, src: &'a [u8]) -> impl Iterator<Item = &'a str> + 'a {
-    attributes_in(Lang::RUST, item, src)
 }
 
 /// The outer attributes written before an item, nearest first (`#[test]` → `test`); none in a language
