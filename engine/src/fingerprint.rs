@@ -197,23 +197,13 @@ mod tests {
 
     /// The enclosing item of the first node whose text is `needle`, in `text` parsed as `lang`.
     fn enclosing_of(lang: Lang, text: &str, needle: &str) -> String {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&lang.ts_language())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let tree = parser
-            .parse(text, None)
-            .unwrap_or_else(|| panic!("{lang} parses"));
-        let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
-        let node = tree
-            .root_node()
-            .descendant_for_byte_range(at, at + needle.len())
-            .unwrap_or_else(|| panic!("a node at {at}"));
-        enclosing_item_in(
-            lang,
-            std::iter::successors(node.parent(), |n| n.parent()),
-            text.as_bytes(),
-        )
+        crate::source::with_node_at(lang, text, needle, |node| {
+            enclosing_item_in(
+                lang,
+                std::iter::successors(node.parent(), |n| n.parent()),
+                text.as_bytes(),
+            )
+        })
     }
 
     #[test]

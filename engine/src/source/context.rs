@@ -182,19 +182,9 @@ mod tests {
 
     /// Is the first node whose text is `needle` test code, in `text` parsed as `lang`?
     fn is_test(lang: Lang, text: &str, needle: &str) -> bool {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&lang.ts_language())
-            .unwrap_or_else(|e| panic!("{e}"));
-        let tree = parser
-            .parse(text, None)
-            .unwrap_or_else(|| panic!("{lang} parses"));
-        let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
-        let node = tree
-            .root_node()
-            .descendant_for_byte_range(at, at + needle.len())
-            .unwrap_or_else(|| panic!("a node at {at}"));
-        in_test_code(lang, node, text.as_bytes())
+        crate::source::with_node_at(lang, text, needle, |node| {
+            in_test_code(lang, node, text.as_bytes())
+        })
     }
 
     #[test]

@@ -40,5 +40,28 @@ impl<'a> SourceFile<'a> {
     }
 }
 
+/// For tests: `f` of the smallest node spanning the first `needle` in `text` parsed as `lang`.
+#[cfg(test)]
+pub(crate) fn with_node_at<R>(
+    lang: Lang,
+    text: &str,
+    needle: &str,
+    f: impl FnOnce(tree_sitter::Node<'_>) -> R,
+) -> R {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&lang.ts_language())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let tree = parser
+        .parse(text, None)
+        .unwrap_or_else(|| panic!("{lang} parses"));
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle}"));
+    let node = tree
+        .root_node()
+        .descendant_for_byte_range(at, at + needle.len())
+        .unwrap_or_else(|| panic!("a node at {at}"));
+    f(node)
+}
+
 #[cfg(test)]
 mod grammar_tests;
