@@ -17,7 +17,7 @@ pub(crate) struct Cli {
 #[derive(Subcommand, Debug)]
 pub(crate) enum Command {
     /// Check files against the rule pack.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List the loaded rules.
     Rules(RulesArgs),
     /// Explain a rule: what it reports, the incident behind it, how to fix it.
@@ -46,6 +46,28 @@ pub(crate) enum Command {
     /// Install or remove the git pre-commit hook that runs `hindsight check --staged --diff HEAD`.
     #[command(subcommand)]
     Hook(HookCommand),
+    /// Print the shell completion script for SHELL to stdout (e.g. `hindsight completions bash`).
+    Completions(CompletionsArgs),
+    /// Print the man page (roff) to stdout, or write one page per command with `--out DIR`.
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub(crate) shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ManArgs {
+    /// Write `hindsight.1` and one page per command (`hindsight-check.1`, …) into this directory (created if
+    /// missing) instead of printing the main page.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out: Option<PathBuf>,
+    /// With `--out`: replace pages that exist already.
+    #[arg(long, requires = "out")]
+    pub(crate) force: bool,
 }
 
 #[derive(Args, Debug)]
@@ -179,6 +201,13 @@ pub(crate) struct CheckArgs {
     /// Also write the report in FORMAT to the file PATH (repeatable), e.g. `--output sarif=hindsight.sarif`.
     #[arg(long = "output", value_name = "FORMAT=PATH", value_parser = parse_output)]
     pub(crate) outputs: Vec<OutputFile>,
+    /// Instead of the findings, print how many each rule found (count, code, severity, title), most first;
+    /// as a JSON array with `--format json`.
+    #[arg(long)]
+    pub(crate) statistics: bool,
+    /// Print only the findings: no notes, no summary line, no progress (the exit code is the same).
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
     /// Fail when there are more than N unsuppressed warnings, whatever `--fail-on` says.
     #[arg(long, value_name = "N")]
     pub(crate) max_warnings: Option<usize>,
@@ -213,6 +242,27 @@ pub(crate) struct CheckArgs {
     pub(crate) no_macro_expansion: bool,
     #[command(flatten)]
     pub(crate) git: GitArgs,
+    #[command(flatten)]
+    pub(crate) selection: SelectionArgs,
+}
+
+/// Which rules run, over `[rules] enable`/`disable` of hindsight.toml, with Ruff's flags. Each takes codes,
+/// code prefixes (`HS6`) or rule ids, comma-separated and repeatable; the most specific selector wins, and
+/// `--ignore` wins a tie.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Rule selection")]
+pub(crate) struct SelectionArgs {
+    /// Run only these rules, instead of those hindsight.toml enables: codes, code prefixes (`HS6`) or rule ids,
+    /// comma-separated (repeatable, as are the two below). The most specific selector wins; `--ignore` wins a
+    /// tie.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub(crate) select: Option<Vec<String>>,
+    /// Run these rules too, besides those selected.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub(crate) extend_select: Vec<String>,
+    /// Do not run these rules.
+    #[arg(long, value_name = "CODES", value_delimiter = ',')]
+    pub(crate) ignore: Vec<String>,
 }
 
 /// Git-aware checking: what is checked and what is reported (see README, "In git and CI").
@@ -260,6 +310,9 @@ impl CheckArgs {
                 rules_from,
                 ..GitArgs::default()
             },
+            selection: SelectionArgs::default(),
+            statistics: false,
+            quiet: false,
         }
     }
 }

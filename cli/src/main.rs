@@ -11,6 +11,7 @@ mod date;
 mod paths;
 mod printer;
 mod report;
+mod selection;
 mod setup;
 mod site;
 
@@ -37,6 +38,8 @@ fn main() -> ExitCode {
         Command::Baseline(command) => commands::baseline::run(&command),
         Command::Hook(command) => commands::hook::run(&command),
         Command::Lsp => commands::lsp::run(),
+        Command::Completions(args) => commands::completions::run(&args),
+        Command::Man(args) => commands::man::run(&args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

@@ -36,6 +36,9 @@ pub(crate) struct Analysis {
 }
 
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
+    if args.statistics {
+        crate::printer::statistics::check_format(args.format)?;
+    }
     let Analysis {
         checker,
         mut report,
@@ -93,6 +96,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         max_size,
         context: &context,
         pool: &pool,
+        progress: !args.quiet,
     };
     let staged = change.as_ref().and_then(|c| c.staged_content(&files));
     let mut report = checking.first_pass(staged, args.parse_only);
@@ -147,6 +151,7 @@ fn load_setup(args: &CheckArgs, start: &Path) -> anyhow::Result<(Setup, Vec<Stri
     if let Some(profile) = args.profile {
         setup.config.profile = profile.profile();
     }
+    args.selection.apply(&mut setup.config, &setup.pack)?;
     Ok((setup, rule_changes))
 }
 
@@ -177,13 +182,15 @@ struct Checking<'a> {
     /// The repository around a git change, for repository-scope rules (empty otherwise).
     context: &'a RepositoryContext,
     pool: &'a rayon::ThreadPool,
+    /// Whether a long run in a terminal shows a progress counter (not with `--quiet`).
+    progress: bool,
 }
 
 impl Checking<'_> {
     /// The first check: of the staged content with `--staged`, else of the files on disk (only parsed with
     /// the hidden `--parse-only`), with a progress counter.
     fn first_pass(&self, staged: Option<StagedContent>, parse_only: bool) -> Report {
-        let progress = Progress::new(self.files.len());
+        let progress = Progress::new(self.files.len(), self.progress);
         let report = self.pool.install(|| {
             if let Some(staged) = staged {
                 let mut report = walk::check_in_memory_in(
@@ -296,7 +303,13 @@ fn finish(args: &CheckArgs, run: Run<'_>) -> anyhow::Result<Outcome> {
         }
     };
     let mut stdout = std::io::stdout().lock();
-    args.format.print(&mut stdout, &run, color)?;
+    if args.statistics {
+        crate::printer::statistics::print(&mut stdout, &run, args.format)?;
+    } else if args.quiet && args.format == crate::printer::human::FORMAT {
+        crate::printer::human::print_findings(&mut stdout, &run, color)?;
+    } else {
+        args.format.print(&mut stdout, &run, color)?;
+    }
     stdout.flush()?;
     let report = &run.report;
     let mut stderr = std::io::stderr().lock();
@@ -402,8 +415,8 @@ struct Progress {
 }
 
 impl Progress {
-    fn new(total: usize) -> Self {
-        let enabled = total >= 200 && std::io::stderr().is_terminal();
+    fn new(total: usize, wanted: bool) -> Self {
+        let enabled = wanted && total >= 200 && std::io::stderr().is_terminal();
         Self {
             total,
             enabled,

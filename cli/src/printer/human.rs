@@ -20,6 +20,19 @@ pub(crate) const FORMAT: Format = Format {
 
 /// Prints each shown finding with its source lines, then the notes and the summary line.
 fn print_report(out: &mut dyn Write, run: &Run<'_>, color: bool) -> std::io::Result<()> {
+    print_findings(out, run, color)?;
+    for note in &run.report.notes {
+        writeln!(out, "note: {}: {}", note.path.display(), note.message())?;
+    }
+    writeln!(out, "{}", summary_line(run))
+}
+
+/// Prints each shown finding with its source lines, and nothing else (`check --quiet`).
+pub(crate) fn print_findings(
+    out: &mut dyn Write,
+    run: &Run<'_>,
+    color: bool,
+) -> std::io::Result<()> {
     let report = &run.report;
     let renderer = if color {
         Renderer::styled()
@@ -38,10 +51,7 @@ fn print_report(out: &mut dyn Write, run: &Run<'_>, color: bool) -> std::io::Res
         let rendered = render_finding(&renderer, finding, source.as_deref());
         writeln!(out, "{rendered}\n")?;
     }
-    for note in &report.notes {
-        writeln!(out, "note: {}: {}", note.path.display(), note.message())?;
-    }
-    writeln!(out, "{}", summary_line(run))
+    Ok(())
 }
 
 fn render_finding(renderer: &Renderer, finding: &Finding, source: Option<&str>) -> String {

@@ -18,6 +18,7 @@ pub(crate) mod junit;
 pub(crate) mod rdjson;
 pub(crate) mod sarif;
 pub(crate) mod source;
+pub(crate) mod statistics;
 
 use std::io::Write;
 use std::path::Path;

@@ -4,6 +4,7 @@ mod check;
 mod codex;
 mod commands;
 mod examples;
+mod flags;
 mod formats;
 mod git;
 mod rego;

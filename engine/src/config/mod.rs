@@ -392,8 +392,10 @@ impl Config {
     }
 }
 
-/// How specifically a selector names a rule: a code prefix scores its length, the exact code or id scores most.
-fn specificity(selector: &str, rule: &Rule) -> Option<usize> {
+/// How specifically a selector (of `enable`, `disable`, `severity`, `[[rollout]]`, `[[waiver]]`, or the
+/// command line's `--select`) names a rule: a code prefix scores its length, the exact code or id scores most;
+/// `None` when it does not name the rule.
+pub fn specificity(selector: &str, rule: &Rule) -> Option<usize> {
     if selector.eq_ignore_ascii_case(&rule.code) || selector == &*rule.id {
         return Some(usize::MAX);
     }
