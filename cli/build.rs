@@ -8,7 +8,6 @@ use std::process::Command;
 fn main() {
     let version = env!("CARGO_PKG_VERSION");
     let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    println!("cargo:rerun-if-changed=build.rs");
     let stamped = match commit(&manifest_dir) {
         Some(commit) => format!("{version} ({commit})"),
         None => version.to_string(),
@@ -16,11 +15,11 @@ fn main() {
     println!("cargo:rustc-env=HINDSIGHT_VERSION={stamped}");
 }
 
-/// `abc1234[-dirty] YYYY-MM-DD` of the checkout `cli/` is in, or `None` when there is none.
+/// `abc1234[-dirty] YYYY-MM-DD` of the checkout the package is the root of, or `None` when there is none.
 fn commit(dir: &Path) -> Option<String> {
     // Only this repository's own checkout: a tarball unpacked inside some other repository (vendored) must
     // not report that repository's commit.
-    if git(dir, &["rev-parse", "--show-prefix"])? != "cli/" {
+    if !git(dir, &["rev-parse", "--show-prefix"])?.is_empty() {
         return None;
     }
     watch_head(dir);
@@ -37,6 +36,7 @@ fn commit(dir: &Path) -> Option<String> {
 /// Reruns this script when HEAD moves: HEAD itself (a checkout), the branch it points to (a commit) and
 /// packed-refs. `--git-path` resolves them in a worktree too (HEAD per worktree, refs shared).
 fn watch_head(dir: &Path) {
+    // Cargo reruns the script when it changes itself; with these lines, not on every change in the package.
     let mut files = vec!["HEAD".to_string(), "packed-refs".to_string()];
     if let Some(branch) = git(dir, &["symbolic-ref", "-q", "HEAD"]) {
         files.push(branch);
