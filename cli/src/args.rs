@@ -8,7 +8,7 @@ use crate::printer::{self, Format};
 
 /// hindsight: incident lessons as rules with stable codes, enforced where mistakes enter.
 #[derive(Parser, Debug)]
-#[command(name = "hindsight", version, about, max_term_width = 100)]
+#[command(name = "hindsight", version = env!("HINDSIGHT_VERSION"), about, max_term_width = 100)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,

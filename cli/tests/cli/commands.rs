@@ -164,3 +164,32 @@ fn schema_matches_the_committed_file() {
         std::fs::read_to_string(crate::repo_root().join("schemas/rule.schema.json")).unwrap();
     assert_eq!(run.stdout, committed);
 }
+
+/// `--version` names the package version, then the commit it was built from when built in a git checkout:
+/// `hindsight 0.1.0 (abc1234 2026-12-06)`, `-dirty` after the hash when tracked files were changed.
+#[test]
+fn version_names_the_package_version_and_the_commit() {
+    let run = Project::new().run(&["--version"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run.stdout.trim_end();
+    let rest = line
+        .strip_prefix(concat!("hindsight ", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("not `hindsight <version>`: {line:?}"));
+    if rest.is_empty() {
+        return; // built without git: the version alone
+    }
+    let commit = rest
+        .strip_prefix(" (")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("not `(hash date)` after the version: {line:?}"));
+    let (hash, date) = commit.split_once(' ').unwrap();
+    let hash = hash.strip_suffix("-dirty").unwrap_or(hash);
+    assert!(
+        hash.len() == 7 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{line:?}"
+    );
+    assert!(
+        date.len() == 10 && date.chars().filter(|c| *c == '-').count() == 2,
+        "{line:?}"
+    );
+}

@@ -90,10 +90,7 @@ pub(crate) fn bin() -> PathBuf {
 }
 
 pub(crate) fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 pub(crate) fn run_in(dir: &Path, args: &[&str]) -> Run {
