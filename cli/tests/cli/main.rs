@@ -7,6 +7,7 @@ mod examples;
 mod formats;
 mod git;
 mod rego;
+mod scaffold;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
