@@ -13,6 +13,8 @@ mod printer;
 mod report;
 mod setup;
 mod site;
+mod stubs;
+mod write;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -36,6 +38,8 @@ fn main() -> ExitCode {
         Command::Waivers(args) => commands::waivers::run(&args),
         Command::Baseline(command) => commands::baseline::run(&command),
         Command::Hook(command) => commands::hook::run(&command),
+        Command::Init(args) => commands::init::run(&args),
+        Command::New(command) => commands::new::run(&command),
         Command::Lsp => commands::lsp::run(),
     };
     match result {

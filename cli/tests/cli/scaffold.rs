@@ -123,3 +123,199 @@ fn an_incident_record_may_give_a_ticket_instead_of_links() {
         "{all}"
     );
 }
+
+/// Fills in every stub of the files under `dir` the quickest way: the marker replaced by plain words.
+fn fill_in(dir: &std::path::Path) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("TODO(new rule)", "filled in")).unwrap();
+    }
+}
+
+#[test]
+fn a_new_rule_fails_its_test_naming_every_stub_until_they_are_filled_in() {
+    let project = Project::new();
+    let run = run_in(
+        project.path(),
+        &[
+            "new",
+            "rule",
+            "--language",
+            "rust",
+            "--id",
+            "no-blocking-sleep",
+            "--code",
+            "ACME1001",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains("wrote rules/no-blocking-sleep.yaml"),
+        "{}",
+        run.stdout
+    );
+    let test = run_in(project.path(), &["test", "rules"]);
+    assert_eq!(test.code, 1, "{}", test.stdout);
+    for field in [
+        "`title`",
+        "`message`",
+        "`match.pattern`",
+        "`docs.what`",
+        "`docs.why`",
+        "`docs.fix`",
+        "`incidents.organisation`",
+        "`incidents.summary`",
+        "`incidents.ticket`",
+        "`examples.bad`",
+        "`examples.good`",
+    ] {
+        assert!(
+            test.stdout.contains(&format!("{field} is still a stub")),
+            "{field} not listed:\n{}",
+            test.stdout
+        );
+    }
+    fill_in(&project.path().join("rules"));
+    let test = run_in(project.path(), &["test", "rules", "--verbose"]);
+    assert_eq!(test.code, 0, "{}", test.stdout);
+    assert!(
+        test.stdout
+            .contains("PASS ACME1001 no-blocking-sleep (2 examples)"),
+        "{}",
+        test.stdout
+    );
+}
+
+#[test]
+fn a_new_rego_rule_has_a_policy_and_tests_that_fail_until_filled_in() {
+    let project = Project::new();
+    let run = run_in(
+        project.path(),
+        &[
+            "new",
+            "rule",
+            "--language",
+            "yaml",
+            "--rego",
+            "--id",
+            "no-latest-tag",
+            "--code",
+            "ACME2001",
+            "--dir",
+            "pack",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for file in [
+        "no-latest-tag.yaml",
+        "no-latest-tag.rego",
+        "no-latest-tag_test.rego",
+    ] {
+        assert!(project.path().join("pack").join(file).is_file(), "{file}");
+    }
+    let test = run_in(project.path(), &["test", "pack"]);
+    assert_eq!(test.code, 1);
+    assert!(
+        test.stdout.contains("pack/no-latest-tag.rego:"),
+        "{}",
+        test.stdout
+    );
+    fill_in(&project.path().join("pack"));
+    let test = run_in(project.path(), &["test", "pack", "--verbose"]);
+    assert_eq!(test.code, 0, "{}", test.stdout);
+    assert!(
+        test.stdout.contains("(2 examples, 2 Rego tests)"),
+        "{}",
+        test.stdout
+    );
+}
+
+#[test]
+fn new_rule_refuses_an_existing_file_and_a_bad_id_or_code() {
+    let project = Project::new();
+    project.file("rules/no-blocking-sleep.yaml", "mine\n");
+    let args = [
+        "new",
+        "rule",
+        "--language",
+        "rust",
+        "--id",
+        "no-blocking-sleep",
+        "--code",
+        "ACME1001",
+    ];
+    let run = run_in(project.path(), &args);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("rules/no-blocking-sleep.yaml exists; pass --force"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("rules/no-blocking-sleep.yaml")).unwrap(),
+        "mine\n"
+    );
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    assert_eq!(run_in(project.path(), &forced).code, 0);
+    let run = run_in(
+        project.path(),
+        &[
+            "new",
+            "rule",
+            "--language",
+            "rust",
+            "--id",
+            "No_Sleep",
+            "--code",
+            "ACME1001",
+        ],
+    );
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("--id `No_Sleep` is not a kebab-case slug"),
+        "{}",
+        run.stderr
+    );
+    let run = run_in(
+        project.path(),
+        &[
+            "new",
+            "rule",
+            "--language",
+            "rust",
+            "--id",
+            "x",
+            "--code",
+            "acme1",
+        ],
+    );
+    assert!(
+        run.stderr.contains("--code `acme1` is not a rule code"),
+        "{}",
+        run.stderr
+    );
+    let run = run_in(
+        project.path(),
+        &[
+            "new",
+            "rule",
+            "--language",
+            "rust",
+            "--rego",
+            "--id",
+            "x",
+            "--code",
+            "ACME1002",
+        ],
+    );
+    assert!(
+        run.stderr
+            .contains("--language must be one of yaml, json, toml"),
+        "{}",
+        run.stderr
+    );
+}
