@@ -319,3 +319,208 @@ fn new_rule_refuses_an_existing_file_and_a_bad_id_or_code() {
         run.stderr
     );
 }
+
+/// Runs git in `dir` as a test user; `HINDSIGHT_TODAY` fixed for the hook. Returns (success, what it said).
+fn git(dir: &std::path::Path, args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=T",
+            "-c",
+            "user.email=t@e",
+            "-c",
+            "commit.gpgsign=false",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .env("HINDSIGHT_TODAY", "2026-06-01")
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), said)
+}
+
+/// A repository with old debt: a tracked file whose `unwrap()` the strict profile reports at `error`.
+fn indebted_repo() -> Project {
+    let project = Project::new();
+    assert!(git(project.path(), &["init", "-q", "-b", "main"]).0);
+    project.file("hindsight.toml", "[rules]\nprofile = \"strict\"\n");
+    project.file(
+        "src/old.rs",
+        "pub fn old(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n",
+    );
+    project.file(
+        "deploy/app.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app\n",
+    );
+    project
+}
+
+#[test]
+fn init_baselines_old_debt_so_the_first_commit_passes_and_blocks_a_new_finding() {
+    let project = indebted_repo();
+    let run = run_in(project.path(), &["init", "--hook", "git"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("kept the existing hindsight.toml"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("wrote hindsight-baseline.json: 1 findings of today"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("Kubernetes manifests: 1"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("Next:"), "{}", run.stdout);
+    // The old finding is in the baseline: committing everything, old debt included, passes the hook.
+    assert!(git(project.path(), &["add", "-A"]).0);
+    let (ok, said) = git(project.path(), &["commit", "-q", "-m", "adopt hindsight"]);
+    assert!(ok, "the first commit must pass: {said}");
+    // Old debt touched in a later commit is still baselined.
+    project.file(
+        "src/old.rs",
+        "pub fn old(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n\npub fn other() {}\n",
+    );
+    assert!(git(project.path(), &["add", "-A"]).0);
+    let (ok, said) = git(project.path(), &["commit", "-q", "-m", "more"]);
+    assert!(ok, "{said}");
+    // A new error finding is blocked.
+    project.file(
+        "src/new.rs",
+        "pub fn new(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n",
+    );
+    assert!(git(project.path(), &["add", "-A"]).0);
+    let (ok, said) = git(project.path(), &["commit", "-q", "-m", "new debt"]);
+    assert!(!ok, "the hook must refuse a new finding");
+    assert!(
+        said.contains("HS1001") && said.contains("src/new.rs"),
+        "{said}"
+    );
+}
+
+#[test]
+fn init_writes_a_configuration_that_loads_and_names_what_the_repository_holds() {
+    let project = indebted_repo();
+    std::fs::remove_file(project.path().join("hindsight.toml")).unwrap();
+    let run = run_in(project.path(), &["init"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let config = std::fs::read_to_string(project.path().join("hindsight.toml")).unwrap();
+    assert!(config.contains("#   Kubernetes (HS2"), "{config}");
+    assert!(
+        config.contains("applies: 1 Kubernetes manifests"),
+        "{config}"
+    );
+    assert!(config.contains("#   Rust source (HS1"), "{config}");
+    // The CLI loads it: `rules` lists the built-in pack under it.
+    let rules = run_in(project.path(), &["rules"]);
+    assert_eq!(rules.code, 0, "{}", rules.stderr);
+    // Run again: nothing is replaced without --force.
+    std::fs::write(project.path().join("hindsight.toml"), "# mine\n").unwrap();
+    let again = run_in(project.path(), &["init"]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stdout.contains("kept the existing hindsight.toml"),
+        "{}",
+        again.stdout
+    );
+    assert!(
+        again
+            .stdout
+            .contains("kept the existing hindsight-baseline.json"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("hindsight.toml")).unwrap(),
+        "# mine\n"
+    );
+    let forced = run_in(project.path(), &["init", "--force"]);
+    assert_eq!(forced.code, 0, "{}", forced.stderr);
+    assert!(
+        std::fs::read_to_string(project.path().join("hindsight.toml"))
+            .unwrap()
+            .contains("[rules]")
+    );
+}
+
+#[test]
+fn init_dry_run_writes_nothing() {
+    let project = indebted_repo();
+    let before = git(project.path(), &["status", "--porcelain", "--ignored"]).1;
+    let run = run_in(
+        project.path(),
+        &["init", "--dry-run", "--hook", "git", "--force"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("would write hindsight.toml:\n# hindsight's configuration"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("would write hindsight-baseline.json: 1 findings"),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("would install"), "{}", run.stdout);
+    assert_eq!(
+        git(project.path(), &["status", "--porcelain", "--ignored"]).1,
+        before
+    );
+    assert!(!project.path().join(".git/hooks/pre-commit").exists());
+    assert_eq!(
+        std::fs::read_to_string(project.path().join("hindsight.toml")).unwrap(),
+        "[rules]\nprofile = \"strict\"\n"
+    );
+}
+
+#[test]
+fn init_adds_a_local_hook_to_a_pre_commit_configuration() {
+    let project = indebted_repo();
+    project.file(
+        ".pre-commit-config.yaml",
+        "repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n    rev: v4.6.0\n    hooks:\n      - id: trailing-whitespace\n",
+    );
+    let run = run_in(project.path(), &["init", "--hook", "pre-commit"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let text = std::fs::read_to_string(project.path().join(".pre-commit-config.yaml")).unwrap();
+    assert!(
+        text.starts_with("repos:\n  - repo: https://github.com/pre-commit/pre-commit-hooks\n"),
+        "{text}"
+    );
+    assert!(text.contains("      - id: trailing-whitespace\n"), "{text}");
+    assert!(
+        text.contains("  - repo: local\n    hooks:\n      - id: hindsight\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "entry: hindsight check --staged --diff HEAD --baseline hindsight-baseline.json"
+        ),
+        "{text}"
+    );
+    // A second run keeps the entry there.
+    let again = run_in(project.path(), &["init", "--hook", "pre-commit"]);
+    assert!(
+        again.stdout.contains("already has a hindsight hook"),
+        "{}",
+        again.stdout
+    );
+    assert_eq!(
+        std::fs::read_to_string(project.path().join(".pre-commit-config.yaml")).unwrap(),
+        text
+    );
+}
