@@ -61,9 +61,8 @@ pub(crate) fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
                 out,
                 "{verb} {DEFAULT_FILE}: {} findings of today, accepted as existing debt{}",
                 entries.len(),
-                if args.dry_run && Path::new(CONFIG_FILE).exists() {
-                    ""
-                } else if args.dry_run {
+                // A dry run writes no configuration, so the count is under the defaults when there is none.
+                if args.dry_run && !Path::new(CONFIG_FILE).exists() {
                     " (counted with the built-in defaults)"
                 } else {
                     ""
