@@ -50,6 +50,12 @@ pub(crate) enum Command {
     Completions(CompletionsArgs),
     /// Print the man page (roff) to stdout, or write one page per command with `--out DIR`.
     Man(ManArgs),
+    /// Start on an existing repository: write a hindsight.toml for what it holds, a baseline of today's
+    /// findings, and the commit hook.
+    Init(InitArgs),
+    /// Scaffold a rule: every required field stubbed, so `hindsight test` fails until all are filled in.
+    #[command(subcommand)]
+    New(NewCommand),
 }
 
 #[derive(Args, Debug)]
@@ -67,6 +73,63 @@ pub(crate) struct ManArgs {
     pub(crate) out: Option<PathBuf>,
     /// With `--out`: replace pages that exist already.
     #[arg(long, requires = "out")]
+    pub(crate) force: bool,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct InitArgs {
+    /// The repository (default: the current directory).
+    pub(crate) dir: Option<PathBuf>,
+    /// Print what would be written, write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Replace hindsight.toml, the baseline and a `.pre-commit-config.yaml` hook entry that exist.
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Which hook to set up: a `repo: local` entry in `.pre-commit-config.yaml`, the git pre-commit hook
+    /// (`hindsight hook install`), or none.
+    #[arg(long, value_enum, default_value_t = InitHook::None)]
+    pub(crate) hook: InitHook,
+}
+
+/// The hook `hindsight init` sets up.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum InitHook {
+    /// A `repo: local` hook in `.pre-commit-config.yaml`, for teams that use the pre-commit framework.
+    PreCommit,
+    /// The git pre-commit hook, as `hindsight hook install` writes it.
+    Git,
+    /// No hook.
+    None,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum NewCommand {
+    /// Write `<DIR>/<ID>.yaml` (and `<ID>.rego`, `<ID>_test.rego` with `--rego`): every required field
+    /// stubbed and commented, a bad and a good example, an incident stub.
+    Rule(NewRuleArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct NewRuleArgs {
+    /// Language of the checked files: `rust` or `yaml` for a structural rule; `yaml`, `json` or `toml` with
+    /// `--rego`.
+    #[arg(long)]
+    pub(crate) language: String,
+    /// Kebab-case id naming the bad pattern, such as `no-blocking-sleep`; the file name.
+    #[arg(long)]
+    pub(crate) id: String,
+    /// Stable code: 2-8 capital letters and 3-5 digits, such as `ACME1001`.
+    #[arg(long)]
+    pub(crate) code: String,
+    /// A Rego rule over configuration data: also writes the policy and its tests.
+    #[arg(long)]
+    pub(crate) rego: bool,
+    /// Directory of the rule pack.
+    #[arg(long, value_name = "DIR", default_value = "rules")]
+    pub(crate) dir: PathBuf,
+    /// Replace files that exist.
+    #[arg(long)]
     pub(crate) force: bool,
 }
 

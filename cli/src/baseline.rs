@@ -75,7 +75,7 @@ pub(crate) fn write(path: &Path, entries: &BTreeSet<Entry>) -> anyhow::Result<()
     });
     let mut text = serde_json::to_string_pretty(&document)?;
     text.push('\n');
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    crate::write::atomic(path, &text)
 }
 
 /// The entry that records a finding.

@@ -14,6 +14,8 @@ mod report;
 mod selection;
 mod setup;
 mod site;
+mod stubs;
+mod write;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -37,6 +39,8 @@ fn main() -> ExitCode {
         Command::Waivers(args) => commands::waivers::run(&args),
         Command::Baseline(command) => commands::baseline::run(&command),
         Command::Hook(command) => commands::hook::run(&command),
+        Command::Init(args) => commands::init::run(&args),
+        Command::New(command) => commands::new::run(&command),
         Command::Lsp => commands::lsp::run(),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man(args) => commands::man::run(&args),

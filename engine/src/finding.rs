@@ -205,8 +205,25 @@ pub struct Incident {
     pub organisation: String,
     /// One line: what happened.
     pub summary: String,
-    /// Public post-mortem URL.
+    /// Public post-mortem URL; empty for an internal incident known only by its `ticket`.
     pub url: String,
+    /// Internal ticket id or private wiki reference, for an incident without a public post-mortem.
+    pub ticket: Option<String>,
+}
+
+impl Incident {
+    /// Where to read about it: the public post-mortem URL, else the internal ticket.
+    pub fn reference(&self) -> &str {
+        match (&self.ticket, self.url.is_empty()) {
+            (Some(ticket), true) => ticket,
+            _ => &self.url,
+        }
+    }
+
+    /// The public post-mortem URL, if there is one.
+    pub fn public_url(&self) -> Option<&str> {
+        (!self.url.is_empty()).then_some(self.url.as_str())
+    }
 }
 
 /// Rollout stage of a rule.

@@ -14,9 +14,7 @@ const MARKER: &str = "# hindsight pre-commit hook";
 const BACKUP: &str = "pre-commit.hindsight-backup";
 
 pub(crate) fn run(command: &HookCommand) -> anyhow::Result<Outcome> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let repo = hindsight_git::Repo::discover(&cwd)?;
-    let dir = repo.hooks_dir()?;
+    let dir = hooks_dir()?;
     let hook = dir.join("pre-commit");
     let backup = dir.join(BACKUP);
     let mut out = std::io::stdout().lock();
@@ -25,29 +23,7 @@ pub(crate) fn run(command: &HookCommand) -> anyhow::Result<Outcome> {
         .as_deref()
         .is_some_and(|text| text.contains(MARKER));
     match command {
-        HookCommand::Install { force } => {
-            if existing.is_some() && !ours {
-                if !force {
-                    anyhow::bail!(
-                        "{} exists and is not hindsight's hook; keep it, or pass --force to set it aside (as {BACKUP}, restored by `hindsight hook uninstall`)",
-                        hook.display()
-                    );
-                }
-                std::fs::rename(&hook, &backup)
-                    .with_context(|| format!("cannot set {} aside", hook.display()))?;
-                writeln!(out, "set the existing hook aside as {}", backup.display())?;
-            }
-            std::fs::create_dir_all(&dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            std::fs::write(&hook, script())
-                .with_context(|| format!("cannot write {}", hook.display()))?;
-            make_executable(&hook)?;
-            writeln!(
-                out,
-                "installed {}: commits run `hindsight check --staged --diff HEAD`",
-                hook.display()
-            )?;
-        }
+        HookCommand::Install { force } => install(&dir, *force, None, &mut out)?,
         HookCommand::Uninstall => {
             if existing.is_some() && !ours {
                 anyhow::bail!("{} is not hindsight's hook; left as it is", hook.display());
@@ -69,8 +45,60 @@ pub(crate) fn run(command: &HookCommand) -> anyhow::Result<Outcome> {
     Ok(Outcome::Clean)
 }
 
+/// The hooks directory of the repository of the current directory (`core.hooksPath` when set).
+pub(crate) fn hooks_dir() -> anyhow::Result<std::path::PathBuf> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let repo = hindsight_git::Repo::discover(&cwd)?;
+    Ok(repo.hooks_dir()?)
+}
+
+/// Writes the pre-commit hook into `dir`; with `baseline`, the hook's check leaves out what it records. A hook
+/// that is not hindsight's is set aside with `force`, else kept (an error).
+pub(crate) fn install(
+    dir: &Path,
+    force: bool,
+    baseline: Option<&str>,
+    out: &mut impl std::io::Write,
+) -> anyhow::Result<()> {
+    let hook = dir.join("pre-commit");
+    let backup = dir.join(BACKUP);
+    let existing = std::fs::read_to_string(&hook).ok();
+    let ours = existing
+        .as_deref()
+        .is_some_and(|text| text.contains(MARKER));
+    if existing.is_some() && !ours {
+        if !force {
+            anyhow::bail!(
+                "{} exists and is not hindsight's hook; keep it, or pass --force to set it aside (as {BACKUP}, restored by `hindsight hook uninstall`)",
+                hook.display()
+            );
+        }
+        std::fs::rename(&hook, &backup)
+            .with_context(|| format!("cannot set {} aside", hook.display()))?;
+        writeln!(out, "set the existing hook aside as {}", backup.display())?;
+    }
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let command = check_command(baseline);
+    crate::write::atomic(&hook, &script(&command))?;
+    make_executable(&hook)?;
+    writeln!(
+        out,
+        "installed {}: commits run `hindsight {command}`",
+        hook.display()
+    )?;
+    Ok(())
+}
+
+/// The check a commit runs: what it adds, less a baseline's findings when there is one.
+pub(crate) fn check_command(baseline: Option<&str>) -> String {
+    match baseline {
+        Some(file) => format!("check --staged --diff HEAD --baseline {file}"),
+        None => "check --staged --diff HEAD".to_string(),
+    }
+}
+
 /// The hook: the hindsight that installed it, or the one on PATH if that one has moved.
-fn script() -> String {
+fn script(command: &str) -> String {
     let exe = std::env::current_exe()
         .map(|p| p.display().to_string())
         .unwrap_or_else(|_| "hindsight".into());
@@ -80,7 +108,7 @@ fn script() -> String {
          # Checks what this commit adds: the staged content, the lines it changes. Skip once with --no-verify.\n\
          hindsight='{quoted}'\n\
          [ -x \"$hindsight\" ] || hindsight=hindsight\n\
-         exec \"$hindsight\" check --staged --diff HEAD\n"
+         exec \"$hindsight\" {command}\n"
     )
 }
 

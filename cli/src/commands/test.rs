@@ -41,7 +41,23 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
             writeln!(stdout, "     help: {hint}")?;
         }
     }
-    for rule in pack.rules().iter().filter(|r| r.is_automated()) {
+    let stubs: Vec<crate::stubs::Stub> = args
+        .dirs
+        .iter()
+        .flat_map(|d| crate::stubs::find(d))
+        .collect();
+    n_failed += print_stubs(&mut stdout, &stubs)?;
+    // A rule whose file still holds stubs has failed already; its examples are stubs too.
+    let stubbed = |rule: &hindsight_engine::Rule| {
+        stubs
+            .iter()
+            .any(|s| s.path.display().to_string() == rule.origin.path)
+    };
+    for rule in pack
+        .rules()
+        .iter()
+        .filter(|r| r.is_automated() && !stubbed(r))
+    {
         let accumulator = coverage
             .iter()
             .find(|(code, _)| *code == rule.code)
@@ -81,6 +97,35 @@ pub(crate) fn run(args: &TestArgs) -> anyhow::Result<Outcome> {
     } else {
         Outcome::Findings
     })
+}
+
+/// Lists the scaffold stubs left, one line each, grouped by file; returns the number of files that have some.
+fn print_stubs(stdout: &mut impl Write, stubs: &[crate::stubs::Stub]) -> std::io::Result<usize> {
+    let mut files = 0;
+    let mut last: Option<&std::path::Path> = None;
+    for stub in stubs {
+        if last != Some(stub.path.as_path()) {
+            files += 1;
+            last = Some(stub.path.as_path());
+            let n = stubs.iter().filter(|s| s.path == stub.path).count();
+            writeln!(
+                stdout,
+                "FAIL {}: {n} {} still a `{}` stub: fill in each",
+                stub.path.display(),
+                if n == 1 { "field is" } else { "fields are" },
+                crate::stubs::MARKER
+            )?;
+        }
+        writeln!(
+            stdout,
+            "     {}:{}: `{}` is still a stub: {}",
+            stub.path.display(),
+            stub.line,
+            stub.field,
+            stub.ask
+        )?;
+    }
+    Ok(files)
 }
 
 /// The Rego coverage report: each policy file's share of lines the examples and tests ran. True when a file

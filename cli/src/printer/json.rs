@@ -88,12 +88,7 @@ fn finding(finding: &Finding) -> Value {
         "start": { "line": finding.span.start.line, "column": finding.span.start.column },
         "end": { "line": finding.span.end.line, "column": finding.span.end.column },
         "byte_range": { "start": finding.span.bytes.start, "end": finding.span.bytes.end },
-        "incident": finding.incident.as_ref().map(|incident| json!({
-            "date": incident.date,
-            "organisation": incident.organisation,
-            "summary": incident.summary,
-            "url": incident.url,
-        })),
+        "incident": finding.incident.as_ref().map(|incident| super::incident_json(incident)),
         "fix": finding.fix.as_ref().map(|fix| json!({
             "byte_range": { "start": fix.bytes.start, "end": fix.bytes.end },
             "replacement": fix.replacement,

@@ -99,8 +99,8 @@ pub(crate) const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
 /// Where to read about a rule: its first incident's post-mortem, else the rule file of a built-in rule in
 /// hindsight's repository, else the first web reference of its docs.
 pub(crate) fn help_uri(rule: &Rule) -> Option<String> {
-    if let Some(incident) = rule.incidents.first() {
-        return Some(incident.url.clone());
+    if let Some(url) = rule.incidents.first().and_then(|i| i.public_url()) {
+        return Some(url.to_string());
     }
     if let Some(path) = rule.origin.path.strip_prefix("builtin:") {
         return Some(format!("{REPOSITORY}/blob/main/rules/{path}"));
@@ -162,8 +162,23 @@ pub(crate) fn help_note(finding: &Finding) -> String {
     match &finding.incident {
         Some(incident) => format!(
             "why and how to fix: `hindsight explain {}` or {}",
-            finding.code, incident.url
+            finding.code,
+            incident.reference()
         ),
         None => format!("see `hindsight explain {}`", finding.code),
     }
+}
+
+/// An incident as JSON and SARIF carry it: `ticket` only for an internal incident that has one.
+pub(crate) fn incident_json(incident: &hindsight_engine::finding::Incident) -> serde_json::Value {
+    let mut value = serde_json::json!({
+        "date": incident.date,
+        "organisation": incident.organisation,
+        "summary": incident.summary,
+        "url": incident.url,
+    });
+    if let Some(ticket) = &incident.ticket {
+        value["ticket"] = serde_json::Value::from(ticket.as_str());
+    }
+    value
 }

@@ -103,12 +103,7 @@ fn rule_descriptor(entry: &RuleEntry<'_>) -> Value {
         descriptor.insert(
             "properties".into(),
             json!({
-                "incidents": rule.incidents.iter().map(|incident| json!({
-                    "date": incident.date,
-                    "organisation": incident.organisation,
-                    "summary": incident.summary,
-                    "url": incident.url,
-                })).collect::<Vec<_>>(),
+                "incidents": rule.incidents.iter().map(|incident| super::incident_json(incident)).collect::<Vec<_>>(),
                 "stage": rule.stage.as_str(),
                 "tags": rule_tags(rule),
             }),

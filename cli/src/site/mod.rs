@@ -171,12 +171,20 @@ review. Open a rule for the incident behind it, examples and how to fix a findin
                     escape(&i.organisation),
                     escape(&i.date)
                 ),
-                None => format!(
-                    "<a href=\"{}\">{} {}</a>",
-                    escape(&i.url),
-                    escape(&i.organisation),
-                    escape(&i.date)
-                ),
+                None => match i.public_url() {
+                    Some(url) => format!(
+                        "<a href=\"{}\">{} {}</a>",
+                        escape(url),
+                        escape(&i.organisation),
+                        escape(&i.date)
+                    ),
+                    None => format!(
+                        "{} {} (internal: {})",
+                        escape(&i.organisation),
+                        escape(&i.date),
+                        escape(i.reference())
+                    ),
+                },
             })
             .collect();
         let category =
@@ -316,6 +324,9 @@ fn incident_page(incident: &IncidentCoverage, highlighters: &Highlighters) -> St
     body.push_str("<h2>Sources</h2>\n<ul>\n");
     for link in &incident.links {
         let _ = writeln!(body, "<li><a href=\"{0}\">{0}</a></li>", escape(link));
+    }
+    if let Some(ticket) = &incident.ticket {
+        let _ = writeln!(body, "<li>Internal: <code>{}</code></li>", escape(ticket));
     }
     body.push_str("</ul>\n");
     if !incident.cited_by.is_empty() {

@@ -8,6 +8,7 @@ mod flags;
 mod formats;
 mod git;
 mod rego;
+mod scaffold;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -114,6 +114,9 @@ pub struct IncidentCoverage {
     pub summary: String,
     /// Public write-ups, primary first.
     pub links: Vec<String>,
+    /// Internal ticket or private wiki reference, for an incident without a public post-mortem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ticket: Option<String>,
     /// Codes of the rules that cite the incident.
     pub cited_by: Vec<String>,
     /// Its action items.
@@ -251,6 +254,7 @@ fn incident_coverage(
         title: record.title.clone(),
         summary: record.summary.clone(),
         links: record.links.clone(),
+        ticket: record.ticket.clone(),
         cited_by,
         items,
         totals,
@@ -443,6 +447,8 @@ pub fn render_markdown(
         );
         if let Some(link) = incident.links.first() {
             let _ = write!(out, "Post-mortem: <{link}>");
+        } else if let Some(ticket) = &incident.ticket {
+            let _ = write!(out, "Internal: `{ticket}`");
         }
         if !incident.cited_by.is_empty() {
             let cited: Vec<String> = incident

@@ -104,10 +104,14 @@ fn incidents(
         let page = incident_page(incident)
             .map(|target| format!(" · [incident page]({target})"))
             .unwrap_or_default();
+        let source = match incident.public_url() {
+            Some(url) => format!("[post-mortem]({url})"),
+            None => format!("internal: `{}`", incident.reference()),
+        };
         let _ = writeln!(
             out,
-            "- **{} · {}**: {} ([post-mortem]({})){page}",
-            incident.date, incident.organisation, incident.summary, incident.url
+            "- **{} · {}**: {} ({source}){page}",
+            incident.date, incident.organisation, incident.summary
         );
     }
     out.push('\n');
@@ -296,7 +300,7 @@ pub fn render_codex(pack: &RulePack) -> String {
     let review = lessons.len() - automated;
     let mut incidents: Vec<&str> = lessons
         .iter()
-        .flat_map(|(_, r)| r.incidents.iter().map(|i| i.url.as_str()))
+        .flat_map(|(_, r)| r.incidents.iter().map(|i| i.reference()))
         .collect();
     incidents.sort_unstable();
     incidents.dedup();
@@ -324,14 +328,20 @@ pub fn render_codex(pack: &RulePack) -> String {
         let because: Vec<String> = rule
             .incidents
             .iter()
-            .map(|i| {
-                format!(
-                    "[{} {}]({}): {}",
+            .map(|i| match i.public_url() {
+                Some(url) => format!(
+                    "[{} {}]({url}): {}",
                     i.organisation,
                     i.date,
-                    i.url,
                     i.summary.trim_end_matches('.')
-                )
+                ),
+                None => format!(
+                    "{} {} (internal: `{}`): {}",
+                    i.organisation,
+                    i.date,
+                    i.reference(),
+                    i.summary.trim_end_matches('.')
+                ),
             })
             .collect();
         let _ = writeln!(out, "  Because: {}.", because.join("; "));
@@ -410,6 +420,7 @@ mod tests {
             organisation: "Acme".into(),
             summary: "It broke".into(),
             url: "https://example.com/pm".into(),
+            ticket: None,
         });
         let mut out = String::new();
         incidents(&mut out, std::slice::from_ref(&incident), &|i| {

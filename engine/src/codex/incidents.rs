@@ -27,6 +27,8 @@ pub struct IncidentRecord {
     pub summary: String,
     /// Public post-mortems and write-ups, the primary one first.
     pub links: Vec<String>,
+    /// Internal ticket id or private wiki reference, for an incident without a public post-mortem.
+    pub ticket: Option<String>,
     /// What the organisation (or the codex) set out to change.
     pub action_items: Vec<ActionItem>,
     /// Display path of the file.
@@ -42,6 +44,7 @@ impl IncidentRecord {
             organisation: self.organisation.clone(),
             summary: self.title.clone(),
             url: self.links.first().cloned().unwrap_or_default(),
+            ticket: self.ticket.clone(),
         }
     }
 }
@@ -130,8 +133,13 @@ pub struct RawIncidentRecord {
     pub title: String,
     /// What happened, in a few sentences.
     pub summary: String,
-    /// Public post-mortems and write-ups, the primary one first.
+    /// Public post-mortems and write-ups, the primary one first. Optional when `ticket` is given.
+    #[serde(default)]
     pub links: Vec<String>,
+    /// Internal ticket id or private wiki reference (such as `INC-2041` or `wiki:postmortems/2026-03-payments`),
+    /// for an incident whose post-mortem is not public: then `links` may be empty.
+    #[serde(default)]
+    pub ticket: Option<String>,
     /// Corrective actions and how each is enforced.
     #[serde(default)]
     pub action_items: Vec<RawActionItem>,
@@ -172,6 +180,7 @@ pub(crate) fn load(path: &str, text: &str) -> Result<IncidentRecord, Box<LoadPro
         title: raw.title,
         summary: raw.summary,
         links: raw.links,
+        ticket: raw.ticket.filter(|t| !t.trim().is_empty()),
         action_items,
         origin: path.to_string(),
     })
@@ -268,16 +277,23 @@ fn check_title_and_links(file: &IncidentFile<'_>, raw: &RawIncidentRecord) -> Re
             None,
         ));
     }
-    if raw.links.is_empty()
-        || raw
-            .links
-            .iter()
-            .any(|l| !l.starts_with("https://") && !l.starts_with("http://"))
+    let has_ticket = raw.ticket.as_deref().is_some_and(|t| !t.trim().is_empty());
+    if raw.links.is_empty() && !has_ticket {
+        return Err(file.problem(
+            file.line_of("links"),
+            "an incident needs public `links` (https://...) or an internal `ticket`".into(),
+            Some("link the post-mortem first, or write `ticket: INC-123` for an internal incident"),
+        ));
+    }
+    if raw
+        .links
+        .iter()
+        .any(|l| !l.starts_with("https://") && !l.starts_with("http://"))
     {
         return Err(file.problem(
             file.line_of("links"),
-            "an incident needs public links (https://...)".into(),
-            Some("link the post-mortem first"),
+            "incident `links` are web addresses (https://...)".into(),
+            Some("put an internal reference in `ticket` instead"),
         ));
     }
     Ok(())

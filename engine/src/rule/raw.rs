@@ -262,7 +262,7 @@ pub enum RawIncidentRef {
     Inline(RawIncident),
 }
 
-/// A public incident behind the rule.
+/// An incident behind the rule: public (with `url`) or internal (with `ticket`).
 #[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawIncident {
@@ -272,8 +272,13 @@ pub struct RawIncident {
     pub organisation: String,
     /// One line: what happened.
     pub summary: String,
-    /// Public post-mortem.
-    pub url: String,
+    /// Public post-mortem. Optional when `ticket` is given.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Internal ticket id or private wiki reference (such as `INC-2041` or `wiki:postmortems/2026-03-payments`),
+    /// for an incident whose post-mortem is not public.
+    #[serde(default)]
+    pub ticket: Option<String>,
 }
 
 /// Bad and good examples.

@@ -155,7 +155,7 @@ impl Workspace {
         let rule = self.checker.pack().get(code)?;
         rule.incidents
             .first()
-            .map(|incident| incident.url.clone())
+            .and_then(|incident| incident.public_url().map(str::to_string))
             .or_else(|| {
                 rule.docs
                     .references

@@ -109,7 +109,7 @@ pub(super) fn incidents(
         return Err(file.at_code(
             "the rule names no incident".into(),
             Some(
-                "add `incidents:` with the id of an incident record (`incidents/<id>.yaml`), or an inline {date, organisation, summary, url} of a public post-mortem",
+                "add `incidents:` with the id of an incident record (`incidents/<id>.yaml`), or an inline {date, organisation, summary, url} of a public post-mortem (or `ticket` instead of `url` for an internal one)",
             ),
         ));
     }
@@ -155,18 +155,32 @@ fn inline_incident(file: &RuleFile<'_>, incident: RawIncident) -> LoadResult<Inc
             None,
         ));
     }
-    if !incident.url.starts_with("https://") && !incident.url.starts_with("http://") {
-        return Err(file.at_code(
-            format!("incident url `{}` is not a web address", incident.url),
-            Some("link the public post-mortem with an https:// URL"),
-        ));
+    let ticket = incident.ticket.filter(|t| !t.trim().is_empty());
+    match (&incident.url, &ticket) {
+        (None, None) => {
+            return Err(file.at_code(
+                "an inline incident needs a `url` (public post-mortem) or a `ticket` (internal reference)"
+                    .into(),
+                Some("write `url: https://...`, or `ticket: INC-123` for an internal incident"),
+            ));
+        }
+        (Some(url), _) if !url.starts_with("https://") && !url.starts_with("http://") => {
+            return Err(file.at_code(
+                format!("incident url `{url}` is not a web address"),
+                Some(
+                    "link the public post-mortem with an https:// URL, or give a `ticket` instead",
+                ),
+            ));
+        }
+        _ => {}
     }
     Ok(Incident {
         id: None,
         date: incident.date,
         organisation: incident.organisation,
         summary: incident.summary,
-        url: incident.url,
+        url: incident.url.unwrap_or_default(),
+        ticket,
     })
 }
 
