@@ -5,7 +5,7 @@ use std::io::Write as _;
 use std::path::PathBuf;
 
 use crate::Outcome;
-use crate::args::{BaselineCommand, CheckArgs};
+use crate::args::{BaselineCommand, CheckArgs, PackArgs};
 use crate::baseline::{self, DEFAULT_FILE, Entry};
 
 pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<Outcome> {
@@ -17,18 +17,7 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<Outcome> {
         .file
         .clone()
         .unwrap_or_else(|| PathBuf::from(DEFAULT_FILE));
-    let check = CheckArgs::whole_tree(args.pack.clone(), args.rules_from.clone());
-    let analysis = super::check::analyse(&check)?;
-    if let Some(problem) = analysis.report.problems.first() {
-        anyhow::bail!(
-            "the check could not read {}: {}; no baseline written",
-            problem.path.display(),
-            problem.message
-        );
-    }
-    let current: BTreeSet<Entry> = baseline::recordable(&analysis.report)
-        .map(baseline::entry)
-        .collect();
+    let current = todays_findings(&args.pack, args.rules_from.clone())?;
     let mut out = std::io::stdout().lock();
     if prune {
         let old = baseline::read(&file)?;
@@ -81,4 +70,23 @@ pub(crate) fn run(command: &BaselineCommand) -> anyhow::Result<Outcome> {
         current.len()
     )?;
     Ok(Outcome::Clean)
+}
+
+/// Every unsuppressed finding of the whole tree, as a baseline records them (`baseline write`, `init`).
+pub(crate) fn todays_findings(
+    pack: &PackArgs,
+    rules_from: Option<String>,
+) -> anyhow::Result<BTreeSet<Entry>> {
+    let check = CheckArgs::whole_tree(pack.clone(), rules_from);
+    let analysis = super::check::analyse(&check)?;
+    if let Some(problem) = analysis.report.problems.first() {
+        anyhow::bail!(
+            "the check could not read {}: {}; no baseline written",
+            problem.path.display(),
+            problem.message
+        );
+    }
+    Ok(baseline::recordable(&analysis.report)
+        .map(baseline::entry)
+        .collect())
 }

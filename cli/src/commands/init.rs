@@ -13,7 +13,7 @@ use hindsight_engine::walk::{FileEntry, WalkOptions};
 use hindsight_engine::{Config, Lang, RulePack, config::CONFIG_FILE, data::DataFormat};
 
 use crate::Outcome;
-use crate::args::{CheckArgs, InitArgs, InitHook, PackArgs};
+use crate::args::{InitArgs, InitHook, PackArgs};
 use crate::baseline::{self, DEFAULT_FILE};
 
 /// The pre-commit framework's configuration file.
@@ -53,7 +53,7 @@ pub(crate) fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
             "kept the existing {DEFAULT_FILE} (--force replaces it)"
         )?,
         Decision::Write => {
-            let entries = todays_findings()?;
+            let entries = super::baseline::todays_findings(&PackArgs::default(), None)?;
             if !args.dry_run {
                 baseline::write(baseline_file, &entries)?;
             }
@@ -98,22 +98,6 @@ fn decide(path: &Path, args: &InitArgs) -> Decision {
     } else {
         Decision::Write
     }
-}
-
-/// Every unsuppressed finding of the whole tree, as `hindsight baseline write` records them.
-fn todays_findings() -> anyhow::Result<std::collections::BTreeSet<baseline::Entry>> {
-    let check = CheckArgs::whole_tree(PackArgs::default(), None);
-    let analysis = super::check::analyse(&check)?;
-    if let Some(problem) = analysis.report.problems.first() {
-        anyhow::bail!(
-            "the check could not read {}: {}; no baseline written",
-            problem.path.display(),
-            problem.message
-        );
-    }
-    Ok(baseline::recordable(&analysis.report)
-        .map(baseline::entry)
-        .collect())
 }
 
 /// Sets up the hook `--hook` names.
