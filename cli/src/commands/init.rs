@@ -26,6 +26,16 @@ pub(crate) fn run(args: &InitArgs) -> anyhow::Result<Outcome> {
     }
     // The check behind the baseline, and the hook, work from the repository's root.
     std::env::set_current_dir(&root).with_context(|| format!("cannot enter {}", root.display()))?;
+    // Git runs hooks from the repository's root, where a baseline written here would be out of reach: refuse
+    // before writing anything rather than install a hook that blocks on old debt.
+    if args.hook != InitHook::None && !Path::new(".git").exists() {
+        anyhow::bail!(
+            "{} is not the top of a git repository, and the hook runs from the top, where `--baseline {DEFAULT_FILE}` \
+             would not find this directory's baseline; run `hindsight init --hook …` at the repository's root, or \
+             leave out `--hook`",
+            root.display()
+        );
+    }
     let mut out = std::io::stdout().lock();
     let found = Found::scan();
     let config = config_text(&found);

@@ -362,6 +362,24 @@ fn indebted_repo() -> Project {
 }
 
 #[test]
+fn init_with_a_hook_below_the_top_of_a_repository_is_refused_before_writing() {
+    let project = indebted_repo();
+    project.file("svc/main.rs", "fn main() {}\n");
+    let run = run_in(&project.path().join("svc"), &["init", "--hook", "git"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stderr.contains("is not the top of a git repository"),
+        "{}",
+        run.stderr
+    );
+    assert!(!project.path().join("svc/hindsight.toml").exists());
+    assert!(!project.path().join(".git/hooks/pre-commit").exists());
+    // Without a hook, a subdirectory is fine.
+    let run = run_in(&project.path().join("svc"), &["init"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
+#[test]
 fn init_baselines_old_debt_so_the_first_commit_passes_and_blocks_a_new_finding() {
     let project = indebted_repo();
     let run = run_in(project.path(), &["init", "--hook", "git"]);
