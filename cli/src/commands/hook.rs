@@ -79,7 +79,7 @@ pub(crate) fn install(
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let command = check_command(baseline);
-    crate::write::atomic(&hook, &script(&command))?;
+    crate::write::atomic(&hook, script(&command))?;
     make_executable(&hook)?;
     writeln!(
         out,

@@ -3,7 +3,6 @@
 //! names them.
 
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use clap::CommandFactory as _;
@@ -35,7 +34,7 @@ pub(crate) fn run(args: &ManArgs) -> anyhow::Result<Outcome> {
     }
     std::fs::create_dir_all(dir).with_context(|| format!("could not create {}", dir.display()))?;
     for (name, text) in &pages {
-        write_atomically(&dir.join(name), text)?;
+        crate::write::atomic(&dir.join(name), text)?;
     }
     writeln!(
         std::io::stderr(),
@@ -70,18 +69,4 @@ fn pages() -> anyhow::Result<Vec<(String, Vec<u8>)>> {
 /// The command the pages describe: `help` is not a page of its own, and no page lists one.
 fn command() -> clap::Command {
     Cli::command().disable_help_subcommand(true)
-}
-
-/// Writes `path` through a temporary file in the same directory, renamed over it: never a half-written page.
-fn write_atomically(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
-    let name = path
-        .file_name()
-        .map_or_else(Default::default, |n| n.to_string_lossy().into_owned());
-    let temporary: PathBuf = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    std::fs::write(&temporary, contents)
-        .with_context(|| format!("could not write {}", temporary.display()))?;
-    std::fs::rename(&temporary, path).with_context(|| {
-        let _ = std::fs::remove_file(&temporary);
-        format!("could not write {}", path.display())
-    })
 }
