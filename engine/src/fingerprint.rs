@@ -129,6 +129,20 @@ pub(crate) fn enclosing_item_in<'t>(
                 }
             }
             ItemName::Key => text(node.child_by_field_name("key")),
+            ItemName::Name => text(node.child_by_field_name("name")),
+            ItemName::Receiver(keyword, field) => {
+                // `(s *Server)` names its type `*Server`; the variable name is the author's choice.
+                let receiver = node.child_by_field_name(field);
+                let ty = receiver
+                    .and_then(|r| r.named_child(0))
+                    .and_then(|p| p.child_by_field_name("type"))
+                    .or(receiver);
+                format!(
+                    "{keyword} ({}).{}",
+                    text(ty),
+                    text(node.child_by_field_name("name"))
+                )
+            }
             ItemName::Text(fixed) => (*fixed).to_string(),
         });
     }

@@ -44,8 +44,9 @@ impl Highlighters {
         for lang in Lang::all() {
             let spec = lang.spec();
             // A grammar whose query does not compile is left unhighlighted: highlighting is decoration.
+            let query = spec.highlights.join("\n");
             if let Ok(mut config) =
-                HighlightConfiguration::new(lang.ts_language(), spec.name, spec.highlights, "", "")
+                HighlightConfiguration::new(lang.ts_language(), spec.name, &query, "", "")
             {
                 config.configure(NAMES);
                 configs.insert(spec.name, config);

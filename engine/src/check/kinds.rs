@@ -81,7 +81,7 @@ impl KindMap {
             else {
                 continue;
             };
-            if lang == Lang::RUST && name == "macro_invocation" {
+            if lang.spec().macro_kind == Some(name) {
                 *slot |= KIND_MACRO;
             }
         }

@@ -63,7 +63,8 @@ pub const FORMATS: [FormatSpec; 3] = [
     FormatSpec {
         format: DataFormat::Json,
         name: "json",
-        aliases: &[],
+        // `jsonc` is the editors' language id for JSON with comments.
+        aliases: &["jsonc"],
         extensions: &["json"],
         // JSON has no comments; `//` is what JSON-with-comments files (and editors) use.
         line_comment: "//",

@@ -36,8 +36,16 @@ pub struct LanguageSpec {
     /// Opening and closing of a block comment (`/*`, `*/`), where the language has them: a suppression may be
     /// written in one.
     pub block_comment: Option<(&'static str, &'static str)>,
-    /// The grammar's tree-sitter highlight query, for code on the docs site.
-    pub highlights: &'static str,
+    /// The grammar's tree-sitter highlight queries, joined in order, for code on the docs site (TypeScript's
+    /// extends JavaScript's).
+    pub highlights: &'static [&'static str],
+    /// Code a pattern is wrapped in when it does not parse on its own (Go allows statements only inside a
+    /// function, and reads a call alone at the top of a file as a type conversion): the text before and
+    /// after the pattern. The pattern then matches as the node it is inside the wrapper.
+    pub pattern_context: Option<(&'static str, &'static str)>,
+    /// Node kind of a macro invocation whose arguments hindsight parses and scans as code (Rust's
+    /// `macro_invocation`), where the language has macros.
+    pub macro_kind: Option<&'static str>,
     /// How code in this language marks test code inside a file (`None`: it does not, as in YAML).
     pub test_code: Option<TestCode>,
     /// File names that hold tests or test support.
@@ -74,6 +82,8 @@ pub struct TestCode {
 pub struct TestFiles {
     /// Names of files that hold a test module (`tests.rs`).
     pub modules: &'static [&'static str],
+    /// Beginnings of such names (`test_` of Python's `test_api.py`).
+    pub module_prefixes: &'static [&'static str],
     /// Endings of such names (`_tests.rs`).
     pub module_suffixes: &'static [&'static str],
     /// Names of files that hold test support (`fixtures.rs`, `test_utils.rs`).
@@ -84,6 +94,7 @@ impl TestFiles {
     /// No file name says anything.
     pub const NONE: TestFiles = TestFiles {
         modules: &[],
+        module_prefixes: &[],
         module_suffixes: &[],
         support: &[],
     };
@@ -116,6 +127,10 @@ pub enum ItemName {
     Key,
     /// Fixed text: `[]` for an item of a sequence.
     Text(&'static str),
+    /// The node's `name` field alone: a JavaScript method or a `const handler = …` declarator.
+    Name,
+    /// A keyword, the type of the receiver in the given field, and the name: Go's `func (*Server).Handle`.
+    Receiver(&'static str, &'static str),
 }
 
 /// Every language hindsight can parse. The order is the order of `hindsight rules` and of docs.
@@ -131,7 +146,9 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         comment_kinds: &["line_comment", "block_comment"],
         line_comment: "//",
         block_comment: Some(("/*", "*/")),
-        highlights: tree_sitter_rust::HIGHLIGHTS_QUERY,
+        highlights: &[tree_sitter_rust::HIGHLIGHTS_QUERY],
+        macro_kind: Some("macro_invocation"),
+        pattern_context: None,
         test_code: Some(TestCode {
             outer_attribute: "attribute_item",
             inner_attribute: "inner_attribute_item",
@@ -158,6 +175,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         // module; nor is `testing.rs`, as often a feature of the product.
         test_files: TestFiles {
             modules: &["tests.rs"],
+            module_prefixes: &[],
             module_suffixes: &["_tests.rs"],
             support: &[
                 "fixtures.rs",
@@ -192,7 +210,9 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         comment_kinds: &["comment"],
         line_comment: "#",
         block_comment: None,
-        highlights: tree_sitter_yaml::HIGHLIGHTS_QUERY,
+        highlights: &[tree_sitter_yaml::HIGHLIGHTS_QUERY],
+        macro_kind: None,
+        pattern_context: None,
         test_code: None,
         test_files: TestFiles::NONE,
         packages: None,
@@ -205,7 +225,195 @@ pub static LANGUAGES: &[LanguageSpec] = &[
             separator: ".",
         },
     },
+    LanguageSpec {
+        name: "go",
+        aliases: &["golang", "Go"],
+        extensions: &["go"],
+        grammar: tree_sitter_go::LANGUAGE,
+        node_types: tree_sitter_go::NODE_TYPES,
+        // `$` is not an identifier character in Go; `µ` is.
+        expando: 'µ',
+        comment_kinds: &["comment"],
+        line_comment: "//",
+        block_comment: Some(("/*", "*/")),
+        highlights: &[tree_sitter_go::HIGHLIGHTS_QUERY],
+        macro_kind: None,
+        pattern_context: Some(("package µ\nfunc µ() {\n", "\n}\n")),
+        // Go marks tests by file (`_test.go`) and directory (`testdata/`), not inside a file.
+        test_code: None,
+        test_files: TestFiles {
+            modules: &[],
+            module_prefixes: &[],
+            module_suffixes: &["_test.go"],
+            support: &[],
+        },
+        packages: None,
+        enclosing: Enclosing {
+            items: &[
+                ("function_declaration", ItemName::Keyword("func")),
+                ("method_declaration", ItemName::Receiver("func", "receiver")),
+                ("type_spec", ItemName::Keyword("type")),
+            ],
+            separator: ".",
+        },
+    },
+    LanguageSpec {
+        name: "python",
+        aliases: &["py", "Python"],
+        extensions: &["py", "pyi"],
+        grammar: tree_sitter_python::LANGUAGE,
+        node_types: tree_sitter_python::NODE_TYPES,
+        // `$` is not an identifier character in Python; `µ` is.
+        expando: 'µ',
+        comment_kinds: &["comment"],
+        line_comment: "#",
+        block_comment: None,
+        highlights: &[tree_sitter_python::HIGHLIGHTS_QUERY],
+        macro_kind: None,
+        pattern_context: None,
+        // pytest and unittest find tests by file and function name; the file names are what count here.
+        test_code: None,
+        test_files: TestFiles {
+            modules: &[],
+            module_prefixes: &["test_"],
+            module_suffixes: &["_test.py", "_tests.py"],
+            support: &["conftest.py"],
+        },
+        packages: None,
+        enclosing: Enclosing {
+            items: &[
+                ("function_definition", ItemName::Keyword("def")),
+                ("class_definition", ItemName::Keyword("class")),
+            ],
+            separator: ".",
+        },
+    },
+    LanguageSpec {
+        name: "typescript",
+        aliases: &["ts", "TypeScript"],
+        extensions: &["ts", "mts", "cts"],
+        grammar: tree_sitter_typescript::LANGUAGE_TYPESCRIPT,
+        node_types: tree_sitter_typescript::TYPESCRIPT_NODE_TYPES,
+        expando: '$',
+        comment_kinds: &["comment"],
+        line_comment: "//",
+        block_comment: Some(("/*", "*/")),
+        highlights: &[
+            tree_sitter_typescript::HIGHLIGHTS_QUERY,
+            tree_sitter_javascript::HIGHLIGHT_QUERY,
+        ],
+        macro_kind: None,
+        pattern_context: None,
+        test_code: None,
+        test_files: TestFiles {
+            modules: &[],
+            module_prefixes: &[],
+            module_suffixes: &[
+                ".test.ts",
+                ".spec.ts",
+                ".test.mts",
+                ".spec.mts",
+                ".test.cts",
+                ".spec.cts",
+            ],
+            support: &[],
+        },
+        packages: None,
+        enclosing: TS_ENCLOSING,
+    },
+    LanguageSpec {
+        name: "tsx",
+        // `typescriptreact` is the editors' language id.
+        aliases: &["TSX", "typescriptreact"],
+        extensions: &["tsx"],
+        grammar: tree_sitter_typescript::LANGUAGE_TSX,
+        node_types: tree_sitter_typescript::TSX_NODE_TYPES,
+        expando: '$',
+        comment_kinds: &["comment"],
+        line_comment: "//",
+        block_comment: Some(("/*", "*/")),
+        highlights: &[
+            tree_sitter_typescript::HIGHLIGHTS_QUERY,
+            tree_sitter_javascript::JSX_HIGHLIGHT_QUERY,
+            tree_sitter_javascript::HIGHLIGHT_QUERY,
+        ],
+        macro_kind: None,
+        pattern_context: None,
+        test_code: None,
+        test_files: TestFiles {
+            modules: &[],
+            module_prefixes: &[],
+            module_suffixes: &[".test.tsx", ".spec.tsx"],
+            support: &[],
+        },
+        packages: None,
+        enclosing: TS_ENCLOSING,
+    },
+    LanguageSpec {
+        name: "javascript",
+        aliases: &["js", "jsx", "JavaScript", "javascriptreact"],
+        extensions: &["js", "mjs", "cjs", "jsx"],
+        grammar: tree_sitter_javascript::LANGUAGE,
+        node_types: tree_sitter_javascript::NODE_TYPES,
+        expando: '$',
+        comment_kinds: &["comment"],
+        line_comment: "//",
+        block_comment: Some(("/*", "*/")),
+        highlights: &[
+            tree_sitter_javascript::JSX_HIGHLIGHT_QUERY,
+            tree_sitter_javascript::HIGHLIGHT_QUERY,
+        ],
+        macro_kind: None,
+        pattern_context: None,
+        test_code: None,
+        test_files: TestFiles {
+            modules: &[],
+            module_prefixes: &[],
+            module_suffixes: &[
+                ".test.js",
+                ".spec.js",
+                ".test.mjs",
+                ".spec.mjs",
+                ".test.cjs",
+                ".spec.cjs",
+                ".test.jsx",
+                ".spec.jsx",
+            ],
+            support: &[],
+        },
+        packages: None,
+        enclosing: Enclosing {
+            items: &[
+                ("function_declaration", ItemName::Keyword("function")),
+                (
+                    "generator_function_declaration",
+                    ItemName::Keyword("function*"),
+                ),
+                ("class_declaration", ItemName::Keyword("class")),
+                ("method_definition", ItemName::Name),
+                ("variable_declarator", ItemName::Name),
+            ],
+            separator: ".",
+        },
+    },
 ];
+
+/// What names a TypeScript (and TSX) finding's place: JavaScript's items and TypeScript's own.
+const TS_ENCLOSING: Enclosing = Enclosing {
+    items: &[
+        ("function_declaration", ItemName::Keyword("function")),
+        (
+            "generator_function_declaration",
+            ItemName::Keyword("function*"),
+        ),
+        ("class_declaration", ItemName::Keyword("class")),
+        ("abstract_class_declaration", ItemName::Keyword("class")),
+        ("internal_module", ItemName::Keyword("namespace")),
+        ("method_definition", ItemName::Name),
+        ("variable_declarator", ItemName::Name),
+    ],
+    separator: ".",
+};
 
 /// A language from [`LANGUAGES`]. Cheap to copy; compares by name.
 #[derive(Clone, Copy)]
@@ -216,6 +424,16 @@ impl Lang {
     pub const RUST: Lang = Lang(&LANGUAGES[0]);
     /// YAML.
     pub const YAML: Lang = Lang(&LANGUAGES[1]);
+    /// Go.
+    pub const GO: Lang = Lang(&LANGUAGES[2]);
+    /// Python.
+    pub const PYTHON: Lang = Lang(&LANGUAGES[3]);
+    /// TypeScript.
+    pub const TYPESCRIPT: Lang = Lang(&LANGUAGES[4]);
+    /// TypeScript with JSX.
+    pub const TSX: Lang = Lang(&LANGUAGES[5]);
+    /// JavaScript (and JSX).
+    pub const JAVASCRIPT: Lang = Lang(&LANGUAGES[6]);
 
     /// All languages, in table order.
     pub fn all() -> impl Iterator<Item = Lang> {

@@ -165,8 +165,5 @@ pub(crate) fn comment_prefix(path: &std::path::Path) -> Option<&'static str> {
     if let Some(lang) = Lang::from_file(path) {
         return Some(lang.spec().line_comment);
     }
-    match path.extension().and_then(|e| e.to_str()) {
-        Some("toml") => Some("#"),
-        _ => None,
-    }
+    hindsight_engine::data::DataFormat::from_path(path).map(|format| format.spec().line_comment)
 }

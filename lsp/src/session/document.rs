@@ -50,17 +50,24 @@ impl Document {
             None => untitled_path(&self.language_id),
         }
     }
+
+    /// A path with the extension of the document's language, for a document whose own path says nothing.
+    pub(crate) fn stand_in_path(&self) -> PathBuf {
+        untitled_path(&self.language_id)
+    }
 }
 
 /// A stand-in path for a document without one (`untitled:`), so its language is known.
 fn untitled_path(language_id: &str) -> PathBuf {
-    let extension = match language_id {
-        "rust" => "rs",
-        "yaml" => "yaml",
-        "json" | "jsonc" => "json",
-        "toml" => "toml",
-        other => other,
-    };
+    // The editor's language id (`rust`, `go`, `typescriptreact`, `jsonc`) is a name or alias in the
+    // engine's tables.
+    let extension = hindsight_engine::Lang::from_name(language_id)
+        .map(|lang| lang.spec().extensions[0])
+        .or_else(|| {
+            hindsight_engine::data::DataFormat::from_name(language_id)
+                .map(|format| format.spec().extensions[0])
+        })
+        .unwrap_or(language_id);
     PathBuf::from(format!("untitled.{extension}"))
 }
 
@@ -74,7 +81,10 @@ mod tests {
             ("rust", "untitled.rs"),
             ("jsonc", "untitled.json"),
             ("toml", "untitled.toml"),
-            ("python", "untitled.python"),
+            ("python", "untitled.py"),
+            ("typescriptreact", "untitled.tsx"),
+            ("go", "untitled.go"),
+            ("cobol", "untitled.cobol"),
         ] {
             assert_eq!(untitled_path(language), PathBuf::from(path), "{language}");
         }

@@ -11,8 +11,8 @@ use ast_grep_config::{
 use ast_grep_core::Matcher as _;
 use serde_saphyr::{Location, Spanned};
 
-use super::examples;
 use super::{LoadResult, Matching, RuleFile};
+use super::{contextual, examples};
 use crate::finding::Severity;
 use crate::rule::raw::{RawFocus, RawLanguages, RawStrict};
 use crate::rule::{Enforcement, LoadProblem, MatchRule, StrictForm};
@@ -182,16 +182,24 @@ pub(super) fn build_matcher(
     spec: MatcherSpec,
 ) -> LoadResult<Box<MatchRule>> {
     let match_loc = spec.rule.referenced;
-    let rule_json = serde_json::to_value(&spec.rule.value).unwrap_or_default();
+    let mut rule_json = serde_json::to_value(&spec.rule.value).unwrap_or_default();
     let needles = needles(&rule_json);
+    contextual::contextualise(lang, &mut rule_json);
+    let in_context = |rules: Option<&BTreeMap<String, SerializableRule>>| {
+        let mut json = rules.and_then(|c| serde_json::to_value(c).ok());
+        if let Some(json) = &mut json {
+            contextual::contextualise(lang, json);
+        }
+        json
+    };
     let config = serde_json::json!({
         "id": pieces.id,
         "language": lang.name(),
         "severity": "error",
         "message": pieces.message,
         "rule": rule_json,
-        "constraints": pieces.constraints.and_then(|c| serde_json::to_value(c).ok()),
-        "utils": pieces.utils.and_then(|c| serde_json::to_value(c).ok()),
+        "constraints": in_context(pieces.constraints),
+        "utils": in_context(pieces.utils),
         "transform": pieces.transform.and_then(|c| serde_json::to_value(c).ok()),
         "fix": pieces.fix,
     });
@@ -252,9 +260,13 @@ fn enclosing_matcher(
     spanned: Spanned<SerializableRule>,
 ) -> LoadResult<ast_grep_config::RuleCore> {
     let core = SerializableRuleCore {
-        rule: spanned.value,
+        rule: contextual::typed(lang, spanned.value),
         constraints: None,
-        utils: pieces.utils.map(|u| u.clone().into_iter().collect()),
+        utils: pieces.utils.map(|u| {
+            u.iter()
+                .map(|(k, v)| (k.clone(), contextual::typed(lang, v.clone())))
+                .collect()
+        }),
         transform: None,
     };
     let matcher = core.get_matcher(DeserializeEnv::new(lang)).map_err(|err| {

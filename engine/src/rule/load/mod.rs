@@ -11,6 +11,7 @@
 //! The order of the steps is behaviour: a file with several mistakes reports the first one, so moving a step
 //! changes which error an author sees.
 
+mod contextual;
 mod examples;
 mod matcher;
 mod metadata;

@@ -11,6 +11,8 @@ const VENDORED_DIRS: &[&str] = &[
     "third-party",
     "external-crates",
     "external_crates",
+    "node_modules",
+    "site-packages",
 ];
 
 /// Directory names that hold tests or their fixtures, in every ecosystem we read.

@@ -53,9 +53,12 @@ pub fn package_role(package_relative: &Path) -> Option<FileScope> {
 /// What the file's name says, by its language's [`crate::source::lang::TestFiles`]: the home of a test
 /// module (`tests.rs`, `*_tests.rs`) or test support (`fixtures.rs`, `pub mod fixtures;` being for tests
 /// even when it is not gated on `cfg(test)`).
-fn test_file_role(file: &str) -> Option<FileScope> {
+pub(super) fn test_file_role(file: &str) -> Option<FileScope> {
     let names = &Lang::from_file(Path::new(file))?.spec().test_files;
-    if names.modules.contains(&file) || names.module_suffixes.iter().any(|s| file.ends_with(s)) {
+    if names.modules.contains(&file)
+        || names.module_prefixes.iter().any(|p| file.starts_with(p))
+        || names.module_suffixes.iter().any(|s| file.ends_with(s))
+    {
         return Some(FileScope::new(
             Role::Test,
             format!("named `{file}` (the home of a test module)"),

@@ -10,7 +10,7 @@ use crate::source::lang::{Lang, PackageSystem};
 use super::directories::directory_role;
 use super::modules::{Declaration, module_files, scan_mod_declarations};
 use super::overrides::ScopeOverrides;
-use super::package::package_role;
+use super::package::{package_role, test_file_role};
 use super::workspace::{Workspace, analyse_workspace, own_role, read_manifest};
 use super::{FileScope, Role, parts};
 
@@ -72,7 +72,13 @@ impl ScopeResolver {
             return scope;
         }
         let Some(package) = package else {
-            return FileScope::production();
+            // Outside a Cargo package, the file's name says what its language's conventions say
+            // (`_test.go`, `test_*.py`, `conftest.py`, `*.spec.ts`).
+            return path
+                .file_name()
+                .and_then(|name| name.to_str())
+                .and_then(test_file_role)
+                .unwrap_or_else(FileScope::production);
         };
         if let Some(scope) = absolute
             .strip_prefix(&package.root)

@@ -101,11 +101,8 @@ fn allow_action(
     let document = session.documents.get(uri)?;
     let encoding = session.client_caps.encoding;
     let path = document.path.clone().unwrap_or_default();
-    let prefix = diagnostics::comment_prefix(&path).or(match document.language_id.as_str() {
-        "rust" => Some("//"),
-        "yaml" | "toml" => Some("#"),
-        _ => None,
-    })?;
+    let prefix = diagnostics::comment_prefix(&path)
+        .or_else(|| diagnostics::comment_prefix(&document.stand_in_path()))?;
     let index = LineIndex::new(&document.text, encoding);
     let line = diagnostic.range.start.line;
     let line_text = index.line_text(line as usize);
