@@ -345,9 +345,18 @@ incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://
 examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
 "#;
 
+/// A Go form for [`VALID_RULE`]: the same lesson in another language.
+const GO_FORM: &str = r#"languages:
+  - language: go
+    match:
+      pattern: os.Exit($$$)
+    examples: { bad: ["package a\nfunc f() { os.Exit(1) }\n"], good: ["package a"] }
+"#;
+
 #[test]
 fn a_valid_rule_loads() {
     assert_snapshot!(load_problems(VALID_RULE), @"");
+    assert_snapshot!(load_problems(&format!("{VALID_RULE}{GO_FORM}")), @"");
 }
 
 #[test]
@@ -364,6 +373,10 @@ fn rule_load_errors_name_the_line_and_what_to_write() {
         ("bad focus", &VALID_RULE.replace("message: m", "message: m\nfocus: NOPE")),
         ("no incident", &VALID_RULE.replace("incidents: [{ date: \"2024-01-01\", organisation: Acme, summary: s, url: \"https://example.com/pm\" }]", "")),
         ("no examples", &VALID_RULE.replace("examples: { bad: [\"fn f() { dbg!(1); }\"], good: [\"fn f() {}\"] }", "")),
+        ("form in an unknown language", &format!("{VALID_RULE}{}", GO_FORM.replace("language: go", "language: cobol"))),
+        ("form repeats the rule's language", &format!("{VALID_RULE}{}", GO_FORM.replace("language: go", "language: rust"))),
+        ("form without good examples", &format!("{VALID_RULE}{}", GO_FORM.replace("good: [\"package a\"]", "good: []"))),
+        ("form with a bad match", &format!("{VALID_RULE}{}", GO_FORM.replace("pattern: os.Exit($$$)", "kind: no_such_kind"))),
     ];
     let out: Vec<String> = cases
         .iter()

@@ -77,7 +77,7 @@ fn rule_metadata_follows_the_house_rules() {
             problems.push(format!("{}: duplicate code", rule.code));
         }
         let area = match rule.code.get(2..3) {
-            Some("1") => "rust/",
+            Some("1") => "code/",
             Some("2") => "kubernetes/",
             Some("3") => "ci/",
             Some("4") => "rollout/",
@@ -226,7 +226,7 @@ fn registry_problems(pack: &RulePack) -> Vec<String> {
 /// handlers and decoders (`input-handling-fn`). The copies must not drift apart.
 #[test]
 fn shared_utilities_are_identical_in_every_rule_that_copies_them() {
-    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/rust");
+    let rules = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../rules/code");
     let util = |file: &str, name: &str| -> String {
         let text = std::fs::read_to_string(rules.join(file)).unwrap();
         let start = text

@@ -363,15 +363,7 @@ fn applies(found: &Found, rules: &[&hindsight_engine::Rule]) -> String {
         }
         return what.join(", ");
     }
-    let mut names: Vec<&str> = rules
-        .iter()
-        .flat_map(|r| {
-            r.language
-                .map(Lang::name)
-                .into_iter()
-                .chain(r.formats.iter().map(|f| f.name()))
-        })
-        .collect();
+    let mut names: Vec<&str> = rules.iter().flat_map(|r| r.input_names()).collect();
     names.sort_unstable();
     names.dedup();
     for name in names {

@@ -17,15 +17,11 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
             let rows: Vec<[String; 6]> = rules
                 .iter()
                 .map(|rule| {
-                    let formats: Vec<&str> = rule.formats.iter().map(|f| f.name()).collect();
-                    let language = match (rule.enforcement, rule.language) {
-                        (Enforcement::Review, _) => "review".to_string(),
-                        (_, Some(lang)) if !formats.is_empty() => {
-                            format!("{},{}", lang.name(), formats.join(","))
-                        }
-                        (_, Some(lang)) => lang.name().to_string(),
-                        (_, None) if !formats.is_empty() => formats.join(","),
-                        _ => "-".to_string(),
+                    let inputs = rule.input_names();
+                    let language = match rule.enforcement {
+                        Enforcement::Review => "review".to_string(),
+                        _ if inputs.is_empty() => "-".to_string(),
+                        _ => inputs.join(","),
                     };
                     // A review-only lesson has no rollout: nothing runs it. Otherwise the stage this
                     // repository's `hindsight.toml` gives the rule (its `[[rollout]]` entries and their dates),

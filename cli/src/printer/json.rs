@@ -131,6 +131,7 @@ pub(crate) fn rule_summary(rule: &Rule) -> Value {
         "severity": rule.severity.as_str(),
         "stage": rule.stage.as_str(),
         "language": rule.language.map(|l| l.name()),
+        "languages": rule.languages().map(|l| l.name()).collect::<Vec<_>>(),
         "formats": rule.formats.iter().map(|f| f.name()).collect::<Vec<_>>(),
         "enforcement": rule.enforcement.as_str(),
         "fix": rule.has_fix(),
@@ -165,6 +166,19 @@ pub(crate) fn rule_explanation(rule: &Rule) -> Value {
             "examples".into(),
             json!({ "bad": examples(&rule.bad_examples), "good": examples(&rule.good_examples) }),
         );
+        let forms: Vec<Value> = rule
+            .forms
+            .iter()
+            .map(|form| {
+                json!({
+                    "languages": form.languages.iter().map(|l| l.name()).collect::<Vec<_>>(),
+                    "message": form.message,
+                    "what": form.what,
+                    "examples": { "bad": examples(&form.bad_examples), "good": examples(&form.good_examples) },
+                })
+            })
+            .collect();
+        map.insert("forms".into(), json!(forms));
         map.insert(
             "markdown".into(),
             json!(hindsight_engine::codex::docs::render_markdown(rule)),

@@ -114,11 +114,7 @@ pub(crate) fn help_uri(rule: &Rule) -> Option<String> {
 
 /// Tags for a rule in SARIF: its language and how it is enforced.
 pub(crate) fn rule_tags(rule: &Rule) -> Vec<&'static str> {
-    let mut tags = Vec::new();
-    if let Some(lang) = rule.language {
-        tags.push(lang.name());
-    }
-    tags.extend(rule.formats.iter().map(|f| f.name()));
+    let mut tags = rule.input_names();
     tags.push(match rule.enforcement {
         Enforcement::Match => "structural",
         Enforcement::Rego => "rego",

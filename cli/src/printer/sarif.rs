@@ -224,7 +224,7 @@ fn level(severity: Severity) -> &'static str {
 }
 
 /// A relative path becomes a URI relative to `%SRCROOT%`; a path outside the working directory an absolute
-/// `file:` URI; a built-in rule file (`builtin:rust/x.yaml`) is a URI already.
+/// `file:` URI; a built-in rule file (`builtin:code/x.yaml`) is a URI already.
 fn artifact_location(path: &Path) -> Value {
     let display = report_path(path);
     if display.starts_with("builtin:") {

@@ -125,17 +125,11 @@ fn page(title: &str, depth: usize, active: Nav, body: &str) -> String {
 
 /// What a rule applies to, for the index: its language, its data formats, or "review".
 fn applies_to(rule: &Rule) -> String {
-    match (rule.enforcement, rule.language) {
-        (Enforcement::Review, _) => "review".into(),
-        (Enforcement::Builtin, _) => "any".into(),
-        (_, Some(lang)) => lang.name().into(),
-        (_, None) if !rule.formats.is_empty() => rule
-            .formats
-            .iter()
-            .map(|f| f.name())
-            .collect::<Vec<_>>()
-            .join(", "),
-        _ => "any".into(),
+    match rule.enforcement {
+        Enforcement::Review => "review".into(),
+        Enforcement::Builtin => "any".into(),
+        _ if rule.input_names().is_empty() => "any".into(),
+        _ => rule.input_names().join(", "),
     }
 }
 

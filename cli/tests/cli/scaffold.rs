@@ -439,7 +439,7 @@ fn init_writes_a_configuration_that_loads_and_names_what_the_repository_holds() 
         config.contains("applies: 1 Kubernetes manifests"),
         "{config}"
     );
-    assert!(config.contains("#   Rust source (HS1"), "{config}");
+    assert!(config.contains("#   Source code (HS1"), "{config}");
     // The CLI loads it: `rules` lists the built-in pack under it.
     let rules = run_in(project.path(), &["rules"]);
     assert_eq!(rules.code, 0, "{}", rules.stderr);

@@ -28,7 +28,8 @@ pub(super) fn bucket(pack: &RulePack, active: &[ActiveRule]) -> Vec<KindMap> {
     let mut by_lang: Vec<KindMap> = Vec::new();
     for (active_idx, active_rule) in active.iter().enumerate() {
         let rule = &pack.rules()[active_rule.pack_idx];
-        let (Some(lang), Some(matcher)) = (rule.language, active_rule.matcher(rule)) else {
+        let (Some(lang), Some(matcher)) = (active_rule.language(rule), active_rule.matcher(rule))
+        else {
             continue;
         };
         let map = match by_lang.iter_mut().position(|m| m.lang == lang) {

@@ -93,6 +93,9 @@ pub struct Checker {
 #[derive(Clone, Copy)]
 struct ActiveRule {
     pack_idx: usize,
+    /// Which of the rule's forms in other languages this is (the form, then its language), or `None` for the
+    /// rule's own matcher or policy. A rule with forms is active once per form and language.
+    form: Option<(u16, u16)>,
     /// The rule's broad form runs (the `strict` profile and a rule that has one).
     strict: bool,
     severity: Severity,
@@ -103,6 +106,11 @@ struct ActiveRule {
 impl ActiveRule {
     /// The structural matcher that runs: the rule's broad form under the `strict` profile, else its own.
     fn matcher(self, rule: &Rule) -> Option<&crate::rule::MatchRule> {
+        if let Some((form, lang)) = self.form {
+            return rule.forms[usize::from(form)]
+                .matchers
+                .get(usize::from(lang));
+        }
         match (&rule.strict, self.strict) {
             (Some(strict), true) => Some(&strict.matcher),
             _ => rule.matcher.as_deref(),
@@ -111,10 +119,35 @@ impl ActiveRule {
 
     /// The message template of the form that runs.
     fn message(self, rule: &Rule) -> &str {
+        if let Some((form, _)) = self.form {
+            return &rule.forms[usize::from(form)].message;
+        }
         match (&rule.strict, self.strict) {
             (Some(strict), true) => &strict.message,
             _ => &rule.message,
         }
+    }
+
+    /// The source language this entry checks.
+    fn language(self, rule: &Rule) -> Option<Lang> {
+        match self.form {
+            Some((form, lang)) => rule.forms[usize::from(form)]
+                .languages
+                .get(usize::from(lang))
+                .copied(),
+            None => rule.language,
+        }
+    }
+
+    /// Is this the rule's own entry (not one of its forms in other languages)? Rego policies, counts and
+    /// listings read only these.
+    fn is_own(self) -> bool {
+        self.form.is_none()
+    }
+
+    /// Do its matches go to the rule's Rego policy (a code rule's `select`), rather than straight to findings?
+    fn feeds_policy(self, rule: &Rule) -> bool {
+        self.is_own() && rule.rego.is_some()
     }
 }
 
@@ -248,13 +281,14 @@ impl Checker {
 
     /// Number of enabled automated rules.
     pub fn n_active_rules(&self) -> usize {
-        self.active.len()
+        self.active.iter().filter(|a| a.is_own()).count()
     }
 
     /// Enabled automated rules with their effective severity (after configuration overrides), in pack order.
     pub fn active_rules(&self) -> impl Iterator<Item = (&Rule, Severity)> + '_ {
         self.active
             .iter()
+            .filter(|active| active.is_own())
             .map(|active| (self.rule(*active), active.severity))
     }
 
@@ -416,12 +450,30 @@ fn activate(pack: &RulePack, config: &Config) -> Vec<ActiveRule> {
         let strict = config.profile == crate::config::Profile::Strict;
         let strict = strict.then_some(rule.strict.as_deref()).flatten();
         let own = strict.map_or(rule.severity, |s| s.severity);
-        active.push(ActiveRule {
+        let entry = ActiveRule {
             pack_idx,
+            form: None,
             strict: strict.is_some(),
             severity: configured.unwrap_or(own),
             severity_configured: configured.is_some(),
-        });
+        };
+        active.push(entry);
+        for (form_idx, form) in rule.forms.iter().enumerate() {
+            for lang_idx in 0..form.languages.len() {
+                // Both fit: a rule file holds a handful of forms of a handful of languages.
+                let (Ok(form_idx), Ok(lang_idx)) =
+                    (u16::try_from(form_idx), u16::try_from(lang_idx))
+                else {
+                    continue;
+                };
+                active.push(ActiveRule {
+                    form: Some((form_idx, lang_idx)),
+                    strict: false,
+                    severity: configured.unwrap_or(rule.severity),
+                    ..entry
+                });
+            }
+        }
     }
     active
 }
@@ -476,7 +528,7 @@ impl RegoRules {
         let repository = config.repository.as_ref().map(|r| r.to_json());
         for (active_idx, active_rule) in active.iter().enumerate() {
             let rule = &pack.rules()[active_rule.pack_idx];
-            let Some(rego) = &rule.rego else {
+            let Some(rego) = rule.rego.as_ref().filter(|_| active_rule.is_own()) else {
                 continue;
             };
             // A code rule (`select:`) may read configuration documents too (`language: [rust, yaml]`).

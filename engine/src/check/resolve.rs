@@ -144,7 +144,7 @@ impl Checker {
 
     /// Did `rule` run on this file (enabled, same language, paths match)?
     fn runs_on(&self, rule: &Rule, file: &SourceFile<'_>) -> bool {
-        let same_input = (rule.language.is_some() && rule.language == file.lang)
+        let same_input = rule.checks_language(file.lang)
             || file.format.is_some_and(|f| rule.formats.contains(&f));
         // Repository-scope rules judge a file's documents after every file is read; a suppression of one is
         // never reported unused.

@@ -458,7 +458,7 @@ impl Scan<'_, '_> {
         {
             return;
         }
-        if rule.rego.is_some() {
+        if active.feeds_policy(rule) {
             let ancestors: Vec<tree_sitter::Node<'_>> = site.ancestors().collect();
             self.rego_matches.push(policies::RegoMatch::new(
                 active_idx,

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use crate::data::DataFormat;
-use crate::rule::{Enforcement, Example, Incident, Rule, RulePack, StrictForm};
+use crate::rule::{Enforcement, Example, Incident, LanguageForm, Rule, RulePack, StrictForm};
 use crate::source::lang::Lang;
 
 /// Renders a rule's full documentation as Markdown.
@@ -36,6 +36,9 @@ pub fn render_markdown_with(
     let fence = example_fence(rule);
     examples(&mut out, "Example", &rule.bad_examples, fence);
     examples(&mut out, "Use instead", &rule.good_examples, fence);
+    for form in &rule.forms {
+        language_form(&mut out, form);
+    }
     if let Some(strict) = &rule.strict {
         strict_profile(&mut out, strict, fence);
     }
@@ -75,14 +78,9 @@ fn header(out: &mut String, rule: &Rule) {
     );
 }
 
-/// The rule's language and data formats, `any` when it has none.
+/// The rule's languages and data formats, `any` when it has none.
 fn languages(rule: &Rule) -> String {
-    let names: Vec<&str> = rule
-        .language
-        .map(|l| l.name())
-        .into_iter()
-        .chain(rule.formats.iter().map(|f| f.name()))
-        .collect();
+    let names = rule.input_names();
     if names.is_empty() {
         "any".to_string()
     } else {
@@ -134,6 +132,37 @@ fn example_fence(rule: &Rule) -> &'static str {
         .unwrap_or("")
 }
 
+/// A form in other languages: what it reports there, and its examples.
+fn language_form(out: &mut String, form: &LanguageForm) {
+    let Some(first) = form.languages.first() else {
+        return;
+    };
+    let title = form
+        .languages
+        .iter()
+        .map(|l| l.spec().title)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = form
+        .what
+        .as_deref()
+        .unwrap_or("The same lesson, in this language.");
+    section(out, &format!("In {title}"), what);
+    let fence = first.name();
+    examples(
+        out,
+        &format!("Example ({title})"),
+        &form.bad_examples,
+        fence,
+    );
+    examples(
+        out,
+        &format!("Use instead ({title})"),
+        &form.good_examples,
+        fence,
+    );
+}
+
 /// The broad form: what it adds, how to turn it on, and its own examples.
 fn strict_profile(out: &mut String, strict: &StrictForm, fence: &str) {
     let mut text = strict.what.trim_end().to_string();
@@ -167,12 +196,22 @@ fn configuration(out: &mut String, rule: &Rule) {
         "severity = {{ {} = \"warning\" }}  # or: disable = [\"{}\"]\n```\n",
         rule.code, rule.code
     );
-    if rule.enforcement == Enforcement::Match {
-        let comment = rule.language.map_or("//", |l| l.spec().line_comment);
+    if rule.enforcement == Enforcement::Match || !rule.forms.is_empty() {
+        // One line per comment syntax the rule's languages use: `//` for Rust and Go, `#` for Python.
+        let mut comments: Vec<&str> = Vec::new();
+        for comment in rule.languages().map(|l| l.spec().line_comment) {
+            if !comments.contains(&comment) {
+                comments.push(comment);
+            }
+        }
+        let lines: Vec<String> = comments
+            .iter()
+            .map(|comment| format!("`{comment} hindsight-allow({}): <reason>`", rule.code))
+            .collect();
         let _ = writeln!(
             out,
-            "To allow one finding, say why on the line or the line above:\n`{comment} hindsight-allow({}): <reason>`\n",
-            rule.code
+            "To allow one finding, say why on the line or the line above:\n{}\n",
+            lines.join(" or ")
         );
     }
 }
@@ -237,7 +276,7 @@ fn examples(out: &mut String, heading: &str, examples: &[Example], fence: &str) 
 }
 
 /// A group of lessons in the codex digest and the docs site, named after the directory a rule file lives in
-/// (`rules/rust/…` → Rust source). Tool diagnostics (`hindsight/`) are not lessons and have no category.
+/// (`rules/code/…` → Source code). Tool diagnostics (`hindsight/`) are not lessons and have no category.
 pub fn category(rule: &Rule) -> Option<(usize, String)> {
     let path = rule
         .origin
@@ -250,7 +289,7 @@ pub fn category(rule: &Rule) -> Option<(usize, String)> {
         .unwrap_or("");
     // Known directories get a fixed order and a readable name; a team's own directories follow, by name.
     let known = [
-        ("rust", "Rust source"),
+        ("code", "Source code"),
         ("data", "Embedded languages: SQL and regular expressions"),
         ("kubernetes", "Kubernetes"),
         ("ci", "CI workflows"),
@@ -258,6 +297,10 @@ pub fn category(rule: &Rule) -> Option<(usize, String)> {
         ("hosts", "Hosts and images"),
         ("review", "Checked in review"),
     ];
+    // A team's `rules/rust/` or `rules/go/` holds source-code lessons too.
+    let is_source_language =
+        Lang::from_name(dir).is_some_and(|l| DataFormat::from_name(l.name()).is_none());
+    let dir = if is_source_language { "code" } else { dir };
     match dir {
         "hindsight" => None,
         _ if rule.enforcement == Enforcement::Builtin => None,

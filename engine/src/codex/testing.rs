@@ -141,6 +141,18 @@ pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
         return Vec::new();
     };
     let mut outcomes = runner.all(&rule.bad_examples, &rule.good_examples, false);
+    // Each form in another language is tested on its own examples, as a file of its first language.
+    for form in &rule.forms {
+        let Some(lang) = form.languages.first() else {
+            continue;
+        };
+        let form_runner = Runner {
+            default_ext: lang.spec().extensions.first().copied().unwrap_or("txt"),
+            template: form.message.as_str(),
+            ..runner
+        };
+        outcomes.extend(form_runner.all(&form.bad_examples, &form.good_examples, false));
+    }
     if let Some(strict) = &rule.strict {
         let mut config = checker.config().clone();
         config.profile = Profile::Strict;
@@ -158,6 +170,7 @@ pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
 }
 
 /// Checks examples of one rule under one profile.
+#[derive(Clone, Copy)]
 struct Runner<'a> {
     checker: &'a Checker,
     rule: &'a Rule,

@@ -235,6 +235,7 @@ fn rule_for(package: &str, source: &Source, policy: Policy, sources: Vec<Source>
         incidents: Vec::new(),
         bad_examples: Vec::new(),
         good_examples: Vec::new(),
+        forms: Vec::new(),
         origin: Origin {
             path: source.path.clone(),
             code_line: 1,

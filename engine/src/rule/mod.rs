@@ -100,7 +100,7 @@ pub enum TestCode {
 /// Where a rule was loaded from.
 #[derive(Clone, Debug)]
 pub struct Origin {
-    /// Display path of the rule file (`builtin:rust/x.yaml` for the embedded pack).
+    /// Display path of the rule file (`builtin:code/x.yaml` for the embedded pack).
     pub path: String,
     /// 1-based line of the rule's `code:` key.
     pub code_line: usize,
@@ -149,6 +149,32 @@ pub struct Rule {
     pub(crate) rego: Option<Box<RegoRule>>,
     /// The broad form run under the `strict` profile, if the rule has one.
     pub strict: Option<Box<StrictForm>>,
+    /// The lesson's forms in other languages (`languages:` in the rule file), after its own.
+    pub forms: Vec<LanguageForm>,
+}
+
+/// One more language's form of a rule: a structural match per language of the form, with its own message
+/// and examples.
+pub struct LanguageForm {
+    /// The languages the form checks, in the order the rule file names them.
+    pub languages: Vec<Lang>,
+    /// Message template of its findings.
+    pub message: String,
+    /// What it reports, where the rule's docs do not say it (Markdown).
+    pub what: Option<String>,
+    /// Examples that must give exactly one finding.
+    pub bad_examples: Vec<Example>,
+    /// Examples that must give no finding.
+    pub good_examples: Vec<Example>,
+    /// One matcher per language, in the order of `languages`.
+    pub(crate) matchers: Vec<MatchRule>,
+}
+
+impl LanguageForm {
+    /// Does the form carry an automatic fix?
+    pub fn has_fix(&self) -> bool {
+        self.matchers.iter().any(|m| !m.config.fixer.is_empty())
+    }
 }
 
 /// A rule's broad form, run instead of its own matcher under the `strict` profile.
@@ -167,11 +193,32 @@ pub struct StrictForm {
 }
 
 impl Rule {
-    /// Does the rule carry an automatic fix?
+    /// Does the rule carry an automatic fix (in any of its languages)?
     pub fn has_fix(&self) -> bool {
         self.matcher
             .as_ref()
             .is_some_and(|m| !m.config.fixer.is_empty())
+            || self.forms.iter().any(LanguageForm::has_fix)
+    }
+
+    /// Every source language the rule checks: its own, then those of its forms.
+    pub fn languages(&self) -> impl Iterator<Item = Lang> + '_ {
+        self.language
+            .into_iter()
+            .chain(self.forms.iter().flat_map(|f| f.languages.iter().copied()))
+    }
+
+    /// The names of what the rule reads: its source languages, then its data formats (`rust, go, yaml`).
+    pub fn input_names(&self) -> Vec<&'static str> {
+        self.languages()
+            .map(Lang::name)
+            .chain(self.formats.iter().map(|f| f.name()))
+            .collect()
+    }
+
+    /// Does the rule check source files of this language?
+    pub fn checks_language(&self, lang: Option<Lang>) -> bool {
+        lang.is_some_and(|lang| self.languages().any(|l| l == lang))
     }
 
     /// Does the rule run on files (as opposed to a builtin diagnostic or a review-only lesson)?

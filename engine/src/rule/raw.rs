@@ -132,6 +132,56 @@ pub struct RawRule {
     /// that want every instance, where the default `match` keeps to the shapes worth a finding everywhere.
     #[serde(default)]
     pub strict: Option<RawStrict>,
+    /// The same lesson in other languages: one structural form per language (or per group of languages
+    /// whose grammars share node kinds, such as `[typescript, tsx, javascript]`), each with its own match,
+    /// message and examples, under this rule's code, title, docs and incidents. The rule's own `language:`
+    /// and `match:` (or `select:`) are its first form.
+    #[serde(default)]
+    pub languages: Vec<RawLanguageForm>,
+}
+
+/// One language's form of a lesson: a structural match in that language's grammar and its examples.
+/// Everything not given here is the rule's own (severity, stage, `test_code`, `files`, docs, incidents).
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLanguageForm {
+    /// The language (`go`, `python`, `typescript`, `tsx`, `javascript`, ...) or several whose grammars share
+    /// node kinds: the match is compiled for each.
+    #[schemars(with = "RawLanguages")]
+    pub language: Spanned<RawLanguages>,
+    /// The finding's message in this language (default: the rule's). `$NAME` interpolates a metavariable.
+    #[serde(default)]
+    pub message: Option<String>,
+    /// What this form reports, in Markdown, where the rule's `docs.what` does not say it.
+    #[serde(default)]
+    pub what: Option<String>,
+    /// The structural match, in the ast-grep rule language, in this language's grammar.
+    #[serde(rename = "match")]
+    #[schemars(with = "SerializableRule")]
+    pub matcher: Spanned<SerializableRule>,
+    /// A rule some enclosing node of the match must satisfy (see the rule's `enclosing`).
+    #[serde(default)]
+    #[schemars(with = "Option<SerializableRule>")]
+    pub enclosing: Option<Spanned<SerializableRule>>,
+    /// Metavariable the finding points at (see the rule's `focus`).
+    #[serde(default)]
+    pub focus: Option<RawFocus>,
+    /// Extra conditions on metavariables (ast-grep `constraints`).
+    #[serde(default)]
+    pub constraints: Option<BTreeMap<String, SerializableRule>>,
+    /// Named helper rules usable with `matches:` (ast-grep `utils`).
+    #[serde(default)]
+    pub utils: Option<BTreeMap<String, SerializableRule>>,
+    /// Metavariable transformations (ast-grep `transform`).
+    #[serde(default)]
+    pub transform: Option<BTreeMap<String, Transformation>>,
+    /// A replacement template applied by `hindsight check --fix` (ast-grep `fix`).
+    #[serde(default)]
+    #[schemars(with = "Option<RawFixSchema>")]
+    pub fix: Option<serde_json::Value>,
+    /// This form's examples, which are its tests (see the rule's `examples`). An example without `path` is
+    /// checked as `example.<ext>` of the form's first language.
+    pub examples: RawExamples,
 }
 
 /// A rule's broad form, for the `strict` profile. Everything not given here is the rule's own (`focus`,

@@ -18,6 +18,8 @@ use tree_sitter_language::LanguageFn;
 pub struct LanguageSpec {
     /// Canonical lower-case name used in rule files (`language: rust`).
     pub name: &'static str,
+    /// The name as people write it, for docs (`TypeScript`).
+    pub title: &'static str,
     /// Other accepted spellings in rule files.
     pub aliases: &'static [&'static str],
     /// File extensions (without the dot) that select this language.
@@ -137,6 +139,7 @@ pub enum ItemName {
 pub static LANGUAGES: &[LanguageSpec] = &[
     LanguageSpec {
         name: "rust",
+        title: "Rust",
         aliases: &["rs", "Rust"],
         extensions: &["rs"],
         grammar: tree_sitter_rust::LANGUAGE,
@@ -202,6 +205,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
     },
     LanguageSpec {
         name: "yaml",
+        title: "YAML",
         aliases: &["yml", "Yaml", "YAML"],
         extensions: &["yaml", "yml"],
         grammar: tree_sitter_yaml::LANGUAGE,
@@ -227,6 +231,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
     },
     LanguageSpec {
         name: "go",
+        title: "Go",
         aliases: &["golang", "Go"],
         extensions: &["go"],
         grammar: tree_sitter_go::LANGUAGE,
@@ -259,6 +264,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
     },
     LanguageSpec {
         name: "python",
+        title: "Python",
         aliases: &["py", "Python"],
         extensions: &["py", "pyi"],
         grammar: tree_sitter_python::LANGUAGE,
@@ -290,6 +296,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
     },
     LanguageSpec {
         name: "typescript",
+        title: "TypeScript",
         aliases: &["ts", "TypeScript"],
         extensions: &["ts", "mts", "cts"],
         grammar: tree_sitter_typescript::LANGUAGE_TYPESCRIPT,
@@ -323,6 +330,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
     },
     LanguageSpec {
         name: "tsx",
+        title: "TSX",
         // `typescriptreact` is the editors' language id.
         aliases: &["TSX", "typescriptreact"],
         extensions: &["tsx"],
@@ -351,6 +359,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
     },
     LanguageSpec {
         name: "javascript",
+        title: "JavaScript",
         aliases: &["js", "jsx", "JavaScript", "javascriptreact"],
         extensions: &["js", "mjs", "cjs", "jsx"],
         grammar: tree_sitter_javascript::LANGUAGE,

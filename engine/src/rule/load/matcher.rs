@@ -166,10 +166,14 @@ fn strict_form(
 
 /// `RawFocus` is a serde type without `Clone`; the strict form shares the rule's focus.
 fn copy_focus(focus: Option<&RawFocus>) -> Option<RawFocus> {
+    focus.map(copy_focus_of)
+}
+
+/// A copy of a focus, for a form compiled once per language.
+pub(super) fn copy_focus_of(focus: &RawFocus) -> RawFocus {
     match focus {
-        Some(RawFocus::One(name)) => Some(RawFocus::One(name.clone())),
-        Some(RawFocus::Many(names)) => Some(RawFocus::Many(names.clone())),
-        None => None,
+        RawFocus::One(name) => RawFocus::One(name.clone()),
+        RawFocus::Many(names) => RawFocus::Many(names.clone()),
     }
 }
 

@@ -6,13 +6,15 @@
 //!   incidents, the docs, the stage and the files the rule applies to;
 //! - `examples.rs`: the examples, which are the rule's tests;
 //! - `matcher.rs`: a structural `match` (or a Rego rule's `select`) compiled by ast-grep, and the `strict:` form;
-//! - `policy.rs`: the Rego policy file next to the rule.
+//! - `policy.rs`: the Rego policy file next to the rule;
+//! - `forms.rs`: the lesson's forms in other `languages:`, each compiled per language.
 //!
 //! The order of the steps is behaviour: a file with several mistakes reports the first one, so moving a step
 //! changes which error an author sees.
 
 mod contextual;
 mod examples;
+mod forms;
 mod matcher;
 mod metadata;
 mod policy;
@@ -63,6 +65,7 @@ pub(super) fn load_rule(
         id: &id,
     };
     let languages = Languages::of(raw.language.as_ref(), file.code_loc);
+    let raw_forms = raw.languages;
     let matching = match enforcement {
         Enforcement::Match => {
             let parts = MatchParts {
@@ -89,6 +92,14 @@ pub(super) fn load_rule(
         }
         Enforcement::Builtin | Enforcement::Review => Matching::default(),
     };
+    let forms = forms::forms(
+        &file,
+        &id,
+        &raw.message,
+        enforcement,
+        matching.language,
+        raw_forms,
+    )?;
     Ok(Rule {
         id: id.into(),
         code: code.into(),
@@ -114,6 +125,7 @@ pub(super) fn load_rule(
         matcher: matching.matcher,
         rego: matching.rego,
         strict: matching.strict,
+        forms,
     })
 }
 
