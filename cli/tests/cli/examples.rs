@@ -64,3 +64,8 @@ fn hosts_example() {
 fn ts_service_example() {
     assert_snapshot!(findings_of("ts-service"));
 }
+
+#[test]
+fn go_service_example() {
+    assert_snapshot!(findings_of("go-service"));
+}

@@ -8,6 +8,7 @@ mod flags;
 mod formats;
 mod git;
 mod lang_ts;
+mod lang_go;
 mod rego;
 mod scaffold;
 
