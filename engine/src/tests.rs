@@ -783,3 +783,31 @@ deny contains {"msg": sprintf("exits with %s", [m.captures.CODE.text]), "match":
         assert_eq!(found, [expected], "{lang}");
     }
 }
+
+#[test]
+fn a_form_may_ship_in_an_earlier_stage_than_its_rule() {
+    let rule = format!(
+        "{VALID_RULE}{}",
+        GO_FORM.replace("    match:", "    stage: shadow\n    match:")
+    );
+    let mut pack = RulePack::new();
+    pack.add_file("rules/x.yaml", &rule);
+    assert_eq!(pack.problems(), &[]);
+    let checker = Checker::new(Arc::new(pack), &Config::default());
+    let stage_of = |path: &str, text: &str| {
+        let report = checker.check_source(&SourceFile::new(
+            Path::new(path),
+            crate::source::scope::Role::Production,
+            text,
+        ));
+        report.findings.iter().map(|f| f.stage).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        stage_of("src/a.go", "package a\nfunc f() { os.Exit(1) }\n"),
+        [crate::rule::Stage::Shadow]
+    );
+    assert_eq!(
+        stage_of("src/a.rs", "fn f() { dbg!(1); }\n"),
+        [crate::rule::Stage::Enforce]
+    );
+}

@@ -7,8 +7,8 @@ mod examples;
 mod flags;
 mod formats;
 mod git;
-mod lang_ts;
 mod lang_go;
+mod lang_ts;
 mod rego;
 mod scaffold;
 

@@ -128,6 +128,13 @@ impl ActiveRule {
         }
     }
 
+    /// The stage the rule file declares for this entry's findings: its form's, else the rule's.
+    fn declared_stage(self, rule: &Rule) -> crate::rule::Stage {
+        self.form
+            .and_then(|(form, _)| rule.forms[usize::from(form)].stage)
+            .unwrap_or(rule.stage)
+    }
+
     /// The source language this entry checks.
     fn language(self, rule: &Rule) -> Option<Lang> {
         match self.form {

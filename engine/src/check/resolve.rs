@@ -72,7 +72,9 @@ impl Checker {
                 .flatten(),
             fix: hit.fix,
             suppressed,
-            stage: self.stage_for(rule, file.path),
+            stage: self
+                .config
+                .stage_declared(rule, active.declared_stage(rule), file.path),
             enclosing: (!hit.enclosing.is_empty()).then_some(hit.enclosing),
             fingerprint: String::new(),
         }

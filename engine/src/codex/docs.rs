@@ -143,11 +143,20 @@ fn language_form(out: &mut String, form: &LanguageForm) {
         .map(|l| l.spec().title)
         .collect::<Vec<_>>()
         .join(", ");
-    let what = form
+    let mut what = form
         .what
         .as_deref()
-        .unwrap_or("The same lesson, in this language.");
-    section(out, &format!("In {title}"), what);
+        .unwrap_or("The same lesson, in this language.")
+        .trim_end()
+        .to_string();
+    if let Some(stage) = form.stage {
+        let _ = write!(
+            what,
+            "\n\nIn {title}, findings are in the `{}` stage until the form earns the rule's own.",
+            stage.as_str()
+        );
+    }
+    section(out, &format!("In {title}"), &what);
     let fence = first.name();
     examples(
         out,

@@ -291,13 +291,24 @@ impl Config {
     /// beats one without; a later entry beats an earlier one), moved on by its dates; the rule file's stage
     /// when no entry applies.
     pub fn stage_for(&self, rule: &Rule, path: &Path) -> Stage {
+        self.stage_declared(rule, rule.stage, path)
+    }
+
+    /// [`Config::stage_for`] for a finding whose rule file declares `declared` for it: a form in another
+    /// language may ship in an earlier stage than the rule's own.
+    pub fn stage_declared(&self, rule: &Rule, declared: Stage, path: &Path) -> Stage {
         let relative = self.relative(path);
-        self.stage_where(rule, |set| set.is_match(&relative))
+        self.stage_where(rule, declared, |set| set.is_match(&relative))
     }
 
     /// [`Config::stage_for`] where `in_scope` says whether a path-scoped entry's globs cover the place asked
     /// about.
-    fn stage_where(&self, rule: &Rule, in_scope: impl Fn(&globset::GlobSet) -> bool) -> Stage {
+    fn stage_where(
+        &self,
+        rule: &Rule,
+        declared: Stage,
+        in_scope: impl Fn(&globset::GlobSet) -> bool,
+    ) -> Stage {
         let best = self
             .rollout
             .iter()
@@ -318,12 +329,12 @@ impl Config {
             .max_by_key(|(key, _)| *key)
             .map(|(_, entry)| entry);
         let Some(entry) = best else {
-            return rule.stage;
+            return declared;
         };
         let dated = entry.warn_from.is_some() || entry.enforce_from.is_some();
         let mut stage = entry
             .stage
-            .unwrap_or(if dated { Stage::Shadow } else { rule.stage });
+            .unwrap_or(if dated { Stage::Shadow } else { declared });
         if let Some(today) = self.today.as_deref() {
             if entry.warn_from.as_deref().is_some_and(|d| d <= today) {
                 stage = stage.max(Stage::Warn);
@@ -343,7 +354,7 @@ impl Config {
             .iter()
             .filter(|entry| entry.paths_set.is_some() && specificity(&entry.rule, rule).is_some())
             .count();
-        (self.stage_where(rule, |_| false), scoped)
+        (self.stage_where(rule, rule.stage, |_| false), scoped)
     }
 
     /// The first unexpired waiver that covers a finding of `rule` at `path` with `fingerprint`.

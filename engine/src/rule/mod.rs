@@ -162,6 +162,9 @@ pub struct LanguageForm {
     pub message: String,
     /// What it reports, where the rule's docs do not say it (Markdown).
     pub what: Option<String>,
+    /// Its declared stage, when it differs from the rule's (`[[rollout]]` entries for the rule's code still
+    /// decide over it).
+    pub stage: Option<Stage>,
     /// Examples that must give exactly one finding.
     pub bad_examples: Vec<Example>,
     /// Examples that must give no finding.

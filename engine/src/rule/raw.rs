@@ -155,6 +155,10 @@ pub struct RawLanguageForm {
     /// What this form reports, in Markdown, where the rule's `docs.what` does not say it.
     #[serde(default)]
     pub what: Option<String>,
+    /// Rollout stage of this form's findings when the configuration does not set one (default: the rule's):
+    /// a form whose precision on real code of its language is not yet good enough ships in `shadow`.
+    #[serde(default)]
+    pub stage: Option<RawStage>,
     /// The structural match, in the ast-grep rule language, in this language's grammar.
     #[serde(rename = "match")]
     #[schemars(with = "SerializableRule")]

@@ -60,6 +60,7 @@ pub(super) fn forms(
             languages,
             message,
             what: form.what,
+            stage: form.stage.map(|s| super::metadata::stage(Some(s))),
             bad_examples: examples.bad,
             good_examples: examples.good,
             matchers,
