@@ -128,6 +128,18 @@ async def test_go_python_and_typescript_get_diagnostics_hover_and_an_allow_in_th
         allow = {a.title: a for a in actions}["Allow HS8002 here (write why it is safe)"]
         [insert] = allow.edit.changes[uri]
         assert (insert.new_text, insert.range.start) == (allow_text, position(expected_range.start.line, 0)), name
+        # The allow, once it says why, suppresses the finding: the comment is read in that language's syntax.
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=insert.range, text=allow_text.replace("): ", "): the supervisor restarts it")
+                    )
+                ],
+            )
+        )
+        await diagnostics(client, uri, lambda d: len(d) == 0)
     # Hover on the Go finding shows the lesson, its incident and its Go form.
     hover = await client.text_document_hover_async(
         types.HoverParams(
