@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Benchmark: `hindsight check` against a parse-only pass over the same files, and against ast-grep running
 # equivalent rules, side by side in one hyperfine run, on the sources of real crates (cargo, tokio, regex,
-# hyper). Prints a markdown table of medians, ratios, files/s and MB/s, and the findings each tool reports.
+# hyper), and per language on real Go, Python and TypeScript/JavaScript packages (bench/polyglot.sh).
+# Prints a markdown table of medians, ratios, files/s and MB/s, and the findings each tool reports.
 #
-#   bench/run.sh            # THREADS=2 RUNS=10 by default
+#   bench/run.sh                 # every part: rust go python ts yaml; THREADS=2 RUNS=10 by default
+#   bench/run.sh go              # one part alone (or several: bench/run.sh go python)
+#   HINDSIGHT=path/to/hindsight bench/run.sh ts   # a prebuilt binary instead of `cargo build --release`
 #
-# Needs cargo and python3; installs hyperfine (Debian) and ast-grep (PyPI, in bench/.venv) when missing.
+# Needs cargo and python3; installs hyperfine (Debian) and ast-grep (PyPI, in bench/.venv) when missing; the
+# language parts need apt-get (Go), pip (Python) and npm (TS/JS) to fetch their pinned corpora once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -14,15 +18,46 @@ THREADS=${THREADS:-2}
 RUNS=${RUNS:-10}
 WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/hindsight-bench}
 mkdir -p "$WORK"
+# Users run without backtraces: with RUST_BACKTRACE set, every error regorus's parser meets (and recovers from)
+# while compiling the pack's policies captures one, which cost about a third of loading the pack (perf).
+unset RUST_BACKTRACE RUST_LIB_BACKTRACE
+PARTS=("$@")
+[ ${#PARTS[@]} -gt 0 ] || PARTS=(rust go python ts yaml)
+for part in "${PARTS[@]}"; do
+  case $part in
+    rust | go | python | ts | yaml) ;;
+    *) echo "error: unknown part \`$part\` (rust, go, python, ts, yaml)" >&2; exit 2 ;;
+  esac
+done
+want() {
+  local part
+  for part in "${PARTS[@]}"; do [ "$part" = "$1" ] && return 0; done
+  return 1
+}
+# Each run writes its own results; a part not run this time is not reported from an older run.
+rm -f "$WORK"/{full,src,yaml,go,python,ts}.json "$WORK/cpu.md"
 
 if ! command -v hyperfine >/dev/null; then
   echo "installing hyperfine from Debian" >&2
   apt-get install -y hyperfine >/dev/null
 fi
 
-cargo build --release --locked -p hindsight >&2
-H=$ROOT/target/release/hindsight
+if [ -n "${HINDSIGHT:-}" ]; then
+  H=$(realpath "$HINDSIGHT")
+else
+  cargo build --release --locked -p hindsight >&2
+  H=${CARGO_TARGET_DIR:-$ROOT/target}/release/hindsight
+  case $H in /*) ;; *) H=$ROOT/$H ;; esac
+fi
 
+VENV=$BENCH/.venv
+if [ ! -x "$VENV/bin/ast-grep" ]; then
+  python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet ast-grep-cli==0.51.1
+fi
+SG=$VENV/bin/ast-grep
+
+if want rust; then
 # The corpus lives outside the repository, so no .gitignore of ours hides it from either tool.
 FULL=$WORK/corpus
 SRC=$WORK/corpus-src
@@ -53,12 +88,6 @@ if [ ! -d "$SRC" ]; then
   mv "$SRC.tmp" "$SRC"
 fi
 
-VENV=$BENCH/.venv
-if [ ! -x "$VENV/bin/ast-grep" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet ast-grep-cli==0.51.1
-fi
-SG=$VENV/bin/ast-grep
 SGCONFIG=$BENCH/ast-grep/sgconfig.yml
 EQUIV=$BENCH/hs1001-hs1002.toml
 
@@ -90,10 +119,12 @@ python3 "$BENCH/cpu-interleaved.py" --dir "$SRC" --rounds "${CPU_ROUNDS:-7}" \
   hindsight-HS1001-HS1002="$H check . -j 1 --format json --config $EQUIV" \
   ast-grep="$SG scan -c $SGCONFIG -j 1 --json=compact ." > "$WORK/cpu.md"
 
+fi
+
 # YAML: the configuration corpus (Kubernetes manifests, Helm charts, workflows) with a declarative YAML rule
 # alone, and with the built-in Rego rules over configuration added.
 YAML_CORPUS=${YAML_CORPUS:-$ROOT/../shared/corpus}
-if [ -d "$YAML_CORPUS" ]; then
+if want yaml && [ -d "$YAML_CORPUS" ]; then
   # The same two commands in an empty directory: what loading each rule pack costs before any file is read.
   mkdir -p "$WORK/empty"
   hyperfine -N -i --style none -w 2 -r "$RUNS" --export-json "$WORK/yaml.json" \
@@ -104,8 +135,15 @@ if [ -d "$YAML_CORPUS" ]; then
   "$H" check "$YAML_CORPUS" -j "$THREADS" --format json --rules "$BENCH/yaml-rules" --config "$BENCH/yaml-rego.toml" > "$WORK/yaml.findings.json" || true
 fi
 
+# Go, Python and TypeScript/JavaScript: one corpus each, fetched and pinned by bench/polyglot.sh.
+for lang in go python ts; do
+  if want "$lang"; then
+    H=$H SG=$SG THREADS=$THREADS RUNS=$RUNS WORK=$WORK bash "$BENCH/polyglot.sh" "$lang"
+  fi
+done
+
 python3 - "$WORK" "$THREADS" <<'PY'
-import json, sys, statistics
+import json, os, sys, statistics
 work, threads = sys.argv[1], sys.argv[2]
 def load(path):
     with open(path) as f:
@@ -114,6 +152,8 @@ def count(doc):
     return sum(1 for f in doc["findings"] if f["suppressed"] is None)
 print(f"# hindsight benchmark ({threads} threads)\n")
 for name, title in [("full", "All files of the crates"), ("src", "Without tests/, benches/, examples/, build.rs (what every tool must parse)")]:
+    if not os.path.exists(f"{work}/{name}.json"):
+        continue
     runs = {r["command"]: r for r in load(f"{work}/{name}.json")["results"]}
     parse = load(f"{work}/{name}.parse.json")["summary"]
     files, mb = parse["files_checked"], parse["bytes_checked"] / 1e6
@@ -142,7 +182,6 @@ for name, title in [("full", "All files of the crates"), ("src", "Without tests/
     print(f"Findings only visible inside macro arguments (HS1001+HS1002): {equiv - equiv_nomacro} "
           f"({equiv_nomacro} without opening macros, {equiv} with).")
     print("ast-grep reports test code too; hindsight's HS1001/HS1002 skip it, so the counts differ by design.\n")
-import os
 if os.path.exists(f"{work}/cpu.md"):
     print("## The source files again, CPU time on one thread (`bench/cpu-interleaved.py`)\n")
     print(open(f"{work}/cpu.md").read())
@@ -163,4 +202,7 @@ if os.path.exists(f"{work}/yaml.json"):
     print(f"\nRego adds {100 * (both / base - 1):.0f}% over the declarative-only check of the same files: "
           f"{1000 * (both_empty - base_empty):.0f} ms to load and compile the pack once, and "
           f"{100 * ((both - both_empty) / (base - base_empty) - 1):.0f}% on the files themselves.\n")
+for lang in ["go", "python", "ts"]:
+    if os.path.exists(f"{work}/{lang}.json") and os.path.exists(f"{work}/{lang}.md"):
+        print(open(f"{work}/{lang}.md").read())
 PY

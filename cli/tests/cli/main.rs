@@ -9,6 +9,7 @@ mod formats;
 mod git;
 mod lang_go;
 mod lang_ts;
+mod polyglot;
 mod rego;
 mod scaffold;
 

@@ -46,13 +46,52 @@ examples:
     - "fn f() { checked_call(1); }"
 """
 
+# One lesson in four languages: the rule's own Rust form and a `languages:` form each for Go, Python and
+# TypeScript, with its incident inline.
+PROCESS_EXIT_RULE = """\
+id: process-exit-in-handler
+code: HS8002
+title: If a request fails, return an error; don't exit the process
+severity: warning
+language: rust
+message: the process exits here
+match:
+  pattern: std::process::exit($$$)
+docs:
+  what: Reports calls that exit the process.
+  why: One bad request takes the whole service down.
+  fix: Return an error to the caller.
+incidents:
+  - date: "2025-11-18"
+    organisation: Example
+    summary: A worker exited on one bad message.
+    url: https://example.com/worker-postmortem
+examples:
+  bad: ["fn f() { std::process::exit(1); }"]
+  good: ["fn f() {}"]
+languages:
+  - language: go
+    match: { pattern: os.Exit($$$) }
+    examples: { bad: ["package a\\nfunc f() { os.Exit(1) }\\n"], good: ["package a\\n"] }
+  - language: python
+    match: { pattern: sys.exit($$$) }
+    examples: { bad: ["def f():\\n    sys.exit(1)\\n"], good: ["def f():\\n    pass\\n"] }
+  - language: [typescript, tsx, javascript]
+    match: { pattern: process.exit($$$) }
+    examples: { bad: ["function f() { process.exit(1); }\\n"], good: ["function f() {}\\n"] }
+"""
+
 FILES = {
     "Cargo.toml": '[package]\nname = "demo"\nversion = "0.1.0"\n',
     "hindsight.toml": '[rules]\nprofile = "strict"\ndirs = ["codex"]\n',
     "codex/legacy-call.yaml": LEGACY_CALL_RULE,
+    "codex/process-exit-in-handler.yaml": PROCESS_EXIT_RULE,
     "src/main.rs": 'fn main() {\n    let port: u16 = std::env::var("PORT").unwrap().parse().unwrap_or(80);\n}\n',
     "src/lib.rs": "pub fn f() -> i32 {\n    legacy_call(1) + legacy_call(2)\n}\n",
     "src/config.rs": "fn reload_config(&mut self, text: &str) {\n    self.config = toml::from_str(text).unwrap();\n}\n",
+    "cmd/agent/main.go": 'package main\n\nimport "os"\n\nfunc handle() {\n\tos.Exit(2)\n}\n',
+    "worker/main.py": "import sys\n\n\ndef handle():\n    sys.exit(2)\n",
+    "web/server.ts": "export function handle(): void {\n  process.exit(2);\n}\n",
 }
 
 
@@ -124,7 +163,7 @@ async def pulling_client(lsp_client: LanguageClient, workspace: pathlib.Path):
 
 def open_file(client: LanguageClient, workspace: pathlib.Path, name: str, version: int = 1) -> str:
     path = workspace / name
-    language = {"rs": "rust", "yaml": "yaml"}[path.suffix.lstrip(".")]
+    language = {"rs": "rust", "yaml": "yaml", "go": "go", "py": "python", "ts": "typescript"}[path.suffix.lstrip(".")]
     client.text_document_did_open(
         types.DidOpenTextDocumentParams(
             text_document=types.TextDocumentItem(

@@ -105,6 +105,54 @@ async def test_code_actions_offer_the_fix_and_an_allow_with_a_reason(client, wor
     assert "Fix all hindsight findings in this file" in by_title
 
 
+async def test_go_python_and_typescript_get_diagnostics_hover_and_an_allow_in_their_comment_syntax(client, workspace):
+    # The rule's Go, Python and TypeScript forms (codex/process-exit-in-handler.yaml): where each reports, and
+    # the allow each file gets, in its own comment syntax and indentation.
+    cases = [
+        ("cmd/agent/main.go", types.Range(start=position(5, 1), end=position(5, 11)), "\t// hindsight-allow(HS8002): \n"),
+        ("worker/main.py", types.Range(start=position(4, 4), end=position(4, 15)), "    # hindsight-allow(HS8002): \n"),
+        ("web/server.ts", types.Range(start=position(1, 2), end=position(1, 17)), "  // hindsight-allow(HS8002): \n"),
+    ]
+    for name, expected_range, allow_text in cases:
+        uri = open_file(client, workspace, name)
+        [found] = await diagnostics(client, uri, lambda d: len(d) > 0)
+        assert (found.code, found.range) == ("HS8002", expected_range), name
+        assert found.related_information[0].message.startswith("incident: 2025-11-18 Example"), name
+        actions = await client.text_document_code_action_async(
+            types.CodeActionParams(
+                text_document=types.TextDocumentIdentifier(uri=uri),
+                range=found.range,
+                context=types.CodeActionContext(diagnostics=[found]),
+            )
+        )
+        allow = {a.title: a for a in actions}["Allow HS8002 here (write why it is safe)"]
+        [insert] = allow.edit.changes[uri]
+        assert (insert.new_text, insert.range.start) == (allow_text, position(expected_range.start.line, 0)), name
+        # The allow, once it says why, suppresses the finding: the comment is read in that language's syntax.
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=insert.range, text=allow_text.replace("): ", "): the supervisor restarts it")
+                    )
+                ],
+            )
+        )
+        await diagnostics(client, uri, lambda d: len(d) == 0)
+    # Hover on the Go finding shows the lesson, its incident and its Go form.
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=(workspace / "cmd/agent/main.go").as_uri()),
+            position=position(5, 4),
+        )
+    )
+    text = hover.contents.value
+    assert text.startswith("# HS8002 `process-exit-in-handler`"), text
+    for section in ["## Why is this bad?", "https://example.com/worker-postmortem", "os.Exit(1)"]:
+        assert section in text, section
+
+
 async def test_editing_a_rule_file_reloads_the_rules(client, workspace):
     uri = open_file(client, workspace, "src/lib.rs")
     await diagnostics(client, uri, lambda d: len(d) == 2)
