@@ -59,3 +59,8 @@ fn rollout_example() {
 fn hosts_example() {
     assert_snapshot!(findings_of("hosts"));
 }
+
+#[test]
+fn python_worker_example() {
+    assert_snapshot!(findings_of("python-worker"));
+}

@@ -7,6 +7,7 @@ mod examples;
 mod flags;
 mod formats;
 mod git;
+mod lang_python;
 mod rego;
 mod scaffold;
 
