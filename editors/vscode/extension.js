@@ -19,6 +19,12 @@ function start() {
     // check from the path, so the language id it is sent does not matter.
     documentSelector: [
       { scheme: 'file', language: 'rust' },
+      { scheme: 'file', language: 'go' },
+      { scheme: 'file', language: 'python' },
+      { scheme: 'file', language: 'typescript' },
+      { scheme: 'file', language: 'typescriptreact' },
+      { scheme: 'file', language: 'javascript' },
+      { scheme: 'file', language: 'javascriptreact' },
       { scheme: 'file', language: 'yaml' },
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'jsonc' },

@@ -75,7 +75,7 @@ fn files(args: &NewRuleArgs) -> anyhow::Result<Vec<(PathBuf, String)>> {
             known.join(", ")
         );
     };
-    Ok(vec![(yaml, match_rule(args, lang))])
+    Ok(vec![(yaml, match_rule(args, lang)?)])
 }
 
 /// Ids are kebab-case and name the file; codes are a team prefix and a number.
@@ -118,7 +118,7 @@ fn head(args: &NewRuleArgs) -> String {
 
 # Kebab-case slug naming the bad pattern; equals the file name.
 id: {id}
-# Stable code, never reused; `# hindsight: ignore[{code}] reason` suppresses one finding.
+# Stable code, never reused; a comment `hindsight-allow({code}): <reason>` suppresses one finding.
 code: {code}
 # The lesson in the codex voice: "If you need X, do Y" or "Don't X outside Y".
 title: "{MARKER}: If you need X, do Y"
@@ -152,16 +152,17 @@ incidents:
     )
 }
 
-fn match_rule(args: &NewRuleArgs, lang: Lang) -> String {
-    let (pattern, bad, good) = match lang.name() {
-        "rust" => (
-            "todo_new_rule($$$ARGS)",
-            "fn handler() {\n          todo_new_rule(1);\n      }",
-            "fn handler() {\n          done();\n      }",
-        ),
-        _ => ("\"todo_new_rule: $VALUE\"", "todo_new_rule: 1", "done: 1"),
-    };
-    format!(
+fn match_rule(args: &NewRuleArgs, lang: Lang) -> anyhow::Result<String> {
+    let scaffold = &lang.spec().scaffold;
+    // The examples sit in a YAML block scalar, six spaces in.
+    let indent = |code: &str| code.replace('\n', "\n      ");
+    // Quoted: a YAML pattern holds `: `.
+    let (pattern, bad, good) = (
+        serde_json::to_string(scaffold.pattern)?,
+        indent(scaffold.bad),
+        indent(scaffold.good),
+    );
+    Ok(format!(
         r#"{head}language: {language}
 # `skip` reports only in production code, not in tests, examples or tooling.
 test_code: check
@@ -184,7 +185,7 @@ examples:
         head = head(args),
         language = lang.name(),
         docs = docs_and_incident(),
-    )
+    ))
 }
 
 fn rego_rule(args: &NewRuleArgs, format: DataFormat) -> String {

@@ -61,6 +61,16 @@ fn hosts_example() {
 }
 
 #[test]
+fn ts_service_example() {
+    assert_snapshot!(findings_of("ts-service"));
+}
+
+#[test]
+fn go_service_example() {
+    assert_snapshot!(findings_of("go-service"));
+}
+
+#[test]
 fn python_worker_example() {
     assert_snapshot!(findings_of("python-worker"));
 }

@@ -7,7 +7,9 @@ mod examples;
 mod flags;
 mod formats;
 mod git;
+mod lang_go;
 mod lang_python;
+mod lang_ts;
 mod rego;
 mod scaffold;
 

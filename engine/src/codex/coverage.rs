@@ -73,6 +73,9 @@ pub struct RuleStatus {
     /// Rollout stage, when loaded.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stage: Option<&'static str>,
+    /// The source languages it checks (empty for data rules and review-only lessons).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<&'static str>,
     /// Enabled by the configuration?
     pub enabled: bool,
     /// Its tests.
@@ -274,6 +277,7 @@ fn rule_status(
             title: None,
             kind: None,
             stage: None,
+            languages: Vec::new(),
             enabled: false,
             tests: TestState::Fail,
         };
@@ -292,6 +296,7 @@ fn rule_status(
         kind: Some(rule.enforcement.as_str()),
         // The repository-wide stage: `[[rollout]]` entries without `paths`, moved on by their dates.
         stage: Some(config.stage_for(rule, std::path::Path::new("")).as_str()),
+        languages: rule.languages().map(|l| l.name()).collect(),
         enabled: config.is_enabled(rule),
         tests: test_state,
     }
@@ -363,7 +368,13 @@ impl RuleStatus {
                     TestState::None => "no tests",
                 };
                 let disabled = if self.enabled { "" } else { ", disabled" };
-                format!("{stage}, {tests}{disabled}")
+                // A lesson with forms in several languages says which it covers.
+                let languages = if self.languages.len() > 1 {
+                    format!(", {}", self.languages.join("/"))
+                } else {
+                    String::new()
+                };
+                format!("{stage}, {tests}{disabled}{languages}")
             }
             _ => "not loaded".into(),
         }

@@ -56,6 +56,19 @@ pub struct LanguageSpec {
     pub packages: Option<PackageSystem>,
     /// The items a finding's fingerprint names as the place it is in.
     pub enclosing: Enclosing,
+    /// A pattern and a bad and a good file for it, for the rule `hindsight new rule` writes.
+    pub scaffold: Scaffold,
+}
+
+/// What `hindsight new rule` fills a new rule of the language with: a pattern to replace, a file it matches
+/// once, and one it does not.
+pub struct Scaffold {
+    /// The stub pattern.
+    pub pattern: &'static str,
+    /// A file the pattern matches once.
+    pub bad: &'static str,
+    /// A file close to it that the pattern does not match.
+    pub good: &'static str,
 }
 
 /// How a language marks test code inside a file: attributes (or annotations) on items, read from the tree.
@@ -202,6 +215,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
             ],
             separator: "::",
         },
+        scaffold: Scaffold {
+            pattern: "todo_new_rule($$$ARGS)",
+            bad: "fn handler() {\n    todo_new_rule(1);\n}",
+            good: "fn handler() {\n    done();\n}",
+        },
     },
     LanguageSpec {
         name: "yaml",
@@ -227,6 +245,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
                 ("block_sequence_item", ItemName::Text("[]")),
             ],
             separator: ".",
+        },
+        scaffold: Scaffold {
+            pattern: "todo_new_rule: $VALUE",
+            bad: "todo_new_rule: 1",
+            good: "done: 1",
         },
     },
     LanguageSpec {
@@ -261,6 +284,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
             ],
             separator: ".",
         },
+        scaffold: Scaffold {
+            pattern: "todo_new_rule($$$ARGS)",
+            bad: "package service\n\nfunc handler() {\n\ttodo_new_rule(1)\n}",
+            good: "package service\n\nfunc handler() {\n\tdone()\n}",
+        },
     },
     LanguageSpec {
         name: "python",
@@ -292,6 +320,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
                 ("class_definition", ItemName::Keyword("class")),
             ],
             separator: ".",
+        },
+        scaffold: Scaffold {
+            pattern: "todo_new_rule($$$ARGS)",
+            bad: "def handler():\n    todo_new_rule(1)",
+            good: "def handler():\n    done()",
         },
     },
     LanguageSpec {
@@ -327,6 +360,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         },
         packages: None,
         enclosing: TS_ENCLOSING,
+        scaffold: Scaffold {
+            pattern: "todo_new_rule($$$ARGS)",
+            bad: "function handler(): void {\n  todo_new_rule(1);\n}",
+            good: "function handler(): void {\n  done();\n}",
+        },
     },
     LanguageSpec {
         name: "tsx",
@@ -356,6 +394,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         },
         packages: None,
         enclosing: TS_ENCLOSING,
+        scaffold: Scaffold {
+            pattern: "todo_new_rule($$$ARGS)",
+            bad: "function handler(): void {\n  todo_new_rule(1);\n}",
+            good: "function handler(): void {\n  done();\n}",
+        },
     },
     LanguageSpec {
         name: "javascript",
@@ -403,6 +446,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
                 ("variable_declarator", ItemName::Name),
             ],
             separator: ".",
+        },
+        scaffold: Scaffold {
+            pattern: "todo_new_rule($$$ARGS)",
+            bad: "function handler() {\n  todo_new_rule(1);\n}",
+            good: "function handler() {\n  done();\n}",
         },
     },
 ];
@@ -610,6 +658,19 @@ mod tests {
                     "{lang}: no node kind `{kind}`"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn every_scaffold_pattern_matches_its_bad_file_once_and_its_good_file_never() {
+        use ast_grep_core::tree_sitter::LanguageExt as _;
+        for lang in Lang::all() {
+            let scaffold = &lang.spec().scaffold;
+            let pattern =
+                Pattern::try_new(scaffold.pattern, lang).unwrap_or_else(|e| panic!("{lang}: {e}"));
+            let count = |code: &str| lang.ast_grep(code).root().find_all(&pattern).count();
+            assert_eq!(count(scaffold.bad), 1, "{lang}: bad");
+            assert_eq!(count(scaffold.good), 0, "{lang}: good");
         }
     }
 

@@ -6,6 +6,7 @@ use super::{FileScope, Role};
 /// Directory names that hold third-party code.
 const VENDORED_DIRS: &[&str] = &[
     "vendor",
+    "vendors",
     "vendored",
     "third_party",
     "third-party",
