@@ -69,3 +69,8 @@ fn ts_service_example() {
 fn go_service_example() {
     assert_snapshot!(findings_of("go-service"));
 }
+
+#[test]
+fn python_worker_example() {
+    assert_snapshot!(findings_of("python-worker"));
+}

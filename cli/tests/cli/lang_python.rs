@@ -1,0 +1,214 @@
+//! Python end to end through the binary: test code by Python's conventions, suppressions in `#` comments,
+//! fingerprints keyed on the enclosing class and method, `--fix` of a Python form, and JSON and SARIF output
+//! naming the Python file.
+
+use serde_json::Value;
+
+use crate::{Project, Run, finding_pairs};
+
+/// A configuration reload that exits when the new file is bad: one `HS1003` finding on line 13, column 13,
+/// in `Worker.reload_config`.
+const RELOAD: &str = "import json
+import sys
+
+
+class Worker:
+    def reload_config(self, path):
+        try:
+            with open(path) as f:
+                new = json.load(f)
+        except (OSError, ValueError) as err:
+            # A bad file on SIGHUP stops the worker instead of keeping the last known-good.
+            print(\"bad config\", err, file=sys.stderr)
+            sys.exit(1)
+        self.config = new
+";
+
+fn json(run: &Run) -> Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|err| panic!("{err}: {}", run.stdout))
+}
+
+/// `(code, line)` of each finding of a JSON run, suppressed ones included.
+fn code_lines(run: &Run) -> Vec<(String, u64)> {
+    json(run)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn python_test_files_and_test_directories_are_test_code() {
+    let project = Project::new();
+    project.file("worker/config.py", RELOAD);
+    project.file("worker/test_config.py", RELOAD);
+    project.file("worker/config_test.py", RELOAD);
+    project.file("worker/conftest.py", RELOAD);
+    project.file("tests/reload.py", RELOAD);
+    let run = project.run(&["check", "--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(finding_pairs(&run, "path"), ["HS1003 worker/config.py"]);
+    let scope = project.run(&["scope"]);
+    for test_file in [
+        "worker/test_config.py",
+        "worker/config_test.py",
+        "worker/conftest.py",
+        "tests/reload.py",
+    ] {
+        assert!(
+            scope
+                .stdout
+                .lines()
+                .any(|l| l.starts_with("test") && l.contains(test_file)),
+            "{test_file} is not test code: {}",
+            scope.stdout
+        );
+    }
+}
+
+#[test]
+fn python_suppressions_are_hash_comments_and_unused_ones_are_reported() {
+    let project = Project::new();
+    let suppressed = RELOAD
+        .replace(
+            "            sys.exit(1)",
+            "            # hindsight-allow(HS1003): the supervisor restarts us with the previous file\n            sys.exit(1)",
+        )
+        .replace(
+            "        self.config = new",
+            "        # hindsight-allow(HS1006): nothing is indexed here\n        self.config = new",
+        );
+    project.file("worker/config.py", &suppressed);
+    let run = project.run(&["check", "--format", "json"]);
+    let doc = json(&run);
+    assert_eq!(doc["summary"]["suppressed"], 1, "{}", run.stdout);
+    let findings = doc["findings"].as_array().unwrap();
+    let hs1003 = findings.iter().find(|f| f["code"] == "HS1003").unwrap();
+    assert_eq!(
+        hs1003["suppressed"]["reason"],
+        "the supervisor restarts us with the previous file"
+    );
+    assert_eq!(
+        code_lines(&run),
+        [("HS1003".to_string(), 14), ("HS9002".to_string(), 15)]
+    );
+    let unused = findings.iter().find(|f| f["code"] == "HS9002").unwrap();
+    assert!(
+        unused["message"].as_str().unwrap().contains("HS1006"),
+        "{unused}"
+    );
+}
+
+#[test]
+fn python_fingerprints_are_keyed_on_the_enclosing_class_and_method() {
+    let project = Project::new();
+    project.file("worker/config.py", RELOAD);
+    let before = json(&project.run(&["check", "--format", "json"]));
+    let finding = &before["findings"][0];
+    assert_eq!(finding["enclosing"], "class Worker.def reload_config");
+    assert_eq!(finding["start"]["line"], 13);
+
+    // A function and blank lines above move the finding down; its fingerprint stays.
+    let moved = RELOAD.replace(
+        "import sys\n",
+        "import sys\n\n\ndef open_config(path):\n    \"\"\"Reads the configuration once, at start-up.\"\"\"\n    return json.load(open(path))\n",
+    );
+    project.file("worker/config.py", &moved);
+    let after = json(&project.run(&["check", "--format", "json"]));
+    let moved_finding = &after["findings"][0];
+    assert_eq!(moved_finding["start"]["line"], 18);
+    assert_eq!(moved_finding["enclosing"], "class Worker.def reload_config");
+    assert_eq!(moved_finding["fingerprint"], finding["fingerprint"]);
+
+    // The same call in another class is another finding, with another fingerprint.
+    let renamed = RELOAD.replace("class Worker:", "class Scheduler:");
+    project.file("worker/config.py", &renamed);
+    let other = json(&project.run(&["check", "--format", "json"]));
+    assert_eq!(
+        other["findings"][0]["enclosing"],
+        "class Scheduler.def reload_config"
+    );
+    assert_ne!(other["findings"][0]["fingerprint"], finding["fingerprint"]);
+}
+
+#[test]
+fn python_fix_applies_a_python_forms_fix() {
+    let project = Project::new();
+    project.file(
+        "rules/yaml-load.yaml",
+        r#"id: unsafe-yaml-load
+code: ACME1001
+title: If you need to read YAML, use the safe loader; don't let a document construct arbitrary objects
+severity: warning
+language: rust
+message: "`serde_yaml::from_str` of untrusted text"
+match: { pattern: "serde_yaml::from_str($$$A)" }
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["fn f() { serde_yaml::from_str(t); }"], good: ["fn f() {}"] }
+languages:
+  - language: python
+    message: "`yaml.load` can construct arbitrary objects: call `yaml.safe_load`"
+    match: { pattern: "yaml.load($A)" }
+    fix: "yaml.safe_load($A)"
+    examples:
+      bad: ["settings = yaml.load(text)\n"]
+      good: ["settings = yaml.safe_load(text)\n"]
+"#,
+    );
+    project.file(
+        "worker/settings.py",
+        "import yaml\n\n\ndef read_settings(path):\n    with open(path) as f:\n        return yaml.load(f)\n",
+    );
+    let run = project.run(&[
+        "check",
+        "worker",
+        "--no-builtin",
+        "--rules",
+        "rules",
+        "--fix",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(json(&run)["summary"]["fixed"], 1);
+    let fixed = std::fs::read_to_string(project.path().join("worker/settings.py")).unwrap();
+    assert_eq!(
+        fixed,
+        "import yaml\n\n\ndef read_settings(path):\n    with open(path) as f:\n        return yaml.safe_load(f)\n"
+    );
+}
+
+#[test]
+fn python_findings_name_the_python_file_in_json_and_sarif() {
+    let project = Project::new();
+    project.file("worker/config.py", RELOAD);
+    let run = project.run(&["check", "--format", "json"]);
+    let finding = &json(&run)["findings"][0];
+    assert_eq!(finding["code"], "HS1003");
+    assert_eq!(finding["path"], "worker/config.py");
+    assert_eq!(finding["start"]["column"], 13);
+
+    let sarif = json(&project.run(&["check", "--format", "sarif"]));
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 1, "{sarif}");
+    assert_eq!(results[0]["ruleId"], "HS1003");
+    let location = &results[0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["artifactLocation"]["uri"], "worker/config.py");
+    assert_eq!(location["region"]["startLine"], 13);
+    let rule = sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == "HS1003")
+        .unwrap();
+    // The rule lists the languages its forms cover.
+    let tags = rule["properties"]["tags"].as_array().unwrap();
+    assert!(tags.contains(&Value::from("python")), "{rule}");
+}
