@@ -49,7 +49,8 @@ fn go_test_files_and_testdata_are_test_code() {
     project.file("internal/limits/reload_test.go", RELOAD);
     project.file("internal/limits/testdata/reload.go", RELOAD);
     let run = project.run(&["check", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    // HS1003's form in this language ships in shadow: reported in JSON, it fails no run.
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         finding_pairs(&run, "path"),
         ["HS1003 internal/limits/reload.go"]

@@ -52,7 +52,8 @@ fn python_test_files_and_test_directories_are_test_code() {
     project.file("worker/conftest.py", RELOAD);
     project.file("tests/reload.py", RELOAD);
     let run = project.run(&["check", "--format", "json"]);
-    assert_eq!(run.code, 1, "{}", run.stderr);
+    // HS1003's form in this language ships in shadow: reported in JSON, it fails no run.
+    assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(finding_pairs(&run, "path"), ["HS1003 worker/config.py"]);
     let scope = project.run(&["scope"]);
     for test_file in [

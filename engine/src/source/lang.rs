@@ -52,6 +52,8 @@ pub struct LanguageSpec {
     pub test_code: Option<TestCode>,
     /// File names that hold tests or test support.
     pub test_files: TestFiles,
+    /// How generated code of the language declares itself (counted as vendored: nobody fixes it by hand).
+    pub generated: Generated,
     /// The package system whose manifests say what a file of this language is for.
     pub packages: Option<PackageSystem>,
     /// The items a finding's fingerprint names as the place it is in.
@@ -92,6 +94,29 @@ pub struct TestCode {
     /// Prefixes of such segments (`test_` of `#[test_case(1)]`).
     pub test_attribute_prefixes: &'static [&'static str],
 }
+
+/// How a generated file of the language says so: by its name, by a `DO NOT EDIT` / `@generated` comment
+/// near its top (Go's `// Code generated … DO NOT EDIT.`, protoc's, prost's), or by being minified.
+pub struct Generated {
+    /// Endings of generated file names (`_pb2.py`, `.min.js`).
+    pub suffixes: &'static [&'static str],
+    /// Read the top of the file for a generated-code comment.
+    pub header: bool,
+    /// A line longer than [`MINIFIED_LINE`] near the top marks a minified bundle.
+    pub minified: bool,
+}
+
+impl Generated {
+    /// Nothing marks generated code.
+    pub const NONE: Generated = Generated {
+        suffixes: &[],
+        header: false,
+        minified: false,
+    };
+}
+
+/// The line length past which a file is a minified bundle, not source someone edits.
+pub const MINIFIED_LINE: usize = 2000;
 
 /// File names that say a file holds tests or test support, wherever it is declared.
 pub struct TestFiles {
@@ -204,6 +229,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
                 "mocks.rs",
             ],
         },
+        generated: Generated::NONE,
         packages: Some(PackageSystem::Cargo),
         enclosing: Enclosing {
             items: &[
@@ -237,6 +263,7 @@ pub static LANGUAGES: &[LanguageSpec] = &[
         pattern_context: None,
         test_code: None,
         test_files: TestFiles::NONE,
+        generated: Generated::NONE,
         packages: None,
         enclosing: Enclosing {
             items: &[
@@ -275,6 +302,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
             module_suffixes: &["_test.go"],
             support: &[],
         },
+        generated: Generated {
+            suffixes: &[],
+            header: true,
+            minified: false,
+        },
         packages: None,
         enclosing: Enclosing {
             items: &[
@@ -312,6 +344,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
             module_prefixes: &["test_"],
             module_suffixes: &["_test.py", "_tests.py"],
             support: &["conftest.py"],
+        },
+        generated: Generated {
+            suffixes: &["_pb2.py", "_pb2_grpc.py", "_pb2.pyi"],
+            header: true,
+            minified: false,
         },
         packages: None,
         enclosing: Enclosing {
@@ -358,6 +395,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
             ],
             support: &[],
         },
+        generated: Generated {
+            suffixes: &[],
+            header: true,
+            minified: false,
+        },
         packages: None,
         enclosing: TS_ENCLOSING,
         scaffold: Scaffold {
@@ -391,6 +433,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
             module_prefixes: &[],
             module_suffixes: &[".test.tsx", ".spec.tsx"],
             support: &[],
+        },
+        generated: Generated {
+            suffixes: &[],
+            header: true,
+            minified: false,
         },
         packages: None,
         enclosing: TS_ENCLOSING,
@@ -432,6 +479,11 @@ pub static LANGUAGES: &[LanguageSpec] = &[
                 ".spec.jsx",
             ],
             support: &[],
+        },
+        generated: Generated {
+            suffixes: &[".min.js", "-min.js", ".min.mjs", ".min.cjs", ".bundle.js"],
+            header: true,
+            minified: true,
         },
         packages: None,
         enclosing: Enclosing {

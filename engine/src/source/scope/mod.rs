@@ -11,7 +11,9 @@
 //!    an optional dependency behind a `test-util`-like feature);
 //! 4. directory conventions below the checked root: fixtures and test trees (`testdata/`, `test/`, `tests/`,
 //!    `fixtures/`, `e2e/`, ...), `examples/`, `xtask/`, `fuzz/`, `benches/`;
-//! 5. for Rust, Cargo's conventions inside the package (`tests/`, `benches/`, `examples/`, `build.rs`, the
+//! 5. generated code, as each language marks it (`_pb2.py`, `.min.js`, a `// Code generated … DO NOT EDIT.` or
+//!    `@generated` comment near the top, a minified line), counted as vendored;
+//! 6. for Rust, Cargo's conventions inside the package (`tests/`, `benches/`, `examples/`, `build.rs`, the
 //!    `tests.rs` and `src/**/tests/` homes of test modules) and out-of-line test modules: a file declared by
 //!    `#[cfg(test)] mod name;` (or `#[path = "…"]`) in its parent module's file, followed up the module tree.
 //!
@@ -22,11 +24,12 @@
 //! engine's file-system boundary. [`ScopeResolver`] memoises what it read, per directory and per workspace.
 //!
 //! One file per source of the verdict: `overrides.rs` (1), `directories.rs` (2 and 4), `workspace.rs` (3),
-//! `package.rs` and `modules.rs` (5); `resolver.rs` asks them in order.
+//! `generated.rs` (5), `package.rs` and `modules.rs` (6); `resolver.rs` asks them in order.
 
 use std::path::{Component, Path};
 
 mod directories;
+mod generated;
 mod modules;
 mod overrides;
 mod package;

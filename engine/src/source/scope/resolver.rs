@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::source::lang::{Lang, PackageSystem};
 
 use super::directories::directory_role;
+use super::generated::generated_role;
 use super::modules::{Declaration, module_files, scan_mod_declarations};
 use super::overrides::ScopeOverrides;
 use super::package::{package_role, test_file_role};
@@ -69,6 +70,9 @@ impl ScopeResolver {
             return scope;
         }
         if let Some(scope) = directory_role(dirs, false) {
+            return scope;
+        }
+        if let Some(scope) = generated_role(path) {
             return scope;
         }
         let Some(package) = package else {
