@@ -31,6 +31,11 @@ const TEST_DIRS: &[&str] = &[
     "__tests__",
     "integration-tests",
     "integration_tests",
+    "testutils",
+    "testutil",
+    "test_utils",
+    "test-utils",
+    "testhelpers",
 ];
 
 /// Directory names that hold examples.
