@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::{Project, Run, finding_pairs};
+use crate::{Project, code_lines, finding_pairs, json_of};
 
 /// A configuration reload that exits when the new file is bad: one `HS1003` finding on line 8, in
 /// `(*Store).Reload`.
@@ -22,25 +22,6 @@ func (s *Store) Reload(path string) {
 \ts.mu.Unlock()
 }
 ";
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|err| panic!("{err}: {}", run.stdout))
-}
-
-/// `(code, line)` of each finding of a JSON run, suppressed ones included.
-fn code_lines(run: &Run) -> Vec<(String, u64)> {
-    json(run)["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["start"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn go_test_files_and_testdata_are_test_code() {
@@ -80,7 +61,7 @@ fn go_suppressions_are_line_comments_and_unused_ones_are_reported() {
         );
     project.file("internal/limits/reload.go", &suppressed);
     let run = project.run(&["check", "--format", "json"]);
-    let doc = json(&run);
+    let doc = json_of(&run);
     assert_eq!(doc["summary"]["suppressed"], 1, "{}", run.stdout);
     let findings = doc["findings"].as_array().unwrap();
     let hs1003 = findings.iter().find(|f| f["code"] == "HS1003").unwrap();
@@ -103,7 +84,7 @@ fn go_suppressions_are_line_comments_and_unused_ones_are_reported() {
 fn go_fingerprints_are_keyed_on_the_enclosing_method() {
     let project = Project::new();
     project.file("internal/limits/reload.go", RELOAD);
-    let before = json(&project.run(&["check", "--format", "json"]));
+    let before = json_of(&project.run(&["check", "--format", "json"]));
     let finding = &before["findings"][0];
     assert_eq!(finding["enclosing"], "func (*Store).Reload");
     assert_eq!(finding["start"]["line"], 8);
@@ -114,7 +95,7 @@ fn go_fingerprints_are_keyed_on_the_enclosing_method() {
         "package limits\n\n// Open reads the limits once, at start-up.\nfunc Open(path string) (*Store, error) {\n\treturn nil, nil\n}\n\n",
     );
     project.file("internal/limits/reload.go", &moved);
-    let after = json(&project.run(&["check", "--format", "json"]));
+    let after = json_of(&project.run(&["check", "--format", "json"]));
     let moved_finding = &after["findings"][0];
     assert_eq!(moved_finding["start"]["line"], 14);
     assert_eq!(moved_finding["enclosing"], "func (*Store).Reload");
@@ -123,7 +104,7 @@ fn go_fingerprints_are_keyed_on_the_enclosing_method() {
     // The same call in another method is another finding, with another fingerprint.
     let renamed = RELOAD.replace("Reload(", "ReloadConfig(");
     project.file("internal/limits/reload.go", &renamed);
-    let other = json(&project.run(&["check", "--format", "json"]));
+    let other = json_of(&project.run(&["check", "--format", "json"]));
     assert_eq!(
         other["findings"][0]["enclosing"],
         "func (*Store).ReloadConfig"
@@ -171,7 +152,7 @@ languages:
         "json",
     ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_eq!(json(&run)["summary"]["fixed"], 1);
+    assert_eq!(json_of(&run)["summary"]["fixed"], 1);
     let fixed = std::fs::read_to_string(project.path().join("cmd/limits/main.go")).unwrap();
     assert_eq!(
         fixed,
@@ -184,12 +165,12 @@ fn go_findings_name_the_go_file_in_json_and_sarif() {
     let project = Project::new();
     project.file("internal/limits/reload.go", RELOAD);
     let run = project.run(&["check", "--format", "json"]);
-    let finding = &json(&run)["findings"][0];
+    let finding = &json_of(&run)["findings"][0];
     assert_eq!(finding["code"], "HS1003");
     assert_eq!(finding["path"], "internal/limits/reload.go");
     assert_eq!(finding["start"]["column"], 3);
 
-    let sarif = json(&project.run(&["check", "--format", "sarif"]));
+    let sarif = json_of(&project.run(&["check", "--format", "sarif"]));
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 1, "{sarif}");
     assert_eq!(results[0]["ruleId"], "HS1003");

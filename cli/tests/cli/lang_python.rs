@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::{Project, Run, finding_pairs};
+use crate::{Project, code_lines, finding_pairs, json_of};
 
 /// A configuration reload that exits when the new file is bad: one `HS1003` finding on line 13, column 13,
 /// in `Worker.reload_config`.
@@ -23,25 +23,6 @@ class Worker:
             sys.exit(1)
         self.config = new
 ";
-
-fn json(run: &Run) -> Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|err| panic!("{err}: {}", run.stdout))
-}
-
-/// `(code, line)` of each finding of a JSON run, suppressed ones included.
-fn code_lines(run: &Run) -> Vec<(String, u64)> {
-    json(run)["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["code"].as_str().unwrap().to_string(),
-                f["start"]["line"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
 
 #[test]
 fn python_test_files_and_test_directories_are_test_code() {
@@ -87,7 +68,7 @@ fn python_suppressions_are_hash_comments_and_unused_ones_are_reported() {
         );
     project.file("worker/config.py", &suppressed);
     let run = project.run(&["check", "--format", "json"]);
-    let doc = json(&run);
+    let doc = json_of(&run);
     assert_eq!(doc["summary"]["suppressed"], 1, "{}", run.stdout);
     let findings = doc["findings"].as_array().unwrap();
     let hs1003 = findings.iter().find(|f| f["code"] == "HS1003").unwrap();
@@ -110,7 +91,7 @@ fn python_suppressions_are_hash_comments_and_unused_ones_are_reported() {
 fn python_fingerprints_are_keyed_on_the_enclosing_class_and_method() {
     let project = Project::new();
     project.file("worker/config.py", RELOAD);
-    let before = json(&project.run(&["check", "--format", "json"]));
+    let before = json_of(&project.run(&["check", "--format", "json"]));
     let finding = &before["findings"][0];
     assert_eq!(finding["enclosing"], "class Worker.def reload_config");
     assert_eq!(finding["start"]["line"], 13);
@@ -121,7 +102,7 @@ fn python_fingerprints_are_keyed_on_the_enclosing_class_and_method() {
         "import sys\n\n\ndef open_config(path):\n    \"\"\"Reads the configuration once, at start-up.\"\"\"\n    return json.load(open(path))\n",
     );
     project.file("worker/config.py", &moved);
-    let after = json(&project.run(&["check", "--format", "json"]));
+    let after = json_of(&project.run(&["check", "--format", "json"]));
     let moved_finding = &after["findings"][0];
     assert_eq!(moved_finding["start"]["line"], 18);
     assert_eq!(moved_finding["enclosing"], "class Worker.def reload_config");
@@ -130,7 +111,7 @@ fn python_fingerprints_are_keyed_on_the_enclosing_class_and_method() {
     // The same call in another class is another finding, with another fingerprint.
     let renamed = RELOAD.replace("class Worker:", "class Scheduler:");
     project.file("worker/config.py", &renamed);
-    let other = json(&project.run(&["check", "--format", "json"]));
+    let other = json_of(&project.run(&["check", "--format", "json"]));
     assert_eq!(
         other["findings"][0]["enclosing"],
         "class Scheduler.def reload_config"
@@ -178,7 +159,7 @@ languages:
         "json",
     ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert_eq!(json(&run)["summary"]["fixed"], 1);
+    assert_eq!(json_of(&run)["summary"]["fixed"], 1);
     let fixed = std::fs::read_to_string(project.path().join("worker/settings.py")).unwrap();
     assert_eq!(
         fixed,
@@ -191,12 +172,12 @@ fn python_findings_name_the_python_file_in_json_and_sarif() {
     let project = Project::new();
     project.file("worker/config.py", RELOAD);
     let run = project.run(&["check", "--format", "json"]);
-    let finding = &json(&run)["findings"][0];
+    let finding = &json_of(&run)["findings"][0];
     assert_eq!(finding["code"], "HS1003");
     assert_eq!(finding["path"], "worker/config.py");
     assert_eq!(finding["start"]["column"], 13);
 
-    let sarif = json(&project.run(&["check", "--format", "sarif"]));
+    let sarif = json_of(&project.run(&["check", "--format", "sarif"]));
     let results = sarif["runs"][0]["results"].as_array().unwrap();
     assert_eq!(results.len(), 1, "{sarif}");
     assert_eq!(results[0]["ruleId"], "HS1003");

@@ -166,3 +166,23 @@ pub(crate) fn finding_pairs(run: &Run, field: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// The JSON document a `--format json` run printed.
+pub(crate) fn json_of(run: &Run) -> serde_json::Value {
+    serde_json::from_str(&run.stdout).unwrap_or_else(|err| panic!("{err}: {}", run.stdout))
+}
+
+/// `(code, line)` of each finding of a `--format json` run, suppressed ones included.
+pub(crate) fn code_lines(run: &Run) -> Vec<(String, u64)> {
+    json_of(run)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["code"].as_str().unwrap().to_string(),
+                f["start"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect()
+}
