@@ -31,11 +31,30 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                     } else if rule.is_automated() && !setup.config.is_enabled(rule) {
                         "off".to_string()
                     } else {
-                        match setup.config.configured_stage(rule) {
-                            (stage, 0) => stage.as_str().to_string(),
-                            (stage, 1) => format!("{} +1 path scope", stage.as_str()),
-                            (stage, n) => format!("{} +{n} path scopes", stage.as_str()),
+                        let (stage, scopes) = setup.config.configured_stage(rule);
+                        let mut text = match scopes {
+                            0 => stage.as_str().to_string(),
+                            1 => format!("{} +1 path scope", stage.as_str()),
+                            n => format!("{} +{n} path scopes", stage.as_str()),
+                        };
+                        // Forms in other languages that declare a stage of their own, unless the
+                        // configuration sets the rule's stage for them all.
+                        let own: Vec<&str> = rule
+                            .forms
+                            .iter()
+                            .filter_map(|f| f.stage.filter(|s| *s != stage))
+                            .map(|s| s.as_str())
+                            .collect();
+                        if scopes == 0 && stage == rule.stage && !own.is_empty() {
+                            let plural = if own.len() == 1 { "" } else { "s" };
+                            let which = if own.iter().all(|s| *s == own[0]) {
+                                own[0]
+                            } else {
+                                "staged"
+                            };
+                            text.push_str(&format!(" ({} form{plural} {which})", own.len()));
                         }
+                        text
                     };
                     [
                         rule.code.to_string(),

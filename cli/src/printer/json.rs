@@ -173,6 +173,7 @@ pub(crate) fn rule_explanation(rule: &Rule) -> Value {
                 json!({
                     "languages": form.languages.iter().map(|l| l.name()).collect::<Vec<_>>(),
                     "message": form.message,
+                    "stage": form.stage.unwrap_or(rule.stage).as_str(),
                     "what": form.what,
                     "examples": { "bad": examples(&form.bad_examples), "good": examples(&form.good_examples) },
                 })
