@@ -5,7 +5,7 @@
 //! occur below which, so the walk skips subtrees that cannot hold an interesting kind (tokens, strings,
 //! comments).
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use ast_grep_core::Matcher;
@@ -138,15 +138,16 @@ impl KindMap {
     /// Everything the grammar does not describe (errors, unknown kinds) is entered, to be safe.
     fn compute_descend(&mut self) {
         let ts = self.lang.ts_language();
-        let interesting: HashSet<&str> = (0..self.flags.len())
-            .filter(|&id| self.flags[id] & (KIND_RULES | KIND_MACRO) != 0)
-            .filter_map(|id| {
-                u16::try_from(id)
-                    .ok()
-                    .and_then(|id| ts.node_kind_for_id(id))
-            })
-            .collect();
         let reach = node_type_reach(self.lang);
+        let interesting = reach.bits_of(
+            (0..self.flags.len())
+                .filter(|&id| self.flags[id] & (KIND_RULES | KIND_MACRO) != 0)
+                .filter_map(|id| {
+                    u16::try_from(id)
+                        .ok()
+                        .and_then(|id| ts.node_kind_for_id(id))
+                }),
+        );
         for (id, flag) in self.flags.iter_mut().enumerate() {
             let Some(name) = u16::try_from(id)
                 .ok()
@@ -162,8 +163,11 @@ impl KindMap {
             if *flag & KIND_RULES != 0 && !macros::DELIMITED_KINDS.contains(&name) {
                 self.flat_macros = true;
             }
-            let descend = match reach.get(name) {
-                Some(descendants) => descendants.iter().any(|d| interesting.contains(d.as_str())),
+            let descend = match reach.below.get(name) {
+                Some(descendants) => descendants
+                    .iter()
+                    .zip(&interesting)
+                    .any(|(below, wanted)| below & wanted != 0),
                 None => true,
             };
             if descend {
@@ -173,8 +177,36 @@ impl KindMap {
     }
 }
 
-/// Node kind name → the kinds that can occur below it.
-type Reach = HashMap<String, HashSet<String>>;
+/// Which node kinds can occur below which, as bit sets over the grammar's kind names: computed once per
+/// language, and a few hundred kinds each, so sets of names would cost more than the walk they save.
+#[derive(Default)]
+struct Reach {
+    /// Kind name → its bit.
+    bit: HashMap<String, usize>,
+    /// Kind name → the bits of the kinds that can occur below it (supertypes such as `_expression` stand for
+    /// their subtypes and have no bit set), for every kind that has children.
+    below: HashMap<String, Vec<u64>>,
+}
+
+impl Reach {
+    /// The bit set of some kind names (names the grammar does not describe have no bit).
+    fn bits_of<'a>(&self, names: impl Iterator<Item = &'a str>) -> Vec<u64> {
+        let mut bits = vec![0u64; self.bit.len().div_ceil(64)];
+        for bit in names.filter_map(|name| self.bit.get(name)) {
+            bits[bit / 64] |= 1 << (bit % 64);
+        }
+        bits
+    }
+
+    /// Can `inner` occur below `outer`?
+    #[cfg(test)]
+    fn has(&self, outer: &str, inner: &str) -> bool {
+        let (Some(below), Some(&bit)) = (self.below.get(outer), self.bit.get(inner)) else {
+            return false;
+        };
+        below[bit / 64] & (1 << (bit % 64)) != 0
+    }
+}
 
 /// For every named node kind in a grammar's `node-types.json`, the kinds that can occur below it.
 /// Kinds without children (tokens) are absent. Computed once per language and process.
@@ -196,7 +228,7 @@ fn node_type_reach(lang: Lang) -> Arc<Reach> {
 fn compute_reach(node_types: &str) -> Reach {
     let Ok(serde_json::Value::Array(types)) = serde_json::from_str::<serde_json::Value>(node_types)
     else {
-        return HashMap::new();
+        return Reach::default();
     };
     let name = |v: &serde_json::Value| v.get("type").and_then(|t| t.as_str()).map(str::to_string);
     // Number every kind name, so the closure works on bit sets.
@@ -253,16 +285,26 @@ fn compute_reach(node_types: &str) -> Reach {
         }
     }
     close_transitively(&mut reach);
-    children
+    // Supertypes are not kinds a node has: their bits are cleared, so only real kinds are looked for.
+    let supers: Vec<u64> = {
+        let mut bits = vec![0u64; words];
+        for j in (0..n).filter(|&j| is_super[j]) {
+            set(&mut bits, j);
+        }
+        bits
+    };
+    let below = children
         .iter()
         .map(|(kind, _)| {
-            let below = (0..n)
-                .filter(|&j| !is_super[j] && reach[*kind][j / 64] & (1 << (j % 64)) != 0)
-                .map(|j| names[j].clone())
+            let bits = reach[*kind]
+                .iter()
+                .zip(&supers)
+                .map(|(r, s)| r & !s)
                 .collect();
-            (names[*kind].clone(), below)
+            (names[*kind].clone(), bits)
         })
-        .collect()
+        .collect();
+    Reach { bit: ids, below }
 }
 
 /// Closes a relation given as one bit set per kind (`reach[k]` has bit `j` when `j` occurs directly below
@@ -349,9 +391,11 @@ mod tests {
 
     fn below(reach: &Reach, kind: &str) -> Vec<String> {
         let mut kinds: Vec<String> = reach
-            .get(kind)
-            .map(|k| k.iter().cloned().collect())
-            .unwrap_or_default();
+            .bit
+            .keys()
+            .filter(|inner| reach.has(kind, inner))
+            .cloned()
+            .collect();
         kinds.sort();
         kinds
     }
@@ -378,21 +422,21 @@ mod tests {
         // Tokens, and a supertype (it has subtypes, not children): the walk enters absent kinds to be safe,
         // but a real tree never holds a supertype node.
         for kind in ["identifier", "escape", ",", "_expression"] {
-            assert!(!reach.contains_key(kind), "{kind}");
+            assert!(!reach.below.contains_key(kind), "{kind}");
         }
-        assert_eq!(reach.len(), 3);
+        assert_eq!(reach.below.len(), 3);
     }
 
     #[test]
     fn unreadable_node_types_give_no_reach() {
-        assert!(compute_reach("not json").is_empty());
-        assert!(compute_reach(r#"{"type": "call"}"#).is_empty());
+        assert!(compute_reach("not json").below.is_empty());
+        assert!(compute_reach(r#"{"type": "call"}"#).below.is_empty());
     }
 
     #[test]
     fn the_rust_grammar_has_strings_without_calls_inside() {
         let reach = node_type_reach(Lang::RUST);
-        let has = |kind: &str, below: &str| reach.get(kind).is_some_and(|k| k.contains(below));
+        let has = |kind: &str, below: &str| reach.has(kind, below);
         assert!(has("function_item", "call_expression"));
         assert!(has("call_expression", "call_expression"));
         assert!(!has("string_literal", "call_expression"));
