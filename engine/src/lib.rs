@@ -45,4 +45,6 @@ pub use source::lang::Lang;
 pub use source::scope::{FileScope, Role};
 
 #[cfg(test)]
+mod language_tests;
+#[cfg(test)]
 mod tests;
