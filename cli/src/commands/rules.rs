@@ -23,39 +23,7 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
                         _ if inputs.is_empty() => "-".to_string(),
                         _ => inputs.join(","),
                     };
-                    // A review-only lesson has no rollout: nothing runs it. Otherwise the stage this
-                    // repository's `hindsight.toml` gives the rule (its `[[rollout]]` entries and their dates),
-                    // and how many path scopes differ.
-                    let stage = if rule.enforcement == Enforcement::Review {
-                        "-".to_string()
-                    } else if rule.is_automated() && !setup.config.is_enabled(rule) {
-                        "off".to_string()
-                    } else {
-                        let (stage, scopes) = setup.config.configured_stage(rule);
-                        let mut text = match scopes {
-                            0 => stage.as_str().to_string(),
-                            1 => format!("{} +1 path scope", stage.as_str()),
-                            n => format!("{} +{n} path scopes", stage.as_str()),
-                        };
-                        // Forms in other languages that declare a stage of their own, unless the
-                        // configuration sets the rule's stage for them all.
-                        let own: Vec<&str> = rule
-                            .forms
-                            .iter()
-                            .filter_map(|f| f.stage.filter(|s| *s != stage))
-                            .map(|s| s.as_str())
-                            .collect();
-                        if scopes == 0 && stage == rule.stage && !own.is_empty() {
-                            let plural = if own.len() == 1 { "" } else { "s" };
-                            let which = if own.iter().all(|s| *s == own[0]) {
-                                own[0]
-                            } else {
-                                "staged"
-                            };
-                            text.push_str(&format!(" ({} form{plural} {which})", own.len()));
-                        }
-                        text
-                    };
+                    let stage = stage_cell(rule, &setup.config);
                     [
                         rule.code.to_string(),
                         rule.id.to_string(),
@@ -119,4 +87,43 @@ pub(crate) fn run(args: &RulesArgs) -> anyhow::Result<Outcome> {
         }
     }
     crate::setup::finish_report(&setup.pack)
+}
+
+/// The STAGE column: the stage this repository's configuration gives the rule, with its path scopes and its
+/// forms in other stages.
+fn stage_cell(rule: &hindsight_engine::Rule, config: &hindsight_engine::Config) -> String {
+    use hindsight_engine::rule::Enforcement;
+    // A review-only lesson has no rollout: nothing runs it. Otherwise the stage this
+    // repository's `hindsight.toml` gives the rule (its `[[rollout]]` entries and their dates),
+    // and how many path scopes differ.
+    if rule.enforcement == Enforcement::Review {
+        "-".to_string()
+    } else if rule.is_automated() && !config.is_enabled(rule) {
+        "off".to_string()
+    } else {
+        let (stage, scopes) = config.configured_stage(rule);
+        let mut text = match scopes {
+            0 => stage.as_str().to_string(),
+            1 => format!("{} +1 path scope", stage.as_str()),
+            n => format!("{} +{n} path scopes", stage.as_str()),
+        };
+        // Forms in other languages that declare a stage of their own, unless the
+        // configuration sets the rule's stage for them all.
+        let own: Vec<&str> = rule
+            .forms
+            .iter()
+            .filter_map(|f| f.stage.filter(|s| *s != stage))
+            .map(|s| s.as_str())
+            .collect();
+        if scopes == 0 && stage == rule.stage && !own.is_empty() {
+            let plural = if own.len() == 1 { "" } else { "s" };
+            let which = if own.iter().all(|s| *s == own[0]) {
+                own[0]
+            } else {
+                "staged"
+            };
+            text.push_str(&format!(" ({} form{plural} {which})", own.len()));
+        }
+        text
+    }
 }
