@@ -126,7 +126,8 @@ profile = "strict"
     let rules = run_on(repo.path(), "2026-06-01", &["rules"]);
     assert_eq!(stage_of(&rules, "HS1001"), "shadow +1 path scope");
     assert_eq!(stage_of(&rules, "HS1002"), "warn");
-    assert_eq!(stage_of(&rules, "HS1003"), "enforce");
+    // HS1003 enforces; its Go, Python and TS/JS forms ship in shadow.
+    assert_eq!(stage_of(&rules, "HS1003"), "enforce (3 forms shadow)");
     let rules = run_on(repo.path(), "2027-01-02", &["rules", "--format", "json"]);
     let list: Value = serde_json::from_str(&rules.stdout).unwrap();
     let hs1001 = list
