@@ -25,6 +25,10 @@ pub(super) fn generated_role(path: &Path) -> Option<FileScope> {
     if !generated.header && !generated.minified {
         return None;
     }
+    // Only a regular file is read: opening a FIFO named `x.go` would wait for a writer for ever.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return None;
+    }
     let mut head = Vec::new();
     std::fs::File::open(path)
         .ok()?
