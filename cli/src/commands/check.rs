@@ -400,7 +400,8 @@ fn apply_fixes(findings: &[Finding]) -> anyhow::Result<usize> {
         let mut text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read {} to fix it", path.display()))?;
         applied += hindsight_engine::Edit::apply_all(&mut text, edits);
-        std::fs::write(path, text)
+        // Atomic: a crash or a full disk while writing leaves the user's file as it was.
+        crate::write::atomic(path, text)
             .with_context(|| format!("cannot write the fixed {}", path.display()))?;
     }
     Ok(applied)

@@ -37,8 +37,7 @@ fn export(args: &CodexExportArgs) -> anyhow::Result<Outcome> {
         }
     };
     match &args.output {
-        Some(path) => std::fs::write(path, text)
-            .map_err(|err| anyhow::anyhow!("could not write {}: {err}", path.display()))?,
+        Some(path) => crate::write::atomic(path, text)?,
         None => std::io::stdout().lock().write_all(text.as_bytes())?,
     }
     crate::setup::finish_report(&setup.pack)

@@ -17,8 +17,7 @@ pub(crate) fn run(args: &DocsArgs) -> anyhow::Result<Outcome> {
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("could not create {}", dir.display()))?;
         }
-        std::fs::write(&path, &file.contents)
-            .with_context(|| format!("could not write {}", path.display()))?;
+        crate::write::atomic(&path, &file.contents)?;
     }
     writeln!(
         std::io::stderr(),
