@@ -147,7 +147,7 @@ pub fn test_rule(checker: &Checker, rule: &Rule) -> Vec<ExampleOutcome> {
             continue;
         };
         let form_runner = Runner {
-            default_ext: lang.spec().extensions.first().copied().unwrap_or("txt"),
+            default_ext: lang.extension(),
             template: form.message.as_str(),
             ..runner
         };
@@ -192,7 +192,7 @@ struct Checked {
 impl<'a> Runner<'a> {
     fn new(checker: &'a Checker, rule: &'a Rule, strict: bool) -> Option<Self> {
         let default_ext = match (rule.language, rule.formats.first()) {
-            (Some(lang), _) => lang.spec().extensions.first().copied().unwrap_or("txt"),
+            (Some(lang), _) => lang.extension(),
             (None, Some(format)) => format.name(),
             (None, None) => return None,
         };

@@ -570,6 +570,12 @@ impl Lang {
         self.0.name
     }
 
+    /// The extension a file of the language gets when only its language is known (an example without a
+    /// path, an editor buffer without a file): the first of the row's.
+    pub fn extension(self) -> &'static str {
+        self.0.extensions.first().copied().unwrap_or("txt")
+    }
+
     /// Is `kind` a comment node kind in this language?
     pub fn is_comment_kind(self, kind: &str) -> bool {
         self.0.comment_kinds.contains(&kind)

@@ -62,7 +62,7 @@ fn untitled_path(language_id: &str) -> PathBuf {
     // The editor's language id (`rust`, `go`, `typescriptreact`, `jsonc`) is a name or alias in the
     // engine's tables.
     let extension = hindsight_engine::Lang::from_name(language_id)
-        .map(|lang| lang.spec().extensions[0])
+        .map(hindsight_engine::Lang::extension)
         .or_else(|| {
             hindsight_engine::data::DataFormat::from_name(language_id)
                 .map(|format| format.spec().extensions[0])
