@@ -144,4 +144,26 @@ mod tests {
         }
         assert!(n > 30, "only {n} matchers in the built-in pack");
     }
+
+    /// The same for the built-in pack's policies, also compiled when first used (`LazyPolicy`).
+    #[test]
+    fn builtin_policies_compile() {
+        let pack = RulePack::builtin();
+        let mut n = 0;
+        for rule in pack.rules() {
+            let Some(rego) = &rule.rego else { continue };
+            n += 1;
+            let options = serde_json::Value::Object(rego.default_options.clone());
+            if let Err(err) =
+                crate::rego::Policy::compile(&rego.sources, &rego.package, &options, rego.timeout)
+            {
+                panic!(
+                    "{}: the policy does not compile: {}",
+                    rule.origin.path, err.message
+                );
+            }
+            assert!(rego.policy().is_some(), "{}", rule.origin.path);
+        }
+        assert!(n > 15, "only {n} policies in the built-in pack");
+    }
 }

@@ -298,7 +298,8 @@ pub enum Scope {
 
 /// The policy of a Rego rule, compiled with the rule's default options.
 pub(crate) struct RegoRule {
-    pub(crate) policy: Policy,
+    /// The policy with its default options: see [`RegoRule::policy`].
+    pub(crate) policy: LazyPolicy,
     /// The policy files, kept to recompile with configured options.
     pub(crate) sources: Vec<RegoSource>,
     /// `*_test.rego` files next to the policy.
@@ -310,6 +311,40 @@ pub(crate) struct RegoRule {
     pub(crate) prefilter: Option<regex::Regex>,
     pub(crate) timeout: Duration,
     pub(crate) default_options: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A policy compiled at load (a team's rules: a policy that does not compile is a load problem) or when first
+/// evaluated (the built-in pack, whose every policy the test suite compiles: a run over source code alone
+/// never pays for compiling the configuration policies).
+pub(crate) struct LazyPolicy(std::sync::OnceLock<Option<Policy>>);
+
+impl LazyPolicy {
+    pub(crate) fn compiled(policy: Policy) -> Self {
+        Self(std::sync::OnceLock::from(Some(policy)))
+    }
+
+    pub(crate) fn deferred() -> Self {
+        Self(std::sync::OnceLock::new())
+    }
+}
+
+impl RegoRule {
+    /// The policy with the rule's default options, compiled on first use if it was deferred. `None` only if a
+    /// deferred policy does not compile, which `builtin_matchers_compile` rules out for the built-in pack.
+    pub(crate) fn policy(&self) -> Option<&Policy> {
+        self.policy
+            .0
+            .get_or_init(|| {
+                let options = serde_json::Value::Object(self.default_options.clone());
+                Policy::compile(&self.sources, &self.package, &options, self.timeout).ok()
+            })
+            .as_ref()
+    }
+
+    fn policy_mut(&mut self) -> Option<&mut Policy> {
+        self.policy();
+        self.policy.0.get_mut()?.as_mut()
+    }
 }
 
 /// A set of loaded rules plus the files that failed to load.
@@ -671,7 +706,7 @@ impl RulePack {
             .iter_mut()
             .filter_map(|rule| {
                 let rego = rule.rego.as_mut()?;
-                Some((rule.code.clone(), rego.policy.enable_coverage()))
+                Some((rule.code.clone(), rego.policy_mut()?.enable_coverage()))
             })
             .collect()
     }
