@@ -241,6 +241,7 @@ impl Checker {
                             fix: None,
                             severity: Some(self.verdict_severity(active_idx, verdict.kind)),
                             enclosing: target.enclosing.clone(),
+                            exempted: verdict.exempted,
                         });
                     }
                 }
@@ -319,6 +320,7 @@ impl Checker {
                                 fix: None,
                                 severity: Some(self.verdict_severity(active_idx, verdict.kind)),
                                 enclosing: crate::fingerprint::key_path(&verdict.path),
+                                exempted: verdict.exempted,
                             });
                         }
                     }
@@ -461,7 +463,10 @@ impl Checker {
                         .filter(|k| !k.is_empty()),
                     fingerprint: String::new(),
                 };
-                finding.suppressed = self.suppressed_in_text(&doc.text, doc.format, &finding);
+                finding.suppressed = match &verdict.exempted {
+                    Some(name) => Some(super::resolve::exception(name)),
+                    None => self.suppressed_in_text(&doc.text, doc.format, &finding),
+                };
                 findings.push(finding);
             }
         }

@@ -522,6 +522,7 @@ impl Scan<'_, '_> {
             fix,
             severity: None,
             enclosing,
+            exempted: None,
         }
     }
 
