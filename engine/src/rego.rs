@@ -556,8 +556,8 @@ fn collect_verdicts(kind: VerdictKind, value: &Value, out: &mut Vec<Verdict>) {
     let entries: Vec<&Value> = match value {
         Value::Set(set) => set.iter().collect(),
         Value::Array(items) => items.iter().collect(),
-        Value::Undefined | Value::Null => Vec::new(),
-        other => vec![other],
+        // conftest reads only collections: a scalar (`deny_count := 3`, a boolean `deny if ...`) is no result.
+        _ => Vec::new(),
     };
     for entry in entries {
         let mut verdict = Verdict {

@@ -3,6 +3,7 @@
 mod check;
 mod codex;
 mod commands;
+mod conftest_flags;
 mod conftest_suite;
 mod examples;
 mod flags;
