@@ -7,7 +7,8 @@
 //! `HINDSIGHT_CONFTEST_EXAMPLES` (skipped, saying so, when unset). Which cases run is decided by what the
 //! binary has: a case whose input needs a format no `DataFormat` reads, or standard input before `check -`
 //! exists, is pending and starts running once that lands; flags of conftest's own (`--parser`, `--trace`,
-//! `-o`, ...) make a case not applicable. Run with `--nocapture` to see the table.
+//! `-o`, ...) make a case not applicable. Run with `--nocapture` to see the table; `HINDSIGHT_CONFTEST_BIN`
+//! runs it against another build of hindsight (to compare releases).
 
 mod bats;
 
@@ -172,7 +173,9 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 
 /// Runs hindsight with `args` in `root`, `stdin` piped in when given: exit code and stdout plus stderr.
 fn run(root: &Path, args: &[String], stdin: Option<&str>) -> (i32, String, String) {
-    let mut command = Command::new(crate::bin());
+    // Another build (an older release, to compare) when `HINDSIGHT_CONFTEST_BIN` names one.
+    let binary = std::env::var_os("HINDSIGHT_CONFTEST_BIN").map_or_else(crate::bin, Into::into);
+    let mut command = Command::new(binary);
     command
         .args(args)
         .current_dir(root)
