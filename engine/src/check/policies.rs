@@ -186,7 +186,7 @@ impl Checker {
         self.rule(self.active[active_idx])
             .rego
             .as_ref()
-            .map(|r| &r.policy)
+            .and_then(|r| r.policy())
     }
 
     /// The severity a verdict gets before configuration: `warn` never exceeds a warning.

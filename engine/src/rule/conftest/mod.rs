@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Docs, Enforcement, LoadProblem, Origin, RegoRule, Rule, Scope, Stage, TestCode};
+use super::{
+    Docs, Enforcement, LazyPolicy, LoadProblem, Origin, RegoRule, Rule, Scope, Stage, TestCode,
+};
 use crate::data::DataFormat;
 use crate::finding::Severity;
 use crate::rego::{Policy, Source};
@@ -340,7 +342,7 @@ fn rule_for(
         matcher: None,
         strict: None,
         rego: Some(Box::new(RegoRule {
-            policy,
+            policy: LazyPolicy::compiled(policy),
             sources,
             tests: Vec::new(),
             package: package.to_string(),
