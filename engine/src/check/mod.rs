@@ -449,6 +449,8 @@ struct Hit {
     severity: Option<Severity>,
     /// The enclosing item (see [`crate::fingerprint::enclosing_item_in`]), computed while the tree was alive.
     enclosing: String,
+    /// A conftest `exception` of the policy exempts this result, under this rule name.
+    exempted: Option<String>,
 }
 
 /// What the passes over one file collected, before suppressions.

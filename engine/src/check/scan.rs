@@ -532,6 +532,7 @@ impl Scan<'_, '_> {
             fix,
             severity: None,
             enclosing,
+            exempted: None,
         }
     }
 

@@ -12,7 +12,7 @@ mod match_rule;
 pub mod raw;
 pub mod schema;
 
-pub use conftest::Namespaces;
+pub use conftest::{ConftestOptions, Namespaces};
 pub use examples::{Example, ExampleAt};
 pub(crate) use match_rule::{Compiled, MatchRule, Recipe};
 
@@ -356,6 +356,8 @@ pub struct RulePack {
     incidents: Vec<IncidentRef>,
     /// Codes of rule files that failed to load.
     failed_codes: Vec<String>,
+    /// What loading noticed that is not a problem (see [`RulePack::notices`]).
+    notices: Vec<LoadProblem>,
 }
 
 /// Reads the file `name` next to a rule file (given by its display path): its display path and text.
@@ -655,11 +657,31 @@ impl RulePack {
 
     /// Loads a directory of plain conftest policies: one rule per selected namespace (see [`Namespaces`]).
     pub fn add_conftest_dir(&mut self, dir: &Path, namespaces: &Namespaces) {
-        let (rules, problems) = conftest::load_dir(dir, namespaces);
-        self.problems.extend(problems);
-        for rule in rules {
+        let options = ConftestOptions {
+            namespaces: namespaces.clone(),
+            ..ConftestOptions::default()
+        };
+        self.add_conftest_policies(&[dir.to_path_buf()], &options);
+    }
+
+    /// Loads plain conftest policies (directories or `.rego` files, together, as `conftest test --policy`
+    /// does): one rule per selected namespace, with `conftest test`'s `--data` and `--combine`.
+    pub fn add_conftest_policies(
+        &mut self,
+        paths: &[std::path::PathBuf],
+        options: &ConftestOptions,
+    ) {
+        let loaded = conftest::load(paths, options);
+        self.problems.extend(loaded.problems);
+        self.notices.extend(loaded.notices);
+        for rule in loaded.rules {
             self.insert(rule);
         }
+    }
+
+    /// What loading noticed that is not a problem (a `--namespace` no policy declares).
+    pub fn notices(&self) -> &[LoadProblem] {
+        &self.notices
     }
 
     fn insert(&mut self, rule: Rule) {
