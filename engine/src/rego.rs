@@ -22,11 +22,17 @@ use regorus::{Engine, Value};
 use crate::data::PathElem;
 use crate::finding::Severity;
 
-/// Library modules every policy can import (`import data.hindsight.k8s`).
-const LIBRARY: &[(&str, &str)] = &[(
-    "hindsight/k8s.rego",
-    include_str!("../../rules/lib/k8s.rego"),
-)];
+/// Library modules every policy can import (`import data.hindsight.k8s`, `import data.hindsight.terraform`).
+const LIBRARY: &[(&str, &str)] = &[
+    (
+        "hindsight/k8s.rego",
+        include_str!("../../rules/lib/k8s.rego"),
+    ),
+    (
+        "hindsight/terraform.rego",
+        include_str!("../../rules/lib/terraform.rego"),
+    ),
+];
 
 /// Which result set an entry came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

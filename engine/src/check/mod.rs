@@ -389,7 +389,7 @@ impl Checker {
         }
         let syntax = suppress::CommentSyntax::of_file(file.lang, file.format);
         if file.lang.is_none() && file.text.contains(suppress::MARKER) {
-            out.comments = suppress::text_comments(file.text, syntax.line);
+            out.comments = suppress::text_comments(file.text, syntax);
         }
         let index = LineIndex::new(file.text);
         let mut findings = self.resolve(file, out.hits, &out.comments, &index, syntax);

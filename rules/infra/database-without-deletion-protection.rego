@@ -1,0 +1,49 @@
+package hindsight.rules.database_without_deletion_protection
+
+import rego.v1
+
+import data.hindsight.terraform as tf
+
+# The database resources with a deletion-protection attribute, and what Terraform's provider assumes when the
+# attribute is left out: `false` for AWS (a `terraform destroy`, or a change that forces replacement, deletes
+# the database), `true` for Google Cloud (the provider refuses to delete it unless set to false).
+protection := {
+	"aws_db_instance": {"attribute": "deletion_protection", "default": false},
+	"aws_rds_cluster": {"attribute": "deletion_protection", "default": false},
+	"aws_docdb_cluster": {"attribute": "deletion_protection", "default": false},
+	"aws_neptune_cluster": {"attribute": "deletion_protection", "default": false},
+	"aws_dynamodb_table": {"attribute": "deletion_protection_enabled", "default": false},
+	"google_sql_database_instance": {"attribute": "deletion_protection", "default": true},
+	"google_spanner_database": {"attribute": "deletion_protection", "default": true},
+}
+
+# A read replica holds no data of its own: deleting it loses nothing the primary does not have.
+replica(r) if r.body.replicate_source_db
+
+replica(r) if r.body.master_instance_name
+
+# The database can be deleted: protection written as `false`, or left out where the provider's default is off.
+# A value given by an expression (`var.deletion_protection`) is the caller's decision and is not judged here.
+unprotected(r) := [r.path[0], r.path[1], r.path[2], r.path[3], attribute] if {
+	attribute := protection[r.type].attribute
+	tf.is_false(r.body[attribute])
+}
+
+unprotected(r) := r.path if {
+	spec := protection[r.type]
+	not spec.default
+	not has_key(r.body, spec.attribute)
+}
+
+has_key(obj, key) if _ = obj[key]
+
+deny contains {"msg": msg, "path": path} if {
+	some r in tf.resources(input, object.keys(protection))
+	not replica(r)
+	not tf.prevents_destroy(r.body)
+	path := unprotected(r)
+	msg := sprintf(
+		"`%s` can be deleted with its data by one `terraform destroy` or one change that forces replacement: set `%s = true` or `lifecycle { prevent_destroy = true }`",
+		[tf.address(r), protection[r.type].attribute],
+	)
+}
