@@ -37,9 +37,17 @@ unprotected(r) := r.path if {
 
 has_key(obj, key) if _ = obj[key]
 
+# Terraform's own state-lock table (S3 backend, `dynamodb_table`) holds only transient locks: the `LockID` key
+# the backend requires is its signature.
+disposable(r) if {
+	r.type == "aws_dynamodb_table"
+	r.body.hash_key == "LockID"
+}
+
 deny contains {"msg": msg, "path": path} if {
 	some r in tf.resources(input, object.keys(protection))
 	not replica(r)
+	not disposable(r)
 	not tf.prevents_destroy(r.body)
 	path := unprotected(r)
 	msg := sprintf(

@@ -38,3 +38,8 @@ test_dynamodb_uses_its_own_attribute if {
 	some finding in rule.deny with input as db("aws_dynamodb_table", {"deletion_protection_enabled": false})
 	finding.path[4] == "deletion_protection_enabled"
 }
+
+test_terraform_lock_tables_hold_nothing_to_lose if {
+	count(rule.deny) == 0 with input as db("aws_dynamodb_table", {"name": "terraform-lock", "hash_key": "LockID"})
+	count(rule.deny) == 1 with input as db("aws_dynamodb_table", {"name": "orders", "hash_key": "OrderID"})
+}
