@@ -4,9 +4,9 @@ resource "aws_s3_bucket" "invoices" {
   force_destroy = true
 }
 
-resource "aws_s3_bucket" "build_cache" {
-  bucket        = "acme-shop-build-cache-${var.environment}"
-  force_destroy = true # hindsight-allow(HS8002): build cache, rebuilt on demand
+resource "aws_s3_bucket" "media" {
+  bucket        = "acme-shop-media-${var.environment}"
+  force_destroy = true # hindsight-allow(HS8002): product images, re-rendered from the catalogue on demand
 }
 
 resource "aws_s3_bucket" "exports" {

@@ -21,3 +21,9 @@ test_default_false_and_expressions_are_fine if {
 test_prevent_destroy_wins if {
 	count(rule.deny) == 0 with input as bucket("aws_s3_bucket", {"force_destroy": true, "lifecycle": [{"prevent_destroy": true}]})
 }
+
+test_scratch_buckets_are_what_force_destroy_is_for if {
+	count(rule.deny) == 0 with input as {"resource": {"aws_s3_bucket": {"codepipeline_bucket": [{"force_destroy": true}]}}}
+	count(rule.deny) == 0 with input as bucket("aws_s3_bucket", {"bucket": "paas-${var.env}-test-artifacts", "force_destroy": true})
+	count(rule.deny) == 0 with input as bucket("google_storage_bucket", {"name": "build-cache", "force_destroy": true})
+}

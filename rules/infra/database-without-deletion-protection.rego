@@ -37,6 +37,14 @@ unprotected(r) := r.path if {
 
 has_key(obj, key) if _ = obj[key]
 
+# Spanner's own drop protection (`enable_drop_protection`) makes Google Cloud refuse the deletion, whatever
+# Terraform's `deletion_protection` says; given by an expression, it is the caller's decision.
+disposable(r) if {
+	r.type == "google_spanner_database"
+	not tf.is_false(r.body.enable_drop_protection)
+	_ = r.body.enable_drop_protection
+}
+
 # Terraform's own state-lock table (S3 backend, `dynamodb_table`) holds only transient locks: the `LockID` key
 # the backend requires is its signature.
 disposable(r) if {
@@ -51,7 +59,18 @@ deny contains {"msg": msg, "path": path} if {
 	not tf.prevents_destroy(r.body)
 	path := unprotected(r)
 	msg := sprintf(
-		"`%s` can be deleted with its data by one `terraform destroy` or one change that forces replacement: set `%s = true` or `lifecycle { prevent_destroy = true }`",
-		[tf.address(r), protection[r.type].attribute],
+		"`%s` can be deleted %s by one `terraform destroy` or one change that forces replacement: set `%s = true` or `lifecycle { prevent_destroy = true }`",
+		[tf.address(r), what_is_lost(r), protection[r.type].attribute],
 	)
 }
+
+# RDS takes a final snapshot on deletion unless told to skip it: the data survives, the database does not.
+final_snapshot(r) if {
+	r.type in {"aws_db_instance", "aws_rds_cluster", "aws_docdb_cluster", "aws_neptune_cluster"}
+	r.body.final_snapshot_identifier
+	not tf.is_true(object.get(r.body, "skip_final_snapshot", false))
+}
+
+what_is_lost(r) := "(its final snapshot is kept, but restoring one takes hours and loses every write since)" if final_snapshot(r)
+
+what_is_lost(r) := "with its data" if not final_snapshot(r)

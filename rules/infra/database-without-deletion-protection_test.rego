@@ -43,3 +43,16 @@ test_terraform_lock_tables_hold_nothing_to_lose if {
 	count(rule.deny) == 0 with input as db("aws_dynamodb_table", {"name": "terraform-lock", "hash_key": "LockID"})
 	count(rule.deny) == 1 with input as db("aws_dynamodb_table", {"name": "orders", "hash_key": "OrderID"})
 }
+
+test_spanner_drop_protection_is_the_clouds_own if {
+	doc := db("google_spanner_database", {"deletion_protection": false, "enable_drop_protection": "${each.value.enable_drop_protection}"})
+	count(rule.deny) == 0 with input as doc
+	count(rule.deny) == 1 with input as db("google_spanner_database", {"deletion_protection": false, "enable_drop_protection": false})
+}
+
+test_a_final_snapshot_is_said if {
+	some finding in rule.deny with input as db("aws_db_instance", {"final_snapshot_identifier": "orders-final"})
+	contains(finding.msg, "final snapshot is kept")
+	some other in rule.deny with input as db("aws_db_instance", {"final_snapshot_identifier": "x", "skip_final_snapshot": true})
+	contains(other.msg, "with its data")
+}
