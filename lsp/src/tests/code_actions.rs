@@ -54,7 +54,7 @@ fn code_actions_fix_fix_all_and_allow_with_a_reason() {
             assert_eq!(edit["newText"], "    // hindsight-allow(ACME8001): \n");
             assert_eq!(edit["range"], range((1, 0), (1, 0)));
             assert_eq!(allow["command"]["command"], "hindsight.editReason");
-            assert_eq!(allow["command"]["arguments"][1], range((1, 32), (1, 32)));
+            assert_eq!(allow["command"]["arguments"][1], range((1, 34), (1, 34)));
         }
         let fix_all = &actions[3]["edit"]["changes"][&uri];
         assert_eq!(fix_all.as_array().map(Vec::len), Some(2));

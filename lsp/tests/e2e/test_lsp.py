@@ -101,7 +101,7 @@ async def test_code_actions_offer_the_fix_and_an_allow_with_a_reason(client, wor
     await asyncio.wait_for(_until(lambda: client.shown_documents), TIMEOUT)
     shown = client.shown_documents[0]
     assert shown.uri == uri
-    assert shown.selection.start == position(1, 32)
+    assert shown.selection.start == position(1, 34)
     assert "Fix all hindsight findings in this file" in by_title
 
 
