@@ -24,11 +24,17 @@ use crate::finding::Severity;
 
 mod conventions;
 
-/// Library modules every policy can import (`import data.hindsight.k8s`).
-const LIBRARY: &[(&str, &str)] = &[(
-    "hindsight/k8s.rego",
-    include_str!("../../rules/lib/k8s.rego"),
-)];
+/// Library modules every policy can import (`import data.hindsight.k8s`, `import data.hindsight.terraform`).
+const LIBRARY: &[(&str, &str)] = &[
+    (
+        "hindsight/k8s.rego",
+        include_str!("../../rules/lib/k8s.rego"),
+    ),
+    (
+        "hindsight/terraform.rego",
+        include_str!("../../rules/lib/terraform.rego"),
+    ),
+];
 
 /// Which result set an entry came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -70,7 +70,7 @@ fn files(args: &NewRuleArgs) -> anyhow::Result<Vec<(PathBuf, String)>> {
     let Some(lang) = Lang::from_name(&args.language) else {
         let known: Vec<&str> = Lang::all().map(Lang::name).collect();
         anyhow::bail!(
-            "--language `{}` is not a language hindsight parses ({}); for configuration data (yaml, json, toml) add --rego",
+            "--language `{}` is not a language hindsight parses ({}); for configuration data (yaml, json, toml, hcl) add --rego",
             args.language,
             known.join(", ")
         );
@@ -221,7 +221,8 @@ examples:
 fn examples_of(format: DataFormat) -> (&'static str, &'static str) {
     match format.name() {
         "json" => ("{\"todo_new_rule\": true}", "{\"done\": true}"),
-        "toml" => ("todo_new_rule = true", "done = true"),
+        // A top-level HCL attribute is a top-level key of `input`, as in TOML.
+        "toml" | "hcl" => ("todo_new_rule = true", "done = true"),
         _ => ("todo_new_rule: true", "done: true"),
     }
 }

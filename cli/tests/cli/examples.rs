@@ -56,6 +56,11 @@ fn rollout_example() {
 }
 
 #[test]
+fn terraform_example() {
+    assert_snapshot!(findings_of("terraform"));
+}
+
+#[test]
 fn hosts_example() {
     assert_snapshot!(findings_of("hosts"));
 }

@@ -10,6 +10,7 @@ mod flags;
 mod formats;
 mod git;
 mod lang_go;
+mod lang_hcl;
 mod lang_python;
 mod lang_ts;
 mod polyglot;

@@ -232,6 +232,38 @@ fn a_new_rego_rule_has_a_policy_and_tests_that_fail_until_filled_in() {
 }
 
 #[test]
+fn a_new_terraform_rule_has_examples_in_hcl() {
+    let project = Project::new();
+    let run = run_in(
+        project.path(),
+        &[
+            "new",
+            "rule",
+            "--language",
+            "hcl",
+            "--rego",
+            "--id",
+            "no-public-bucket",
+            "--code",
+            "ACME3001",
+            "--dir",
+            "pack",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rule = std::fs::read_to_string(project.path().join("pack/no-public-bucket.yaml")).unwrap();
+    assert!(rule.contains("path: config/example.tf"), "{rule}");
+    fill_in(&project.path().join("pack"));
+    let test = run_in(project.path(), &["test", "pack", "--verbose"]);
+    assert_eq!(test.code, 0, "{}", test.stdout);
+    assert!(
+        test.stdout.contains("(2 examples, 2 Rego tests)"),
+        "{}",
+        test.stdout
+    );
+}
+
+#[test]
 fn new_rule_refuses_an_existing_file_and_a_bad_id_or_code() {
     let project = Project::new();
     project.file("rules/no-blocking-sleep.yaml", "mine\n");

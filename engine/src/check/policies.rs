@@ -340,7 +340,7 @@ impl Checker {
     fn reads_data(&self, active_idx: usize, file: &SourceFile<'_>, format: DataFormat) -> bool {
         let rule = self.rule(self.active[active_idx]);
         rule.formats.contains(&format)
-            && rule.reports_in(file.role, false)
+            && rule.reports_in(file.role, format.examples_are_code())
             && rule.applies_to(file.path)
             && rule.prefilter_admits(file)
     }
@@ -397,7 +397,7 @@ impl Checker {
                 .iter()
                 .filter(|d| {
                     rule.formats.contains(&d.format)
-                        && rule.reports_in(d.role, false)
+                        && rule.reports_in(d.role, d.format.examples_are_code())
                         && rule.applies_to(&d.path)
                 })
                 .collect();
@@ -501,7 +501,7 @@ impl Checker {
             return None;
         }
         let syntax = super::suppress::CommentSyntax::of_format(format);
-        let comments = super::suppress::text_comments(text, syntax.line);
+        let comments = super::suppress::text_comments(text, syntax);
         let index = LineIndex::new(text);
         let suppressions = super::suppress::collect_suppressions(&comments, &index, syntax);
         suppressions

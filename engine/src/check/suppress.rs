@@ -24,6 +24,8 @@ pub const MARKER: &str = "hindsight-allow";
 pub(crate) struct CommentSyntax {
     /// Prefix of a line comment (`//`, `#`).
     pub(crate) line: &'static str,
+    /// A second line-comment prefix, where the format has two (HCL: `#` and `//`).
+    pub(crate) alt_line: Option<&'static str>,
     /// Opening and closing of a block comment (`/*`, `*/`), where there are block comments.
     pub(crate) block: Option<(&'static str, &'static str)>,
 }
@@ -34,6 +36,7 @@ impl CommentSyntax {
         let spec = lang.spec();
         Self {
             line: spec.line_comment,
+            alt_line: None,
             block: spec.block_comment,
         }
     }
@@ -42,6 +45,7 @@ impl CommentSyntax {
     pub(crate) fn of_format(format: DataFormat) -> Self {
         Self {
             line: format.spec().line_comment,
+            alt_line: format.spec().alt_line_comment,
             block: None,
         }
     }
@@ -53,6 +57,7 @@ impl CommentSyntax {
             (None, Some(format)) => Self::of_format(format),
             (None, None) => Self {
                 line: "#",
+                alt_line: None,
                 block: None,
             },
         }
@@ -60,7 +65,13 @@ impl CommentSyntax {
 
     /// Does `text` open with a comment?
     fn opens_comment(self, text: &str) -> bool {
-        text.starts_with(self.line) || self.block.is_some_and(|(open, _)| text.starts_with(open))
+        self.line_openings().any(|open| text.starts_with(open))
+            || self.block.is_some_and(|(open, _)| text.starts_with(open))
+    }
+
+    /// The line-comment prefixes: one, or two in HCL.
+    fn line_openings(self) -> impl Iterator<Item = &'static str> {
+        std::iter::once(self.line).chain(self.alt_line)
     }
 
     /// The comment's body after its opening marker. Doc comments extend a two-character opening with its
@@ -68,7 +79,7 @@ impl CommentSyntax {
     /// opening is taken alone (`## hindsight-allow` is not a suppression, as it never was).
     fn strip_opening(self, comment: &str) -> &str {
         let text = comment.trim_start();
-        let openings = std::iter::once(self.line).chain(self.block.map(|(open, _)| open));
+        let openings = self.line_openings().chain(self.block.map(|(open, _)| open));
         for open in openings {
             if let Some(rest) = text.strip_prefix(open) {
                 let rest = match open.chars().last() {
@@ -166,16 +177,21 @@ fn malformed(what: &str) -> Directive {
     }
 }
 
-/// Suppression comments of a file without a syntax tree (TOML, JSON): comments opened by its format's
-/// `line_comment` and holding the marker, found in the text. The last opening before the marker starts the
-/// comment, so an opening inside a string earlier on the line (`"http://x"` in TOML) is not taken for one.
-pub(super) fn text_comments(text: &str, line_comment: &str) -> Vec<Comment> {
+/// Suppression comments of a file without a syntax tree (TOML, JSON, HCL): comments opened by one of its
+/// format's line-comment prefixes and holding the marker, found in the text. The last opening before the marker
+/// starts the comment, so an opening inside a string earlier on the line (`"http://x"` in TOML) is not taken
+/// for one.
+pub(super) fn text_comments(text: &str, syntax: CommentSyntax) -> Vec<Comment> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
         if let Some(marker) = line.find(MARKER) {
             let before = &line[..marker];
-            if let Some(start) = before.rfind(line_comment) {
+            if let Some(start) = syntax
+                .line_openings()
+                .filter_map(|open| before.rfind(open))
+                .max()
+            {
                 let body = line[start..].trim_end_matches(['\n', '\r']);
                 out.push(Comment {
                     range: offset + start..offset + start + body.len(),
@@ -380,19 +396,17 @@ let e = 5;
 
     const RUST: CommentSyntax = CommentSyntax {
         line: "//",
+        alt_line: None,
         block: Some(("/*", "*/")),
     };
     const TOML: CommentSyntax = CommentSyntax {
         line: "#",
+        alt_line: None,
         block: None,
     };
 
     fn suppressions(text: &str, syntax: CommentSyntax) -> Vec<Suppression> {
-        collect_suppressions(
-            &text_comments(text, syntax.line),
-            &LineIndex::new(text),
-            syntax,
-        )
+        collect_suppressions(&text_comments(text, syntax), &LineIndex::new(text), syntax)
     }
 
     #[test]
@@ -427,7 +441,7 @@ let e = 5;
     #[test]
     fn comments_with_the_marker_are_found_in_text() {
         let text = "a = 1\nb = 2 # hindsight-allow(HS6001): fixture\r\nc = \"hindsight-allow\"\n";
-        let comments = text_comments(text, "#");
+        let comments = text_comments(text, TOML);
         assert_eq!(
             comments.len(),
             1,
@@ -437,7 +451,7 @@ let e = 5;
         assert_eq!(&text[comments[0].range.clone()], comments[0].text);
         let json = "{\n  \"a\": 1 // hindsight-allow(HS6002): known\n}";
         assert_eq!(
-            text_comments(json, "//")[0].text,
+            text_comments(json, CommentSyntax::of_format(DataFormat::Json))[0].text,
             "// hindsight-allow(HS6002): known"
         );
     }
@@ -472,11 +486,33 @@ let e = 5;
     }
 
     #[test]
+    fn hcl_suppressions_are_written_with_either_line_comment() {
+        let hcl = CommentSyntax::of_format(DataFormat::Hcl);
+        let text = "# hindsight-allow(HS8001): scratch bucket\n// more\nresource \"a\" \"b\" {\n  url = \"http://x#y\" // hindsight-allow(HS8002): mirror\n}\n";
+        let found = suppressions(text, hcl);
+        assert_eq!(
+            found
+                .iter()
+                .map(|s| (s.directive.codes.clone(), s.target_line))
+                .collect::<Vec<_>>(),
+            [
+                (vec!["HS8001".to_string()], 3),
+                (vec!["HS8002".to_string()], 4)
+            ]
+        );
+        assert_eq!(
+            found[1].directive.reason.as_deref(),
+            Some("mirror"),
+            "the `//` after the string opens the comment"
+        );
+    }
+
+    #[test]
     fn a_comment_opening_inside_a_string_is_not_a_comment() {
         // Regression: with `//` and `#` both looked for, `//x" # …` was taken for the comment, and its text
         // did not start with the marker.
         let toml = "url = \"http://x\" # hindsight-allow(HS6001): pinned mirror\n";
-        let comments = text_comments(toml, CommentSyntax::of_format(DataFormat::Toml).line);
+        let comments = text_comments(toml, CommentSyntax::of_format(DataFormat::Toml));
         assert_eq!(comments.len(), 1);
         assert_eq!(comments[0].text, "# hindsight-allow(HS6001): pinned mirror");
         let found = suppressions(toml, TOML);

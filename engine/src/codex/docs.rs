@@ -304,6 +304,7 @@ pub fn category(rule: &Rule) -> Option<(usize, String)> {
         ("ci", "CI workflows"),
         ("rollout", "Rollout, config distribution and feature flags"),
         ("hosts", "Hosts and images"),
+        ("infra", "Infrastructure as code"),
         ("review", "Checked in review"),
     ];
     // A team's `rules/rust/` or `rules/go/` holds source-code lessons too.

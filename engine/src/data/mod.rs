@@ -7,13 +7,15 @@
 //! The formats are a table, [`FORMATS`]: a name, the file extensions, the line-comment syntax suppressions are
 //! written in, and a reader. Each reader is one module: `yaml` (saphyr's marked loader, template detection,
 //! the lenient reading of closing brackets), `json` (validated strictly, positions from the YAML reader: JSON
-//! is YAML 1.2) and `toml` (the `toml` crate's spanned tables). Adding a format is one reader module, one
+//! is YAML 1.2), `toml` (the `toml` crate's spanned tables) and `hcl` (Terraform, with `hcl-edit`, in the shape of
+//! conftest's HCL2 parser). Adding a format is one reader module, one
 //! [`DataFormat`] variant and one row of [`FORMATS`].
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+mod hcl;
 mod json;
 mod toml;
 mod yaml;
@@ -29,6 +31,8 @@ pub enum DataFormat {
     Json,
     /// TOML.
     Toml,
+    /// HCL: Terraform, Terragrunt, Packer.
+    Hcl,
 }
 
 /// Reads a file's text into its documents, or says where and why it is not valid.
@@ -46,18 +50,21 @@ pub struct FormatSpec {
     pub extensions: &'static [&'static str],
     /// Prefix of a line comment, where a suppression is written.
     pub line_comment: &'static str,
+    /// Another line-comment prefix the format allows (HCL's `//` beside `#`), where suppressions are read too.
+    pub alt_line_comment: Option<&'static str>,
     /// The reader.
     pub read: Reader,
 }
 
 /// Every format hindsight reads as data, in the order of [`DataFormat`]'s variants (checked when compiling).
-pub const FORMATS: [FormatSpec; 3] = [
+pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Yaml,
         name: "yaml",
         aliases: &["yml"],
         extensions: &["yaml", "yml"],
         line_comment: "#",
+        alt_line_comment: None,
         read: yaml::read,
     },
     FormatSpec {
@@ -68,6 +75,7 @@ pub const FORMATS: [FormatSpec; 3] = [
         extensions: &["json"],
         // JSON has no comments; `//` is what JSON-with-comments files (and editors) use.
         line_comment: "//",
+        alt_line_comment: None,
         read: json::read,
     },
     FormatSpec {
@@ -76,7 +84,18 @@ pub const FORMATS: [FormatSpec; 3] = [
         aliases: &[],
         extensions: &["toml"],
         line_comment: "#",
+        alt_line_comment: None,
         read: toml::read,
+    },
+    FormatSpec {
+        format: DataFormat::Hcl,
+        name: "hcl",
+        // `terraform` is the editors' language id for `.tf` files.
+        aliases: &["terraform", "tf"],
+        extensions: &["tf", "tfvars", "hcl"],
+        line_comment: "#",
+        alt_line_comment: Some("//"),
+        read: hcl::read,
     },
 ];
 
@@ -116,6 +135,15 @@ impl DataFormat {
             .iter()
             .find(|spec| spec.extensions.contains(&ext))
             .map(|spec| spec.format)
+    }
+
+    /// Are files of this format under `examples/` example code rather than configuration applied as written?
+    /// A Terraform module's `examples/` are runnable demonstrations its own tests create and destroy (the
+    /// registry shows them as usage, terratest and `terraform test` apply them), so they are written to be
+    /// torn down (`force_destroy = true`, no deletion protection); a Kubernetes manifest under `examples/` is
+    /// applied as it is.
+    pub fn examples_are_code(self) -> bool {
+        self == DataFormat::Hcl
     }
 
     /// Lower-case name, as written in rule files.
@@ -332,13 +360,23 @@ mod tests {
             DataFormat::from_path(Path::new("Cargo.toml")),
             Some(DataFormat::Toml)
         );
+        assert_eq!(
+            DataFormat::from_path(Path::new("modules/db/main.tf")),
+            Some(DataFormat::Hcl)
+        );
+        assert_eq!(DataFormat::from_name("terraform"), Some(DataFormat::Hcl));
         assert_eq!(DataFormat::from_path(Path::new("src/main.rs")), None);
         assert_eq!(DataFormat::from_name("yml"), Some(DataFormat::Yaml));
         assert_eq!(DataFormat::from_name("toml"), Some(DataFormat::Toml));
         assert_eq!(DataFormat::from_name("ini"), None);
         assert_eq!(
             DataFormat::ALL,
-            [DataFormat::Yaml, DataFormat::Json, DataFormat::Toml]
+            [
+                DataFormat::Yaml,
+                DataFormat::Json,
+                DataFormat::Toml,
+                DataFormat::Hcl
+            ]
         );
         for format in DataFormat::ALL {
             assert_eq!(format.spec().format, format);

@@ -31,7 +31,7 @@ pub struct RawRule {
     #[serde(default)]
     pub stage: Option<RawStage>,
     /// Language of the files the rule checks: `rust` or `yaml` for structural rules and Rego code rules;
-    /// `yaml`, `json`, `toml` or a list of them for Rego rules over configuration data; for a Rego code rule
+    /// `yaml`, `json`, `toml`, `hcl` or a list of them for Rego rules over configuration data; for a Rego code rule
     /// that also reads configuration documents, a list of one source language and formats, such as
     /// `[rust, yaml, json]`. Not needed for `builtin` and `review` rules.
     #[serde(default)]

@@ -12,7 +12,7 @@ fn code_actions_fix_fix_all_and_allow_with_a_reason() {
         let mut client = Client::start(&rules, capabilities, json!({"ruleDirs": ["codex"]}));
         client.open("src/lib.rs", "rust", text);
         let diagnostics = client.diagnostics("src/lib.rs", |d| d.len() == 2);
-        assert_eq!(codes(&diagnostics), ["HS8001", "HS8001"]);
+        assert_eq!(codes(&diagnostics), ["ACME8001", "ACME8001"]);
         assert_eq!(
             diagnostics[0]["codeDescription"]["href"],
             "https://example.com/postmortem"
@@ -32,9 +32,9 @@ fn code_actions_fix_fix_all_and_allow_with_a_reason() {
         assert_eq!(
             titles,
             [
-                "Fix HS8001: replace with `checked_call(1)`",
-                "Allow HS8001 here (write why it is safe)",
-                "Fix HS8001: replace with `checked_call(2)`",
+                "Fix ACME8001: replace with `checked_call(1)`",
+                "Allow ACME8001 here (write why it is safe)",
+                "Fix ACME8001: replace with `checked_call(2)`",
                 "Fix all hindsight findings in this file",
             ]
         );
@@ -46,15 +46,15 @@ fn code_actions_fix_fix_all_and_allow_with_a_reason() {
             let edit = &allow["edit"]["documentChanges"][0]["edits"][0];
             assert_eq!(
                 edit["snippet"]["value"],
-                "    // hindsight-allow(HS8001): ${1:why this is safe}\n"
+                "    // hindsight-allow(ACME8001): ${1:why this is safe}\n"
             );
         } else {
             let edit = &allow["edit"]["changes"][&uri][0];
             // No reason yet: until one is written the comment suppresses nothing (and says so, HS9001).
-            assert_eq!(edit["newText"], "    // hindsight-allow(HS8001): \n");
+            assert_eq!(edit["newText"], "    // hindsight-allow(ACME8001): \n");
             assert_eq!(edit["range"], range((1, 0), (1, 0)));
             assert_eq!(allow["command"]["command"], "hindsight.editReason");
-            assert_eq!(allow["command"]["arguments"][1], range((1, 32), (1, 32)));
+            assert_eq!(allow["command"]["arguments"][1], range((1, 34), (1, 34)));
         }
         let fix_all = &actions[3]["edit"]["changes"][&uri];
         assert_eq!(fix_all.as_array().map(Vec::len), Some(2));
@@ -89,5 +89,5 @@ fn a_stale_fix_is_not_offered() {
         .flatten()
         .filter_map(|a| a["title"].as_str())
         .collect();
-    assert_eq!(titles, ["Allow HS8001 here (write why it is safe)"]);
+    assert_eq!(titles, ["Allow ACME8001 here (write why it is safe)"]);
 }

@@ -195,3 +195,16 @@ fn toml_configuration_gets_findings_where_the_cli_puts_them() {
     // `hindsight check` says 3:8-3:20.
     assert_eq!(diagnostics[0]["range"], range((2, 7), (2, 19)));
 }
+
+#[test]
+fn terraform_gets_findings_where_the_cli_puts_them() {
+    let mut client = Client::start(&[], json!({}), json!({}));
+    let db = "resource \"aws_db_instance\" \"orders\" {\n  engine = \"postgres\"\n  backup_retention_period = 0\n}\n";
+    // `terraform` is the language id editors give `.tf` files.
+    client.open("infra/db.tf", "terraform", db);
+    let diagnostics = client.diagnostics("infra/db.tf", |d| d.len() == 2);
+    assert_eq!(codes(&diagnostics), ["HS8001", "HS8003"]);
+    // `hindsight check` says 1:1-1:38 and 3:3-3:30.
+    assert_eq!(diagnostics[0]["range"], range((0, 0), (0, 37)));
+    assert_eq!(diagnostics[1]["range"], range((2, 2), (2, 29)));
+}

@@ -21,7 +21,7 @@ const TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A rule with a fix, for a pack of the test's own.
 const LEGACY_CALL_RULE: &str = r#"id: legacy-call
-code: HS8001
+code: ACME8001
 title: If you need to call the service, use `checked_call`; don't use `legacy_call`
 severity: warning
 language: rust

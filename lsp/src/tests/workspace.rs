@@ -10,7 +10,7 @@ fn rule_changes_reload_and_broken_rule_files_are_shown_where_they_are() {
         json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
     let mut client = Client::start(&rules, capabilities, json!({"ruleDirs": ["codex"]}));
     client.open("src/lib.rs", "rust", "fn f() { legacy_call(1); }\n");
-    client.diagnostics("src/lib.rs", |d| codes(d) == ["HS8001"]);
+    client.diagnostics("src/lib.rs", |d| codes(d) == ["ACME8001"]);
     // Edit the rule on disk: a new message.
     let rule_path = client.root.join("codex/legacy-call.yaml");
     write(
@@ -25,7 +25,7 @@ fn rule_changes_reload_and_broken_rule_files_are_shown_where_they_are() {
     let diagnostics = client.diagnostics("src/lib.rs", |d| {
         d.iter().any(|d| d["message"] == "`legacy_call` is gone")
     });
-    assert_eq!(codes(&diagnostics), ["HS8001"]);
+    assert_eq!(codes(&diagnostics), ["ACME8001"]);
     // Break it: a diagnostic on the rule file at the error, one message, and the other rules still run.
     write(
         &rule_path,
@@ -59,7 +59,7 @@ fn rule_changes_reload_and_broken_rule_files_are_shown_where_they_are() {
         json!({"changes": [{"uri": rule_uri, "type": 2}]}),
     );
     client.diagnostics("codex/legacy-call.yaml", <[Value]>::is_empty);
-    client.diagnostics("src/lib.rs", |d| codes(d) == ["HS8001", "HS1001"]);
+    client.diagnostics("src/lib.rs", |d| codes(d) == ["ACME8001", "HS1001"]);
 }
 
 #[test]
@@ -117,7 +117,7 @@ fn settings_and_a_saved_hindsight_toml_reload_the_rules() {
         "workspace/didChangeConfiguration",
         json!({"settings": {"hindsight": {"ruleDirs": ["codex"], "docsBaseUrl": "https://codex.example/rules/"}}}),
     );
-    let diagnostics = client.diagnostics("src/lib.rs", |d| codes(d) == ["HS8001", "HS1001"]);
+    let diagnostics = client.diagnostics("src/lib.rs", |d| codes(d) == ["ACME8001", "HS1001"]);
     assert_eq!(
         diagnostics[1]["codeDescription"]["href"],
         "https://codex.example/rules/HS1001.html"
@@ -132,7 +132,7 @@ fn settings_and_a_saved_hindsight_toml_reload_the_rules() {
         "textDocument/didSave",
         json!({"textDocument": {"uri": config_uri}}),
     );
-    client.diagnostics("src/lib.rs", |d| codes(d) == ["HS8001"]);
+    client.diagnostics("src/lib.rs", |d| codes(d) == ["ACME8001"]);
 }
 
 #[test]

@@ -22,7 +22,7 @@ TIMEOUT = 20
 
 LEGACY_CALL_RULE = """\
 id: legacy-call
-code: HS8001
+code: ACME8001
 title: If you need to call the service, use `checked_call`; don't use `legacy_call`
 severity: warning
 language: rust
@@ -50,7 +50,7 @@ examples:
 # TypeScript, with its incident inline.
 PROCESS_EXIT_RULE = """\
 id: process-exit-in-handler
-code: HS8002
+code: ACME8002
 title: If a request fails, return an error; don't exit the process
 severity: warning
 language: rust

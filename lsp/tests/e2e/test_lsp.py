@@ -78,7 +78,7 @@ async def test_hover_shows_the_rule_and_its_incident(client, workspace):
 async def test_code_actions_offer_the_fix_and_an_allow_with_a_reason(client, workspace):
     uri = open_file(client, workspace, "src/lib.rs")
     found = await diagnostics(client, uri, lambda d: len(d) == 2)
-    assert codes(found) == ["HS8001", "HS8001"]
+    assert codes(found) == ["ACME8001", "ACME8001"]
     actions = await client.text_document_code_action_async(
         types.CodeActionParams(
             text_document=types.TextDocumentIdentifier(uri=uri),
@@ -87,13 +87,13 @@ async def test_code_actions_offer_the_fix_and_an_allow_with_a_reason(client, wor
         )
     )
     by_title = {a.title: a for a in actions}
-    fix = by_title["Fix HS8001: replace with `checked_call(1)`"]
+    fix = by_title["Fix ACME8001: replace with `checked_call(1)`"]
     assert fix.kind == types.CodeActionKind.QuickFix
     [edit] = fix.edit.changes[uri]
     assert edit.new_text == "checked_call(1)"
-    allow = by_title["Allow HS8001 here (write why it is safe)"]
+    allow = by_title["Allow ACME8001 here (write why it is safe)"]
     [insert] = allow.edit.changes[uri]
-    assert insert.new_text == "    // hindsight-allow(HS8001): \n"
+    assert insert.new_text == "    // hindsight-allow(ACME8001): \n"
     # The command puts the cursor where the reason goes (the client shows the document with that selection).
     await client.workspace_execute_command_async(
         types.ExecuteCommandParams(command=allow.command.command, arguments=allow.command.arguments)
@@ -101,7 +101,7 @@ async def test_code_actions_offer_the_fix_and_an_allow_with_a_reason(client, wor
     await asyncio.wait_for(_until(lambda: client.shown_documents), TIMEOUT)
     shown = client.shown_documents[0]
     assert shown.uri == uri
-    assert shown.selection.start == position(1, 32)
+    assert shown.selection.start == position(1, 34)
     assert "Fix all hindsight findings in this file" in by_title
 
 
@@ -109,14 +109,14 @@ async def test_go_python_and_typescript_get_diagnostics_hover_and_an_allow_in_th
     # The rule's Go, Python and TypeScript forms (codex/process-exit-in-handler.yaml): where each reports, and
     # the allow each file gets, in its own comment syntax and indentation.
     cases = [
-        ("cmd/agent/main.go", types.Range(start=position(5, 1), end=position(5, 11)), "\t// hindsight-allow(HS8002): \n"),
-        ("worker/main.py", types.Range(start=position(4, 4), end=position(4, 15)), "    # hindsight-allow(HS8002): \n"),
-        ("web/server.ts", types.Range(start=position(1, 2), end=position(1, 17)), "  // hindsight-allow(HS8002): \n"),
+        ("cmd/agent/main.go", types.Range(start=position(5, 1), end=position(5, 11)), "\t// hindsight-allow(ACME8002): \n"),
+        ("worker/main.py", types.Range(start=position(4, 4), end=position(4, 15)), "    # hindsight-allow(ACME8002): \n"),
+        ("web/server.ts", types.Range(start=position(1, 2), end=position(1, 17)), "  // hindsight-allow(ACME8002): \n"),
     ]
     for name, expected_range, allow_text in cases:
         uri = open_file(client, workspace, name)
         [found] = await diagnostics(client, uri, lambda d: len(d) > 0)
-        assert (found.code, found.range) == ("HS8002", expected_range), name
+        assert (found.code, found.range) == ("ACME8002", expected_range), name
         assert found.related_information[0].message.startswith("incident: 2025-11-18 Example"), name
         actions = await client.text_document_code_action_async(
             types.CodeActionParams(
@@ -125,7 +125,7 @@ async def test_go_python_and_typescript_get_diagnostics_hover_and_an_allow_in_th
                 context=types.CodeActionContext(diagnostics=[found]),
             )
         )
-        allow = {a.title: a for a in actions}["Allow HS8002 here (write why it is safe)"]
+        allow = {a.title: a for a in actions}["Allow ACME8002 here (write why it is safe)"]
         [insert] = allow.edit.changes[uri]
         assert (insert.new_text, insert.range.start) == (allow_text, position(expected_range.start.line, 0)), name
         # The allow, once it says why, suppresses the finding: the comment is read in that language's syntax.
@@ -148,7 +148,7 @@ async def test_go_python_and_typescript_get_diagnostics_hover_and_an_allow_in_th
         )
     )
     text = hover.contents.value
-    assert text.startswith("# HS8002 `process-exit-in-handler`"), text
+    assert text.startswith("# ACME8002 `process-exit-in-handler`"), text
     for section in ["## Why is this bad?", "https://example.com/worker-postmortem", "os.Exit(1)"]:
         assert section in text, section
 
@@ -164,7 +164,7 @@ async def test_editing_a_rule_file_reloads_the_rules(client, workspace):
         )
     )
     found = await diagnostics(client, uri, lambda d: len(d) == 2 and d[0].message == "`legacy_call` is retired")
-    assert codes(found) == ["HS8001", "HS8001"]
+    assert codes(found) == ["ACME8001", "ACME8001"]
 
 
 async def test_a_broken_rule_file_is_shown_on_itself_and_other_files_still_work(client, workspace):

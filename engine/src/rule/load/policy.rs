@@ -131,8 +131,9 @@ fn split_languages(names: &[String]) -> (Vec<String>, Vec<String>) {
 
 /// The configuration formats a Rego rule reads, or the message and hint saying what to write.
 fn data_formats(names: &[String]) -> Result<Vec<DataFormat>, (String, String)> {
-    let hint = "write `yaml`, `json`, `toml` or a list of them, such as `language: [yaml, json]`"
-        .to_string();
+    let hint =
+        "write `yaml`, `json`, `toml`, `hcl` or a list of them, such as `language: [yaml, json]`"
+            .to_string();
     if names.is_empty() {
         return Err((
             "a Rego rule over configuration needs a `language:`".into(),

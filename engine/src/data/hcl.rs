@@ -1,0 +1,348 @@
+//! HCL (Terraform `*.tf`, `*.tfvars`, Terragrunt and Packer `*.hcl`) as data, read with `hcl-edit`, whose
+//! parser keeps the byte span of every block, label, attribute and expression.
+//!
+//! The tree has the shape conftest's HCL2 parser (tmccombs/hcl2json) gives, so conftest policies port as they
+//! are: a block is keyed by its type and then by each label, and holds a list of bodies, one per block written
+//! (`resource "aws_s3_bucket" "logs" {..}` is `input.resource.aws_s3_bucket.logs[0]`; nested blocks such as
+//! `lifecycle {..}` are lists too); an attribute holds its value where the value is a literal (strings,
+//! numbers, booleans, null, and lists and objects of them), a template's text without its quotes
+//! (`"arn:${var.x}"`), a heredoc's text, and any other expression as its source wrapped in `${…}`
+//! (`var.name`, `true ? 1 : 0`, `jsonencode({..})` become `"${var.name}"` and so on).
+
+use std::ops::Range;
+
+use hcl_edit::Span as _;
+use hcl_edit::expr::{Expression, ObjectKey};
+use hcl_edit::structure::{Block, Body, Structure};
+
+use super::{DataDoc, DataError, DataKey, DataNode, DataValue};
+
+/// Reads an HCL file into one document.
+pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
+    let body = hcl_edit::parser::parse_body(text).map_err(|err| DataError {
+        line: err.location().line(),
+        column: err.location().column(),
+        message: err.message().to_string(),
+    })?;
+    let root = DataNode {
+        value: body_value(&body, text),
+        span: 0..text.len(),
+    };
+    Ok(vec![DataDoc { index: 0, root }])
+}
+
+/// A body's attributes and blocks as one mapping, blocks of the same type merged under one key.
+fn body_value(body: &Body, text: &str) -> DataValue {
+    let mut entries: Vec<(DataKey, DataNode)> = Vec::new();
+    for structure in body.iter() {
+        match structure {
+            Structure::Attribute(attr) => {
+                let name = attr.key.as_str();
+                // HCL forbids an attribute twice in a body (Terraform refuses the file); the first one stands.
+                if entries.iter().any(|(k, _)| k.name == name) {
+                    continue;
+                }
+                let key = DataKey {
+                    name: name.to_string(),
+                    span: span_of(attr.key.span()),
+                };
+                entries.push((key, expr_node(&attr.value, text)));
+            }
+            Structure::Block(block) => add_block(&mut entries, block, text),
+        }
+    }
+    DataValue::Map(entries)
+}
+
+/// Puts a block under its type and labels, creating the mappings on the way, and appends its body to the list
+/// at the end.
+fn add_block(entries: &mut Vec<(DataKey, DataNode)>, block: &Block, text: &str) {
+    let block_span = span_of(block.span());
+    let mut keys = vec![(block.ident.as_str(), span_of(block.ident.span()))];
+    for label in &block.labels {
+        let span = match label {
+            hcl_edit::structure::BlockLabel::Ident(ident) => ident.span(),
+            hcl_edit::structure::BlockLabel::String(string) => string.span(),
+        };
+        keys.push((label.as_str(), span_of(span)));
+    }
+    let body = DataNode {
+        value: body_value(&block.body, text),
+        span: block_span.clone(),
+    };
+    let mut level = entries;
+    let last = keys.len() - 1;
+    for (i, (name, span)) in keys.into_iter().enumerate() {
+        let pos = match level.iter().position(|(k, _)| k.name == name) {
+            Some(pos) => pos,
+            None => {
+                let empty = if i == last {
+                    DataValue::Seq(Vec::new())
+                } else {
+                    DataValue::Map(Vec::new())
+                };
+                let key = DataKey {
+                    name: name.to_string(),
+                    span,
+                };
+                level.push((
+                    key,
+                    DataNode {
+                        value: empty,
+                        span: block_span.clone(),
+                    },
+                ));
+                level.len() - 1
+            }
+        };
+        let node = &mut level[pos].1;
+        match (&mut node.value, i == last) {
+            (DataValue::Seq(items), true) => {
+                items.push(body);
+                return;
+            }
+            (DataValue::Map(inner), false) => level = inner,
+            // An attribute and a block of one name, or a block with and without labels: not valid Terraform;
+            // the block stays out of the tree rather than replacing what was there.
+            _ => return,
+        }
+    }
+}
+
+/// An expression as data: literals as values, templates as their text, anything else as `${source}`.
+fn expr_node(expr: &Expression, text: &str) -> DataNode {
+    let span = span_of(expr.span());
+    let source = || text.get(span.clone()).unwrap_or_default();
+    let value = match expr {
+        Expression::Null(_) => DataValue::Null,
+        Expression::Bool(b) => DataValue::Bool(*b.value()),
+        Expression::Number(n) => number(n.value(), false),
+        Expression::String(s) => DataValue::Str(s.value().clone()),
+        Expression::Array(array) => {
+            DataValue::Seq(array.iter().map(|item| expr_node(item, text)).collect())
+        }
+        Expression::Object(object) => DataValue::Map(
+            object
+                .iter()
+                .map(|(key, value)| (object_key(key, text), expr_node(value.expr(), text)))
+                .collect(),
+        ),
+        Expression::StringTemplate(_) => {
+            let raw = source();
+            let inner = raw
+                .strip_prefix('"')
+                .and_then(|s| s.strip_suffix('"'))
+                .unwrap_or(raw);
+            DataValue::Str(inner.to_string())
+        }
+        Expression::HeredocTemplate(heredoc) => {
+            let body = text
+                .get(span_of(heredoc.template.span()))
+                .unwrap_or_default();
+            DataValue::Str(dedent(body, heredoc.indent()))
+        }
+        Expression::UnaryOp(op) => match (&op.expr, op.operator.value()) {
+            (Expression::Number(n), hcl_edit::expr::UnaryOperator::Neg) => number(n.value(), true),
+            _ => wrapped(source()),
+        },
+        Expression::Parenthesis(_)
+        | Expression::Variable(_)
+        | Expression::Conditional(_)
+        | Expression::FuncCall(_)
+        | Expression::Traversal(_)
+        | Expression::BinaryOp(_)
+        | Expression::ForExpr(_) => wrapped(source()),
+    };
+    DataNode { value, span }
+}
+
+/// An object's key: an identifier or a string as its text, another expression as `${source}`.
+fn object_key(key: &ObjectKey, text: &str) -> DataKey {
+    match key {
+        ObjectKey::Ident(ident) => DataKey {
+            name: ident.as_str().to_string(),
+            span: span_of(ident.span()),
+        },
+        ObjectKey::Expression(expr) => {
+            let node = expr_node(expr, text);
+            let name = match node.value {
+                DataValue::Str(s) => s,
+                _ => text.get(node.span.clone()).unwrap_or_default().to_string(),
+            };
+            DataKey {
+                name,
+                span: node.span,
+            }
+        }
+    }
+}
+
+fn number(n: &hcl_edit::Number, negate: bool) -> DataValue {
+    match (n.as_i64(), n.as_f64()) {
+        (Some(i), _) => DataValue::Int(if negate { -i } else { i }),
+        (None, Some(f)) => DataValue::Float(if negate { -f } else { f }),
+        (None, None) => DataValue::Null,
+    }
+}
+
+/// An expression that is not a literal, as hcl2json writes it.
+fn wrapped(source: &str) -> DataValue {
+    DataValue::Str(format!("${{{source}}}"))
+}
+
+/// A `<<-` heredoc's lines without the indentation its closing marker strips.
+fn dedent(body: &str, indent: Option<usize>) -> String {
+    let Some(indent) = indent else {
+        return body.to_string();
+    };
+    body.split_inclusive('\n')
+        .map(|line| {
+            let spaces = line.len() - line.trim_start_matches([' ', '\t']).len();
+            &line[spaces.min(indent)..]
+        })
+        .collect()
+}
+
+/// Every node hcl-edit's parser returns has a span; an empty one at 0 would be a bug there, not a panic here.
+fn span_of(span: Option<Range<usize>>) -> Range<usize> {
+    span.unwrap_or(0..0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{key, spans};
+    use super::super::{DataFormat, PathElem, parse, resolve, to_rego};
+
+    fn input(text: &str) -> serde_json::Value {
+        let docs = parse(DataFormat::Hcl, text).unwrap();
+        serde_json::from_str(&to_rego(&docs[0].root).to_json_str().unwrap()).unwrap()
+    }
+
+    #[test]
+    fn blocks_are_keyed_by_type_then_labels_like_conftest() {
+        let text = r#"
+resource "aws_s3_bucket" "logs" {
+  bucket = "acme-logs"
+  count  = 2
+  ratio  = -0.5
+  tags   = { team = "infra", "cost-center" = 42 }
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+resource "aws_s3_bucket" "assets" {
+  bucket = "assets-${var.env}"
+  policy = data.aws_iam_policy_document.assets.json
+  acl    = var.public ? "public-read" : "private"
+  list   = [1, "two", null]
+}
+provider "aws" {
+  region = "eu-west-1"
+}
+provider "aws" {
+  alias = "us"
+}
+"#;
+        assert_eq!(
+            input(text),
+            serde_json::json!({
+                "resource": {"aws_s3_bucket": {
+                    "logs": [{
+                        "bucket": "acme-logs", "count": 2, "ratio": -0.5,
+                        "tags": {"team": "infra", "cost-center": 42},
+                        "lifecycle": [{"prevent_destroy": true}],
+                    }],
+                    "assets": [{
+                        "bucket": "assets-${var.env}",
+                        "policy": "${data.aws_iam_policy_document.assets.json}",
+                        "acl": "${var.public ? \"public-read\" : \"private\"}",
+                        "list": [1, "two", null],
+                    }],
+                }},
+                "provider": {"aws": [{"region": "eu-west-1"}, {"alias": "us"}]},
+            })
+        );
+    }
+
+    #[test]
+    fn heredocs_and_dynamic_blocks() {
+        let text = "locals {\n  script = <<-EOT\n    echo hi\n      indented\n    EOT\n  raw = <<EOT\n  kept\nEOT\n}\nresource \"x\" \"y\" {\n  dynamic \"rule\" {\n    for_each = var.rules\n    content {\n      name = rule.value\n    }\n  }\n}\n";
+        assert_eq!(
+            input(text),
+            serde_json::json!({
+                "locals": [{"script": "echo hi\n  indented\n", "raw": "  kept\n"}],
+                "resource": {"x": {"y": [{"dynamic": {"rule": [{
+                    "for_each": "${var.rules}",
+                    "content": [{"name": "${rule.value}"}],
+                }]}}]}},
+            })
+        );
+    }
+
+    #[test]
+    fn every_node_keeps_its_span() {
+        let text = "resource \"aws_db_instance\" \"main\" {\n  engine = \"postgres\"\n  deletion_protection = false # for now\n  lifecycle {\n    prevent_destroy = var.protect\n  }\n}\n";
+        let i = PathElem::Index;
+        assert_eq!(
+            spans(
+                DataFormat::Hcl,
+                text,
+                &[
+                    &[
+                        key("resource"),
+                        key("aws_db_instance"),
+                        key("main"),
+                        i(0),
+                        key("deletion_protection")
+                    ],
+                    &[key("resource"), key("aws_db_instance"), key("main"), i(0)],
+                    &[key("resource"), key("aws_db_instance"), key("main")],
+                    &[
+                        key("resource"),
+                        key("aws_db_instance"),
+                        key("main"),
+                        i(0),
+                        key("lifecycle"),
+                        i(0),
+                        key("prevent_destroy"),
+                    ],
+                    &[
+                        key("resource"),
+                        key("aws_db_instance"),
+                        key("main"),
+                        i(0),
+                        key("missing")
+                    ],
+                ],
+            ),
+            [
+                "\"deletion_protection = false\" exact=true",
+                "\"resource \\\"aws_db_instance\\\" \\\"main\\\" {\" exact=true",
+                "\"\\\"main\\\"\" exact=true",
+                "\"prevent_destroy = var.protect\" exact=true",
+                "\"resource \\\"aws_db_instance\\\" \\\"main\\\" {\" exact=false",
+            ]
+        );
+    }
+
+    #[test]
+    fn syntax_errors_say_where() {
+        let err = parse(DataFormat::Hcl, "resource \"x\" \"y\" {\n  a = \n}\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 7), "{err:?}");
+        assert!(err.message.starts_with("invalid expression"), "{err:?}");
+        let err = parse(DataFormat::Hcl, "variable \"x\" {\n  default = \"open\n").unwrap_err();
+        assert!(err.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn empty_and_comment_only_files_are_an_empty_body() {
+        assert_eq!(input(""), serde_json::json!({}));
+        assert_eq!(
+            input("# nothing\n// here\n/* either */\n"),
+            serde_json::json!({})
+        );
+        let docs = parse(DataFormat::Hcl, "a = 1\n").unwrap();
+        let whole = resolve(&docs[0].root, &[], "a = 1\n");
+        assert_eq!(whole.span, 0..5);
+    }
+}

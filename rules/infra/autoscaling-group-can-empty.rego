@@ -1,0 +1,27 @@
+package hindsight.rules.autoscaling_group_can_empty
+
+import rego.v1
+
+import data.hindsight.terraform as tf
+
+# The group serves traffic: it is registered with a load balancer's target groups or a classic load balancer.
+serves_traffic(body) if {
+	some attribute in ["target_group_arns", "load_balancers"]
+	value := body[attribute]
+	value != []
+	value != null
+}
+
+# A group written with a maximum of 0 is switched off on purpose.
+switched_off(body) if body.max_size in {0, "0"}
+
+deny contains {"msg": msg, "path": array.concat(r.path, ["min_size"])} if {
+	some r in tf.resources(input, ["aws_autoscaling_group"])
+	r.body.min_size in {0, "0"}
+	serves_traffic(r.body)
+	not switched_off(r.body)
+	msg := sprintf(
+		"`%s` serves traffic behind a load balancer but may scale to zero instances (`min_size = 0`): a scaling policy reading a quiet or broken metric, or a mistyped desired capacity, can remove all of it; set `min_size` to the capacity the service needs to survive",
+		[tf.address(r)],
+	)
+}
