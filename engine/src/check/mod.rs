@@ -337,6 +337,7 @@ impl Checker {
             stage: crate::rule::Stage::Enforce,
             enclosing: None,
             fingerprint,
+            rendered: None,
         })
     }
 

@@ -460,6 +460,7 @@ impl Checker {
                     enclosing: Some(crate::fingerprint::key_path(&verdict.path))
                         .filter(|k| !k.is_empty()),
                     fingerprint: String::new(),
+                    rendered: None,
                 };
                 finding.suppressed = self.suppressed_in_text(&doc.text, doc.format, &finding);
                 findings.push(finding);

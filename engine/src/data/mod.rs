@@ -15,6 +15,7 @@ use std::ops::Range;
 use std::path::Path;
 
 mod json;
+pub mod rendered;
 mod toml;
 mod yaml;
 
