@@ -108,7 +108,7 @@ fn collect(dir: &Path, inputs: &mut Inputs, seen: &mut Vec<PathBuf>, depth: usiz
             if entry.contains("://") || entry.starts_with("github.com/") {
                 continue;
             }
-            let path = dir.join(&entry);
+            let path = normalize(&dir.join(&entry));
             if path.is_dir() {
                 collect(&path, inputs, seen, depth + 1);
             } else if path.is_file() {
@@ -118,11 +118,32 @@ fn collect(dir: &Path, inputs: &mut Inputs, seen: &mut Vec<PathBuf>, depth: usiz
     }
     for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
         for entry in patch_paths(&root, key) {
-            let path = dir.join(entry);
+            let path = normalize(&dir.join(entry));
             if path.is_file() {
                 inputs.patches.push(path);
             }
         }
+    }
+}
+
+/// `overlays/prod/../../base/x.yaml` as `base/x.yaml`: the path the walk lists the file under, so that the
+/// file is known to be part of the overlay and its findings are reported under one name.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component<'_>> = Vec::new();
+    for component in path.components() {
+        match component {
+            Component::CurDir => {}
+            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    if out.is_empty() {
+        PathBuf::from(".")
+    } else {
+        out.iter().collect()
     }
 }
 

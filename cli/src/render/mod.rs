@@ -347,6 +347,13 @@ impl Rendering {
         report
             .findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        // A chart that was not rendered has one note; its templates' own "skipped: a template" notes would
+        // only repeat it.
+        let unrendered: Vec<PathBuf> = self.notes.iter().map(|n| dir_of(&n.path)).collect();
+        report.notes.retain(|note| {
+            note.kind != NoteKind::Template
+                || !unrendered.iter().any(|dir| note.path.starts_with(dir))
+        });
         report.notes.extend(self.notes.iter().cloned());
     }
 }
@@ -366,13 +373,20 @@ fn place_one(
     let keys = path_keys(&full);
     let present = locate_key(doc, &full, kind).depth.min(keys.len());
     let key = keys[..present].join(".");
+    // A patch is where a key was set only when the output has the key: a patch that spells `spec` does not
+    // own every key missing under it.
+    let patches: &[PathBuf] = if present == keys.len() {
+        &placement.patches
+    } else {
+        &[]
+    };
     let mut read = |path: &Path| {
         texts
             .entry(path.to_path_buf())
             .or_insert_with(|| std::fs::read_to_string(path).ok())
             .clone()
     };
-    let in_patch = placement.patches.iter().find_map(|patch| {
+    let in_patch = patches.iter().find_map(|patch| {
         let text = read(patch)?;
         let located = locate_key(&text, &key, kind);
         (located.exact && !key.is_empty()).then(|| (patch.clone(), text, located))
