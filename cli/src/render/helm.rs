@@ -20,6 +20,13 @@ pub(crate) fn arguments(chart: &Path, entry: Option<&HelmChart>) -> Vec<String> 
         args.push(release.clone());
     }
     args.push(chart.display().to_string());
+    // Offline, helm's `.Capabilities.APIVersions` lacks the aggregation layer every cluster serves, and a
+    // chart that asks for it falls back to `apiregistration.k8s.io/v1beta1`, removed in 1.22: a finding about
+    // what no cluster would get. The entry's `api_versions` add the CRDs a cluster has.
+    args.extend(["--api-versions".into(), "apiregistration.k8s.io/v1".into()]);
+    for version in entry.iter().flat_map(|e| &e.api_versions) {
+        args.extend(["--api-versions".into(), version.clone()]);
+    }
     if let Some(entry) = entry {
         if let Some(namespace) = &entry.namespace {
             args.extend(["--namespace".into(), namespace.clone()]);
@@ -108,12 +115,17 @@ mod tests {
             values: vec![PathBuf::from("c/prod.yaml")],
             release: Some("web".into()),
             namespace: Some("prod".into()),
+            api_versions: vec!["monitoring.coreos.com/v1".into()],
             line: 1,
         };
         assert_eq!(
             arguments(Path::new("c"), Some(&entry)).join(" "),
-            "template web c --namespace prod --values c/prod.yaml"
+            "template web c --api-versions apiregistration.k8s.io/v1 --api-versions monitoring.coreos.com/v1 \
+             --namespace prod --values c/prod.yaml"
         );
-        assert_eq!(arguments(Path::new("c"), None).join(" "), "template c");
+        assert_eq!(
+            arguments(Path::new("c"), None).join(" "),
+            "template c --api-versions apiregistration.k8s.io/v1"
+        );
     }
 }

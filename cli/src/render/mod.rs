@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use hindsight_engine::data::rendered::{kind_of, locate_key, path_keys};
+use hindsight_engine::data::rendered::{kind_of, locate_key, locate_key_valued, path_keys};
 use hindsight_engine::walk::{FileEntry, Note, NoteKind, Report};
 use hindsight_engine::{Config, Finding, Position, Rendered, Span};
 use rayon::prelude::*;
@@ -331,7 +331,9 @@ impl Rendering {
                 place_one(finding, placement, &mut texts);
             }
         }
-        for path in self.placements.keys() {
+        // The printers show each template from disk; a template helm read from a packaged subchart (`.tgz`)
+        // has no file, so its findings stay on the rendered text, which the printers then show.
+        for path in self.placements.keys().filter(|p| p.is_file()) {
             report.in_memory.remove(path);
         }
         // The same base built into two overlays gives the same finding twice at the same place.
@@ -366,6 +368,12 @@ fn place_one(
     texts: &mut HashMap<PathBuf, Option<String>>,
 ) {
     let doc = document_at(&placement.rendered, finding.span.bytes.start);
+    // The value as rendered (`apiVersion: x/v1beta1` → `x/v1beta1`), to choose between branches of an `if`.
+    let value = placement
+        .rendered
+        .get(finding.span.bytes.clone())
+        .and_then(|text| text.split_once(": "))
+        .map(|(_, v)| v.trim().trim_matches(['"', '\'']).to_string());
     let kind = kind_of(doc);
     // A finding about a key the output lacks (`spec.behavior.scaleDown` not set) is about the deepest key the
     // output has: that is the key to find in the template.
@@ -388,7 +396,7 @@ fn place_one(
     };
     let in_patch = patches.iter().find_map(|patch| {
         let text = read(patch)?;
-        let located = locate_key(&text, &key, kind);
+        let located = locate_key_valued(&text, &key, kind, value.as_deref());
         (located.exact && !key.is_empty()).then(|| (patch.clone(), text, located))
     });
     let (path, text, located) = match in_patch {
@@ -401,7 +409,7 @@ fn place_one(
                 });
                 return;
             };
-            let located = locate_key(&text, &key, kind);
+            let located = locate_key_valued(&text, &key, kind, value.as_deref());
             (finding.path.clone(), text, located)
         }
     };
@@ -409,10 +417,10 @@ fn place_one(
     finding.path = path;
     finding.fix = None;
     if !located.exact {
-        let what = if key.is_empty() {
+        let what = if full.is_empty() {
             "the document".to_string()
         } else {
-            format!("`{key}`")
+            format!("`{full}`")
         };
         finding.message.push_str(&format!(
             " (approximate line: the {} output sets {what}, which this file does not spell; it comes from a \

@@ -131,6 +131,9 @@ pub struct HelmChart {
     pub release: Option<String>,
     /// The namespace (`--namespace`).
     pub namespace: Option<String>,
+    /// API versions the cluster serves beyond helm's built-in set (`--api-versions`), for charts that ask
+    /// `.Capabilities.APIVersions.Has` (CRDs such as `monitoring.coreos.com/v1`).
+    pub api_versions: Vec<String>,
     /// The entry's line in `hindsight.toml`.
     pub line: usize,
 }

@@ -95,6 +95,8 @@ struct RawHelm {
     release: Option<String>,
     #[serde(default)]
     namespace: Option<String>,
+    #[serde(default)]
+    api_versions: Vec<String>,
 }
 
 /// `[render]` and the `[[helm]]` entries: a timeout of at least a second, and one entry per chart.
@@ -128,6 +130,7 @@ fn render(file: &ConfigFile<'_>, base_dir: &Path, raw: &RawConfig) -> Result<Ren
             chart,
             release: helm.release.clone(),
             namespace: helm.namespace.clone(),
+            api_versions: helm.api_versions.clone(),
             line: file.line_of(entry.span().start),
         });
     }

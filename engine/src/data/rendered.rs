@@ -94,6 +94,17 @@ struct KeyLine {
 /// `kind`, which picks the `---` section of a template that holds several documents. Template actions
 /// (`{{ }}`) are not keys: a key spelled by a value (`{{ .Values.key }}: x`) cannot be found and is approximate.
 pub fn locate_key(template: &str, key_path: &str, kind: Option<&str>) -> Located {
+    locate_key_valued(template, key_path, kind, None)
+}
+
+/// [`locate_key`], preferring among equally good lines the one whose value is `value` as rendered (a template
+/// that spells `apiVersion:` twice, in the two branches of an `if`).
+pub fn locate_key_valued(
+    template: &str,
+    key_path: &str,
+    kind: Option<&str>,
+    value: Option<&str>,
+) -> Located {
     let wanted = path_keys(key_path);
     let lines = key_lines(template);
     let sections = sections_of_kind(&lines, kind);
@@ -104,7 +115,13 @@ pub fn locate_key(template: &str, key_path: &str, kind: Option<&str>) -> Located
         let best = candidates()
             .filter(|l| l.chain.last().map(String::as_str) == prefix.last().copied())
             .map(|l| (matching_suffix(&l.chain, prefix), l))
-            .max_by_key(|(score, l)| (*score, std::cmp::Reverse(l.start)));
+            .max_by_key(|(score, l)| {
+                let fits = match value {
+                    Some(v) if depth == wanted.len() => value_fit(&l.value, v),
+                    _ => 0,
+                };
+                (*score, fits, std::cmp::Reverse(l.start))
+            });
         if let Some((score, line)) = best {
             // A lone key name matched far from its place (`name:` under some other parent) says little: accept
             // it only when the keys above it match too, or when it is the top of the path.
@@ -127,6 +144,44 @@ pub fn locate_key(template: &str, key_path: &str, kind: Option<&str>) -> Located
         exact: wanted.is_empty() && first.is_some(),
         depth: 0,
     }
+}
+
+/// How well a template's value text could have rendered `rendered`: 2 when it is the same text, 1 when its
+/// literal pieces around `{{ }}` actions appear in order (`{{ $repo }}@sha256:{{ $digest }}` cannot render
+/// `quay.io/x:v1`, while `{{ $repo }}:{{ $tag }}` can), 0 otherwise.
+fn value_fit(template: &str, rendered: &str) -> u8 {
+    if template == rendered {
+        return 2;
+    }
+    if !template.contains("{{") {
+        return 0;
+    }
+    // The literal text between actions: `a{{ x }}b{{ y }}c` → `a`, `b`, `c`.
+    let mut pieces = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find("{{") {
+        pieces.push(&rest[..open]);
+        rest = rest[open..]
+            .find("}}")
+            .map_or("", |close| &rest[open + close + 2..]);
+    }
+    pieces.push(rest);
+    let (first, last) = (pieces[0], pieces[pieces.len() - 1]);
+    if !rendered.starts_with(first)
+        || !rendered.ends_with(last)
+        || rendered.len() < first.len() + last.len()
+    {
+        return 0;
+    }
+    let mut at = first.len();
+    let end = rendered.len() - last.len();
+    for piece in &pieces[1..pieces.len() - 1] {
+        match rendered[at..end].find(piece) {
+            Some(i) => at += i + piece.len(),
+            None => return 0,
+        }
+    }
+    1
 }
 
 /// The keys of a key path (`spec.containers[].image` → `spec`, `containers`, `image`).

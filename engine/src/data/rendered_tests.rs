@@ -119,3 +119,28 @@ fn a_stream_splits_into_documents_with_their_sources() {
     );
     assert_eq!(kind_of(&docs[1].text), Some("Deployment"));
 }
+
+#[test]
+fn of_two_branches_the_one_that_rendered_the_value_is_chosen() {
+    let template = "{{- if .Capabilities.APIVersions.Has \"apiregistration.k8s.io/v1\" }}\napiVersion: apiregistration.k8s.io/v1\n{{- else }}\napiVersion: apiregistration.k8s.io/v1beta1\n{{- end }}\nkind: APIService\n";
+    let line = |value| {
+        let located = locate_key_valued(template, "apiVersion", Some("APIService"), value);
+        template[..located.bytes.start].matches('\n').count() + 1
+    };
+    assert_eq!(line(Some("apiregistration.k8s.io/v1beta1")), 4);
+    assert_eq!(line(Some("apiregistration.k8s.io/v1")), 2);
+    assert_eq!(line(None), 2);
+}
+
+#[test]
+fn of_two_branches_the_one_whose_shape_fits_the_rendered_value_is_chosen() {
+    let template = "spec:\n  containers:\n    - name: web\n      {{- if .Values.image.digest }}\n      image: \"{{ $registry }}/{{ $repository }}@sha256:{{ $digest }}\"\n      {{- else }}\n      image: \"{{ $registry }}/{{ $repository }}:{{ $tag }}\"\n      {{- end }}\n";
+    let line = |value| {
+        let located = locate_key_valued(template, "spec.containers[].image", None, Some(value));
+        template[..located.bytes.start].matches('\n').count() + 1
+    };
+    assert_eq!(line("quay.io/prometheus/webhook:v0.8.0"), 7);
+    assert_eq!(line("quay.io/prometheus/webhook@sha256:4d99"), 5);
+    assert_eq!(value_fit("{{ a }}", "x"), 1);
+    assert_eq!(value_fit("v{{ a }}-x", "v1-y"), 0);
+}
