@@ -142,12 +142,29 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let extra = match &change {
+    let rendered_by_change = match &change {
+        Some(change) if rendering.has_charts() => Some(charts_changed(
+            &rendering,
+            change,
+            &checking,
+            &setup.config,
+            &mut report,
+        )),
+        _ => None,
+    };
+    let mut extra = match &change {
         Some(change) => {
             checking.keep_what_the_change_answers_for(change, &mut report, &setup.config)
         }
         None => Vec::new(),
     };
+    if let Some((findings, omitted)) = rendered_by_change {
+        report.findings.extend(findings);
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        extra.extend(omitted);
+    }
     add_rule_change_notes(&setup.config, &rule_changes, &mut report);
     Ok(Analysis {
         checker,
@@ -313,6 +330,44 @@ impl Checking<'_> {
         report.notes.extend(change.exemption_notes(config));
         omitted
     }
+}
+
+/// In git modes, the findings on rendered charts the change answers for: those the chart rendered at the
+/// change's base did not have, whatever lines they are on (a changed value moves no template line). They are
+/// taken out of `report` and returned, with what was left out, to be put back after the other git filters.
+fn charts_changed(
+    rendering: &crate::render::Rendering,
+    change: &Change,
+    checking: &Checking<'_>,
+    config: &Config,
+    report: &mut Report,
+) -> (Vec<Finding>, Option<Omitted>) {
+    let before = rendering.render_at_base(&|dir| change.directory_at_base(dir), config);
+    let old: std::collections::HashSet<String> = checking
+        .pool
+        .install(|| walk::check_in_memory(checking.checker, before, checking.max_size))
+        .findings
+        .into_iter()
+        .map(|f| f.fingerprint)
+        .collect();
+    let (rendered, rest): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut report.findings)
+        .into_iter()
+        .partition(|f| f.rendered.as_ref().is_some_and(|r| r.tool == "helm"));
+    report.findings = rest;
+    let n_before = rendered.len();
+    let new: Vec<Finding> = rendered
+        .into_iter()
+        .filter(|f| !old.contains(&f.fingerprint))
+        .collect();
+    let n_old = n_before - new.len();
+    let omitted = (n_old > 0).then(|| {
+        Omitted::new(
+            "existing",
+            n_old,
+            format!("{n_old} in charts as rendered before the change not shown"),
+        )
+    });
+    (new, omitted)
 }
 
 /// With `--rules-from`, a review note per change the working tree makes to the rules and waivers, on the

@@ -40,7 +40,12 @@ pub(crate) struct Rendering {
     pub(crate) helm_times: Vec<(PathBuf, Duration)>,
     /// Per rendered path: how to place its findings.
     placements: HashMap<PathBuf, Placement>,
+    /// The charts helm rendered: their `Chart.yaml` entry and directory.
+    charts: Vec<(FileEntry, PathBuf)>,
 }
+
+/// A directory's files at a git change's base, relative to it (`None`: no base).
+pub(crate) type DirectoryAtBase<'a> = dyn Fn(&Path) -> Option<Vec<(PathBuf, Vec<u8>)>> + 'a;
 
 /// What placing a rendered file's findings needs.
 struct Placement {
@@ -163,6 +168,7 @@ fn render_charts(
         rendering.helm_times.push((dir.clone(), elapsed));
         match result {
             Ok(by_template) => {
+                rendering.charts.push((chart.clone(), dir.clone()));
                 // Every template of the chart is covered by the rendering, even one that rendered to nothing.
                 let templates = dir.join("templates");
                 let charts_dir = dir.join("charts");
@@ -279,6 +285,69 @@ fn build_overlays(
 }
 
 impl Rendering {
+    /// Did helm render any chart?
+    pub(crate) fn has_charts(&self) -> bool {
+        !self.charts.is_empty()
+    }
+
+    /// The rendered charts as they were at a git change's base (`at_base` gives a directory's files there,
+    /// relative to it): each chart's files written to a temporary directory and rendered there, the documents named after the chart's own directory, so that
+    /// their findings' fingerprints compare with today's. A chart that did not exist or does not render then
+    /// gives nothing (all its findings are the change's).
+    pub(crate) fn render_at_base(
+        &self,
+        at_base: &DirectoryAtBase<'_>,
+        config: &Config,
+    ) -> Vec<(FileEntry, Vec<u8>)> {
+        let Some(helm) = process::find_on_path("helm") else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (n, (owner, dir)) in self.charts.iter().enumerate() {
+            let Some(files) = at_base(dir).filter(|f| !f.is_empty()) else {
+                continue;
+            };
+            let scratch = std::env::temp_dir()
+                .join(format!("hindsight-chart-base-{}-{n}", std::process::id()));
+            let written = files.iter().all(|(rest, bytes)| {
+                let path = scratch.join(rest);
+                path.parent()
+                    .is_none_or(|parent| std::fs::create_dir_all(parent).is_ok())
+                    && std::fs::write(&path, bytes).is_ok()
+            });
+            let entry = config.render.helm.iter().find(|h| same_path(&h.chart, dir));
+            // Values files inside the chart are read from the base too; others as they are today.
+            let entry = entry.map(|entry| hindsight_engine::config::HelmChart {
+                values: entry
+                    .values
+                    .iter()
+                    .map(|v| {
+                        v.strip_prefix(dir)
+                            .map_or_else(|_| v.clone(), |rest| scratch.join(rest))
+                    })
+                    .collect(),
+                ..entry.clone()
+            });
+            if written
+                && let Ok(by_template) =
+                    helm::render(&helm, &scratch, entry.as_ref(), config.render.timeout)
+            {
+                for (path, text) in by_template {
+                    let path = path
+                        .strip_prefix(&scratch)
+                        .map_or(path.clone(), |rest| dir.join(rest));
+                    let entry = FileEntry {
+                        path,
+                        ..owner.clone()
+                    };
+                    out.push((entry, text.into_bytes()));
+                }
+            }
+            let _ = std::fs::remove_dir_all(&scratch);
+        }
+        out
+    }
+
     /// Adds a rendered file to check under `path`, with the scope of the chart or overlay it belongs to.
     fn add(
         &mut self,

@@ -553,3 +553,62 @@ fn a_failing_kustomize_gets_one_note_and_the_files_are_plain_yaml() {
         "{listing}"
     );
 }
+
+/// `git` in `dir`, with an identity and no signing.
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=Test", "-c", "user.email=test@example.com"])
+        .args(["-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn in_git_modes_a_chart_answers_for_what_the_change_adds_to_its_rendering() {
+    let Some(helm) = real_helm() else { return };
+    let project = chart_project();
+    let values = project.path().join("chart/values.yaml");
+    let original = std::fs::read_to_string(&values).unwrap();
+    // At the base the rollout is bounded; the HPA's unbounded scale-down is old debt.
+    std::fs::write(
+        &values,
+        original.replace("maxUnavailable: 100%", "maxUnavailable: 1"),
+    )
+    .unwrap();
+    git(project.path(), &["init", "-q", "-b", "main"]);
+    git(project.path(), &["add", "-A"]);
+    git(project.path(), &["commit", "-q", "-m", "chart"]);
+    let path = PathBuf::from(format!("{}:/usr/bin:/bin", helm.display()));
+    // The change edits only values.yaml: the template's finding is the change's, though no template line moved.
+    std::fs::write(&values, &original).unwrap();
+    for mode in [
+        &["--diff", "HEAD"][..],
+        &["--new-only", "HEAD"],
+        &["--staged"],
+    ] {
+        if mode == ["--staged"] {
+            git(project.path(), &["add", "-A"]);
+        }
+        let mut args = vec!["check", "--format", "json"];
+        args.extend_from_slice(mode);
+        let run = run_with(project.path(), &path, &args, None);
+        let listing = listing(&run);
+        assert!(
+            listing.starts_with("HS2001 chart/templates/deployment.yaml:11:3 approximate"),
+            "{mode:?}: {listing}"
+        );
+        assert!(
+            !listing.contains("HS2005"),
+            "{mode:?}: the old finding is not the change's: {listing}"
+        );
+        assert_eq!(
+            json_of(&run)["summary"]["existing"],
+            1,
+            "{mode:?}: {}",
+            run.stdout
+        );
+    }
+}
