@@ -60,17 +60,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
 /// Finds and checks the files (or the git change) and applies the git filters; prints nothing.
 pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let paths = requested_paths(&args.paths);
-    let from_stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    if from_stdin && (paths.len() > 1 || args.git.is_change() || args.fix) {
-        anyhow::bail!(
-            "`-` (standard input) is checked alone: without other paths, git modes or --fix"
-        );
-    }
-    let start = match &args.stdin_filename {
-        Some(name) if from_stdin => stdin_start(name),
-        _ if from_stdin => PathBuf::from("."),
-        _ => paths[0].clone(),
-    };
+    let (from_stdin, start) = stdin_or_paths(args, &paths)?;
     let (setup, rule_changes) = load_setup(args, &start)?;
     let checker = Checker::new(setup.pack.clone(), &setup.config);
     let walk_options = walk_options(args, &setup.config, &checker)?;
@@ -93,19 +83,8 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         None if from_stdin => (Vec::new(), Vec::new()),
         None => walk::discover(&paths, &walk_options),
     };
-    // Charts and overlays rendered (or standard input read) before the check: their documents are checked
-    // with the other files, and the files they stand for are not checked again on their own.
-    let rendering = if from_stdin {
-        crate::render::stdin::read(args.stdin_filename.as_deref(), &walk_options)?
-    } else if args.parse_only {
-        crate::render::Rendering::default()
-    } else {
-        crate::render::render(&files, &setup.config, &pool)
-    };
-    let files: Vec<FileEntry> = files
-        .into_iter()
-        .filter(|f| !rendering.replaced.contains(&f.path))
-        .collect();
+    let (rendering, files) =
+        rendered_inputs(args, from_stdin, files, &setup.config, &walk_options, &pool)?;
     let max_size = setup.config.max_file_size;
     // A change is checked file by file, but repository-scope rules see the whole repository around it.
     let context = match &change {
@@ -173,6 +152,46 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         extra,
         checked: files.into_iter().map(|f| f.path).collect(),
     })
+}
+
+/// Whether the run reads standard input (`-`, alone), and where its configuration is looked for from.
+fn stdin_or_paths(args: &CheckArgs, paths: &[PathBuf]) -> anyhow::Result<(bool, PathBuf)> {
+    let from_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if from_stdin && (paths.len() > 1 || args.git.is_change() || args.fix) {
+        anyhow::bail!(
+            "`-` (standard input) is checked alone: without other paths, git modes or --fix"
+        );
+    }
+    let start = match &args.stdin_filename {
+        Some(name) if from_stdin => stdin_start(name),
+        _ if from_stdin => PathBuf::from("."),
+        _ => paths[0].clone(),
+    };
+    Ok((from_stdin, start))
+}
+
+/// Charts and overlays rendered (or standard input read) before the check: their documents are checked with
+/// the other files, and the files they stand for are not checked again on their own.
+fn rendered_inputs(
+    args: &CheckArgs,
+    from_stdin: bool,
+    files: Vec<FileEntry>,
+    config: &Config,
+    walk_options: &WalkOptions,
+    pool: &rayon::ThreadPool,
+) -> anyhow::Result<(crate::render::Rendering, Vec<FileEntry>)> {
+    let rendering = if from_stdin {
+        crate::render::stdin::read(args.stdin_filename.as_deref(), walk_options)?
+    } else if args.parse_only {
+        crate::render::Rendering::default()
+    } else {
+        crate::render::render(&files, config, pool)
+    };
+    let files = files
+        .into_iter()
+        .filter(|f| !rendering.replaced.contains(&f.path))
+        .collect();
+    Ok((rendering, files))
 }
 
 /// Where the configuration of a piped text is looked for: from the directory its name is in.
