@@ -199,9 +199,12 @@ if os.path.exists(f"{work}/yaml.json"):
     both_empty = statistics.median(runs["declarative+rego-empty"]["times"])
     print(f"| declarative YAML rule, empty directory (loading the pack) | {base_empty:.3f} | - |")
     print(f"| plus the Rego rules, empty directory (loading the pack) | {both_empty:.3f} | - |")
-    print(f"\nRego adds {100 * (both / base - 1):.0f}% over the declarative-only check of the same files: "
-          f"{1000 * (both_empty - base_empty):.0f} ms to load and compile the pack once, and "
-          f"{100 * ((both - both_empty) / (base - base_empty) - 1):.0f}% on the files themselves.\n")
+    # The built-in policies compile when the first file that needs them is checked, not at load: the empty
+    # directory shows only reading the rule files, and compiling the policies is in the corpus rows.
+    print(f"\nRego adds {100 * (both / base - 1):.0f}% over the declarative-only check of the same files, "
+          f"compiling the built-in policies once included (they compile when the first configuration file "
+          f"is checked; loading the pack's files alone is the {1000 * (both_empty - base_empty):.0f} ms of "
+          f"the empty directory).\n")
 for lang in ["go", "python", "ts"]:
     if os.path.exists(f"{work}/{lang}.json") and os.path.exists(f"{work}/{lang}.md"):
         print(open(f"{work}/{lang}.md").read())

@@ -241,15 +241,25 @@ pub(crate) struct PackArgs {
     /// Use this configuration file instead of looking for hindsight.toml.
     #[arg(long, value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
-    /// Add a directory of plain conftest policies (repeatable); package `main` unless `--namespace` says.
-    #[arg(long = "policy", value_name = "DIR")]
+    /// Add plain conftest policies: a directory of `.rego` files or one `.rego` file (repeatable; all are
+    /// loaded together, as conftest does); package `main` unless `--namespace` says.
+    #[arg(long = "policy", value_name = "PATH")]
     pub(crate) policy_dirs: Vec<PathBuf>,
-    /// Query this package of the `--policy` directories instead of `main` (repeatable).
+    /// Query this package of the `--policy` files instead of `main` (repeatable); a glob (`'c*'`, `'main.*'`,
+    /// `'*'`) queries every package it matches.
     #[arg(long, value_name = "PACKAGE")]
     pub(crate) namespace: Vec<String>,
-    /// Query every package of the `--policy` directories that defines deny, violation or warn.
+    /// Query every package of the `--policy` files that defines deny, violation or warn.
     #[arg(long, conflicts_with = "namespace")]
     pub(crate) all_namespaces: bool,
+    /// A JSON or YAML file, or a directory of them, whose documents the `--policy` files read as `data.*`
+    /// (repeatable; merged at `data`, as `conftest test --data` does).
+    #[arg(long = "data", value_name = "PATH", requires = "policy_dirs")]
+    pub(crate) data: Vec<PathBuf>,
+    /// Give the `--policy` files all documents of the check at once, as one list of `{path, contents}`
+    /// (`conftest test --combine`).
+    #[arg(long, requires = "policy_dirs")]
+    pub(crate) combine: bool,
 }
 
 #[derive(Args, Debug)]

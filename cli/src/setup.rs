@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Context as _;
 use hindsight_engine::repository::Repository;
-use hindsight_engine::rule::Namespaces;
+use hindsight_engine::rule::{ConftestOptions, Namespaces};
 use hindsight_engine::{Config, RulePack};
 
 use crate::args::PackArgs;
@@ -41,8 +41,13 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
     } else {
         Namespaces::Named(args.namespace.clone())
     };
-    for dir in &args.policy_dirs {
-        pack.add_conftest_dir(dir, &namespaces);
+    if !args.policy_dirs.is_empty() {
+        let options = ConftestOptions {
+            namespaces,
+            data: args.data.clone(),
+            combine: args.combine,
+        };
+        pack.add_conftest_policies(&args.policy_dirs, &options);
     }
     pack.check_references();
     Ok(Setup {

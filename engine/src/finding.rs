@@ -137,6 +137,8 @@ pub enum SuppressionKind {
     },
     /// An entry of the baseline file (`check --baseline`).
     Baseline,
+    /// A conftest `exception` rule of the policy, which exempts the named rule for this input.
+    Exception,
 }
 
 impl SuppressionKind {
@@ -146,6 +148,7 @@ impl SuppressionKind {
             SuppressionKind::Inline => "inline",
             SuppressionKind::Waiver { .. } => "waiver",
             SuppressionKind::Baseline => "baseline",
+            SuppressionKind::Exception => "exception",
         }
     }
 }

@@ -22,6 +22,8 @@ use regorus::{Engine, Value};
 use crate::data::PathElem;
 use crate::finding::Severity;
 
+mod conventions;
+
 /// Library modules every policy can import (`import data.hindsight.k8s`).
 const LIBRARY: &[(&str, &str)] = &[(
     "hindsight/k8s.rego",
@@ -40,16 +42,6 @@ pub enum VerdictKind {
 }
 
 impl VerdictKind {
-    const ALL: [VerdictKind; 3] = [VerdictKind::Deny, VerdictKind::Violation, VerdictKind::Warn];
-
-    fn rule_name(self) -> &'static str {
-        match self {
-            VerdictKind::Deny => "deny",
-            VerdictKind::Violation => "violation",
-            VerdictKind::Warn => "warn",
-        }
-    }
-
     /// The severity conftest gives this set.
     pub fn severity(self) -> Severity {
         match self {
@@ -76,6 +68,9 @@ pub struct Verdict {
     pub match_index: Option<usize>,
     /// Which capture of that match (code rules), when given.
     pub capture: Option<String>,
+    /// The name under which the package's `exception` rule exempts this result for this input (conftest's
+    /// exceptions: the rule's name without its `deny_`/`violation_`/`warn_` prefix), when it does.
+    pub exempted: Option<String>,
 }
 
 /// A policy that failed to compile or evaluate, with the position regorus reported.
@@ -138,7 +133,10 @@ thread_local! {
 pub struct Policy {
     engine: Engine,
     package: String,
-    entrypoints: Vec<VerdictKind>,
+    /// The result rules queried: `deny`, `violation`, `warn` and their suffixed forms (`deny_run_as_root`).
+    entrypoints: Vec<(VerdictKind, String)>,
+    /// The package declares `exception`, which exempts named result rules for the inputs it matches.
+    exceptions: bool,
     /// Set in `hindsight test --coverage`: every evaluation adds the lines it ran.
     coverage: Option<Arc<Mutex<Coverage>>>,
 }
@@ -235,28 +233,64 @@ impl Policy {
         repository: Option<&serde_json::Value>,
         timeout: Duration,
     ) -> Result<Policy, RegoError> {
+        let mut data = serde_json::Map::new();
+        let mut hindsight = serde_json::Map::new();
+        hindsight.insert("options".into(), options.clone());
+        if let Some(repository) = repository {
+            hindsight.insert("repository".into(), repository.clone());
+        }
+        data.insert("hindsight".into(), serde_json::Value::Object(hindsight));
+        Self::build(sources, package, data, timeout)
+    }
+
+    /// Like [`Policy::compile`], for a plain conftest policy: `data` (the documents of `--data`, merged at
+    /// the root) is the policy's `data`, next to an empty `data.hindsight.options`.
+    pub fn compile_with_data(
+        sources: &[Source],
+        package: &str,
+        mut data: serde_json::Map<String, serde_json::Value>,
+        timeout: Duration,
+    ) -> Result<Policy, RegoError> {
+        data.entry("hindsight")
+            .or_insert_with(|| serde_json::json!({}))
+            .as_object_mut()
+            .map(|h| h.entry("options").or_insert_with(|| serde_json::json!({})));
+        Self::build(sources, package, data, timeout)
+    }
+
+    fn build(
+        sources: &[Source],
+        package: &str,
+        data: serde_json::Map<String, serde_json::Value>,
+        timeout: Duration,
+    ) -> Result<Policy, RegoError> {
         let mut engine = Engine::new();
         for (path, text) in LIBRARY {
             engine
                 .add_policy((*path).to_string(), (*text).to_string())
                 .map_err(|e| RegoError::from_anyhow(&e))?;
         }
+        let mut entrypoints = Vec::new();
+        let mut exceptions = false;
         for source in sources {
             // Rego v1 is the default; a file written for v0 says so with `import future.keywords` or by using
             // v0 rule heads, which v1 rejects.
             engine.set_rego_v0(is_rego_v0(&source.text));
             let added = engine.add_policy(source.path.clone(), source.text.clone());
             engine.set_rego_v0(false);
-            added.map_err(|e| RegoError::from_anyhow(&e))?;
+            if added.map_err(|e| RegoError::from_anyhow(&e))? == package {
+                let (results, exception) =
+                    conventions::declared_rules(&engine, &source.path, &source.text);
+                entrypoints.extend(results);
+                exceptions |= exception;
+            }
         }
-        let mut data = serde_json::json!({ "hindsight": { "options": options } });
-        if let (Some(repository), Some(hindsight)) = (repository, data["hindsight"].as_object_mut())
-        {
-            hindsight.insert("repository".into(), repository.clone());
-        }
+        entrypoints.sort_by(|a, b| a.1.cmp(&b.1));
+        entrypoints.dedup();
         engine
             .add_data(
-                Value::from_json_str(&data.to_string()).map_err(|e| RegoError::from_anyhow(&e))?,
+                Value::from_json_str(&serde_json::Value::Object(data).to_string())
+                    .map_err(|e| RegoError::from_anyhow(&e))?,
             )
             .map_err(|e| RegoError::from_anyhow(&e))?;
         engine
@@ -271,28 +305,34 @@ impl Policy {
             limit: timeout,
             check_interval: NonZeroU32::MIN.saturating_add(99),
         });
-        let mut entrypoints = Vec::new();
-        engine.set_input(Value::new_object());
-        for kind in VerdictKind::ALL {
-            match engine.eval_rule(format!("{package}.{}", kind.rule_name())) {
-                Ok(_) => entrypoints.push(kind),
-                Err(err) if err.to_string().contains("not a valid rule path") => {}
-                Err(err) => return Err(RegoError::from_anyhow(&err)),
-            }
-        }
         if entrypoints.is_empty() {
             return Err(RegoError {
                 file: sources.first().map(|s| s.path.clone()),
                 line: 1,
                 column: 1,
-                message: format!("`{package}` defines none of `deny`, `violation` or `warn`"),
+                message: format!(
+                    "`{package}` defines none of `deny`, `violation` or `warn` (nor `deny_*`, `violation_*`, `warn_*`)"
+                ),
                 timed_out: false,
             });
+        }
+        // A dry run of every rule queried, so a policy that cannot evaluate fails at load, not on each file.
+        engine.set_input(Value::new_object());
+        let exception_rule = exceptions.then_some("exception");
+        for name in entrypoints
+            .iter()
+            .map(|(_, name)| name.as_str())
+            .chain(exception_rule)
+        {
+            engine
+                .eval_rule(format!("{package}.{name}"))
+                .map_err(|err| RegoError::from_anyhow(&err))?;
         }
         Ok(Policy {
             engine,
             package: package.to_string(),
             entrypoints,
+            exceptions,
             coverage: None,
         })
     }
@@ -302,12 +342,27 @@ impl Policy {
         let mut engine = self.engine.clone();
         engine.set_input(input);
         FILE_FACTS.with(|f| *f.borrow_mut() = facts);
-        let mut verdicts = Vec::new();
-        for &kind in &self.entrypoints {
+        let exempted = if self.exceptions {
             let value = engine
-                .eval_rule(format!("{}.{}", self.package, kind.rule_name()))
+                .eval_rule(format!("{}.exception", self.package))
                 .map_err(|e| RegoError::from_anyhow(&e))?;
-            collect_verdicts(kind, &value, &mut verdicts);
+            conventions::exempted_names(&value)
+        } else {
+            BTreeSet::new()
+        };
+        let mut verdicts = Vec::new();
+        for (kind, name) in &self.entrypoints {
+            let value = engine
+                .eval_rule(format!("{}.{name}", self.package))
+                .map_err(|e| RegoError::from_anyhow(&e))?;
+            let first = verdicts.len();
+            collect_verdicts(*kind, &value, &mut verdicts);
+            let exception = conventions::exception_name(name);
+            if exempted.contains(exception) {
+                for verdict in &mut verdicts[first..] {
+                    verdict.exempted = Some(exception.to_string());
+                }
+            }
         }
         if let Some(coverage) = &self.coverage
             && let Ok(report) = engine.get_coverage_report()
@@ -501,8 +556,8 @@ fn collect_verdicts(kind: VerdictKind, value: &Value, out: &mut Vec<Verdict>) {
     let entries: Vec<&Value> = match value {
         Value::Set(set) => set.iter().collect(),
         Value::Array(items) => items.iter().collect(),
-        Value::Undefined | Value::Null => Vec::new(),
-        other => vec![other],
+        // conftest reads only collections: a scalar (`deny_count := 3`, a boolean `deny if ...`) is no result.
+        _ => Vec::new(),
     };
     for entry in entries {
         let mut verdict = Verdict {
@@ -513,6 +568,7 @@ fn collect_verdicts(kind: VerdictKind, value: &Value, out: &mut Vec<Verdict>) {
             document: None,
             match_index: None,
             capture: None,
+            exempted: None,
         };
         match entry {
             Value::String(s) => verdict.msg = s.to_string(),

@@ -502,6 +502,12 @@ fn add_rule_load_findings(checker: &Checker, report: &mut Report) {
             message,
         ));
     }
+    for notice in checker.pack().notices() {
+        report.notes.push(walk::Note {
+            path: PathBuf::from(&notice.path),
+            kind: walk::NoteKind::Review(notice.message.clone()),
+        });
+    }
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));

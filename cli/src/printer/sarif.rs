@@ -186,6 +186,13 @@ fn result(finding: &Finding, rules: &RuleSet<'_>) -> Value {
                 "justification": suppressed.reason,
                 "properties": { "hindsight": "baseline" },
             }),
+            // The policy's own `exception` rule: written in the policy, not in the checked file.
+            SuppressionKind::Exception => json!({
+                "kind": "external",
+                "status": "accepted",
+                "justification": suppressed.reason,
+                "properties": { "hindsight": "exception" },
+            }),
         };
         result.insert("suppressions".into(), json!([suppression]));
     }

@@ -3,6 +3,8 @@
 mod check;
 mod codex;
 mod commands;
+mod conftest_flags;
+mod conftest_suite;
 mod examples;
 mod flags;
 mod formats;

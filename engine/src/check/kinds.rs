@@ -22,31 +22,42 @@ pub(super) const KIND_RULES: u8 = 4;
 /// Some descendant of a node of this kind can be of interest (a rule kind or a macro): the walk goes in.
 pub(super) const KIND_DESCEND: u8 = 8;
 
-/// Buckets the enabled rules by language and node kind: one map per language some structural rule checks, in
-/// the order the languages first appear among `active`.
-pub(super) fn bucket(pack: &RulePack, active: &[ActiveRule]) -> Vec<KindMap> {
-    let mut by_lang: Vec<KindMap> = Vec::new();
+/// The languages some enabled structural rule checks, in the order they first appear among `active`.
+pub(super) fn languages(pack: &RulePack, active: &[ActiveRule]) -> Vec<Lang> {
+    let mut langs: Vec<Lang> = Vec::new();
+    for active_rule in active {
+        let rule = &pack.rules()[active_rule.pack_idx];
+        if let (Some(lang), Some(_)) = (active_rule.language(rule), active_rule.matcher(rule))
+            && !langs.contains(&lang)
+        {
+            langs.push(lang);
+        }
+    }
+    langs
+}
+
+/// Buckets the enabled rules of one language by node kind. Built when the first file of the language is
+/// checked, since it compiles the built-in pack's matchers of the language (see `MatchRule`).
+pub(super) fn bucket(pack: &RulePack, active: &[ActiveRule], lang: Lang) -> KindMap {
+    let mut map = KindMap::new(lang);
     for (active_idx, active_rule) in active.iter().enumerate() {
         let rule = &pack.rules()[active_rule.pack_idx];
-        let (Some(lang), Some(matcher)) = (active_rule.language(rule), active_rule.matcher(rule))
-        else {
+        if active_rule.language(rule) != Some(lang) {
             continue;
-        };
-        let map = match by_lang.iter_mut().position(|m| m.lang == lang) {
-            Some(i) => &mut by_lang[i],
-            None => {
-                by_lang.push(KindMap::new(lang));
-                let last = by_lang.len() - 1;
-                &mut by_lang[last]
-            }
-        };
-        map.add_rule(active_idx, matcher);
+        }
+        if let Some(matcher) = active_rule.matcher(rule) {
+            map.add_rule(active_idx, matcher);
+        }
     }
-    for map in &mut by_lang {
-        map.compute_descend();
-        map.collect_needles(pack, active);
-    }
-    by_lang
+    map.compute_descend();
+    map.collect_needles(pack, active);
+    map
+}
+
+/// One language's kind map, built on first use.
+pub(super) struct LangKinds {
+    pub(super) lang: Lang,
+    pub(super) map: std::sync::OnceLock<KindMap>,
 }
 
 /// One language's rules by node kind, and the per-kind flags the walk reads.
@@ -104,7 +115,10 @@ impl KindMap {
     fn add_rule(&mut self, active_idx: usize, matcher: &crate::rule::MatchRule) {
         self.rules.push(active_idx);
         // Rules without potential kinds are rejected at load, so every rule lands in some bucket.
-        if let Some(kinds) = matcher.config.matcher.potential_kinds() {
+        if let Some(kinds) = matcher
+            .compiled()
+            .and_then(|c| c.config.matcher.potential_kinds())
+        {
             for kind in kinds.iter() {
                 if self.by_kind.len() <= kind {
                     self.by_kind.resize_with(kind + 1, Vec::new);

@@ -24,7 +24,7 @@ use std::sync::Arc;
 
 use tree_sitter::Parser;
 
-use self::kinds::KindMap;
+use self::kinds::{KindMap, LangKinds};
 use self::suppress::Comment;
 
 use crate::config::Config;
@@ -72,8 +72,8 @@ pub struct Checker {
     pack: Arc<RulePack>,
     /// Enabled rules: pack index and effective severity.
     active: Vec<ActiveRule>,
-    /// Per language: which active rules can match which node kinds.
-    by_lang: Vec<KindMap>,
+    /// Per language: which active rules can match which node kinds (built when the language is first met).
+    by_lang: Vec<LangKinds>,
     /// Effective severity of each enabled `HS9xxx` diagnostic.
     diagnostics: HashMap<&'static str, Severity>,
     today: Option<String>,
@@ -163,7 +163,13 @@ impl Checker {
     pub fn new(pack: Arc<RulePack>, config: &Config) -> Self {
         let active = activate(&pack, config);
         let diagnostics = diagnostic_severities(&pack, config);
-        let by_lang = kinds::bucket(&pack, &active);
+        let by_lang = kinds::languages(&pack, &active)
+            .into_iter()
+            .map(|lang| LangKinds {
+                lang,
+                map: std::sync::OnceLock::new(),
+            })
+            .collect();
         let RegoRules {
             config_rules,
             repository_rules,
@@ -407,6 +413,15 @@ impl Checker {
         (report, tree)
     }
 
+    /// The kind map of a language some enabled rule checks, built on first use.
+    fn kind_map(&self, lang: Lang) -> Option<&KindMap> {
+        let slot = self.by_lang.iter().find(|m| m.lang == lang)?;
+        Some(
+            slot.map
+                .get_or_init(|| kinds::bucket(&self.pack, &self.active, lang)),
+        )
+    }
+
     /// Does any enabled rule read this YAML file (structurally or as data)?
     fn wants_yaml(&self, file: &SourceFile<'_>) -> bool {
         self.by_lang.iter().any(|m| m.lang == Lang::YAML)
@@ -435,6 +450,8 @@ struct Hit {
     severity: Option<Severity>,
     /// The enclosing item (see [`crate::fingerprint::enclosing_item_in`]), computed while the tree was alive.
     enclosing: String,
+    /// A conftest `exception` of the policy exempts this result, under this rule name.
+    exempted: Option<String>,
 }
 
 /// What the passes over one file collected, before suppressions.

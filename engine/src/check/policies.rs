@@ -186,7 +186,7 @@ impl Checker {
         self.rule(self.active[active_idx])
             .rego
             .as_ref()
-            .map(|r| &r.policy)
+            .and_then(|r| r.policy())
     }
 
     /// The severity a verdict gets before configuration: `warn` never exceeds a warning.
@@ -241,6 +241,7 @@ impl Checker {
                             fix: None,
                             severity: Some(self.verdict_severity(active_idx, verdict.kind)),
                             enclosing: target.enclosing.clone(),
+                            exempted: verdict.exempted,
                         });
                     }
                 }
@@ -319,6 +320,7 @@ impl Checker {
                                 fix: None,
                                 severity: Some(self.verdict_severity(active_idx, verdict.kind)),
                                 enclosing: crate::fingerprint::key_path(&verdict.path),
+                                exempted: verdict.exempted,
                             });
                         }
                     }
@@ -432,38 +434,9 @@ impl Checker {
                     }
                 };
             for verdict in verdicts {
-                let target = locate(&docs, &verdict);
-                let Some(doc) = target else {
-                    continue;
-                };
-                let resolved = data::resolve(&doc.doc.root, &verdict.path, &doc.text);
-                let index = LineIndex::new(&doc.text);
-                let span = index.span(resolved.span.clone());
-                let severity = self.verdict_severity(active_idx, verdict.kind);
-                let active = self.active[active_idx];
-                let severity = if active.severity_configured {
-                    active.severity
-                } else {
-                    severity
-                };
-                let mut finding = Finding {
-                    code: rule.code.clone(),
-                    rule_id: rule.id.clone(),
-                    severity,
-                    message: verdict.msg,
-                    path: doc.path.clone(),
-                    span,
-                    incident: rule.incidents.first().cloned(),
-                    fix: None,
-                    suppressed: None,
-                    stage: self.stage_for(rule, &doc.path),
-                    enclosing: Some(crate::fingerprint::key_path(&verdict.path))
-                        .filter(|k| !k.is_empty()),
-                    fingerprint: String::new(),
-                    rendered: None,
-                };
-                finding.suppressed = self.suppressed_in_text(&doc.text, doc.format, &finding);
-                findings.push(finding);
+                if let Some(doc) = locate(&docs, &verdict) {
+                    findings.push(self.repository_finding(active_idx, doc, verdict));
+                }
             }
         }
         findings.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -482,6 +455,40 @@ impl Checker {
         }
         self.apply_waivers(&mut findings);
         findings
+    }
+
+    /// The finding of a repository-scope rule's verdict about `doc`: its position from the verdict's key
+    /// path, its severity, and what suppresses it (the policy's conftest `exception`, or a comment in the file).
+    fn repository_finding(&self, active_idx: usize, doc: &RepoDoc, verdict: Verdict) -> Finding {
+        let rule = self.rule(self.active[active_idx]);
+        let resolved = data::resolve(&doc.doc.root, &verdict.path, &doc.text);
+        let span = LineIndex::new(&doc.text).span(resolved.span.clone());
+        let active = self.active[active_idx];
+        let severity = if active.severity_configured {
+            active.severity
+        } else {
+            self.verdict_severity(active_idx, verdict.kind)
+        };
+        let mut finding = Finding {
+            code: rule.code.clone(),
+            rule_id: rule.id.clone(),
+            severity,
+            message: verdict.msg,
+            path: doc.path.clone(),
+            span,
+            incident: rule.incidents.first().cloned(),
+            fix: None,
+            suppressed: None,
+            stage: self.stage_for(rule, &doc.path),
+            enclosing: Some(crate::fingerprint::key_path(&verdict.path)).filter(|k| !k.is_empty()),
+            fingerprint: String::new(),
+            rendered: None,
+        };
+        finding.suppressed = match &verdict.exempted {
+            Some(name) => Some(super::resolve::exception(name)),
+            None => self.suppressed_in_text(&doc.text, doc.format, &finding),
+        };
+        finding
     }
 
     /// A reasoned, unexpired suppression of this finding in its file's text, if any.

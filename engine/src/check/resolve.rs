@@ -29,13 +29,16 @@ impl Checker {
         for hit in hits {
             let rule = self.rule(self.active[hit.active_idx]);
             let span = index.span(hit.range.clone());
-            let suppressed = suppress::claim(
-                &mut suppressions,
-                span.start.line,
-                &rule.code,
-                &rule.id,
-                self.today.as_deref(),
-            );
+            let suppressed = match &hit.exempted {
+                Some(name) => Some(exception(name)),
+                None => suppress::claim(
+                    &mut suppressions,
+                    span.start.line,
+                    &rule.code,
+                    &rule.id,
+                    self.today.as_deref(),
+                ),
+            };
             findings.push(self.finding(file, hit, span, suppressed));
         }
         for suppression in &suppressions {
@@ -184,6 +187,20 @@ fn drop_superseded<'r>(
     hits
 }
 
+/// How a result a conftest `exception` exempts is reported: suppressed, with the rule name that exempted it.
+pub(super) fn exception(name: &str) -> Suppressed {
+    let what = if name.is_empty() {
+        "the policy's `exception` exempts this input (by the empty name, which stands for `deny`, `violation` and `warn`)".to_string()
+    } else {
+        format!("the policy's `exception` exempts this input from `{name}`")
+    };
+    Suppressed {
+        reason: what,
+        line: 0,
+        kind: crate::finding::SuppressionKind::Exception,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +213,7 @@ mod tests {
             fix: None,
             severity: None,
             enclosing: String::new(),
+            exempted: None,
         }
     }
 

@@ -18,7 +18,7 @@ use super::message::interpolate;
 use super::suppress::{self, Comment};
 use super::{ActiveRule, Checker, Collected, Hit, SourceFile, policies, with_parser};
 use crate::finding::Edit;
-use crate::rule::{MatchRule, Rule};
+use crate::rule::{Compiled, MatchRule, Rule};
 use crate::source::context;
 use crate::source::lang::Lang;
 use crate::source::macros;
@@ -33,7 +33,7 @@ impl Checker {
         out: &mut Collected,
         old_tree: Option<&tree_sitter::Tree>,
     ) -> Option<tree_sitter::Tree> {
-        let map = self.by_lang.iter().find(|m| m.lang == lang)?;
+        let map = self.kind_map(lang)?;
         let applicable: Vec<bool> = self
             .active
             .iter()
@@ -442,15 +442,18 @@ impl Scan<'_, '_> {
         let Some(matcher) = active.matcher(rule) else {
             return;
         };
+        let Some(compiled) = matcher.compiled() else {
+            return;
+        };
         // `enclosing` before the rule's own matcher: its verdicts are cached per enclosing node, so it costs
         // a walk up the ancestors, and it rejects most candidates before a matcher that searches the
         // function around them (HS1003's "is the length checked anywhere here") runs at all.
-        if let Some(enclosing) = &matcher.enclosing
+        if let Some(enclosing) = &compiled.enclosing
             && !self.enclosing_satisfied(active_idx, enclosing, site.original, site.ancestors())
         {
             return;
         }
-        let Some(node_match) = matcher.config.matcher.match_node(site.node.clone()) else {
+        let Some(node_match) = compiled.config.matcher.match_node(site.node.clone()) else {
             return;
         };
         if rule.test_code == crate::rule::TestCode::Skip
@@ -469,7 +472,14 @@ impl Scan<'_, '_> {
             ));
             return;
         }
-        let hit = self.hit(active_idx, active, rule, matcher, &node_match, site);
+        let hit = self.hit(
+            active_idx,
+            active,
+            rule,
+            (matcher, compiled),
+            &node_match,
+            site,
+        );
         self.hits.push(hit);
     }
 
@@ -480,7 +490,7 @@ impl Scan<'_, '_> {
         active_idx: usize,
         active: ActiveRule,
         rule: &Rule,
-        matcher: &MatchRule,
+        (matcher, compiled): (&MatchRule, &Compiled),
         node_match: &NodeMatch<'_, StrDoc<Lang>>,
         site: &Site<'_, '_, '_>,
     ) -> Hit {
@@ -498,9 +508,9 @@ impl Scan<'_, '_> {
         );
         // Fixes are offered only on the user's own text: a fix computed on rewritten macro arguments
         // could carry the rewrite into the file.
-        let fix = match matcher.config.fixer.first() {
+        let fix = match compiled.config.fixer.first() {
             Some(fixer) if site.fragment.is_none() => {
-                let edit = node_match.make_edit(&matcher.config.matcher, fixer);
+                let edit = node_match.make_edit(&compiled.config.matcher, fixer);
                 String::from_utf8(edit.inserted_text)
                     .ok()
                     .map(|replacement| Edit {
@@ -522,6 +532,7 @@ impl Scan<'_, '_> {
             fix,
             severity: None,
             enclosing,
+            exempted: None,
         }
     }
 

@@ -8,11 +8,13 @@ pub(crate) mod builtin;
 mod conftest;
 mod examples;
 pub(crate) mod load;
+mod match_rule;
 pub mod raw;
 pub mod schema;
 
-pub use conftest::Namespaces;
+pub use conftest::{ConftestOptions, Namespaces};
 pub use examples::{Example, ExampleAt};
+pub(crate) use match_rule::{Compiled, MatchRule, Recipe};
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -20,7 +22,6 @@ use std::sync::Arc;
 
 use std::time::Duration;
 
-use ast_grep_config::RuleConfig;
 use globset::GlobSet;
 
 use crate::codex::incidents::IncidentRef;
@@ -176,7 +177,7 @@ pub struct LanguageForm {
 impl LanguageForm {
     /// Does the form carry an automatic fix?
     pub fn has_fix(&self) -> bool {
-        self.matchers.iter().any(|m| !m.config.fixer.is_empty())
+        self.matchers.iter().any(|m| m.has_fix)
     }
 }
 
@@ -198,9 +199,7 @@ pub struct StrictForm {
 impl Rule {
     /// Does the rule carry an automatic fix (in any of its languages)?
     pub fn has_fix(&self) -> bool {
-        self.matcher
-            .as_ref()
-            .is_some_and(|m| !m.config.fixer.is_empty())
+        self.matcher.as_ref().is_some_and(|m| m.has_fix)
             || self.forms.iter().any(LanguageForm::has_fix)
     }
 
@@ -285,16 +284,8 @@ impl Rule {
     }
 }
 
-/// The compiled matcher of a `match` rule.
-pub(crate) struct MatchRule {
-    pub(crate) config: RuleConfig<Lang>,
-    /// A regex every text holding a match must match (see `load::needles`), when the rule has one.
-    pub(crate) needles: Option<String>,
-    /// Metavariables the finding points at; the first one captured wins.
-    pub(crate) focus: Vec<String>,
-    /// A rule some enclosing node must satisfy (evaluated once per enclosing node).
-    pub(crate) enclosing: Option<ast_grep_config::RuleCore>,
-}
+/// How the display path of a built-in rule file begins (`builtin:code/x.yaml`).
+pub(crate) const BUILTIN_PREFIX: &str = "builtin:";
 
 /// What a Rego rule sees at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -307,7 +298,8 @@ pub enum Scope {
 
 /// The policy of a Rego rule, compiled with the rule's default options.
 pub(crate) struct RegoRule {
-    pub(crate) policy: Policy,
+    /// The policy with its default options: see [`RegoRule::policy`].
+    pub(crate) policy: LazyPolicy,
     /// The policy files, kept to recompile with configured options.
     pub(crate) sources: Vec<RegoSource>,
     /// `*_test.rego` files next to the policy.
@@ -321,6 +313,40 @@ pub(crate) struct RegoRule {
     pub(crate) default_options: serde_json::Map<String, serde_json::Value>,
 }
 
+/// A policy compiled at load (a team's rules: a policy that does not compile is a load problem) or when first
+/// evaluated (the built-in pack, whose every policy the test suite compiles: a run over source code alone
+/// never pays for compiling the configuration policies).
+pub(crate) struct LazyPolicy(std::sync::OnceLock<Option<Policy>>);
+
+impl LazyPolicy {
+    pub(crate) fn compiled(policy: Policy) -> Self {
+        Self(std::sync::OnceLock::from(Some(policy)))
+    }
+
+    pub(crate) fn deferred() -> Self {
+        Self(std::sync::OnceLock::new())
+    }
+}
+
+impl RegoRule {
+    /// The policy with the rule's default options, compiled on first use if it was deferred. `None` only if a
+    /// deferred policy does not compile, which `builtin_matchers_compile` rules out for the built-in pack.
+    pub(crate) fn policy(&self) -> Option<&Policy> {
+        self.policy
+            .0
+            .get_or_init(|| {
+                let options = serde_json::Value::Object(self.default_options.clone());
+                Policy::compile(&self.sources, &self.package, &options, self.timeout).ok()
+            })
+            .as_ref()
+    }
+
+    fn policy_mut(&mut self) -> Option<&mut Policy> {
+        self.policy();
+        self.policy.0.get_mut()?.as_mut()
+    }
+}
+
 /// A set of loaded rules plus the files that failed to load.
 #[derive(Default)]
 pub struct RulePack {
@@ -330,6 +356,8 @@ pub struct RulePack {
     incidents: Vec<IncidentRef>,
     /// Codes of rule files that failed to load.
     failed_codes: Vec<String>,
+    /// What loading noticed that is not a problem (see [`RulePack::notices`]).
+    notices: Vec<LoadProblem>,
 }
 
 /// Reads the file `name` next to a rule file (given by its display path): its display path and text.
@@ -365,7 +393,7 @@ impl RulePack {
         if wanted("incidents/") {
             for (path, text) in crate::rule::builtin::BUILTIN_FILES {
                 if path.starts_with("incidents/") && path.ends_with(".yaml") {
-                    self.add_incident(&format!("builtin:{path}"), text);
+                    self.add_incident(&format!("{BUILTIN_PREFIX}{path}"), text);
                 }
             }
         }
@@ -376,10 +404,10 @@ impl RulePack {
                     && !path.starts_with("incidents/")
                     && wanted(path)
             })
-            .map(|(path, text)| (format!("builtin:{path}"), (*text).to_string()))
+            .map(|(path, text)| (format!("{BUILTIN_PREFIX}{path}"), (*text).to_string()))
             .collect();
         let sibling = |display: &str, name: &str| {
-            let path = display.strip_prefix("builtin:").unwrap_or(display);
+            let path = display.strip_prefix(BUILTIN_PREFIX).unwrap_or(display);
             let wanted = match path.rsplit_once('/') {
                 Some((dir, _)) => format!("{dir}/{name}"),
                 None => name.to_string(),
@@ -387,7 +415,7 @@ impl RulePack {
             crate::rule::builtin::BUILTIN_FILES
                 .iter()
                 .find(|(p, _)| *p == wanted)
-                .map(|(p, t)| (format!("builtin:{p}"), (*t).to_string()))
+                .map(|(p, t)| (format!("{BUILTIN_PREFIX}{p}"), (*t).to_string()))
         };
         self.add_files_parallel(files, &sibling);
     }
@@ -629,11 +657,31 @@ impl RulePack {
 
     /// Loads a directory of plain conftest policies: one rule per selected namespace (see [`Namespaces`]).
     pub fn add_conftest_dir(&mut self, dir: &Path, namespaces: &Namespaces) {
-        let (rules, problems) = conftest::load_dir(dir, namespaces);
-        self.problems.extend(problems);
-        for rule in rules {
+        let options = ConftestOptions {
+            namespaces: namespaces.clone(),
+            ..ConftestOptions::default()
+        };
+        self.add_conftest_policies(&[dir.to_path_buf()], &options);
+    }
+
+    /// Loads plain conftest policies (directories or `.rego` files, together, as `conftest test --policy`
+    /// does): one rule per selected namespace, with `conftest test`'s `--data` and `--combine`.
+    pub fn add_conftest_policies(
+        &mut self,
+        paths: &[std::path::PathBuf],
+        options: &ConftestOptions,
+    ) {
+        let loaded = conftest::load(paths, options);
+        self.problems.extend(loaded.problems);
+        self.notices.extend(loaded.notices);
+        for rule in loaded.rules {
             self.insert(rule);
         }
+    }
+
+    /// What loading noticed that is not a problem (a `--namespace` no policy declares).
+    pub fn notices(&self) -> &[LoadProblem] {
+        &self.notices
     }
 
     fn insert(&mut self, rule: Rule) {
@@ -680,7 +728,7 @@ impl RulePack {
             .iter_mut()
             .filter_map(|rule| {
                 let rego = rule.rego.as_mut()?;
-                Some((rule.code.clone(), rego.policy.enable_coverage()))
+                Some((rule.code.clone(), rego.policy_mut()?.enable_coverage()))
             })
             .collect()
     }

@@ -15,7 +15,9 @@ use super::{LoadResult, Matching, RuleFile};
 use super::{contextual, examples};
 use crate::finding::Severity;
 use crate::rule::raw::{RawFocus, RawLanguages, RawStrict};
-use crate::rule::{Enforcement, LoadProblem, MatchRule, StrictForm};
+use crate::rule::{
+    BUILTIN_PREFIX, Compiled, Enforcement, LoadProblem, MatchRule, Recipe, StrictForm,
+};
 use crate::source::lang::Lang;
 
 /// The parts of a rule file an ast-grep matcher is built from, besides the rule itself.
@@ -207,6 +209,23 @@ pub(super) fn build_matcher(
         "transform": pieces.transform.and_then(|c| serde_json::to_value(c).ok()),
         "fix": pieces.fix,
     });
+    let focus = focus_names(spec.focus);
+    // The built-in pack is compiled when a file of its language is first checked: the test suite compiles every
+    // one of its matchers eagerly (`builtin_matchers_compile`), so deferring hides no error from anyone.
+    if file.path.starts_with(BUILTIN_PREFIX) {
+        let enclosing = spec
+            .enclosing
+            .map(|spanned| enclosing_core(lang, pieces, spanned));
+        let has_fix = pieces.fix.is_some();
+        let recipe = Recipe {
+            lang,
+            config,
+            enclosing,
+        };
+        return Ok(Box::new(MatchRule::deferred(
+            recipe, needles, focus, has_fix,
+        )));
+    }
     let serializable: SerializableRuleConfig<Lang> =
         serde_json::from_value(config).map_err(|err| {
             file.at(
@@ -221,7 +240,6 @@ pub(super) fn build_matcher(
         file.at(match_loc, message, Some(&hint))
     })?;
     let defined = config.matcher.defined_vars();
-    let focus = focus_names(spec.focus);
     if let Some(missing) = focus.iter().find(|name| !defined.contains(name.as_str())) {
         return Err(file.at(
             match_loc,
@@ -235,12 +253,11 @@ pub(super) fn build_matcher(
         Some(spanned) => Some(enclosing_matcher(file, lang, pieces, spanned)?),
         None => None,
     };
-    Ok(Box::new(MatchRule {
-        config,
+    Ok(Box::new(MatchRule::compiled_now(
+        Compiled { config, enclosing },
         needles,
         focus,
-        enclosing,
-    }))
+    )))
 }
 
 /// The metavariable names of `focus:`, with or without their `$`.
@@ -263,7 +280,29 @@ fn enclosing_matcher(
     pieces: &MatcherPieces<'_>,
     spanned: Spanned<SerializableRule>,
 ) -> LoadResult<ast_grep_config::RuleCore> {
-    let core = SerializableRuleCore {
+    let referenced = spanned.referenced;
+    let core = enclosing_core(lang, pieces, spanned);
+    let matcher = core.get_matcher(DeserializeEnv::new(lang)).map_err(|err| {
+        let message = error_chain(&err).replace("invalid `match`", "invalid `enclosing`");
+        file.at(referenced, message, Some(&match_hint(&err.to_string())))
+    })?;
+    if matcher.potential_kinds().is_none() {
+        return Err(file.at(
+            referenced,
+            "`enclosing` must say which node kind it looks for".into(),
+            Some("add `kind:`, such as `kind: function_item`"),
+        ));
+    }
+    Ok(matcher)
+}
+
+/// The `enclosing:` rule as ast-grep reads it, with the rule's utils.
+fn enclosing_core(
+    lang: Lang,
+    pieces: &MatcherPieces<'_>,
+    spanned: Spanned<SerializableRule>,
+) -> SerializableRuleCore {
+    SerializableRuleCore {
         rule: contextual::typed(lang, spanned.value),
         constraints: None,
         utils: pieces.utils.map(|u| {
@@ -272,23 +311,7 @@ fn enclosing_matcher(
                 .collect()
         }),
         transform: None,
-    };
-    let matcher = core.get_matcher(DeserializeEnv::new(lang)).map_err(|err| {
-        let message = error_chain(&err).replace("invalid `match`", "invalid `enclosing`");
-        file.at(
-            spanned.referenced,
-            message,
-            Some(&match_hint(&err.to_string())),
-        )
-    })?;
-    if matcher.potential_kinds().is_none() {
-        return Err(file.at(
-            spanned.referenced,
-            "`enclosing` must say which node kind it looks for".into(),
-            Some("add `kind:`, such as `kind: function_item`"),
-        ));
     }
-    Ok(matcher)
 }
 
 /// The one source language a structural match is written in, or the message and hint saying what to write.

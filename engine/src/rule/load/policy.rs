@@ -14,7 +14,7 @@ use super::{LoadResult, Matching, RuleFile};
 use crate::data::DataFormat;
 use crate::rego::{Policy, Source as RegoSource};
 use crate::rule::raw::{RawFocus, RawScope};
-use crate::rule::{LoadProblem, RegoRule, Scope};
+use crate::rule::{BUILTIN_PREFIX, LazyPolicy, LoadProblem, RegoRule, Scope};
 
 /// The parts of a rule file a Rego rule is built from.
 pub(super) struct RegoParts {
@@ -188,21 +188,28 @@ fn load_policy(
         .map(|(path, text)| RegoSource { path, text })
         .into_iter()
         .collect();
-    let policy = Policy::compile(
-        &sources,
-        &package,
-        &serde_json::Value::Object(options.clone()),
-        timeout,
-    )
-    .map_err(|err| {
-        Box::new(LoadProblem {
-            path: err.file.clone().unwrap_or_else(|| file.path.to_string()),
-            line: err.line,
-            column: err.column,
-            message: format!("the policy does not compile: {}", err.message),
-            hint: Some("run `hindsight test` on the pack to see it fail alone".into()),
-        })
-    })?;
+    // The built-in pack's policies compile when first evaluated (see `LazyPolicy`).
+    let policy = if file.path.starts_with(BUILTIN_PREFIX) {
+        LazyPolicy::deferred()
+    } else {
+        LazyPolicy::compiled(
+            Policy::compile(
+                &sources,
+                &package,
+                &serde_json::Value::Object(options.clone()),
+                timeout,
+            )
+            .map_err(|err| {
+                Box::new(LoadProblem {
+                    path: err.file.clone().unwrap_or_else(|| file.path.to_string()),
+                    line: err.line,
+                    column: err.column,
+                    message: format!("the policy does not compile: {}", err.message),
+                    hint: Some("run `hindsight test` on the pack to see it fail alone".into()),
+                })
+            })?,
+        )
+    };
     Ok(RegoRule {
         policy,
         sources,

@@ -1,5 +1,7 @@
-//! Plain conftest policies (`hindsight check --policy DIR`): a directory of `.rego` files, queried per
-//! namespace for `deny`, `violation` and `warn` exactly as conftest does, with line and column added.
+//! Plain conftest policies (`hindsight check --policy PATH`): directories or files of `.rego` policies, queried
+//! per namespace for `deny`, `violation` and `warn` (and their `_suffixed` forms, with `exception`s) exactly as
+//! conftest does (`crate::rego` applies its conventions), with line and column added; `--data` documents,
+//! `--combine` and namespace patterns as `conftest test` has them.
 //!
 //! Each selected namespace becomes one rule. Its metadata comes from an OPA `# METADATA` block with package
 //! scope (the block right above a `package` line): `title`, `description`, `related_resources`, and in
@@ -11,54 +13,112 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::{Docs, Enforcement, LoadProblem, Origin, RegoRule, Rule, Scope, Stage, TestCode};
+use super::{
+    Docs, Enforcement, LazyPolicy, LoadProblem, Origin, RegoRule, Rule, Scope, Stage, TestCode,
+};
 use crate::data::DataFormat;
 use crate::finding::Severity;
 use crate::rego::{Policy, Source};
 
-/// Which namespaces (packages) of a policy directory are queried.
+mod data;
+
+/// Which namespaces (packages) of the policies are queried.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Namespaces {
     /// `main`, conftest's default.
     Default,
-    /// These packages.
+    /// These packages (`--namespace`, without the `data.` prefix). When any of them holds a glob character
+    /// (`*`, `?`, `[`), each is a pattern matched against every package, as conftest does (`c*`, `main.*`);
+    /// otherwise they are names, and a name no policy declares queries nothing, as in conftest.
     Named(Vec<String>),
-    /// Every package that defines `deny`, `violation` or `warn`.
+    /// Every package that defines a result rule.
     All,
 }
 
-/// The rules of a policy directory, and the problems met loading it.
-pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<LoadProblem>) {
-    let files = policy_files(dir);
-    if files.is_empty() {
-        let problem = dir_problem(
-            dir,
-            "no `.rego` policy files in this directory".into(),
-            Some(
-                "pass the directory that holds your conftest policies, such as `--policy policy/`",
-            ),
-        );
-        return (Vec::new(), vec![problem]);
+/// How `conftest test`'s options shape the rules of a set of policies.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConftestOptions {
+    /// Which packages are queried.
+    pub namespaces: Namespaces,
+    /// `--data`: files and directories of JSON and YAML documents, merged at `data` for every policy.
+    pub data: Vec<PathBuf>,
+    /// `--combine`: every policy sees all documents of the check at once, as conftest's list of
+    /// `{"path", "contents"}` (the repository scope of `docs/rego.md`, which also has `document`).
+    pub combine: bool,
+}
+
+impl Default for ConftestOptions {
+    fn default() -> Self {
+        Self {
+            namespaces: Namespaces::Default,
+            data: Vec::new(),
+            combine: false,
+        }
     }
-    let mut problems = Vec::new();
-    let sources = read_sources(&files, &mut problems);
+}
+
+/// What loading a set of policies gave: the rules, the problems (broken files), and notices that are not
+/// problems (a `--namespace` no policy declares, which conftest passes silently).
+#[derive(Default)]
+pub(super) struct Loaded {
+    pub(super) rules: Vec<Rule>,
+    pub(super) problems: Vec<LoadProblem>,
+    pub(super) notices: Vec<LoadProblem>,
+}
+
+/// The rules of the policies at `paths` (directories of `.rego` files, or `.rego` files), loaded together as
+/// conftest loads every `--policy` path into one engine.
+pub(super) fn load(paths: &[PathBuf], options: &ConftestOptions) -> Loaded {
+    let mut loaded = Loaded::default();
+    let mut files = Vec::new();
+    for path in paths {
+        let found = policy_files(path);
+        if found.is_empty() {
+            let message = if path.exists() {
+                "no `.rego` policy files here"
+            } else {
+                "the policy path does not exist"
+            };
+            loaded.problems.push(dir_problem(
+                path,
+                message.into(),
+                Some("pass the directory that holds your conftest policies, such as `--policy policy/`"),
+            ));
+        }
+        files.extend(found);
+    }
+    files.sort();
+    files.dedup();
+    if files.is_empty() {
+        return loaded;
+    }
+    let sources = read_sources(&files, &mut loaded.problems);
+    let (data, data_problems) = data::load(&options.data);
+    loaded.problems.extend(data_problems);
     let packages = first_sources(&sources);
-    let selected = select(dir, namespaces, &packages, &mut problems);
-    let mut rules = Vec::new();
+    let selected = select(
+        &paths[0],
+        &options.namespaces,
+        &packages,
+        &mut loaded.notices,
+    );
+    let scope = if options.combine {
+        Scope::Repository
+    } else {
+        Scope::File
+    };
     for (package, first) in selected {
-        // Every file of the directory is loaded, as conftest does: a policy may import helpers from another
-        // package of the same directory.
-        match Policy::compile(
-            &sources,
-            &package,
-            &serde_json::json!({}),
-            Duration::from_secs(1),
-        ) {
-            Ok(policy) => rules.push(rule_for(&package, first, policy, sources.clone())),
+        // Every file is loaded, as conftest does: a policy may import helpers from another package.
+        match Policy::compile_with_data(&sources, &package, data.clone(), Duration::from_secs(1)) {
+            Ok(policy) => {
+                loaded
+                    .rules
+                    .push(rule_for(&package, first, policy, sources.clone(), scope))
+            }
             Err(err)
-                if matches!(namespaces, Namespaces::All)
+                if !matches!(options.namespaces, Namespaces::Default)
                     && err.message.contains("defines none of") => {}
-            Err(err) => problems.push(LoadProblem {
+            Err(err) => loaded.problems.push(LoadProblem {
                 path: err.file.clone().unwrap_or_else(|| first.path.clone()),
                 line: err.line,
                 column: err.column,
@@ -67,12 +127,20 @@ pub(super) fn load_dir(dir: &Path, namespaces: &Namespaces) -> (Vec<Rule>, Vec<L
             }),
         }
     }
-    (rules, problems)
+    loaded
 }
 
-/// The policy files below `dir`, sorted: `.rego` files that are not `_test.rego` unit tests. Hidden files
-/// are skipped; `.gitignore` is not read, as conftest does not.
+/// The policy files of one `--policy` path, sorted: the path itself when it is a `.rego` file, else the
+/// `.rego` files below it that are not `_test.rego` unit tests. Hidden files are skipped; `.gitignore` is not
+/// read, as conftest does not.
 fn policy_files(dir: &Path) -> Vec<PathBuf> {
+    if dir.is_file() {
+        return if dir.extension().is_some_and(|e| e == "rego") {
+            vec![dir.to_path_buf()]
+        } else {
+            Vec::new()
+        };
+    }
     let mut files = Vec::new();
     for entry in ignore::WalkBuilder::new(dir)
         .standard_filters(false)
@@ -126,13 +194,13 @@ fn first_sources(sources: &[Source]) -> BTreeMap<String, &Source> {
     packages
 }
 
-/// The packages `namespaces` asks for, each with its first source; a named namespace no policy declares is
-/// a problem.
+/// The packages `namespaces` asks for, each with its first source. A named namespace no policy declares is a
+/// notice (conftest queries it and finds nothing); a bad pattern is too.
 fn select<'s>(
     dir: &Path,
     namespaces: &Namespaces,
     packages: &BTreeMap<String, &'s Source>,
-    problems: &mut Vec<LoadProblem>,
+    notices: &mut Vec<LoadProblem>,
 ) -> Vec<(String, &'s Source)> {
     match namespaces {
         Namespaces::Default => packages
@@ -140,6 +208,27 @@ fn select<'s>(
             .map(|&s| ("data.main".to_string(), s))
             .into_iter()
             .collect(),
+        Namespaces::Named(names) if names.iter().any(|n| n.contains(['*', '?', '['])) => {
+            let mut matchers = Vec::new();
+            for pattern in names {
+                match globset::Glob::new(pattern) {
+                    Ok(glob) => matchers.push(glob.compile_matcher()),
+                    Err(err) => notices.push(dir_problem(
+                        dir,
+                        format!("`--namespace {pattern}` is not a valid pattern: {err}"),
+                        None,
+                    )),
+                }
+            }
+            packages
+                .iter()
+                .filter(|(package, _)| {
+                    let namespace = package.trim_start_matches("data.");
+                    matchers.iter().any(|m| m.is_match(namespace))
+                })
+                .map(|(p, &s)| (p.clone(), s))
+                .collect()
+        }
         Namespaces::Named(names) => names
             .iter()
             .filter_map(|name| {
@@ -147,9 +236,9 @@ fn select<'s>(
                 match packages.get(&package) {
                     Some(&first) => Some((package, first)),
                     None => {
-                        problems.push(dir_problem(
+                        notices.push(dir_problem(
                             dir,
-                            format!("no policy in this directory declares `package {name}`"),
+                            format!("no policy declares `package {name}`, so `--namespace {name}` queries nothing"),
                             Some("check `--namespace`, or use `--all-namespaces`"),
                         ));
                         None
@@ -172,7 +261,13 @@ fn dir_problem(dir: &Path, message: String, hint: Option<&str>) -> LoadProblem {
     }
 }
 
-fn rule_for(package: &str, source: &Source, policy: Policy, sources: Vec<Source>) -> Rule {
+fn rule_for(
+    package: &str,
+    source: &Source,
+    policy: Policy,
+    sources: Vec<Source>,
+    scope: Scope,
+) -> Rule {
     let namespace = package.trim_start_matches("data.");
     let meta = package_metadata(&source.text);
     let text = |key: &str| meta.get(key).and_then(|v| v.as_str()).map(str::to_string);
@@ -247,11 +342,11 @@ fn rule_for(package: &str, source: &Source, policy: Policy, sources: Vec<Source>
         matcher: None,
         strict: None,
         rego: Some(Box::new(RegoRule {
-            policy,
+            policy: LazyPolicy::compiled(policy),
             sources,
             tests: Vec::new(),
             package: package.to_string(),
-            scope: Scope::File,
+            scope,
             prefilter: None,
             timeout: Duration::from_secs(1),
             default_options: serde_json::Map::new(),
@@ -402,8 +497,13 @@ mod tests {
         assert_eq!(problem.path, "policy");
         assert_eq!(
             problem.message,
-            "no policy in this directory declares `package nope`"
+            "no policy declares `package nope`, so `--namespace nope` queries nothing"
         );
+        let wildcard = Namespaces::Named(vec!["k*".into()]);
+        assert_eq!(names(&wildcard, &mut problems), ["data.k8s"]);
+        let every = Namespaces::Named(vec!["*".into()]);
+        assert_eq!(names(&every, &mut problems), ["data.k8s", "data.main"]);
+        assert_eq!(problems.len(), 1, "a pattern matching nothing is no notice");
     }
 
     #[test]

@@ -1,0 +1,169 @@
+//! A rule's structural matcher, compiled at load or when first used.
+
+use std::sync::OnceLock;
+
+use ast_grep_config::{DeserializeEnv, RuleConfig, SerializableRuleConfig, SerializableRuleCore};
+
+use crate::source::lang::Lang;
+
+/// The matcher of a `match` rule: compiled at load for a team's rules, so that their mistakes are load errors;
+/// compiled when first used for the built-in pack, whose every matcher the test suite compiles, so that a run
+/// over Go files never pays for compiling the Rust forms' regexes.
+pub(crate) struct MatchRule {
+    compiled: OnceLock<Option<Compiled>>,
+    /// What to compile, while `compiled` is empty.
+    recipe: Option<Recipe>,
+    /// A regex every text holding a match must match (see `load::needles`), when the rule has one.
+    pub(crate) needles: Option<String>,
+    /// Metavariables the finding points at; the first one captured wins.
+    pub(crate) focus: Vec<String>,
+    /// Whether the rule file gives a `fix`.
+    pub(crate) has_fix: bool,
+}
+
+/// A compiled matcher.
+pub(crate) struct Compiled {
+    pub(crate) config: RuleConfig<Lang>,
+    /// A rule some enclosing node must satisfy (evaluated once per enclosing node).
+    pub(crate) enclosing: Option<ast_grep_config::RuleCore>,
+}
+
+/// A matcher as ast-grep reads it, kept to compile later: the rule configuration, and the `enclosing` rule.
+pub(crate) struct Recipe {
+    pub(crate) lang: Lang,
+    pub(crate) config: serde_json::Value,
+    pub(crate) enclosing: Option<SerializableRuleCore>,
+}
+
+impl MatchRule {
+    /// A matcher compiled now.
+    pub(crate) fn compiled_now(
+        compiled: Compiled,
+        needles: Option<String>,
+        focus: Vec<String>,
+    ) -> Self {
+        let has_fix = !compiled.config.fixer.is_empty();
+        Self {
+            compiled: OnceLock::from(Some(compiled)),
+            recipe: None,
+            needles,
+            focus,
+            has_fix,
+        }
+    }
+
+    /// A matcher compiled when first used.
+    pub(crate) fn deferred(
+        recipe: Recipe,
+        needles: Option<String>,
+        focus: Vec<String>,
+        has_fix: bool,
+    ) -> Self {
+        Self {
+            compiled: OnceLock::new(),
+            recipe: Some(recipe),
+            needles,
+            focus,
+            has_fix,
+        }
+    }
+
+    /// The compiled matcher (compiling it on first use). `None` only if a deferred matcher does not compile,
+    /// which the test suite rules out for the built-in pack (`builtin_matchers_compile`).
+    pub(crate) fn compiled(&self) -> Option<&Compiled> {
+        self.compiled
+            .get_or_init(|| self.recipe.as_ref().and_then(Recipe::compile))
+            .as_ref()
+    }
+}
+
+impl Recipe {
+    fn compile(&self) -> Option<Compiled> {
+        let serializable: SerializableRuleConfig<Lang> =
+            serde_json::from_value(self.config.clone()).ok()?;
+        let config = RuleConfig::try_from(serializable, &Default::default()).ok()?;
+        let enclosing = match &self.enclosing {
+            Some(core) => Some(core.get_matcher(DeserializeEnv::new(self.lang)).ok()?),
+            None => None,
+        };
+        Some(Compiled { config, enclosing })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use ast_grep_core::Matcher as _;
+
+    use super::MatchRule;
+    use crate::rule::RulePack;
+
+    /// The built-in pack's matchers are compiled when first used, so nothing at load would say that one does
+    /// not compile, or that its `focus` names a metavariable it never captures: this test says it instead,
+    /// for every matcher of every rule, form and language.
+    #[test]
+    fn builtin_matchers_compile() {
+        let pack = RulePack::builtin();
+        let mut n = 0;
+        for rule in pack.rules() {
+            let forms = rule.forms.iter().flat_map(|form| &form.matchers);
+            let strict = rule.strict.iter().map(|strict| &*strict.matcher);
+            let all: Vec<&MatchRule> = rule
+                .matcher
+                .as_deref()
+                .into_iter()
+                .chain(strict)
+                .chain(forms)
+                .collect();
+            for matcher in all {
+                n += 1;
+                let compiled = matcher
+                    .compiled()
+                    .unwrap_or_else(|| panic!("{}: a matcher does not compile", rule.origin.path));
+                let defined = compiled.config.matcher.defined_vars();
+                for name in &matcher.focus {
+                    assert!(
+                        defined.contains(name.as_str()),
+                        "{}: focus {name} is not captured",
+                        rule.origin.path
+                    );
+                }
+                if let Some(enclosing) = &compiled.enclosing {
+                    assert!(
+                        enclosing.potential_kinds().is_some(),
+                        "{}: enclosing without a kind",
+                        rule.origin.path
+                    );
+                }
+                assert_eq!(
+                    matcher.has_fix,
+                    !compiled.config.fixer.is_empty(),
+                    "{}",
+                    rule.origin.path
+                );
+            }
+        }
+        assert!(n > 30, "only {n} matchers in the built-in pack");
+    }
+
+    /// The same for the built-in pack's policies, also compiled when first used (`LazyPolicy`).
+    #[test]
+    fn builtin_policies_compile() {
+        let pack = RulePack::builtin();
+        let mut n = 0;
+        for rule in pack.rules() {
+            let Some(rego) = &rule.rego else { continue };
+            n += 1;
+            let options = serde_json::Value::Object(rego.default_options.clone());
+            if let Err(err) =
+                crate::rego::Policy::compile(&rego.sources, &rego.package, &options, rego.timeout)
+            {
+                panic!(
+                    "{}: the policy does not compile: {}",
+                    rule.origin.path, err.message
+                );
+            }
+            assert!(rego.policy().is_some(), "{}", rule.origin.path);
+        }
+        assert!(n > 15, "only {n} policies in the built-in pack");
+    }
+}
