@@ -68,7 +68,12 @@ pub(crate) fn from_text(
 
 /// The file entry of a piped path: its scope, language and format as a file at that path would have.
 fn entry_for(path: &Path, options: &WalkOptions) -> anyhow::Result<FileEntry> {
-    let (mut entries, _) = walk::select(&[path.to_path_buf()], options);
+    // Piped text was asked for by name, like a file named on the command line: excludes do not apply.
+    let options = WalkOptions {
+        excludes: Vec::new(),
+        ..options.clone()
+    };
+    let (mut entries, _) = walk::select(&[path.to_path_buf()], &options);
     entries.pop().with_context(|| {
         format!(
             "no rule reads a file named `{}`: give --stdin-filename a name whose extension says its format or \

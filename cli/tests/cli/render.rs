@@ -316,6 +316,8 @@ fn piped_helm_output_is_placed_in_the_chart_named_by_stdin_filename() {
 fn piped_text_takes_its_format_or_language_from_the_stdin_filename() {
     let project = Project::new();
     let tools = no_tools(&project);
+    // Piped text is asked for by name, as a file named on the command line: excludes do not apply.
+    project.file("hindsight.toml", "[files]\nexclude = [\"deploy/\"]\n");
     // YAML without `# Source:`: positions in the piped text, which the human output shows.
     let hpa = "apiVersion: autoscaling/v2\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: api\nspec:\n  minReplicas: 2\n  maxReplicas: 40\n";
     let run = run_with(
