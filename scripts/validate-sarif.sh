@@ -75,6 +75,10 @@ run() {
 
 rm -f "$out"/*.sarif
 run 1 "$hindsight" check examples/feature-service --format sarif >"$out/feature-service.sarif"
+# A Helm chart's rendering (recorded from the real helm, piped in): results placed in templates, with the
+# `rendered` property, exact and approximate.
+run 1 "$hindsight" check - --stdin-filename examples/helm-chart/ --format sarif \
+  <cli/tests/cli/render/checkout.rendered.yaml >"$out/helm-chart.sarif"
 
 # A project with every kind of result: suppressions (with, without a reason, unused, expired), a broken rule
 # file, a rule with a fix, a skipped binary file, odd characters in a path.

@@ -264,8 +264,12 @@ pub(crate) struct PackArgs {
 
 #[derive(Args, Debug)]
 pub(crate) struct CheckArgs {
-    /// Files or directories to check (default: the current directory).
+    /// Files or directories to check (default: the current directory); `-` reads one text from standard input.
     pub(crate) paths: Vec<PathBuf>,
+    /// With `-`: the path the piped text is checked and reported as (its extension picks the format or
+    /// language; a directory such as `chart/` places `# Source:` documents of `helm template` in it).
+    #[arg(long, value_name = "PATH")]
+    pub(crate) stdin_filename: Option<PathBuf>,
     #[command(flatten)]
     pub(crate) pack: PackArgs,
     /// Output format on stdout.
@@ -366,6 +370,7 @@ impl CheckArgs {
     pub(crate) fn whole_tree(pack: PackArgs, rules_from: Option<String>) -> Self {
         Self {
             paths: Vec::new(),
+            stdin_filename: None,
             pack,
             format: printer::human::FORMAT,
             outputs: Vec::new(),

@@ -10,6 +10,7 @@ mod commands;
 mod date;
 mod paths;
 mod printer;
+mod render;
 mod report;
 mod selection;
 mod setup;

@@ -205,6 +205,7 @@ mod tests {
             stage,
             enclosing: None,
             fingerprint: String::new(),
+            rendered: None,
         }
     }
 

@@ -182,6 +182,19 @@ pub struct Finding {
     pub enclosing: Option<String>,
     /// Stable identity across runs and commits (see [`crate::fingerprint`]); never depends on line numbers.
     pub fingerprint: String,
+    /// Set when the finding was made on a rendered manifest (`helm template`, `kustomize build`) and placed
+    /// back in the template, base or patch it came from.
+    pub rendered: Option<Rendered>,
+}
+
+/// How a finding on rendered output was placed back in the file an engineer edits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rendered {
+    /// The tool that rendered it: `helm` or `kustomize`.
+    pub tool: &'static str,
+    /// `true` when the file spells the key the finding is on; `false` when the line is the nearest enclosing
+    /// key it spells (the key came from a value or a helper).
+    pub exact: bool,
 }
 
 impl Finding {

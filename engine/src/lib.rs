@@ -38,7 +38,7 @@ pub mod walk;
 pub use check::suppress::MARKER as SUPPRESSION_MARKER;
 pub use check::{Checker, FileReport, parse_only};
 pub use config::Config;
-pub use finding::{Edit, Finding, Position, Severity, Span, Suppressed, SuppressionKind};
+pub use finding::{Edit, Finding, Position, Rendered, Severity, Span, Suppressed, SuppressionKind};
 pub use rule::{Rule, RulePack};
 pub use source::SourceFile;
 pub use source::lang::Lang;

@@ -47,6 +47,9 @@ pub enum NoteKind {
     NotUtf8,
     /// A Helm (or other) template: `{{ }}` is not YAML, so it was not read as data.
     Template,
+    /// A Helm chart or Kustomize overlay that was not rendered (no tool, a timeout, a failed render), or how
+    /// one was: the text says what, and what to do.
+    Render(String),
     /// Something a reviewer should see that is not a finding: an exemption added or removed by a change, the
     /// rules or waivers a pull request changes. The text says what.
     Review(String),
@@ -144,6 +147,7 @@ impl NoteKind {
             NoteKind::Binary => "binary",
             NoteKind::NotUtf8 => "not-utf8",
             NoteKind::Template => "template",
+            NoteKind::Render(_) => "render",
             NoteKind::Review(_) => "review",
         }
     }
@@ -167,7 +171,7 @@ impl Note {
             NoteKind::Binary => "skipped: binary file".into(),
             NoteKind::NotUtf8 => "skipped: not valid UTF-8".into(),
             NoteKind::Template => "skipped: a template (`{{ }}`), not YAML".into(),
-            NoteKind::Review(text) => text.clone(),
+            NoteKind::Render(text) | NoteKind::Review(text) => text.clone(),
         }
     }
 }
@@ -469,6 +473,48 @@ pub fn check_in_memory_in(
     context: RepositoryContext,
 ) -> Report {
     let started = Instant::now();
+    let mut report = read_in_memory(checker, files, max_file_size);
+    add_repository_findings(checker, &mut report, context);
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Like [`check_files_in`], with more files whose text is in memory (rendered manifests, standard input)
+/// checked in the same run, so that repository-scope rules see their documents with the others.
+pub fn check_files_and_memory(
+    checker: &Checker,
+    files: &[FileEntry],
+    memory: Vec<(FileEntry, Vec<u8>)>,
+    max_file_size: u64,
+    progress: &(dyn Fn(usize) + Sync),
+    context: RepositoryContext,
+) -> Report {
+    let started = Instant::now();
+    let mut report = run_files(
+        files,
+        max_file_size,
+        &|source| checker.check_source(source),
+        progress,
+    );
+    let extra = read_in_memory(checker, memory, max_file_size);
+    report.findings.extend(extra.findings);
+    report.notes.extend(extra.notes);
+    report.problems.extend(extra.problems);
+    report.files_checked += extra.files_checked;
+    report.bytes_checked += extra.bytes_checked;
+    report.documents.extend(extra.documents);
+    report.in_memory.extend(extra.in_memory);
+    add_repository_findings(checker, &mut report, context);
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// Checks in-memory files in parallel, file by file (no repository-scope rules yet); keeps their texts.
+fn read_in_memory(
+    checker: &Checker,
+    files: Vec<(FileEntry, Vec<u8>)>,
+    max_file_size: u64,
+) -> Report {
     let per_file = |source: &SourceFile<'_>| checker.check_source(source);
     type Text = Option<(PathBuf, std::sync::Arc<str>)>;
     let outcomes: Vec<(Outcome, Text)> = files
@@ -491,8 +537,6 @@ pub fn check_in_memory_in(
     }
     let mut report = collect(list);
     report.in_memory = in_memory;
-    add_repository_findings(checker, &mut report, context);
-    report.elapsed = started.elapsed();
     report
 }
 

@@ -146,6 +146,29 @@ impl Change {
         Some(before)
     }
 
+    /// The files of directory `dir` (as shown) as they were at the change's base (the `--new-only` ref's tree,
+    /// else the merge base): paths relative to `dir`, listed from the index, so a file the change adds is
+    /// absent and one it deletes is left out. `None` without a base tree (a branch without commits).
+    pub(crate) fn directory_at_base(&self, dir: &Path) -> Option<Vec<(PathBuf, Vec<u8>)>> {
+        let tree = self
+            .new_only
+            .as_ref()
+            .map(|(_, tree)| *tree)
+            .or(self.base)?;
+        let root = self.repo.repo_path(dir)?;
+        let entries = self.repo.index_entries().ok()?;
+        let mut files = Vec::new();
+        for (path, _) in entries {
+            let Ok(rest) = path.strip_prefix(&root) else {
+                continue;
+            };
+            if let Ok(Some(bytes)) = self.repo.file_in_tree(tree, &path) {
+                files.push((rest.to_path_buf(), bytes));
+            }
+        }
+        Some(files)
+    }
+
     /// The files repository-scope rules see besides the changed files: every other file of the repository
     /// that such a rule reads, in the state checked (staged, or on disk), and the changed files' versions at
     /// the change's base, so that a finding the change causes in an unchanged file can be told from an old

@@ -60,7 +60,8 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
 /// Finds and checks the files (or the git change) and applies the git filters; prints nothing.
 pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let paths = requested_paths(&args.paths);
-    let (setup, rule_changes) = load_setup(args, &paths[0])?;
+    let (from_stdin, start) = stdin_or_paths(args, &paths)?;
+    let (setup, rule_changes) = load_setup(args, &start)?;
     let checker = Checker::new(setup.pack.clone(), &setup.config);
     let walk_options = walk_options(args, &setup.config, &checker)?;
     let pool = rayon::ThreadPoolBuilder::new()
@@ -79,8 +80,11 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     }
     let (files, walk_problems) = match &change {
         Some(change) => change.entries(&walk_options),
+        None if from_stdin => (Vec::new(), Vec::new()),
         None => walk::discover(&paths, &walk_options),
     };
+    let (rendering, files) =
+        rendered_inputs(args, from_stdin, files, &setup.config, &walk_options, &pool)?;
     let max_size = setup.config.max_file_size;
     // A change is checked file by file, but repository-scope rules see the whole repository around it.
     let context = match &change {
@@ -97,6 +101,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         context: &context,
         pool: &pool,
         progress: !args.quiet,
+        rendered: &rendering.files,
     };
     let staged = change.as_ref().and_then(|c| c.staged_content(&files));
     let mut report = checking.first_pass(staged, args.parse_only);
@@ -105,6 +110,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     } else {
         0
     };
+    rendering.place(&mut report);
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
     // Whether a waiver is unused can only be told when every file it may cover was checked.
@@ -115,12 +121,29 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     report
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    let extra = match &change {
+    let rendered_by_change = match &change {
+        Some(change) if rendering.has_charts() => Some(charts_changed(
+            &rendering,
+            change,
+            &checking,
+            &setup.config,
+            &mut report,
+        )),
+        _ => None,
+    };
+    let mut extra = match &change {
         Some(change) => {
             checking.keep_what_the_change_answers_for(change, &mut report, &setup.config)
         }
         None => Vec::new(),
     };
+    if let Some((findings, omitted)) = rendered_by_change {
+        report.findings.extend(findings);
+        report
+            .findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        extra.extend(omitted);
+    }
     add_rule_change_notes(&setup.config, &rule_changes, &mut report);
     Ok(Analysis {
         checker,
@@ -129,6 +152,59 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         extra,
         checked: files.into_iter().map(|f| f.path).collect(),
     })
+}
+
+/// Whether the run reads standard input (`-`, alone), and where its configuration is looked for from.
+fn stdin_or_paths(args: &CheckArgs, paths: &[PathBuf]) -> anyhow::Result<(bool, PathBuf)> {
+    let from_stdin = paths.iter().any(|p| p.as_os_str() == "-");
+    if from_stdin && (paths.len() > 1 || args.git.is_change() || args.fix) {
+        anyhow::bail!(
+            "`-` (standard input) is checked alone: without other paths, git modes or --fix"
+        );
+    }
+    let start = match &args.stdin_filename {
+        Some(name) if from_stdin => stdin_start(name),
+        _ if from_stdin => PathBuf::from("."),
+        _ => paths[0].clone(),
+    };
+    Ok((from_stdin, start))
+}
+
+/// Charts and overlays rendered (or standard input read) before the check: their documents are checked with
+/// the other files, and the files they stand for are not checked again on their own.
+fn rendered_inputs(
+    args: &CheckArgs,
+    from_stdin: bool,
+    files: Vec<FileEntry>,
+    config: &Config,
+    walk_options: &WalkOptions,
+    pool: &rayon::ThreadPool,
+) -> anyhow::Result<(crate::render::Rendering, Vec<FileEntry>)> {
+    let rendering = if from_stdin {
+        crate::render::stdin::read(args.stdin_filename.as_deref(), walk_options)?
+    } else if args.parse_only {
+        crate::render::Rendering::default()
+    } else {
+        crate::render::render(&files, config, pool)
+    };
+    let files = files
+        .into_iter()
+        .filter(|f| !rendering.replaced.contains(&f.path))
+        .collect();
+    Ok((rendering, files))
+}
+
+/// Where the configuration of a piped text is looked for: from the directory its name is in.
+fn stdin_start(name: &Path) -> PathBuf {
+    let dir = if name.is_dir() {
+        Some(name)
+    } else {
+        name.parent()
+    };
+    match dir {
+        Some(dir) if !dir.as_os_str().is_empty() && dir.exists() => dir.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
 }
 
 /// The paths to check: those given, or the current directory.
@@ -184,6 +260,8 @@ struct Checking<'a> {
     pool: &'a rayon::ThreadPool,
     /// Whether a long run in a terminal shows a progress counter (not with `--quiet`).
     progress: bool,
+    /// Rendered charts and overlays (or standard input), checked from memory with the files.
+    rendered: &'a [(FileEntry, Vec<u8>)],
 }
 
 impl Checking<'_> {
@@ -192,7 +270,9 @@ impl Checking<'_> {
     fn first_pass(&self, staged: Option<StagedContent>, parse_only: bool) -> Report {
         let progress = Progress::new(self.files.len(), self.progress);
         let report = self.pool.install(|| {
-            if let Some(staged) = staged {
+            if let Some(mut staged) = staged {
+                // Charts are rendered from the working tree: helm reads files, not the index.
+                staged.files.extend(self.rendered.iter().cloned());
                 let mut report = walk::check_in_memory_in(
                     self.checker,
                     staged.files,
@@ -207,9 +287,10 @@ impl Checking<'_> {
                     progress.update(done);
                 })
             } else {
-                walk::check_files_in(
+                walk::check_files_and_memory(
                     self.checker,
                     self.files,
+                    self.rendered.to_vec(),
                     self.max_size,
                     &|done| progress.update(done),
                     self.context.clone(),
@@ -233,9 +314,10 @@ impl Checking<'_> {
             n_fixed += applied;
             let elapsed = report.elapsed;
             *report = self.pool.install(|| {
-                walk::check_files_in(
+                walk::check_files_and_memory(
                     self.checker,
                     self.files,
+                    self.rendered.to_vec(),
                     self.max_size,
                     &|_| {},
                     self.context.clone(),
@@ -267,6 +349,44 @@ impl Checking<'_> {
         report.notes.extend(change.exemption_notes(config));
         omitted
     }
+}
+
+/// In git modes, the findings on rendered charts the change answers for: those the chart rendered at the
+/// change's base did not have, whatever lines they are on (a changed value moves no template line). They are
+/// taken out of `report` and returned, with what was left out, to be put back after the other git filters.
+fn charts_changed(
+    rendering: &crate::render::Rendering,
+    change: &Change,
+    checking: &Checking<'_>,
+    config: &Config,
+    report: &mut Report,
+) -> (Vec<Finding>, Option<Omitted>) {
+    let before = rendering.render_at_base(&|dir| change.directory_at_base(dir), config);
+    let old: std::collections::HashSet<String> = checking
+        .pool
+        .install(|| walk::check_in_memory(checking.checker, before, checking.max_size))
+        .findings
+        .into_iter()
+        .map(|f| f.fingerprint)
+        .collect();
+    let (rendered, rest): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut report.findings)
+        .into_iter()
+        .partition(|f| f.rendered.as_ref().is_some_and(|r| r.tool == "helm"));
+    report.findings = rest;
+    let n_before = rendered.len();
+    let new: Vec<Finding> = rendered
+        .into_iter()
+        .filter(|f| !old.contains(&f.fingerprint))
+        .collect();
+    let n_old = n_before - new.len();
+    let omitted = (n_old > 0).then(|| {
+        Omitted::new(
+            "existing",
+            n_old,
+            format!("{n_old} in charts as rendered before the change not shown"),
+        )
+    });
+    (new, omitted)
 }
 
 /// With `--rules-from`, a review note per change the working tree makes to the rules and waivers, on the

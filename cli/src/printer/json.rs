@@ -79,7 +79,7 @@ fn note(note: &Note) -> Value {
 }
 
 fn finding(finding: &Finding) -> Value {
-    json!({
+    let mut value = json!({
         "code": &*finding.code,
         "rule_id": &*finding.rule_id,
         "severity": finding.severity.as_str(),
@@ -97,7 +97,12 @@ fn finding(finding: &Finding) -> Value {
         "stage": finding.stage.as_str(),
         "enclosing": finding.enclosing,
         "fingerprint": finding.fingerprint,
-    })
+    });
+    // Only findings on rendered manifests carry it, so other output is unchanged.
+    if let (Some(rendered), Value::Object(map)) = (&finding.rendered, &mut value) {
+        map.insert("rendered".into(), super::rendered_json(rendered));
+    }
+    value
 }
 
 fn suppressed(suppressed: &Suppressed) -> Value {

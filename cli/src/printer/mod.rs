@@ -166,6 +166,15 @@ pub(crate) fn help_note(finding: &Finding) -> String {
 }
 
 /// An incident as JSON and SARIF carry it: `ticket` only for an internal incident that has one.
+/// How a finding on a rendered manifest was placed (JSON and SARIF): the tool, and whether its line is the one
+/// that spells the key (`exact`) or the nearest enclosing key that the template spells (`approximate`).
+pub(crate) fn rendered_json(rendered: &hindsight_engine::Rendered) -> serde_json::Value {
+    serde_json::json!({
+        "tool": rendered.tool,
+        "line": if rendered.exact { "exact" } else { "approximate" },
+    })
+}
+
 pub(crate) fn incident_json(incident: &hindsight_engine::finding::Incident) -> serde_json::Value {
     let mut value = serde_json::json!({
         "date": incident.date,

@@ -140,6 +140,9 @@ fn result(finding: &Finding, rules: &RuleSet<'_>) -> Value {
     );
     let mut properties = Map::new();
     properties.insert("stage".into(), json!(finding.stage.as_str()));
+    if let Some(rendered) = &finding.rendered {
+        properties.insert("rendered".into(), super::rendered_json(rendered));
+    }
     if let Some(enclosing) = &finding.enclosing {
         properties.insert("enclosing".into(), json!(enclosing));
     }

@@ -15,6 +15,7 @@ mod lang_python;
 mod lang_ts;
 mod polyglot;
 mod rego;
+mod render;
 mod scaffold;
 
 use std::io::Write as _;

@@ -343,6 +343,7 @@ impl Checker {
             stage: crate::rule::Stage::Enforce,
             enclosing: None,
             fingerprint,
+            rendered: None,
         })
     }
 

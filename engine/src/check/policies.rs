@@ -482,6 +482,7 @@ impl Checker {
             stage: self.stage_for(rule, &doc.path),
             enclosing: Some(crate::fingerprint::key_path(&verdict.path)).filter(|k| !k.is_empty()),
             fingerprint: String::new(),
+            rendered: None,
         };
         finding.suppressed = match &verdict.exempted {
             Some(name) => Some(super::resolve::exception(name)),

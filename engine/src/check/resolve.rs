@@ -80,6 +80,7 @@ impl Checker {
                 .stage_declared(rule, active.declared_stage(rule), file.path),
             enclosing: (!hit.enclosing.is_empty()).then_some(hit.enclosing),
             fingerprint: String::new(),
+            rendered: None,
         }
     }
 

@@ -93,6 +93,49 @@ pub struct Config {
     pub scope: ScopeOverrides,
     /// Which form of the rules runs: the default narrow one, or the broad `strict` one.
     pub profile: Profile,
+    /// `[render]` and `[[helm]]`: how Helm charts and Kustomize overlays are rendered before checking.
+    pub render: Render,
+}
+
+/// How charts and overlays are rendered (`[render]`, `[[helm]]`). The engine only carries it: rendering runs
+/// the user's `helm` or `kustomize`, which the command line does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Render {
+    /// How long one `helm template` or `kustomize build` may run before it is killed.
+    pub timeout: std::time::Duration,
+    /// `[[helm]]` entries, in file order.
+    pub helm: Vec<HelmChart>,
+}
+
+impl Default for Render {
+    fn default() -> Self {
+        Self {
+            timeout: std::time::Duration::from_secs(DEFAULT_RENDER_TIMEOUT_SECS),
+            helm: Vec::new(),
+        }
+    }
+}
+
+/// Seconds a rendering tool may run by default: a chart renders in well under a second, so a minute means
+/// it hangs (a `lookup` waiting for a cluster, a plugin waiting for input).
+pub const DEFAULT_RENDER_TIMEOUT_SECS: u64 = 60;
+
+/// A `[[helm]]` entry: values files a chart is rendered with, beside its own `values.yaml`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelmChart {
+    /// The chart directory (the one holding `Chart.yaml`), resolved against the configuration's directory.
+    pub chart: PathBuf,
+    /// Values files, resolved against the chart directory, passed as `--values` in this order.
+    pub values: Vec<PathBuf>,
+    /// The release name (`helm template NAME`); helm's `release-name` when unset.
+    pub release: Option<String>,
+    /// The namespace (`--namespace`).
+    pub namespace: Option<String>,
+    /// API versions the cluster serves beyond helm's built-in set (`--api-versions`), for charts that ask
+    /// `.Capabilities.APIVersions.Has` (CRDs such as `monitoring.coreos.com/v1`).
+    pub api_versions: Vec<String>,
+    /// The entry's line in `hindsight.toml`.
+    pub line: usize,
 }
 
 /// The rule profile: which form of each rule runs.
@@ -208,6 +251,7 @@ impl Default for Config {
             waivers: Vec::new(),
             scope: ScopeOverrides::default(),
             profile: Profile::Default,
+            render: Render::default(),
         }
     }
 }

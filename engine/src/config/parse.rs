@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::{Config, ConfigError, DEFAULT_MAX_FILE_SIZE, Profile, Rollout, Waiver};
+use super::{
+    Config, ConfigError, DEFAULT_MAX_FILE_SIZE, HelmChart, Profile, Render, Rollout, Waiver,
+};
 use crate::finding::Severity;
 use crate::rule::Stage;
 use crate::source::scope::{Role, ScopeOverrides};
@@ -33,6 +35,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         .iter()
         .map(|entry| waiver(&file, entry))
         .collect::<Result<Vec<_>, _>>()?;
+    let render = render(&file, &base_dir, &raw)?;
     Ok(Config {
         path: Some(path.to_path_buf()),
         rule_dirs: raw.rules.dirs.iter().map(|d| base_dir.join(d)).collect(),
@@ -47,6 +50,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         rollout,
         waivers,
         scope,
+        render,
         // Not keys of the file: the caller sets them.
         today: None,
         repository: None,
@@ -67,6 +71,70 @@ struct RawConfig {
     waiver: Vec<toml::Spanned<RawWaiver>>,
     #[serde(default)]
     scope: Option<toml::Spanned<RawScope>>,
+    #[serde(default)]
+    render: Option<toml::Spanned<RawRender>>,
+    #[serde(default)]
+    helm: Vec<toml::Spanned<RawHelm>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawRender {
+    /// Seconds.
+    #[serde(default)]
+    timeout: Option<u64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHelm {
+    chart: PathBuf,
+    #[serde(default)]
+    values: Vec<PathBuf>,
+    #[serde(default)]
+    release: Option<String>,
+    #[serde(default)]
+    namespace: Option<String>,
+    #[serde(default)]
+    api_versions: Vec<String>,
+}
+
+/// `[render]` and the `[[helm]]` entries: a timeout of at least a second, and one entry per chart.
+fn render(file: &ConfigFile<'_>, base_dir: &Path, raw: &RawConfig) -> Result<Render, ConfigError> {
+    let mut render = Render::default();
+    if let Some(table) = &raw.render
+        && let Some(seconds) = table.get_ref().timeout
+    {
+        if seconds == 0 {
+            return Err(file.invalid(
+                table.span().start,
+                "`[render] timeout` is in seconds and must be at least 1".into(),
+            ));
+        }
+        render.timeout = std::time::Duration::from_secs(seconds);
+    }
+    for entry in &raw.helm {
+        let helm = entry.get_ref();
+        let chart = base_dir.join(&helm.chart);
+        if render.helm.iter().any(|h| h.chart == chart) {
+            return Err(file.invalid(
+                entry.span().start,
+                format!(
+                    "a second `[[helm]]` entry for chart `{}`: give all its values files in one entry",
+                    helm.chart.display()
+                ),
+            ));
+        }
+        render.helm.push(HelmChart {
+            values: helm.values.iter().map(|v| chart.join(v)).collect(),
+            chart,
+            release: helm.release.clone(),
+            namespace: helm.namespace.clone(),
+            api_versions: helm.api_versions.clone(),
+            line: file.line_of(entry.span().start),
+        });
+    }
+    Ok(render)
 }
 
 #[derive(Deserialize, Default)]

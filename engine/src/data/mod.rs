@@ -17,6 +17,7 @@ use std::path::Path;
 
 mod hcl;
 mod json;
+pub mod rendered;
 mod toml;
 mod yaml;
 
