@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+mod dockerfile;
 mod json;
 mod toml;
 mod yaml;
@@ -29,6 +30,8 @@ pub enum DataFormat {
     Json,
     /// TOML.
     Toml,
+    /// Dockerfile (and Containerfile): the list of instructions.
+    Dockerfile,
 }
 
 /// Reads a file's text into its documents, or says where and why it is not valid.
@@ -44,6 +47,9 @@ pub struct FormatSpec {
     pub aliases: &'static [&'static str],
     /// File extensions (without the dot) that select this format.
     pub extensions: &'static [&'static str],
+    /// File names that select this format: exact (`Dockerfile`) or with one `*` at the start or the end
+    /// (`Dockerfile.*`). An extension of any row wins over a name, so `Dockerfile.yaml` is YAML.
+    pub names: &'static [&'static str],
     /// Prefix of a line comment, where a suppression is written.
     pub line_comment: &'static str,
     /// The reader.
@@ -51,12 +57,13 @@ pub struct FormatSpec {
 }
 
 /// Every format hindsight reads as data, in the order of [`DataFormat`]'s variants (checked when compiling).
-pub const FORMATS: [FormatSpec; 3] = [
+pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Yaml,
         name: "yaml",
         aliases: &["yml"],
         extensions: &["yaml", "yml"],
+        names: &[],
         line_comment: "#",
         read: yaml::read,
     },
@@ -66,6 +73,7 @@ pub const FORMATS: [FormatSpec; 3] = [
         // `jsonc` is the editors' language id for JSON with comments.
         aliases: &["jsonc"],
         extensions: &["json"],
+        names: &[],
         // JSON has no comments; `//` is what JSON-with-comments files (and editors) use.
         line_comment: "//",
         read: json::read,
@@ -75,8 +83,23 @@ pub const FORMATS: [FormatSpec; 3] = [
         name: "toml",
         aliases: &[],
         extensions: &["toml"],
+        names: &[],
         line_comment: "#",
         read: toml::read,
+    },
+    FormatSpec {
+        format: DataFormat::Dockerfile,
+        name: "dockerfile",
+        aliases: &["containerfile"],
+        extensions: &["dockerfile", "containerfile"],
+        names: &[
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.*",
+            "Containerfile.*",
+        ],
+        line_comment: "#",
+        read: dockerfile::read,
     },
 ];
 
@@ -109,13 +132,28 @@ impl DataFormat {
         &FORMATS[self as usize]
     }
 
-    /// The format of a file, from its extension.
+    /// The format of a file, from its extension, else from its name (`Dockerfile.prod`).
     pub fn from_path(path: &Path) -> Option<DataFormat> {
-        let ext = path.extension()?.to_str()?;
+        let by_extension = path
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .and_then(|ext| FORMATS.iter().find(|spec| spec.extensions.contains(&ext)));
+        let name = path.file_name()?.to_str()?;
+        by_extension
+            .or_else(|| {
+                FORMATS
+                    .iter()
+                    .find(|spec| spec.names.iter().any(|pattern| name_matches(pattern, name)))
+            })
+            .map(|spec| spec.format)
+    }
+
+    /// Is this file name (not extension) one of a format's names? Hidden files so named (`.gitignore`,
+    /// `.env`) are read although the walk skips other hidden files.
+    pub fn is_named(name: &str) -> bool {
         FORMATS
             .iter()
-            .find(|spec| spec.extensions.contains(&ext))
-            .map(|spec| spec.format)
+            .any(|spec| spec.names.iter().any(|pattern| name_matches(pattern, name)))
     }
 
     /// Lower-case name, as written in rule files.
@@ -129,6 +167,17 @@ impl DataFormat {
             .iter()
             .find(|spec| spec.name == name || spec.aliases.contains(&name))
             .map(|spec| spec.format)
+    }
+}
+
+/// `Dockerfile.*` matches `Dockerfile.prod`, `*.env` matches `prod.env`; otherwise the names are equal.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    if let Some(prefix) = pattern.strip_suffix('*') {
+        name.len() > prefix.len() && name.starts_with(prefix)
+    } else if let Some(suffix) = pattern.strip_prefix('*') {
+        name.len() > suffix.len() && name.ends_with(suffix)
+    } else {
+        pattern == name
     }
 }
 
@@ -336,9 +385,25 @@ mod tests {
         assert_eq!(DataFormat::from_name("yml"), Some(DataFormat::Yaml));
         assert_eq!(DataFormat::from_name("toml"), Some(DataFormat::Toml));
         assert_eq!(DataFormat::from_name("ini"), None);
+        for (path, format) in [
+            ("Dockerfile", Some(DataFormat::Dockerfile)),
+            ("build/Dockerfile.prod", Some(DataFormat::Dockerfile)),
+            ("api.dockerfile", Some(DataFormat::Dockerfile)),
+            ("Containerfile", Some(DataFormat::Dockerfile)),
+            ("Dockerfile.yaml", Some(DataFormat::Yaml)),
+            ("Dockerfiles", None),
+            ("dockerfile.rs", None),
+        ] {
+            assert_eq!(DataFormat::from_path(Path::new(path)), format, "{path}");
+        }
         assert_eq!(
             DataFormat::ALL,
-            [DataFormat::Yaml, DataFormat::Json, DataFormat::Toml]
+            [
+                DataFormat::Yaml,
+                DataFormat::Json,
+                DataFormat::Toml,
+                DataFormat::Dockerfile
+            ]
         );
         for format in DataFormat::ALL {
             assert_eq!(format.spec().format, format);
