@@ -304,6 +304,7 @@ pub fn category(rule: &Rule) -> Option<(usize, String)> {
         ("ci", "CI workflows"),
         ("rollout", "Rollout, config distribution and feature flags"),
         ("hosts", "Hosts and images"),
+        ("infra", "Infrastructure as code"),
         ("review", "Checked in review"),
     ];
     // A team's `rules/rust/` or `rules/go/` holds source-code lessons too.
@@ -445,7 +446,8 @@ mod tests {
         assert_eq!(path_fence(".github/workflows/ci.yml"), Some("yaml"));
         assert_eq!(path_fence("package.json"), Some("json"));
         assert_eq!(path_fence("Cargo.toml"), Some("toml"));
-        assert_eq!(path_fence("Dockerfile"), None);
+        assert_eq!(path_fence("Dockerfile"), Some("dockerfile"));
+        assert_eq!(path_fence("Makefile"), None);
     }
 
     #[test]
