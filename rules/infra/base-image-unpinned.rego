@@ -39,8 +39,9 @@ expand(image) := image if not contains(image, "$")
 expand(image) := out if {
 	contains(image, "$")
 	names := {m[1] | some m in regex.find_all_string_submatch_n(`\$\{?([A-Za-z_][A-Za-z0-9_]*)`, image, -1)}
+	# An empty default (`ARG VERSION=`) is set by the build command: nothing is known.
 	every n in names {
-		global_args[n]
+		global_args[n] != ""
 	}
 	braced := {sprintf("${%s}", [n]): global_args[n] | some n in names}
 	bare := {sprintf("$%s", [n]): global_args[n] | some n in names}

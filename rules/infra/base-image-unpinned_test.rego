@@ -34,6 +34,7 @@ test_global_args_are_expanded if {
 	count(rule.warn) == 0 with input as [arg("BASE"), from(["${BASE}"])]
 	count(rule.warn) == 0 with input as [from(["alpine:3.20"]), arg("BASE=alpine"), from(["${BASE}"])]
 	count(rule.warn) == 0 with input as [from(["${BASE:-alpine}"])]
+	count(rule.warn) == 0 with input as [arg("VERSION="), from(["mcr.microsoft.com/windows/servercore:${VERSION}"])]
 }
 
 test_other_instructions_are_ignored if {

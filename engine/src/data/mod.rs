@@ -170,10 +170,19 @@ impl DataFormat {
     }
 }
 
-/// `Dockerfile.*` matches `Dockerfile.prod`, `*.env` matches `prod.env`; otherwise the names are equal.
+/// Extensions of template files: `Dockerfile.j2` is a template that renders a Dockerfile, not one.
+const TEMPLATE_EXTENSIONS: &[&str] = &[
+    "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "in", "erb", "mustache", "hbs", "gotmpl",
+];
+
+/// `Dockerfile.*` matches `Dockerfile.prod` (not a template such as `Dockerfile.j2`), `*.env` matches
+/// `prod.env`; otherwise the names are equal.
 fn name_matches(pattern: &str, name: &str) -> bool {
     if let Some(prefix) = pattern.strip_suffix('*') {
-        name.len() > prefix.len() && name.starts_with(prefix)
+        let is_template = name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| TEMPLATE_EXTENSIONS.contains(&ext));
+        name.len() > prefix.len() && name.starts_with(prefix) && !is_template
     } else if let Some(suffix) = pattern.strip_prefix('*') {
         name.len() > suffix.len() && name.ends_with(suffix)
     } else {
@@ -392,6 +401,9 @@ mod tests {
             ("Containerfile", Some(DataFormat::Dockerfile)),
             ("Dockerfile.yaml", Some(DataFormat::Yaml)),
             ("Dockerfiles", None),
+            ("Dockerfile.j2", None),
+            ("ci/Dockerfile-linux64", Some(DataFormat::Dockerfile)),
+            ("web.Dockerfile", Some(DataFormat::Dockerfile)),
             ("dockerfile.rs", None),
         ] {
             assert_eq!(DataFormat::from_path(Path::new(path)), format, "{path}");
