@@ -3,6 +3,7 @@
 mod check;
 mod codex;
 mod commands;
+mod dockerfile;
 mod examples;
 mod flags;
 mod formats;

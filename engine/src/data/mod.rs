@@ -43,6 +43,8 @@ pub struct FormatSpec {
     pub format: DataFormat,
     /// Lower-case name, as written in rule files (`formats: [yaml]`).
     pub name: &'static str,
+    /// The name in messages (`not valid YAML`, `not valid Dockerfile`).
+    pub title: &'static str,
     /// Other accepted spellings in rule files.
     pub aliases: &'static [&'static str],
     /// File extensions (without the dot) that select this format.
@@ -61,6 +63,7 @@ pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Yaml,
         name: "yaml",
+        title: "YAML",
         aliases: &["yml"],
         extensions: &["yaml", "yml"],
         names: &[],
@@ -70,6 +73,7 @@ pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Json,
         name: "json",
+        title: "JSON",
         // `jsonc` is the editors' language id for JSON with comments.
         aliases: &["jsonc"],
         extensions: &["json"],
@@ -81,6 +85,7 @@ pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Toml,
         name: "toml",
+        title: "TOML",
         aliases: &[],
         extensions: &["toml"],
         names: &[],
@@ -90,6 +95,7 @@ pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Dockerfile,
         name: "dockerfile",
+        title: "Dockerfile",
         aliases: &["containerfile"],
         extensions: &["dockerfile", "Dockerfile", "containerfile", "Containerfile"],
         names: &[
