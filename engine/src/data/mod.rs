@@ -15,7 +15,11 @@ use std::ops::Range;
 use std::path::Path;
 
 mod dockerfile;
+mod dotenv;
+mod ignore;
+mod ini;
 mod json;
+mod properties;
 mod toml;
 mod yaml;
 
@@ -32,6 +36,14 @@ pub enum DataFormat {
     Toml,
     /// Dockerfile (and Containerfile): the list of instructions.
     Dockerfile,
+    /// INI: sections of keys.
+    Ini,
+    /// `.env`: variables.
+    Dotenv,
+    /// Java `.properties`.
+    Properties,
+    /// `.gitignore` and `.dockerignore`: the list of entries.
+    Ignore,
 }
 
 /// Reads a file's text into its documents, or says where and why it is not valid.
@@ -59,7 +71,7 @@ pub struct FormatSpec {
 }
 
 /// Every format hindsight reads as data, in the order of [`DataFormat`]'s variants (checked when compiling).
-pub const FORMATS: [FormatSpec; 4] = [
+pub const FORMATS: [FormatSpec; 8] = [
     FormatSpec {
         format: DataFormat::Yaml,
         name: "yaml",
@@ -108,6 +120,47 @@ pub const FORMATS: [FormatSpec; 4] = [
         ],
         line_comment: "#",
         read: dockerfile::read,
+    },
+    FormatSpec {
+        format: DataFormat::Ini,
+        name: "ini",
+        title: "INI",
+        aliases: &["cfg", "conf"],
+        // Only `.ini`: `.cfg` and `.conf` are too many formats to read as INI unasked.
+        extensions: &["ini"],
+        names: &[],
+        line_comment: ";",
+        read: ini::read,
+    },
+    FormatSpec {
+        format: DataFormat::Dotenv,
+        name: "dotenv",
+        title: ".env",
+        aliases: &["env"],
+        extensions: &["env"],
+        names: &[".env", ".env.*"],
+        line_comment: "#",
+        read: dotenv::read,
+    },
+    FormatSpec {
+        format: DataFormat::Properties,
+        name: "properties",
+        title: "properties",
+        aliases: &[],
+        extensions: &["properties"],
+        names: &[],
+        line_comment: "#",
+        read: properties::read,
+    },
+    FormatSpec {
+        format: DataFormat::Ignore,
+        name: "ignore",
+        title: "ignore file",
+        aliases: &["gitignore", "dockerignore"],
+        extensions: &["gitignore", "dockerignore"],
+        names: &[".gitignore", ".dockerignore"],
+        line_comment: "#",
+        read: ignore::read,
     },
 ];
 
@@ -176,6 +229,17 @@ impl DataFormat {
             .find(|spec| spec.name == name || spec.aliases.contains(&name))
             .map(|spec| spec.format)
     }
+}
+
+/// The lines of `text` with the byte offset each starts at: split at `\n` (a `\r` before it dropped), the
+/// text after the last line end included, as the line-based readers need.
+fn text_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split('\n').map(move |line| {
+        let at = start;
+        start += line.len() + 1;
+        (at, line.strip_suffix('\r').unwrap_or(line))
+    })
 }
 
 /// Extensions of template files: `Dockerfile.j2` is a template that renders a Dockerfile, not one.
@@ -401,7 +465,8 @@ mod tests {
         assert_eq!(DataFormat::from_path(Path::new("src/main.rs")), None);
         assert_eq!(DataFormat::from_name("yml"), Some(DataFormat::Yaml));
         assert_eq!(DataFormat::from_name("toml"), Some(DataFormat::Toml));
-        assert_eq!(DataFormat::from_name("ini"), None);
+        assert_eq!(DataFormat::from_name("ini"), Some(DataFormat::Ini));
+        assert_eq!(DataFormat::from_name("cue"), None);
         for (path, format) in [
             ("Dockerfile", Some(DataFormat::Dockerfile)),
             ("build/Dockerfile.prod", Some(DataFormat::Dockerfile)),
@@ -416,13 +481,34 @@ mod tests {
         ] {
             assert_eq!(DataFormat::from_path(Path::new(path)), format, "{path}");
         }
+        for (path, format) in [
+            ("conf/grafana.ini", Some(DataFormat::Ini)),
+            (".env", Some(DataFormat::Dotenv)),
+            ("deploy/.env.production", Some(DataFormat::Dotenv)),
+            ("prod.env", Some(DataFormat::Dotenv)),
+            (
+                "src/main/resources/application.properties",
+                Some(DataFormat::Properties),
+            ),
+            (".gitignore", Some(DataFormat::Ignore)),
+            ("app/.dockerignore", Some(DataFormat::Ignore)),
+            ("Dockerfile.dockerignore", Some(DataFormat::Ignore)),
+            (".envrc", None),
+        ] {
+            assert_eq!(DataFormat::from_path(Path::new(path)), format, "{path}");
+        }
+        assert!(DataFormat::is_named(".gitignore") && !DataFormat::is_named(".github"));
         assert_eq!(
             DataFormat::ALL,
             [
                 DataFormat::Yaml,
                 DataFormat::Json,
                 DataFormat::Toml,
-                DataFormat::Dockerfile
+                DataFormat::Dockerfile,
+                DataFormat::Ini,
+                DataFormat::Dotenv,
+                DataFormat::Properties,
+                DataFormat::Ignore,
             ]
         );
         for format in DataFormat::ALL {
