@@ -242,19 +242,22 @@ fn text_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
     })
 }
 
-/// Extensions of template files: `Dockerfile.j2` is a template that renders a Dockerfile, not one.
-const TEMPLATE_EXTENSIONS: &[&str] = &[
+/// Extensions a name pattern never selects: templates (`Dockerfile.j2` renders a Dockerfile, it is not one),
+/// documents (`Containerfile.5.md`, a man page), scripts and editor or patch leftovers.
+const NOT_SELECTED_BY_NAME: &[&str] = &[
     "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "in", "erb", "mustache", "hbs", "gotmpl",
+    "md", "rst", "txt", "adoc", "html", "sh", "ps1", "bak", "orig", "swp", "patch", "diff", "sig",
+    "asc",
 ];
 
 /// `Dockerfile.*` matches `Dockerfile.prod` (not a template such as `Dockerfile.j2`), `*.env` matches
 /// `prod.env`; otherwise the names are equal.
 fn name_matches(pattern: &str, name: &str) -> bool {
     if let Some(prefix) = pattern.strip_suffix('*') {
-        let is_template = name
+        let excluded = name
             .rsplit_once('.')
-            .is_some_and(|(_, ext)| TEMPLATE_EXTENSIONS.contains(&ext));
-        name.len() > prefix.len() && name.starts_with(prefix) && !is_template
+            .is_some_and(|(_, ext)| NOT_SELECTED_BY_NAME.contains(&ext));
+        name.len() > prefix.len() && name.starts_with(prefix) && !excluded
     } else if let Some(suffix) = pattern.strip_prefix('*') {
         name.len() > suffix.len() && name.ends_with(suffix)
     } else {
@@ -475,6 +478,7 @@ mod tests {
             ("Dockerfile.yaml", Some(DataFormat::Yaml)),
             ("Dockerfiles", None),
             ("Dockerfile.j2", None),
+            ("docs/Containerfile.5.md", None),
             ("ci/Dockerfile-linux64", Some(DataFormat::Dockerfile)),
             ("web.Dockerfile", Some(DataFormat::Dockerfile)),
             ("dockerfile.rs", None),
