@@ -10,7 +10,14 @@ upgrades := [
 	`(^|[\s;(])zypper\s+(-\S+\s+)*(up|update|dup|dist-upgrade)\s*(-\S+\s*)*$`,
 ]
 
+# Substring tests first: most commands upgrade nothing, and a regex costs more than `contains`.
+mentions_upgrade(command) if {
+	some word in ["upgrade", "update", "distro-sync", "dup", "up"]
+	contains(command, word)
+}
+
 upgrades_everything(command) if {
+	mentions_upgrade(command)
 	some pattern in upgrades
 	regex.match(pattern, command)
 }

@@ -8,9 +8,22 @@ piped := `(^|[\s;(])(curl|wget)\s[^|]*\|\s*(sudo\s+(-\S+\s+)*)?(env\s+(\S+=\S*\s
 # A download run by an interpreter without a pipe: `sh -c "$(curl …)"`, `bash <(wget -O- …)`.
 substituted := `(^|[\s;(])(\S*/)?(sh|bash|zsh|dash|ash|ksh)\s+(-\S+\s+)*("?\$\(|<\()\s*(curl|wget)\s`
 
-runs_remote(command) if regex.match(piped, command)
+# Substring tests first: most commands download nothing, and a regex costs more than `contains`.
+downloads(command) if contains(command, "curl")
 
-runs_remote(command) if regex.match(substituted, command)
+downloads(command) if contains(command, "wget")
+
+runs_remote(command) if {
+	downloads(command)
+	contains(command, "sh")
+	regex.match(piped, command)
+}
+
+runs_remote(command) if {
+	downloads(command)
+	contains(command, "sh")
+	regex.match(substituted, command)
+}
 
 warn contains {"msg": msg, "path": [i, "Commands", j]} if {
 	some i, ins in input
