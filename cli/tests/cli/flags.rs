@@ -98,7 +98,7 @@ fn an_unknown_code_prefix_or_id_is_a_usage_error_naming_it() {
             &["--extend-select", "no-such-rule"],
             "--extend-select: `no-such-rule`",
         ),
-        (&["--ignore", "HS8"], "--ignore: `HS8`"),
+        (&["--ignore", "HS0"], "--ignore: `HS0`"),
         (&["--ignore", "HS1,"], "--ignore: empty rule code"),
     ] {
         let mut args = vec!["check"];
