@@ -254,7 +254,13 @@ pub fn discover(paths: &[PathBuf], options: &WalkOptions) -> (Vec<FileEntry>, Ve
         let excludes = excludes.clone();
         builder.filter_entry(move |entry| {
             let name = entry.file_name().to_string_lossy();
-            if entry.depth() > 0 && name.starts_with('.') && !HIDDEN_CONFIG.contains(&name.as_ref())
+            // `.gitignore`, `.dockerignore` and `.env` are formats of their own, read although hidden.
+            let is_format_file =
+                entry.file_type().is_some_and(|t| t.is_file()) && DataFormat::is_named(&name);
+            if entry.depth() > 0
+                && name.starts_with('.')
+                && !HIDDEN_CONFIG.contains(&name.as_ref())
+                && !is_format_file
             {
                 return false;
             }

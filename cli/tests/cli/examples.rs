@@ -79,3 +79,8 @@ fn go_service_example() {
 fn python_worker_example() {
     assert_snapshot!(findings_of("python-worker"));
 }
+
+#[test]
+fn container_example() {
+    assert_snapshot!(findings_of("container"));
+}

@@ -283,11 +283,7 @@ impl Checker {
                     line: err.line,
                     column: err.column,
                 };
-                let message = format!(
-                    "not valid {}: {}",
-                    format.name().to_uppercase(),
-                    err.message
-                );
+                let message = format!("not valid {}: {}", format.spec().title, err.message);
                 out.findings.extend(self.diagnostic(
                     codes::INVALID_DATA_FILE,
                     file.path,

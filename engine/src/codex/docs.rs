@@ -446,7 +446,8 @@ mod tests {
         assert_eq!(path_fence(".github/workflows/ci.yml"), Some("yaml"));
         assert_eq!(path_fence("package.json"), Some("json"));
         assert_eq!(path_fence("Cargo.toml"), Some("toml"));
-        assert_eq!(path_fence("Dockerfile"), None);
+        assert_eq!(path_fence("Dockerfile"), Some("dockerfile"));
+        assert_eq!(path_fence("Makefile"), None);
     }
 
     #[test]

@@ -15,8 +15,13 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::Path;
 
+mod dockerfile;
+mod dotenv;
 mod hcl;
+mod ignore;
+mod ini;
 mod json;
+mod properties;
 pub mod rendered;
 mod toml;
 mod yaml;
@@ -34,6 +39,16 @@ pub enum DataFormat {
     Toml,
     /// HCL: Terraform, Terragrunt, Packer.
     Hcl,
+    /// Dockerfile (and Containerfile): the list of instructions.
+    Dockerfile,
+    /// INI: sections of keys.
+    Ini,
+    /// `.env`: variables.
+    Dotenv,
+    /// Java `.properties`.
+    Properties,
+    /// `.gitignore` and `.dockerignore`: the list of entries.
+    Ignore,
 }
 
 /// Reads a file's text into its documents, or says where and why it is not valid.
@@ -45,10 +60,15 @@ pub struct FormatSpec {
     pub format: DataFormat,
     /// Lower-case name, as written in rule files (`formats: [yaml]`).
     pub name: &'static str,
+    /// The name in messages (`not valid YAML`, `not valid Dockerfile`).
+    pub title: &'static str,
     /// Other accepted spellings in rule files.
     pub aliases: &'static [&'static str],
     /// File extensions (without the dot) that select this format.
     pub extensions: &'static [&'static str],
+    /// File names that select this format: exact (`Dockerfile`) or with one `*` at the start or the end
+    /// (`Dockerfile.*`). An extension of any row wins over a name, so `Dockerfile.yaml` is YAML.
+    pub names: &'static [&'static str],
     /// Prefix of a line comment, where a suppression is written.
     pub line_comment: &'static str,
     /// Another line-comment prefix the format allows (HCL's `//` beside `#`), where suppressions are read too.
@@ -58,12 +78,14 @@ pub struct FormatSpec {
 }
 
 /// Every format hindsight reads as data, in the order of [`DataFormat`]'s variants (checked when compiling).
-pub const FORMATS: [FormatSpec; 4] = [
+pub const FORMATS: [FormatSpec; 9] = [
     FormatSpec {
         format: DataFormat::Yaml,
         name: "yaml",
+        title: "YAML",
         aliases: &["yml"],
         extensions: &["yaml", "yml"],
+        names: &[],
         line_comment: "#",
         alt_line_comment: None,
         read: yaml::read,
@@ -71,9 +93,11 @@ pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Json,
         name: "json",
+        title: "JSON",
         // `jsonc` is the editors' language id for JSON with comments.
         aliases: &["jsonc"],
         extensions: &["json"],
+        names: &[],
         // JSON has no comments; `//` is what JSON-with-comments files (and editors) use.
         line_comment: "//",
         alt_line_comment: None,
@@ -82,8 +106,10 @@ pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Toml,
         name: "toml",
+        title: "TOML",
         aliases: &[],
         extensions: &["toml"],
+        names: &[],
         line_comment: "#",
         alt_line_comment: None,
         read: toml::read,
@@ -91,12 +117,77 @@ pub const FORMATS: [FormatSpec; 4] = [
     FormatSpec {
         format: DataFormat::Hcl,
         name: "hcl",
+        title: "HCL",
         // `terraform` is the editors' language id for `.tf` files.
         aliases: &["terraform", "tf"],
         extensions: &["tf", "tfvars", "hcl"],
+        names: &[],
         line_comment: "#",
         alt_line_comment: Some("//"),
         read: hcl::read,
+    },
+    FormatSpec {
+        format: DataFormat::Dockerfile,
+        name: "dockerfile",
+        title: "Dockerfile",
+        aliases: &["containerfile"],
+        extensions: &["dockerfile", "Dockerfile", "containerfile", "Containerfile"],
+        names: &[
+            "Dockerfile",
+            "Containerfile",
+            "Dockerfile.*",
+            "Containerfile.*",
+            "Dockerfile-*",
+            "Containerfile-*",
+        ],
+        line_comment: "#",
+        alt_line_comment: None,
+        read: dockerfile::read,
+    },
+    FormatSpec {
+        format: DataFormat::Ini,
+        name: "ini",
+        title: "INI",
+        aliases: &["cfg", "conf"],
+        // Only `.ini`: `.cfg` and `.conf` are too many formats to read as INI unasked.
+        extensions: &["ini"],
+        names: &[],
+        line_comment: ";",
+        alt_line_comment: Some("#"),
+        read: ini::read,
+    },
+    FormatSpec {
+        format: DataFormat::Dotenv,
+        name: "dotenv",
+        title: ".env",
+        aliases: &["env"],
+        extensions: &["env"],
+        names: &[".env", ".env.*"],
+        line_comment: "#",
+        alt_line_comment: None,
+        read: dotenv::read,
+    },
+    FormatSpec {
+        format: DataFormat::Properties,
+        name: "properties",
+        title: "properties",
+        aliases: &[],
+        extensions: &["properties"],
+        names: &[],
+        line_comment: "#",
+        alt_line_comment: Some("!"),
+        read: properties::read,
+    },
+    FormatSpec {
+        format: DataFormat::Ignore,
+        name: "ignore",
+        title: "ignore file",
+        aliases: &["gitignore", "dockerignore"],
+        extensions: &["gitignore", "dockerignore"],
+        names: &[".gitignore", ".dockerignore"],
+        line_comment: "#",
+        alt_line_comment: None,
+        read: ignore::read,
     },
 ];
 
@@ -129,13 +220,28 @@ impl DataFormat {
         &FORMATS[self as usize]
     }
 
-    /// The format of a file, from its extension.
+    /// The format of a file, from its extension, else from its name (`Dockerfile.prod`).
     pub fn from_path(path: &Path) -> Option<DataFormat> {
-        let ext = path.extension()?.to_str()?;
+        let by_extension = path
+            .extension()
+            .and_then(|ext| ext.to_str())
+            .and_then(|ext| FORMATS.iter().find(|spec| spec.extensions.contains(&ext)));
+        let name = path.file_name()?.to_str()?;
+        by_extension
+            .or_else(|| {
+                FORMATS
+                    .iter()
+                    .find(|spec| spec.names.iter().any(|pattern| name_matches(pattern, name)))
+            })
+            .map(|spec| spec.format)
+    }
+
+    /// Is this file name (not extension) one of a format's names? Hidden files so named (`.gitignore`,
+    /// `.env`) are read although the walk skips other hidden files.
+    pub fn is_named(name: &str) -> bool {
         FORMATS
             .iter()
-            .find(|spec| spec.extensions.contains(&ext))
-            .map(|spec| spec.format)
+            .any(|spec| spec.names.iter().any(|pattern| name_matches(pattern, name)))
     }
 
     /// Are files of this format under `examples/` example code rather than configuration applied as written?
@@ -158,6 +264,40 @@ impl DataFormat {
             .iter()
             .find(|spec| spec.name == name || spec.aliases.contains(&name))
             .map(|spec| spec.format)
+    }
+}
+
+/// The lines of `text` with the byte offset each starts at: split at `\n` (a `\r` before it dropped), the
+/// text after the last line end included, as the line-based readers need.
+fn text_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    text.split('\n').map(move |line| {
+        let at = start;
+        start += line.len() + 1;
+        (at, line.strip_suffix('\r').unwrap_or(line))
+    })
+}
+
+/// Extensions a name pattern never selects: templates (`Dockerfile.j2` renders a Dockerfile, it is not one),
+/// documents (`Containerfile.5.md`, a man page), scripts and editor or patch leftovers.
+const NOT_SELECTED_BY_NAME: &[&str] = &[
+    "j2", "jinja", "jinja2", "tmpl", "tpl", "template", "in", "erb", "mustache", "hbs", "gotmpl",
+    "md", "rst", "txt", "adoc", "html", "sh", "ps1", "bak", "orig", "swp", "patch", "diff", "sig",
+    "asc",
+];
+
+/// `Dockerfile.*` matches `Dockerfile.prod` (not a template such as `Dockerfile.j2`), `*.env` matches
+/// `prod.env`; otherwise the names are equal.
+fn name_matches(pattern: &str, name: &str) -> bool {
+    if let Some(prefix) = pattern.strip_suffix('*') {
+        let excluded = name
+            .rsplit_once('.')
+            .is_some_and(|(_, ext)| NOT_SELECTED_BY_NAME.contains(&ext));
+        name.len() > prefix.len() && name.starts_with(prefix) && !excluded
+    } else if let Some(suffix) = pattern.strip_prefix('*') {
+        name.len() > suffix.len() && name.ends_with(suffix)
+    } else {
+        pattern == name
     }
 }
 
@@ -369,14 +509,52 @@ mod tests {
         assert_eq!(DataFormat::from_path(Path::new("src/main.rs")), None);
         assert_eq!(DataFormat::from_name("yml"), Some(DataFormat::Yaml));
         assert_eq!(DataFormat::from_name("toml"), Some(DataFormat::Toml));
-        assert_eq!(DataFormat::from_name("ini"), None);
+        assert_eq!(DataFormat::from_name("ini"), Some(DataFormat::Ini));
+        assert_eq!(DataFormat::from_name("cue"), None);
+        for (path, format) in [
+            ("Dockerfile", Some(DataFormat::Dockerfile)),
+            ("build/Dockerfile.prod", Some(DataFormat::Dockerfile)),
+            ("api.dockerfile", Some(DataFormat::Dockerfile)),
+            ("Containerfile", Some(DataFormat::Dockerfile)),
+            ("Dockerfile.yaml", Some(DataFormat::Yaml)),
+            ("Dockerfiles", None),
+            ("Dockerfile.j2", None),
+            ("docs/Containerfile.5.md", None),
+            ("ci/Dockerfile-linux64", Some(DataFormat::Dockerfile)),
+            ("web.Dockerfile", Some(DataFormat::Dockerfile)),
+            ("dockerfile.rs", None),
+        ] {
+            assert_eq!(DataFormat::from_path(Path::new(path)), format, "{path}");
+        }
+        for (path, format) in [
+            ("conf/grafana.ini", Some(DataFormat::Ini)),
+            (".env", Some(DataFormat::Dotenv)),
+            ("deploy/.env.production", Some(DataFormat::Dotenv)),
+            ("prod.env", Some(DataFormat::Dotenv)),
+            (
+                "src/main/resources/application.properties",
+                Some(DataFormat::Properties),
+            ),
+            (".gitignore", Some(DataFormat::Ignore)),
+            ("app/.dockerignore", Some(DataFormat::Ignore)),
+            ("Dockerfile.dockerignore", Some(DataFormat::Ignore)),
+            (".envrc", None),
+        ] {
+            assert_eq!(DataFormat::from_path(Path::new(path)), format, "{path}");
+        }
+        assert!(DataFormat::is_named(".gitignore") && !DataFormat::is_named(".github"));
         assert_eq!(
             DataFormat::ALL,
             [
                 DataFormat::Yaml,
                 DataFormat::Json,
                 DataFormat::Toml,
-                DataFormat::Hcl
+                DataFormat::Hcl,
+                DataFormat::Dockerfile,
+                DataFormat::Ini,
+                DataFormat::Dotenv,
+                DataFormat::Properties,
+                DataFormat::Ignore,
             ]
         );
         for format in DataFormat::ALL {

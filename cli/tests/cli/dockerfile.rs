@@ -1,0 +1,171 @@
+//! Dockerfiles as data: built-in rules with exact positions in every output, suppressions, a broken
+//! Dockerfile that fails alone, and conftest-shaped policies over the instruction list.
+
+use insta::assert_snapshot;
+
+use crate::{Project, code_lines, json_of};
+
+const SERVICE: &str = "FROM golang:1.23 AS build\nRUN go build -o /out/app .\n\nFROM debian\nRUN apt-get update \\\n # the agent\n && curl -fsSL https://example.com/agent.sh | bash\nCOPY --from=build /out/app /app\n";
+
+#[test]
+fn findings_point_at_the_word_in_human_and_json_output() {
+    let project = Project::new();
+    project.file("Dockerfile", SERVICE);
+    let json = project.run(&[
+        "check",
+        ".",
+        "--select",
+        "HS8020,HS8021",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let places: Vec<String> = json_of(&json)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}:{}-{}:{}",
+                f["code"].as_str().unwrap(),
+                f["start"]["line"],
+                f["start"]["column"],
+                f["end"]["line"],
+                f["end"]["column"]
+            )
+        })
+        .collect();
+    // `debian` on line 4; the piped command on line 7, after the continuation and the comment line.
+    assert_eq!(places, ["HS8020 4:6-4:12", "HS8021 7:5-7:51"]);
+    let human = project.run(&[
+        "check",
+        ".",
+        "--select",
+        "HS8020,HS8021",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        human.stdout.contains(" --> Dockerfile:4:6"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains(" --> Dockerfile:7:5"),
+        "{}",
+        human.stdout
+    );
+}
+
+#[test]
+fn a_reasoned_allow_comment_suppresses_in_a_dockerfile() {
+    let project = Project::new();
+    project.file(
+        "images/api.dockerfile",
+        "FROM debian:12.8-slim\n# hindsight-allow(HS8021): the vendor publishes no checksum; pinned to a release URL\nRUN curl -fsSL https://example.com/v1/agent.sh | sh\n# hindsight-allow(HS8020)\nFROM alpine\n",
+    );
+    let run = project.run(&[
+        "check",
+        ".",
+        "--select",
+        "HS8020,HS8021,HS9",
+        "--format",
+        "json",
+    ]);
+    let doc = json_of(&run);
+    let summary: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} suppressed={}",
+                f["code"].as_str().unwrap(),
+                f["start"]["line"],
+                !f["suppressed"].is_null()
+            )
+        })
+        .collect();
+    // The reasoned allow suppresses; the one without a reason suppresses nothing and is reported (HS9001).
+    assert_eq!(
+        summary,
+        [
+            "HS8021 3 suppressed=true",
+            "HS9001 4 suppressed=false",
+            "HS8020 5 suppressed=false"
+        ]
+    );
+}
+
+#[test]
+fn a_broken_dockerfile_is_one_note_and_the_rest_is_checked() {
+    let project = Project::new();
+    project.file(
+        "broken/Dockerfile",
+        "FROM alpine:3.20\nRUN echo ok\nnot an instruction\n",
+    );
+    project.file("ok/Containerfile", "FROM alpine\n");
+    let run = project.run(&[
+        "check",
+        ".",
+        "--select",
+        "HS8020,HS9006",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        code_lines(&run),
+        [("HS9006".to_string(), 3), ("HS8020".to_string(), 1)]
+    );
+    let doc = json_of(&run);
+    let broken = &doc["findings"][0];
+    assert_eq!(broken["path"], "broken/Dockerfile");
+    assert!(
+        broken["message"].as_str().unwrap().starts_with(
+            "not valid Dockerfile: not a Dockerfile instruction or argument: `not an instruction`"
+        ),
+        "{broken}"
+    );
+}
+
+#[test]
+fn conftest_style_policies_read_the_instruction_list() {
+    let project = Project::new();
+    project.file(
+        "policy/docker.rego",
+        r#"package main
+
+import rego.v1
+
+deny contains msg if {
+	some i
+	input[i].Cmd == "user"
+	input[i].Value[0] == "root"
+	msg := sprintf("stage %d runs as root", [input[i].Stage])
+}
+
+warn contains msg if {
+	some ins in input
+	ins.Cmd == "copy"
+	some flag in ins.Flags
+	startswith(flag, "--chown=")
+	msg := sprintf("copy sets owner with %s", [flag])
+}
+"#,
+    );
+    project.file(
+        "Dockerfile",
+        "FROM golang:1.23 AS build\nUSER root\nFROM alpine:3.20\nCOPY --from=build --chown=app:app /out /app\nUSER root\n",
+    );
+    let run = project.run(&[
+        "check",
+        "Dockerfile",
+        "--no-builtin",
+        "--policy",
+        "policy",
+        "--color",
+        "never",
+    ]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_snapshot!(run.snapshot());
+}

@@ -1,0 +1,31 @@
+package hindsight.rules.os_upgrade_in_image_build
+
+import rego.v1
+
+# Whole-system upgrades: every installed package moves to what the mirror serves on the day of the build.
+upgrades := [
+	`(^|[\s;(])(apt-get|apt|aptitude)\s+(-\S+\s+)*(upgrade|dist-upgrade|full-upgrade)\b`,
+	`(^|[\s;(])apk\s+(-\S+\s+|--\S+\s+)*upgrade\b`,
+	`(^|[\s;(])(dnf|yum|microdnf|tdnf)\s+(-\S+\s+)*(upgrade|update|distro-sync)\s*(-\S+\s*)*$`,
+	`(^|[\s;(])zypper\s+(-\S+\s+)*(up|update|dup|dist-upgrade)\s*(-\S+\s*)*$`,
+]
+
+# Substring tests first: most commands upgrade nothing, and a regex costs more than `contains`.
+mentions_upgrade(command) if {
+	some word in ["upgrade", "update", "distro-sync", "dup", "up"]
+	contains(command, word)
+}
+
+upgrades_everything(command) if {
+	mentions_upgrade(command)
+	some pattern in upgrades
+	regex.match(pattern, command)
+}
+
+warn contains {"msg": msg, "path": [i, "Commands", j]} if {
+	some i, ins in input
+	ins.Cmd == "run"
+	some j, command in object.get(ins, "Commands", [])
+	upgrades_everything(command)
+	msg := sprintf("`%s` upgrades every package of the base image to what the mirror serves on the day of the build: a rebuild for any change also ships operating-system updates nobody reviewed; take them from a newer pinned base image instead", [command])
+}
