@@ -211,11 +211,11 @@ fn span_of(span: Option<Range<usize>>) -> Range<usize> {
 #[cfg(test)]
 mod tests {
     use super::super::tests::{key, spans};
-    use super::super::{DataFormat, PathElem, parse, resolve, to_rego};
+    use super::super::{DataFormat, PathElem, parse, resolve};
 
     fn input(text: &str) -> serde_json::Value {
         let docs = parse(DataFormat::Hcl, text).unwrap();
-        serde_json::from_str(&to_rego(&docs[0].root).to_json_str().unwrap()).unwrap()
+        crate::data::doc_json(&docs[0])
     }
 
     #[test]

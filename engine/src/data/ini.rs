@@ -120,14 +120,13 @@ fn typed(written: &str) -> DataValue {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{PathElem, resolve, to_rego};
+    use crate::data::{PathElem, resolve};
 
     #[test]
     fn sections_keys_and_types_as_conftest_reads_them() {
         let text = "app_mode = production\n\n[server]\nhttp_port = 3000\nenable_gzip = false\n; a comment\ndomain = \"localhost\"\n\n[users]\nverify_email_enabled = False\nratio: 0.5\n";
         let docs = read(text).unwrap();
-        let value: serde_json::Value =
-            serde_json::from_str(&to_rego(&docs[0].root).to_json_str().unwrap()).unwrap();
+        let value = crate::data::doc_json(&docs[0]);
         assert_eq!(
             value,
             serde_json::json!({

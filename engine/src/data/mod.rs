@@ -373,6 +373,13 @@ pub fn parse(format: DataFormat, text: &str) -> Result<Vec<DataDoc>, DataError> 
     (format.spec().read)(text)
 }
 
+/// A document as the JSON its policies see: what the readers' tests compare with conftest's shapes.
+#[cfg(test)]
+pub(crate) fn doc_json(doc: &DataDoc) -> serde_json::Value {
+    let text = to_rego(&doc.root).to_json_str().unwrap_or_default();
+    serde_json::from_str(&text).unwrap_or_default()
+}
+
 /// Converts a node to the value policies see as `input`.
 pub fn to_rego(node: &DataNode) -> regorus::Value {
     match &node.value {
@@ -626,8 +633,7 @@ mod tests {
     #[test]
     fn values_convert_for_policies() {
         let docs = parse(DataFormat::Yaml, "a: 1\nb: [true, x, 2.5, null]\n").unwrap();
-        let value: serde_json::Value =
-            serde_json::from_str(&to_rego(&docs[0].root).to_json_str().unwrap()).unwrap();
+        let value = crate::data::doc_json(&docs[0]);
         assert_eq!(
             value,
             serde_json::json!({"a": 1, "b": [true, "x", 2.5, null]})

@@ -104,14 +104,13 @@ fn unescape(written: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::data::{PathElem, resolve, to_rego};
+    use crate::data::{PathElem, resolve};
 
     #[test]
     fn every_separator_continuations_and_escapes() {
         let text = "# db\ndb.url=jdbc:postgresql://db/app\nsecret.value : hunter2\nname Jane\\u0020Doe\nlong = a, \\\n    b\nkey\\=with\\:sep=1\n";
         let docs = read(text).unwrap();
-        let value: serde_json::Value =
-            serde_json::from_str(&to_rego(&docs[0].root).to_json_str().unwrap()).unwrap();
+        let value = crate::data::doc_json(&docs[0]);
         assert_eq!(
             value,
             serde_json::json!({

@@ -1,11 +1,10 @@
 use super::*;
-use crate::data::{PathElem, resolve, to_rego};
+use crate::data::{PathElem, resolve};
 
 /// The instructions of `text` as policies see them, without the fields hindsight adds.
 fn conftest_view(text: &str) -> serde_json::Value {
     let docs = read(text).unwrap_or_else(|err| panic!("{err:?}"));
-    let mut value: serde_json::Value =
-        serde_json::from_str(&to_rego(&docs[0].root).to_json_str().unwrap()).unwrap();
+    let mut value = crate::data::doc_json(&docs[0]);
     for item in value.as_array_mut().unwrap() {
         let object = item.as_object_mut().unwrap();
         for added in ["Original", "Heredocs", "Commands"] {
@@ -120,8 +119,7 @@ fn continuations_are_joined_and_positions_stay_exact() {
 fn heredocs_json_and_the_escape_directive() {
     let text = "# syntax=docker/dockerfile:1.4\nFROM alpine\nRUN <<EOF\nset -e\n# fetch\ncurl -fsSL https://x.sh | sh\nEOF\nCMD [\"a\\\"b\", \"c\"]\n";
     let docs = read(text).unwrap();
-    let value: serde_json::Value =
-        serde_json::from_str(&to_rego(&docs[0].root).to_json_str().unwrap()).unwrap();
+    let value = crate::data::doc_json(&docs[0]);
     assert_eq!(
         value[0]["Value"],
         serde_json::json!(["syntax=docker/dockerfile:1.4"])
