@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use crate::{Project, code_lines, finding_pairs, json_of};
+use crate::{
+    FingerprintCase, Project, assert_one_suppression_used_one_unused, finding_pairs, json_of,
+};
 
 /// A configuration reload that exits when the new file is bad: one `HS1003` finding on line 8, in
 /// `(*Store).Reload`.
@@ -61,55 +63,29 @@ fn go_suppressions_are_line_comments_and_unused_ones_are_reported() {
         );
     project.file("internal/limits/reload.go", &suppressed);
     let run = project.run(&["check", "--format", "json"]);
-    let doc = json_of(&run);
-    assert_eq!(doc["summary"]["suppressed"], 1, "{}", run.stdout);
-    let findings = doc["findings"].as_array().unwrap();
-    let hs1003 = findings.iter().find(|f| f["code"] == "HS1003").unwrap();
-    assert_eq!(
-        hs1003["suppressed"]["reason"],
-        "systemd restarts us with the previous file"
-    );
-    assert_eq!(
-        code_lines(&run),
-        [("HS1003".to_string(), 9), ("HS9002".to_string(), 11)]
-    );
-    let unused = findings.iter().find(|f| f["code"] == "HS9002").unwrap();
-    assert!(
-        unused["message"].as_str().unwrap().contains("HS1006"),
-        "{unused}"
+    assert_one_suppression_used_one_unused(
+        &run,
+        "systemd restarts us with the previous file",
+        [("HS1003", 9), ("HS9002", 11)],
     );
 }
 
 #[test]
 fn go_fingerprints_are_keyed_on_the_enclosing_method() {
-    let project = Project::new();
-    project.file("internal/limits/reload.go", RELOAD);
-    let before = json_of(&project.run(&["check", "--format", "json"]));
-    let finding = &before["findings"][0];
-    assert_eq!(finding["enclosing"], "func (*Store).Reload");
-    assert_eq!(finding["start"]["line"], 8);
-
-    // A function and blank lines above move the finding down; its fingerprint stays.
+    // A function and blank lines above move the finding down; the same call in another method is another
+    // finding.
     let moved = RELOAD.replace(
         "package limits\n",
         "package limits\n\n// Open reads the limits once, at start-up.\nfunc Open(path string) (*Store, error) {\n\treturn nil, nil\n}\n\n",
     );
-    project.file("internal/limits/reload.go", &moved);
-    let after = json_of(&project.run(&["check", "--format", "json"]));
-    let moved_finding = &after["findings"][0];
-    assert_eq!(moved_finding["start"]["line"], 14);
-    assert_eq!(moved_finding["enclosing"], "func (*Store).Reload");
-    assert_eq!(moved_finding["fingerprint"], finding["fingerprint"]);
-
-    // The same call in another method is another finding, with another fingerprint.
     let renamed = RELOAD.replace("Reload(", "ReloadConfig(");
-    project.file("internal/limits/reload.go", &renamed);
-    let other = json_of(&project.run(&["check", "--format", "json"]));
-    assert_eq!(
-        other["findings"][0]["enclosing"],
-        "func (*Store).ReloadConfig"
-    );
-    assert_ne!(other["findings"][0]["fingerprint"], finding["fingerprint"]);
+    FingerprintCase {
+        path: "internal/limits/reload.go",
+        original: (RELOAD, "func (*Store).Reload", 8),
+        moved: (&moved, 14),
+        renamed: (&renamed, "func (*Store).ReloadConfig"),
+    }
+    .assert_keyed_on_the_enclosing_item(&Project::new());
 }
 
 #[test]

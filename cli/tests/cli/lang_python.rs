@@ -4,7 +4,9 @@
 
 use serde_json::Value;
 
-use crate::{Project, code_lines, finding_pairs, json_of};
+use crate::{
+    FingerprintCase, Project, assert_one_suppression_used_one_unused, finding_pairs, json_of,
+};
 
 /// A configuration reload that exits when the new file is bad: one `HS1003` finding on line 13, column 13,
 /// in `Worker.reload_config`.
@@ -68,55 +70,29 @@ fn python_suppressions_are_hash_comments_and_unused_ones_are_reported() {
         );
     project.file("worker/config.py", &suppressed);
     let run = project.run(&["check", "--format", "json"]);
-    let doc = json_of(&run);
-    assert_eq!(doc["summary"]["suppressed"], 1, "{}", run.stdout);
-    let findings = doc["findings"].as_array().unwrap();
-    let hs1003 = findings.iter().find(|f| f["code"] == "HS1003").unwrap();
-    assert_eq!(
-        hs1003["suppressed"]["reason"],
-        "the supervisor restarts us with the previous file"
-    );
-    assert_eq!(
-        code_lines(&run),
-        [("HS1003".to_string(), 14), ("HS9002".to_string(), 15)]
-    );
-    let unused = findings.iter().find(|f| f["code"] == "HS9002").unwrap();
-    assert!(
-        unused["message"].as_str().unwrap().contains("HS1006"),
-        "{unused}"
+    assert_one_suppression_used_one_unused(
+        &run,
+        "the supervisor restarts us with the previous file",
+        [("HS1003", 14), ("HS9002", 15)],
     );
 }
 
 #[test]
 fn python_fingerprints_are_keyed_on_the_enclosing_class_and_method() {
-    let project = Project::new();
-    project.file("worker/config.py", RELOAD);
-    let before = json_of(&project.run(&["check", "--format", "json"]));
-    let finding = &before["findings"][0];
-    assert_eq!(finding["enclosing"], "class Worker.def reload_config");
-    assert_eq!(finding["start"]["line"], 13);
-
-    // A function and blank lines above move the finding down; its fingerprint stays.
+    // A function and blank lines above move the finding down; the same call in another class is another
+    // finding.
     let moved = RELOAD.replace(
         "import sys\n",
         "import sys\n\n\ndef open_config(path):\n    \"\"\"Reads the configuration once, at start-up.\"\"\"\n    return json.load(open(path))\n",
     );
-    project.file("worker/config.py", &moved);
-    let after = json_of(&project.run(&["check", "--format", "json"]));
-    let moved_finding = &after["findings"][0];
-    assert_eq!(moved_finding["start"]["line"], 18);
-    assert_eq!(moved_finding["enclosing"], "class Worker.def reload_config");
-    assert_eq!(moved_finding["fingerprint"], finding["fingerprint"]);
-
-    // The same call in another class is another finding, with another fingerprint.
     let renamed = RELOAD.replace("class Worker:", "class Scheduler:");
-    project.file("worker/config.py", &renamed);
-    let other = json_of(&project.run(&["check", "--format", "json"]));
-    assert_eq!(
-        other["findings"][0]["enclosing"],
-        "class Scheduler.def reload_config"
-    );
-    assert_ne!(other["findings"][0]["fingerprint"], finding["fingerprint"]);
+    FingerprintCase {
+        path: "worker/config.py",
+        original: (RELOAD, "class Worker.def reload_config", 13),
+        moved: (&moved, 18),
+        renamed: (&renamed, "class Scheduler.def reload_config"),
+    }
+    .assert_keyed_on_the_enclosing_item(&Project::new());
 }
 
 #[test]

@@ -32,7 +32,7 @@ fn json(project: &Project, args: &[&str]) -> Value {
         run.stdout,
         run.stderr
     );
-    serde_json::from_str(&run.stdout).unwrap()
+    crate::json_of(&run)
 }
 
 /// `(code, path, line)` of every finding that is not suppressed.

@@ -191,3 +191,62 @@ pub(crate) fn code_lines(run: &Run) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+/// The per-language suppression check of a `--format json` run over a file with two suppressions: one claims
+/// its HS1003 finding and keeps `reason`; the other names HS1006, which has no finding there, and is reported
+/// unused (HS9002, naming the code). `expected` is `(code, line)` of every finding.
+pub(crate) fn assert_one_suppression_used_one_unused(
+    run: &Run,
+    reason: &str,
+    expected: [(&str, u64); 2],
+) {
+    let doc = json_of(run);
+    assert_eq!(doc["summary"]["suppressed"], 1, "{}", run.stdout);
+    let findings = doc["findings"].as_array().unwrap();
+    let hs1003 = findings.iter().find(|f| f["code"] == "HS1003").unwrap();
+    assert_eq!(hs1003["suppressed"]["reason"], reason);
+    let expected: Vec<(String, u64)> = expected
+        .iter()
+        .map(|(code, line)| (code.to_string(), *line))
+        .collect();
+    assert_eq!(code_lines(run), expected);
+    let unused = findings.iter().find(|f| f["code"] == "HS9002").unwrap();
+    assert!(
+        unused["message"].as_str().unwrap().contains("HS1006"),
+        "{unused}"
+    );
+}
+
+/// One file with one finding, in three versions, for the per-language fingerprint check.
+pub(crate) struct FingerprintCase<'a> {
+    pub(crate) path: &'a str,
+    /// The file, its finding's enclosing item and line.
+    pub(crate) original: (&'a str, &'a str, u64),
+    /// The file with code added above the finding, and the line the finding moves to: same fingerprint.
+    pub(crate) moved: (&'a str, u64),
+    /// The file with the enclosing item renamed, and its new name: another fingerprint.
+    pub(crate) renamed: (&'a str, &'a str),
+}
+
+impl FingerprintCase<'_> {
+    /// Fingerprints are keyed on the enclosing item: they survive moving and change with the item.
+    pub(crate) fn assert_keyed_on_the_enclosing_item(&self, project: &Project) {
+        let first = |text: &str| {
+            project.file(self.path, text);
+            json_of(&project.run(&["check", "--format", "json"]))["findings"][0].clone()
+        };
+        let (text, enclosing, line) = self.original;
+        let finding = first(text);
+        assert_eq!(finding["enclosing"], enclosing);
+        assert_eq!(finding["start"]["line"], line);
+
+        let moved = first(self.moved.0);
+        assert_eq!(moved["start"]["line"], self.moved.1);
+        assert_eq!(moved["enclosing"], enclosing);
+        assert_eq!(moved["fingerprint"], finding["fingerprint"]);
+
+        let other = first(self.renamed.0);
+        assert_eq!(other["enclosing"], self.renamed.1);
+        assert_ne!(other["fingerprint"], finding["fingerprint"]);
+    }
+}
