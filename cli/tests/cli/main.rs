@@ -157,7 +157,7 @@ pub(crate) fn run_and_close_stdout_early(dir: &Path, args: &[&str], n_bytes: usi
 /// The findings of a `--format json` run, one `"<code> <field>"` string each (`field` such as `path` or
 /// `severity`).
 pub(crate) fn finding_pairs(run: &Run, field: &str) -> Vec<String> {
-    let doc: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let doc = json_of(run);
     doc["findings"]
         .as_array()
         .unwrap()
