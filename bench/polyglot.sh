@@ -2,7 +2,8 @@
 # One language of the benchmark (run by bench/run.sh, which passes H, SG, THREADS, RUNS and WORK): fetches its
 # pinned corpus once, drops the files the ecosystem declares test code, writes ast-grep rules equivalent to the
 # hindsight rules for the language, and times, side by side in one hyperfine run:
-#   parse-only        hindsight parsing every file and nothing else (the hidden `check --parse-only`);
+#   parse-only        hindsight parsing every file a check must parse, and nothing else (the hidden
+#                     `check --parse-only`: not the files no rule of theirs looks at, such as vendored bundles);
 #   hindsight         `hindsight check` with the whole built-in pack (whatever forms it holds for the language);
 #   hindsight+bench   the pack plus the draft forms of bench/rules/<lang>/ (the rule set ast-grep runs);
 #   ast-grep          `ast-grep scan` with the same forms, translated by bench/ast-grep/translate.py.

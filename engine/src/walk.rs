@@ -577,7 +577,7 @@ pub fn repository_documents(
 
 /// Reads files in parallel and hands each readable one to `per_file`; the reading rules (size cap, binary and
 /// UTF-8 checks) and the report are the same whatever `per_file` does. The benchmark's parse-only baseline
-/// uses this with [`crate::check::parse_only`].
+/// uses this with [`crate::Checker::parse_only`].
 pub fn run_files(
     files: &[FileEntry],
     max_file_size: u64,

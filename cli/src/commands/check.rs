@@ -282,7 +282,7 @@ impl Checking<'_> {
                 report.problems.extend(staged.problems);
                 report
             } else if parse_only {
-                let parse = hindsight_engine::parse_only;
+                let parse = |file: &hindsight_engine::SourceFile<'_>| self.checker.parse_only(file);
                 walk::run_files(self.files, self.max_size, &parse, &|done| {
                     progress.update(done);
                 })

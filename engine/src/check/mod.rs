@@ -592,40 +592,53 @@ impl RegoRules {
     }
 }
 
-/// Parses a file and nothing else: the baseline the benchmark compares a full check against.
-#[doc(hidden)]
-pub fn parse_only(file: &SourceFile<'_>) -> FileReport {
-    // A configuration file is read into its data tree and dropped: the baseline a Rego rule over it is measured
-    // against (a broken file reports nothing here; the full check reports it).
-    if let Some(format) = file.format {
-        drop(crate::data::parse(format, file.text));
-    }
-    let Some(lang) = file.lang else {
-        // A configuration file is read by its format's reader, as a check reads it, and the result dropped:
-        // the cost of reading, without the rules.
-        if let Some(format) = file.format {
-            let _ = std::hint::black_box(crate::data::parse(format, file.text));
+impl Checker {
+    /// Parses a file and nothing else: the baseline the benchmark compares a full check against. It parses
+    /// what a check would have to parse, whatever the rules find: a source file of a language some loaded rule
+    /// checks, unless none of that language's rules looks at the file's role (a vendored bundle, a test file
+    /// when every rule skips tests), and each configuration file once with its format's reader. A check may
+    /// parse fewer (a rule's needles can rule a file out unread); the baseline does not count that.
+    #[doc(hidden)]
+    pub fn parse_only(&self, file: &SourceFile<'_>) -> FileReport {
+        let Some(lang) = file.lang else {
+            // The result is dropped: the cost of reading, without the rules (a broken file reports nothing
+            // here; the full check reports it).
+            if let Some(format) = file.format {
+                let _ = std::hint::black_box(crate::data::parse(format, file.text));
+            }
+            return FileReport::default();
+        };
+        let Some(map) = self.kind_map(lang) else {
+            return FileReport::default();
+        };
+        let looks_at_role = file.role.is_production()
+            || map
+                .rules
+                .iter()
+                .any(|&idx| !self.rule(self.active[idx]).skips_test_code());
+        if !looks_at_role {
+            return FileReport::default();
         }
-        return FileReport::default();
-    };
-    // Error places are found as a full check finds them (only error subtrees are walked), so the notes agree.
-    let errors = with_parser(lang, |parser| {
-        parser
-            .parse(file.text, None)
-            .filter(|t| t.root_node().has_error())
-            .map(|t| scan::error_ranges(t.root_node()))
-    })
-    .flatten()
-    .unwrap_or_default();
-    let syntax_errors = if errors.is_empty() {
-        Vec::new()
-    } else {
-        let index = LineIndex::new(file.text);
-        errors.into_iter().map(|bytes| index.span(bytes)).collect()
-    };
-    FileReport {
-        syntax_errors,
-        ..FileReport::default()
+        // Error places are found as a full check finds them (only error subtrees are walked), so the notes
+        // agree.
+        let errors = with_parser(lang, |parser| {
+            parser
+                .parse(file.text, None)
+                .filter(|t| t.root_node().has_error())
+                .map(|t| scan::error_ranges(t.root_node()))
+        })
+        .flatten()
+        .unwrap_or_default();
+        let syntax_errors = if errors.is_empty() {
+            Vec::new()
+        } else {
+            let index = LineIndex::new(file.text);
+            errors.into_iter().map(|bytes| index.span(bytes)).collect()
+        };
+        FileReport {
+            syntax_errors,
+            ..FileReport::default()
+        }
     }
 }
 
