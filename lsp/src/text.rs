@@ -181,16 +181,19 @@ impl<'a> LineIndex<'a> {
 }
 
 /// Applies one `didChange` content change: a range edit, or the whole text when it has no range. Returns the
-/// edit as tree-sitter wants to hear of it (to reparse incrementally); `None` when the whole text changed.
+/// edit as tree-sitter wants to hear of it, so the next check reparses only what changed. A client that sends
+/// the whole text on every keystroke (many do) gets the same: the edit is the span between the common prefix
+/// and the common suffix of the old and new text.
 pub(crate) fn apply_change(
     text: &mut String,
     range: Option<LspRange>,
     new_text: &str,
     encoding: Encoding,
-) -> Option<InputEdit> {
+) -> InputEdit {
     let Some(range) = range else {
+        let edit = whole_text_edit(text, new_text);
         new_text.clone_into(text);
-        return None;
+        return edit;
     };
     let index = LineIndex::new(text, encoding);
     let start = index.offset(range.start);
@@ -198,24 +201,76 @@ pub(crate) fn apply_change(
     let start_position = index.point(start);
     let old_end_position = index.point(end);
     text.replace_range(start..end, new_text);
-    let new_end_position = match new_text.rfind('\n') {
-        Some(last) => Point {
-            row: start_position.row + new_text.matches('\n').count(),
-            column: new_text.len() - last - 1,
-        },
-        None => Point {
-            row: start_position.row,
-            column: start_position.column + new_text.len(),
-        },
-    };
-    Some(InputEdit {
+    InputEdit {
         start_byte: start,
         old_end_byte: end,
         new_end_byte: start + new_text.len(),
         start_position,
         old_end_position,
-        new_end_position,
-    })
+        new_end_position: point_after(start_position, new_text),
+    }
+}
+
+/// The smallest edit that turns `old` into `new`: what lies between their common prefix and their common
+/// suffix (on character boundaries; the suffix never overlaps the prefix).
+fn whole_text_edit(old: &str, new: &str) -> InputEdit {
+    let mut prefix = old
+        .bytes()
+        .zip(new.bytes())
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
+        prefix -= 1;
+    }
+    let room = old.len().min(new.len()) - prefix;
+    let mut suffix = old
+        .bytes()
+        .rev()
+        .zip(new.bytes().rev())
+        .take(room)
+        .take_while(|(a, b)| a == b)
+        .count();
+    while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
+        suffix -= 1;
+    }
+    let start_position = point_at(old, prefix);
+    InputEdit {
+        start_byte: prefix,
+        old_end_byte: old.len() - suffix,
+        new_end_byte: new.len() - suffix,
+        start_position,
+        old_end_position: point_at(old, old.len() - suffix),
+        new_end_position: point_after(start_position, &new[prefix..new.len() - suffix]),
+    }
+}
+
+/// tree-sitter's position of a byte offset: a row and a byte column.
+fn point_at(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset];
+    match before.iter().rposition(|&b| b == b'\n') {
+        Some(last) => Point {
+            row: before.iter().filter(|&&b| b == b'\n').count(),
+            column: offset - last - 1,
+        },
+        None => Point {
+            row: 0,
+            column: offset,
+        },
+    }
+}
+
+/// Where `inserted` ends when written at `start`.
+fn point_after(start: Point, inserted: &str) -> Point {
+    match inserted.rfind('\n') {
+        Some(last) => Point {
+            row: start.row + inserted.matches('\n').count(),
+            column: inserted.len() - last - 1,
+        },
+        None => Point {
+            row: start.row,
+            column: start.column + inserted.len(),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -276,5 +331,37 @@ mod tests {
         assert_eq!(text, "fn main() {\n    let mu = 1;\n}\n// end\n");
         apply_change(&mut text, None, "x", Encoding::Utf16);
         assert_eq!(text, "x");
+    }
+
+    #[test]
+    fn a_whole_text_change_is_the_span_between_common_prefix_and_suffix() {
+        let mut text = String::from("fn a() {}\nfn b() { x.unwrap(); }\nfn c() {}\n");
+        let edit = apply_change(
+            &mut text,
+            None,
+            "fn a() {}\nfn b() { x.expect(\"µ\"); }\nfn c() {}\n",
+            Encoding::Utf16,
+        );
+        assert_eq!(text, "fn a() {}\nfn b() { x.expect(\"µ\"); }\nfn c() {}\n");
+        // `unwrap(` became `expect("µ"`: the `)` after them and everything before `u` are common.
+        assert_eq!((edit.start_byte, edit.old_end_byte), (21, 28));
+        assert_eq!(edit.new_end_byte, 32);
+        assert_eq!(edit.start_position, Point { row: 1, column: 11 });
+        assert_eq!(edit.old_end_position, Point { row: 1, column: 18 });
+        assert_eq!(edit.new_end_position, Point { row: 1, column: 22 });
+        // A repeated character: the suffix stops where the prefix ends.
+        let mut text = String::from("aaa");
+        let edit = apply_change(&mut text, None, "aaaa", Encoding::Utf16);
+        assert_eq!(
+            (edit.start_byte, edit.old_end_byte, edit.new_end_byte),
+            (3, 3, 4)
+        );
+        // A change inside a multi-byte character backs off to its start.
+        let mut text = String::from("xé");
+        let edit = apply_change(&mut text, None, "xè", Encoding::Utf16);
+        assert_eq!(
+            (edit.start_byte, edit.old_end_byte, edit.new_end_byte),
+            (1, 3, 3)
+        );
     }
 }

@@ -113,11 +113,6 @@ fn incremental_reparsing_gives_what_a_full_parse_gives() {
             .map(|f| format!("{}:{:?}", f.code, f.span))
             .collect()
     };
-    let mut text = String::from(UNWRAP);
-    let (_, mut tree) = checker.check_source_with_tree(
-        &SourceFile::new(path, hindsight_engine::Role::Production, &text),
-        None,
-    );
     let edits = [
         // Insert a line with a finding, in a function body.
         (range((1, 0), (1, 0)), "    let µ = Some('x').unwrap();\n"),
@@ -133,24 +128,37 @@ fn incremental_reparsing_gives_what_a_full_parse_gives() {
         (range((0, 0), (0, 2)), "f("),
         (range((0, 0), (0, 2)), "fn"),
     ];
-    for (range, new_text) in edits {
-        let range: lsp_types::Range = serde_json::from_value(range).expect("a range");
-        let edit =
-            apply_change(&mut text, Some(range), new_text, Encoding::Utf16).expect("an edit");
-        if let Some(tree) = &mut tree {
-            tree.edit(&edit);
-        }
-        let file = SourceFile::new(path, hindsight_engine::Role::Production, &text);
-        let (incremental, new_tree) = checker.check_source_with_tree(&file, tree.as_ref());
-        let (full, fresh_tree) = checker.check_source_with_tree(&file, None);
-        assert_eq!(
-            render(&incremental.findings),
-            render(&full.findings),
-            "{text}"
+    // The same edits as range changes, then as whole-text changes (clients that send the whole document).
+    for whole_text in [false, true] {
+        let mut text = String::from(UNWRAP);
+        let (_, mut tree) = checker.check_source_with_tree(
+            &SourceFile::new(path, hindsight_engine::Role::Production, &text),
+            None,
         );
-        let sexp = |t: &Option<tree_sitter::Tree>| t.as_ref().map(|t| t.root_node().to_sexp());
-        assert_eq!(sexp(&new_tree), sexp(&fresh_tree), "{text}");
-        tree = new_tree;
+        for (range, new_text) in edits.clone() {
+            let range: lsp_types::Range = serde_json::from_value(range).expect("a range");
+            let edit = if whole_text {
+                let mut next = text.clone();
+                apply_change(&mut next, Some(range), new_text, Encoding::Utf16);
+                apply_change(&mut text, None, &next, Encoding::Utf16)
+            } else {
+                apply_change(&mut text, Some(range), new_text, Encoding::Utf16)
+            };
+            if let Some(tree) = &mut tree {
+                tree.edit(&edit);
+            }
+            let file = SourceFile::new(path, hindsight_engine::Role::Production, &text);
+            let (incremental, new_tree) = checker.check_source_with_tree(&file, tree.as_ref());
+            let (full, fresh_tree) = checker.check_source_with_tree(&file, None);
+            assert_eq!(
+                render(&incremental.findings),
+                render(&full.findings),
+                "{text}"
+            );
+            let sexp = |t: &Option<tree_sitter::Tree>| t.as_ref().map(|t| t.root_node().to_sexp());
+            assert_eq!(sexp(&new_tree), sexp(&fresh_tree), "{text}");
+            tree = new_tree;
+        }
     }
 }
 

@@ -42,9 +42,8 @@ impl NotificationHandler for DidChange {
         for change in params.content_changes {
             let edit = apply_change(&mut document.text, change.range, &change.text, encoding);
             // Keep the last syntax tree in step with the text, so the next check reparses only what changed.
-            match (edit, &mut document.tree) {
-                (Some(edit), Some(tree)) => tree.edit(&edit),
-                _ => document.tree = None,
+            if let Some(tree) = &mut document.tree {
+                tree.edit(&edit);
             }
         }
         document.version = version;
