@@ -91,10 +91,8 @@ index 0000000..4444444
     }
 
     #[test]
-    fn text_that_is_not_a_patch_is_an_error_or_empty() {
-        match patch_changes("this is not a diff\n") {
-            Ok(files) => assert!(files.is_empty()),
-            Err(err) => assert!(!err.to_string().is_empty()),
-        }
+    fn text_that_is_not_a_patch_is_an_error() {
+        let err = patch_changes("this is not a diff\n").unwrap_err();
+        assert!(err.to_string().contains("no patch found"), "{err}");
     }
 }
