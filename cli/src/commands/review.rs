@@ -155,7 +155,7 @@ fn markdown(digest: &Digest) -> String {
             finding.column,
             inline(&finding.message),
         );
-        let _ = writeln!(out, "  {}", inline(&finding.title));
+        let _ = writeln!(out, "  <br>{}", inline(&finding.title));
         if let Some(incident) = &finding.incident {
             let _ = writeln!(out, "  <br>incident: {}", inline(incident));
         }
