@@ -79,14 +79,14 @@ async def test_lessons_for_a_workflow_change_are_only_ci_lessons(repo, session):
 
 
 async def test_lessons_for_a_rust_and_kubernetes_change(repo, session):
-    write(repo, {"src/lib.rs": UNWRAP + "pub fn reload(text: &str) -> Option<Config> {\n    serde_json::from_str(text).ok()\n}\n"})
+    write(repo, {"src/lib.rs": UNWRAP + "pub fn reload(text: &str) -> Option<RuleSet> {\n    serde_json::from_str(text).ok()\n}\n"})
     manifest = repo / "deploy/web.yaml"
     manifest.write_text(manifest.read_text().replace("replicas: 3", "replicas: 4"))
     result = await call(session, "lessons_for_change", {"base": "HEAD"})
     assert result["files"] == ["deploy/web.yaml", "src/lib.rs"]
     by_code = {lesson["code"]: lesson for lesson in result["lessons"]}
     # Rust rules for the Rust file, the Deployment's rules for the manifest, and the review-only lesson on
-    # generated input (its prefilter: `from_str`) for the Rust file; no CI or Terraform lesson.
+    # generated input (its prefilter: `rule.?set`) for the Rust file; no CI or Terraform lesson.
     assert by_code["HS1001"]["files"] == ["src/lib.rs"] and by_code["HS1001"]["kind"] == "automated"
     assert by_code["HS2001"]["files"] == ["deploy/web.yaml"]
     review = by_code["HS7001"]

@@ -55,7 +55,7 @@ fn the_digest_of_a_rust_and_kubernetes_change() {
         "src/lib.rs",
         "pub fn version() -> u8 {\n    1\n}\n\n\
 pub fn parse_port(text: &str) -> Option<u16> {\n    Some(text.parse().unwrap())\n}\n\n\
-pub fn reload(text: &str) -> Option<Rules> {\n    serde_json::from_str(text).ok()\n}\n\n\
+pub fn reload(text: &str) -> Option<RuleSet> {\n    serde_json::from_str(text).ok()\n}\n\n\
 pub fn parse_limit(text: &str) -> Option<u32> {\n    // hindsight-allow(HS1001): the caller validated the text as digits\n    Some(text.parse().unwrap())\n}\n",
     )
     .file("deploy/web.yaml", &MANIFEST.replace("maxUnavailable: 1", "maxUnavailable: 100%"))
