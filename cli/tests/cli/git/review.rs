@@ -58,7 +58,7 @@ pub fn parse_port(text: &str) -> Option<u16> {\n    Some(text.parse().unwrap())\
 pub fn reload(text: &str) -> Option<RuleSet> {\n    serde_json::from_str(text).ok()\n}\n\n\
 pub fn parse_limit(text: &str) -> Option<u32> {\n    // hindsight-allow(HS1001): the caller validated the text as digits\n    Some(text.parse().unwrap())\n}\n",
     )
-    .file("deploy/web.yaml", &MANIFEST.replace("maxUnavailable: 1", "maxUnavailable: 100%"))
+    .file("deploy/web.yaml", MANIFEST.replace("maxUnavailable: 1", "maxUnavailable: 100%"))
     .file("hindsight.toml", format!("{CONFIG}{WAIVER}"));
     repo.commit_all("feature");
     let run = repo.run(&["review", "--diff", "main"]);
@@ -126,7 +126,7 @@ fn staged_reviews_what_the_next_commit_holds() {
     // A change that is not staged is not reviewed.
     repo.file(
         "deploy/web.yaml",
-        &MANIFEST.replace("maxUnavailable: 1", "maxUnavailable: 100%"),
+        MANIFEST.replace("maxUnavailable: 1", "maxUnavailable: 100%"),
     );
     let run = repo.run(&["review", "--staged", "--format", "json"]);
     let digest: Value = serde_json::from_str(&run.stdout)
