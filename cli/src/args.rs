@@ -32,6 +32,12 @@ pub(crate) enum Command {
     Docs(DocsArgs),
     /// Run the language server on stdin and stdout (see docs/editors.md).
     Lsp,
+    /// Run the Model Context Protocol server on stdin and stdout: the codex's tools, rules and incidents for
+    /// AI reviewers and agents (see docs/review.md).
+    Mcp(McpArgs),
+    /// Write a change's review digest for a pull-request comment: the findings it adds, the review-only
+    /// lessons for the files it touches (a checklist), the suppressions and waivers it adds or removes.
+    Review(Box<ReviewArgs>),
     /// Work with the codex as a whole (all lessons, automated and review-only).
     #[command(subcommand)]
     Codex(CodexCommand),
@@ -56,6 +62,33 @@ pub(crate) enum Command {
     /// Scaffold a rule: every required field stubbed, so `hindsight test` fails until all are filled in.
     #[command(subcommand)]
     New(NewCommand),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct McpArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct ReviewArgs {
+    /// The change since the merge base with REF (the target branch, such as origin/main).
+    #[arg(long, value_name = "REF", required_unless_present = "staged")]
+    pub(crate) diff: Option<String>,
+    /// The staged change: what the next commit holds, compared with HEAD (or with --diff's REF).
+    #[arg(long)]
+    pub(crate) staged: bool,
+    /// Judge with hindsight.toml, rule directories, stages and waivers as they are at REF (the base branch).
+    #[arg(long, value_name = "REF")]
+    pub(crate) rules_from: Option<String>,
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Markdown)]
+    pub(crate) format: ReviewFormat,
+    /// Write to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -181,6 +214,15 @@ pub(crate) enum DocFormat {
     /// Markdown, for a wiki page or a pull-request comment.
     Markdown,
     /// JSON.
+    Json,
+}
+
+/// Formats of a review digest.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ReviewFormat {
+    /// Markdown for a pull-request comment.
+    Markdown,
+    /// JSON: the same content as one document (docs/review.md).
     Json,
 }
 

@@ -8,6 +8,7 @@ mod args;
 mod baseline;
 mod commands;
 mod date;
+mod lessons;
 mod paths;
 mod printer;
 mod render;
@@ -43,6 +44,8 @@ fn main() -> ExitCode {
         Command::Init(args) => commands::init::run(&args),
         Command::New(command) => commands::new::run(&command),
         Command::Lsp => commands::lsp::run(),
+        Command::Mcp(args) => commands::mcp::run(&args),
+        Command::Review(args) => commands::review::run(&args),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man(args) => commands::man::run(&args),
     };

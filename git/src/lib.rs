@@ -6,8 +6,10 @@
 //! - [`Repo::diff_base`], [`Repo::tree_of`]: resolving refs, merge bases, with errors that say what to do
 //!   (not a repository, unknown ref, shallow clone without the base).
 //! - [`TrustedRules`]: `hindsight.toml` and rule files read from a ref instead of the working tree.
+//! - [`patch_changes`]: the files and added lines of a unified diff given as text.
 //! - [`Repo::hooks_dir`]: where `hindsight hook install` writes (`core.hooksPath` respected).
 
+mod patch;
 mod trusted;
 
 use std::cell::RefCell;
@@ -17,6 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, Repository};
 
 pub use git2::Oid;
+pub use patch::patch_changes;
 pub use trusted::{TrustedRules, waiver_changes};
 
 /// The marker of an inline suppression, looked for in added and removed lines.

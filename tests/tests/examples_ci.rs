@@ -64,3 +64,31 @@ fn gitlab_job_uploads_the_code_quality_report() {
     assert!(!job.contains("TODO"), "no TODO left");
     assert!(job.contains("--rules-from \"$base\" --new-only \"$base\""));
 }
+
+#[test]
+fn the_review_comment_workflow_is_pinned_least_privilege_and_updates_one_comment() {
+    let workflow = read("github-review-comment.yml");
+    for line in workflow.lines().filter(|l| l.contains("uses:")) {
+        let reference = line.split("uses:").nth(1).unwrap().trim();
+        let (_, rest) = reference
+            .split_once('@')
+            .unwrap_or_else(|| panic!("unpinned: {line}"));
+        let sha = rest.split(' ').next().unwrap();
+        assert_eq!(sha.len(), 40, "not a full commit SHA: {line}");
+    }
+    assert!(workflow.lines().any(|l| l == "permissions: {}"));
+    assert!(workflow.contains("pull-requests: write"));
+    assert!(
+        !workflow
+            .lines()
+            .any(|l| l.trim_start().starts_with("pull_request_target"))
+    );
+    // The base ref and the token reach the scripts through the environment, never spliced into them.
+    assert!(workflow.contains("hindsight review --diff \"origin/$BASE_REF\""));
+    assert!(!workflow.contains("run: hindsight review --diff ${{"));
+    // The marker `hindsight review` writes is the one the step looks for.
+    assert!(workflow.contains("startswith(\"<!-- hindsight-review -->\")"));
+    let note = read("gitlab-review-note.yml");
+    assert!(note.contains("startswith(\"<!-- hindsight-review -->\")"));
+    assert!(note.contains("hindsight review --diff \"$base\" --rules-from \"$base\""));
+}

@@ -87,6 +87,26 @@ impl Change {
         })
     }
 
+    /// The paths of every file the change touches (as shown), sorted, whatever their language: the files
+    /// whose lessons a reviewer needs (`hindsight review`, the MCP server).
+    pub(crate) fn paths(&self) -> Vec<PathBuf> {
+        let mut paths: Vec<PathBuf> = self.files.keys().cloned().collect();
+        paths.sort();
+        paths
+    }
+
+    /// The text the change gives a file it touches: staged with `--staged`, else on disk (`None` when it
+    /// cannot be read or is not text).
+    pub(crate) fn text(&self, path: &Path) -> Option<String> {
+        let change = self.files.get(path)?;
+        let bytes = match (self.target, change.blob) {
+            (Target::Index, Some(oid)) => self.repo.blob(oid).ok()?,
+            (Target::Index, None) => self.repo.file_in_index(&change.path).ok()??,
+            (Target::WorkingTree, _) => std::fs::read(path).ok()?,
+        };
+        String::from_utf8(bytes).ok()
+    }
+
     /// Is the staged content checked?
     pub(crate) fn is_staged(&self) -> bool {
         self.target == Target::Index

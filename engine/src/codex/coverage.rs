@@ -20,7 +20,7 @@ use crate::rule::{Enforcement, RulePack, Stage};
 pub const JSON_VERSION: u32 = 1;
 
 /// How an action item is enforced today.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum ItemState {
     /// Every enforcing rule is loaded, enabled, passing its tests and past the shadow stage.
@@ -46,7 +46,7 @@ impl ItemState {
 }
 
 /// Whether a rule's tests pass.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TestState {
     /// Every example and Rego test passes.
@@ -58,7 +58,7 @@ pub enum TestState {
 }
 
 /// One rule an action item names.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct RuleStatus {
     /// Its code, as the action item wrote it.
     pub code: String,
@@ -83,7 +83,7 @@ pub struct RuleStatus {
 }
 
 /// One action item and how it is enforced.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct ItemCoverage {
     /// Id within the incident.
     pub id: String,
@@ -103,7 +103,7 @@ pub struct ItemCoverage {
 }
 
 /// One incident and its action items.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct IncidentCoverage {
     /// Registry id.
     pub id: String,
@@ -129,7 +129,7 @@ pub struct IncidentCoverage {
 }
 
 /// Counts of action items by state.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Totals {
     /// All items.
     pub items: usize,
@@ -175,7 +175,7 @@ impl Totals {
 }
 
 /// The whole report.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, schemars::JsonSchema)]
 pub struct CoverageReport {
     /// [`JSON_VERSION`].
     pub version: u32,

@@ -27,6 +27,9 @@
 //! enforce_from = "2026-09-01"
 //! paths = ["src/parser/**"]          # optional: only here (globs, relative to this file)
 //!
+//! [docs]
+//! url = "https://codex.example.com/" # the team's copy of `hindsight docs`: lesson links in reviews point here
+//!
 //! [[waiver]]                         # a known exemption, with who answers for it and until when
 //! rule = "HS1001"
 //! paths = ["src/legacy/**"]          # and/or fingerprints = ["95e79940c483c2c3"]
@@ -95,6 +98,8 @@ pub struct Config {
     pub profile: Profile,
     /// `[render]` and `[[helm]]`: how Helm charts and Kustomize overlays are rendered before checking.
     pub render: Render,
+    /// `[docs] url`: where the team hosts the docs site (ends in `/`), so links to lessons point at it.
+    pub docs_url: Option<String>,
 }
 
 /// How charts and overlays are rendered (`[render]`, `[[helm]]`). The engine only carries it: rendering runs
@@ -252,6 +257,7 @@ impl Default for Config {
             scope: ScopeOverrides::default(),
             profile: Profile::Default,
             render: Render::default(),
+            docs_url: None,
         }
     }
 }

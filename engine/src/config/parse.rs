@@ -36,6 +36,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         .map(|entry| waiver(&file, entry))
         .collect::<Result<Vec<_>, _>>()?;
     let render = render(&file, &base_dir, &raw)?;
+    let docs_url = docs_url(&file, raw.docs.url.as_ref())?;
     Ok(Config {
         path: Some(path.to_path_buf()),
         rule_dirs: raw.rules.dirs.iter().map(|d| base_dir.join(d)).collect(),
@@ -51,6 +52,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         waivers,
         scope,
         render,
+        docs_url,
         // Not keys of the file: the caller sets them.
         today: None,
         repository: None,
@@ -75,6 +77,16 @@ struct RawConfig {
     render: Option<toml::Spanned<RawRender>>,
     #[serde(default)]
     helm: Vec<toml::Spanned<RawHelm>>,
+    #[serde(default)]
+    docs: RawDocsSite,
+}
+
+/// `[docs]`: where the team hosts the docs site `hindsight docs` writes.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawDocsSite {
+    #[serde(default)]
+    url: Option<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -257,6 +269,24 @@ fn position(text: &str, offset: usize) -> (usize, usize) {
 }
 
 /// The directory relative paths of the file are relative to: the file's own, `.` for a bare file name.
+/// `[docs] url`: an `http(s)://` address, kept with one trailing slash so page paths join onto it.
+fn docs_url(
+    file: &ConfigFile<'_>,
+    url: Option<&toml::Spanned<String>>,
+) -> Result<Option<String>, ConfigError> {
+    let Some(url) = url else {
+        return Ok(None);
+    };
+    let text = url.get_ref().trim();
+    if !(text.starts_with("https://") || text.starts_with("http://")) {
+        return Err(file.invalid(
+            url.span().start,
+            format!("`[docs] url` must be an http(s) address of the docs site, such as \"https://codex.example.com/\", not `{text}`"),
+        ));
+    }
+    Ok(Some(format!("{}/", text.trim_end_matches('/'))))
+}
+
 fn base_dir(path: &Path) -> PathBuf {
     match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
@@ -424,6 +454,24 @@ mod tests {
         // An offset past the end (or inside a character) counts from the start.
         assert_eq!(position(text, 9), (1, 1));
         assert_eq!(file(text).line_of(8), 2);
+    }
+
+    #[test]
+    fn the_docs_url_gets_one_trailing_slash_and_must_be_a_web_address() {
+        let parse = |text: &str| parse(Path::new("h.toml"), text);
+        let config = parse("[docs]\nurl = \"https://codex.example.com/hs//\"\n").unwrap();
+        assert_eq!(
+            config.docs_url.as_deref(),
+            Some("https://codex.example.com/hs/")
+        );
+        assert_eq!(parse("").unwrap().docs_url, None);
+        let err = parse("[docs]\nurl = \"codex/site\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("h.toml:2:7: `[docs] url` must be an http(s) address"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -7,6 +7,7 @@
 pub(crate) mod builtin;
 mod conftest;
 mod examples;
+mod lesson;
 pub(crate) mod load;
 mod match_rule;
 pub mod raw;
@@ -14,6 +15,7 @@ pub mod schema;
 
 pub use conftest::{ConftestOptions, Namespaces};
 pub use examples::{Example, ExampleAt};
+pub use lesson::LessonScope;
 pub(crate) use match_rule::{Compiled, MatchRule, Recipe};
 
 use std::collections::HashMap;
@@ -152,6 +154,8 @@ pub struct Rule {
     pub strict: Option<Box<StrictForm>>,
     /// The lesson's forms in other languages (`languages:` in the rule file), after its own.
     pub forms: Vec<LanguageForm>,
+    /// Where a review-only lesson applies (`None` for other rules): see [`Rule::lesson_applies`].
+    pub lesson: Option<Box<LessonScope>>,
 }
 
 /// One more language's form of a rule: a structural match per language of the form, with its own message

@@ -33,7 +33,9 @@ pub struct RawRule {
     /// Language of the files the rule checks: `rust` or `yaml` for structural rules and Rego code rules;
     /// `yaml`, `json`, `toml`, `hcl` or a list of them for Rego rules over configuration data; for a Rego code rule
     /// that also reads configuration documents, a list of one source language and formats, such as
-    /// `[rust, yaml, json]`. Not needed for `builtin` and `review` rules.
+    /// `[rust, yaml, json]`. Not needed for `builtin` rules. For a `review` lesson, the languages and formats of
+    /// the files it applies to (`[rust, go, yaml]`; none: every file), which `lessons_for_change` and
+    /// `hindsight review` read.
     #[serde(default)]
     #[schemars(with = "Option<RawLanguages>")]
     pub language: Option<Spanned<RawLanguages>>,
@@ -111,7 +113,8 @@ pub struct RawRule {
     pub options: BTreeMap<String, serde_json::Value>,
     /// A regex a file's text or path must contain for this Rego rule to look at it, such as
     /// `(Deployment|DaemonSet)`: a cheap test that spares parsing configuration files, or matching the `select`
-    /// over source files, that the policy can never report on.
+    /// over source files, that the policy can never report on. For a `review` lesson, what a changed file must
+    /// contain for the lesson to apply to it.
     #[serde(default)]
     pub prefilter: Option<String>,
     /// Time budget of the policy per file, in milliseconds (default 1000). Past it, the rule fails on that file

@@ -86,7 +86,10 @@ impl Workspace {
         let has_repository_rules = checker
             .active_rules()
             .any(|(rule, _)| rule.is_repository_scope());
-        let docs_base = settings.docs_base_url.clone().or_else(|| {
+        // The editor's setting, else the team's hosted docs site (`[docs] url` in hindsight.toml), else the
+        // pages `hindsight docs` wrote into the workspace.
+        let hosted = config.docs_url.as_ref().map(|url| format!("{url}rules/"));
+        let docs_base = settings.docs_base_url.clone().or(hosted).or_else(|| {
             let local = root.join(LOCAL_RULE_PAGES);
             local
                 .is_dir()

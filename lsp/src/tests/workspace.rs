@@ -104,6 +104,23 @@ fn configuration_files_get_rego_findings_and_repository_rules_reach_every_file()
 }
 
 #[test]
+fn diagnostics_link_to_the_teams_docs_site_from_hindsight_toml() {
+    let config = format!("{STRICT}\n[docs]\nurl = \"https://codex.example.com/\"\n");
+    let files = [("hindsight.toml", config.as_str())];
+    let mut client = Client::start(&files, json!({}), json!({}));
+    client.open(
+        "src/lib.rs",
+        "rust",
+        "fn f() { std::env::var(\"A\").unwrap(); }\n",
+    );
+    let diagnostics = client.diagnostics("src/lib.rs", |d| codes(d) == ["HS1001"]);
+    assert_eq!(
+        diagnostics[0]["codeDescription"]["href"],
+        "https://codex.example.com/rules/HS1001.html"
+    );
+}
+
+#[test]
 fn settings_and_a_saved_hindsight_toml_reload_the_rules() {
     let files = [
         ("codex/legacy-call.yaml", LEGACY_CALL_RULE),

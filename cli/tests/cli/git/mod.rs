@@ -10,6 +10,7 @@ use serde_json::Value;
 use crate::{Project, Run, run_in, run_on};
 
 mod exemptions;
+mod review;
 
 const UNWRAP_FN: &str = "fn f(x: Option<u8>) -> u8 {\n    x.unwrap()\n}\n";
 

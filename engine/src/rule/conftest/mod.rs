@@ -331,6 +331,7 @@ fn rule_for(
         bad_examples: Vec::new(),
         good_examples: Vec::new(),
         forms: Vec::new(),
+        lesson: None,
         origin: Origin {
             path: source.path.clone(),
             code_line: 1,

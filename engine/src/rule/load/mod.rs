@@ -7,7 +7,8 @@
 //! - `examples.rs`: the examples, which are the rule's tests;
 //! - `matcher.rs`: a structural `match` (or a Rego rule's `select`) compiled by ast-grep, and the `strict:` form;
 //! - `policy.rs`: the Rego policy file next to the rule;
-//! - `forms.rs`: the lesson's forms in other `languages:`, each compiled per language.
+//! - `forms.rs`: the lesson's forms in other `languages:`, each compiled per language;
+//! - `lesson.rs`: where a review-only lesson applies (its `language:` and `prefilter:`).
 //!
 //! The order of the steps is behaviour: a file with several mistakes reports the first one, so moving a step
 //! changes which error an author sees.
@@ -15,6 +16,7 @@
 mod contextual;
 mod examples;
 mod forms;
+mod lesson;
 mod matcher;
 mod metadata;
 mod policy;
@@ -66,6 +68,10 @@ pub(super) fn load_rule(
     };
     let languages = Languages::of(raw.language.as_ref(), file.code_loc);
     let raw_forms = raw.languages;
+    let lesson = match enforcement {
+        Enforcement::Review => Some(lesson::scope(&file, &languages, raw.prefilter.as_deref())?),
+        _ => None,
+    };
     let matching = match enforcement {
         Enforcement::Match => {
             let parts = MatchParts {
@@ -126,6 +132,7 @@ pub(super) fn load_rule(
         rego: matching.rego,
         strict: matching.strict,
         forms,
+        lesson,
     })
 }
 
