@@ -34,12 +34,8 @@ pub(crate) fn atomic_with(
         _ => Path::new("."),
     };
     sweep_leftovers(dir);
-    let (temporary, file) = create_temporary(dir, path).with_context(|| {
-        format!(
-            "cannot write {}: cannot create a file beside it",
-            path.display()
-        )
-    })?;
+    let (temporary, file) =
+        create_temporary(dir, path).with_context(|| format!("cannot create {}", path.display()))?;
     let written = fill_synced(file, fill, path).with_context(|| {
         format!(
             "cannot write {} (through {})",
