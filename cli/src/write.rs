@@ -29,6 +29,20 @@ pub(crate) fn atomic_with(
     path: &Path,
     fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
+    write(path, fill, false)
+}
+
+/// Like [`atomic`], for a script (a git hook): the file is executable (0755 on Unix) from the moment it
+/// appears, so git never sees the hook without its executable bit (git skips such a hook silently).
+pub(crate) fn atomic_executable(path: &Path, contents: impl AsRef<[u8]>) -> anyhow::Result<()> {
+    write(path, |out| Ok(out.write_all(contents.as_ref())?), true)
+}
+
+fn write(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    executable: bool,
+) -> anyhow::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -36,7 +50,7 @@ pub(crate) fn atomic_with(
     sweep_leftovers(dir);
     let (temporary, file) =
         create_temporary(dir, path).with_context(|| format!("cannot create {}", path.display()))?;
-    let written = fill_synced(file, fill, path).with_context(|| {
+    let written = fill_synced(file, fill, path, executable).with_context(|| {
         format!(
             "cannot write {} (through {})",
             path.display(),
@@ -86,16 +100,23 @@ fn create_temporary(dir: &Path, target: &Path) -> std::io::Result<(PathBuf, std:
     Err(last.unwrap_or_else(|| std::io::Error::other("no free temporary name")))
 }
 
-/// Streams `fill` into the temporary file, gives it the target's permissions and syncs it.
+/// Streams `fill` into the temporary file, gives it the target's permissions (or 0755) and syncs it.
 fn fill_synced(
     file: std::fs::File,
     fill: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
     target: &Path,
+    executable: bool,
 ) -> anyhow::Result<()> {
     let mut out = std::io::BufWriter::new(file);
     fill(&mut out)?;
     let file = out.into_inner().map_err(|e| e.into_error())?;
-    if let Ok(metadata) = std::fs::metadata(target) {
+    if executable {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            file.set_permissions(std::fs::Permissions::from_mode(0o755))?;
+        }
+    } else if let Ok(metadata) = std::fs::metadata(target) {
         file.set_permissions(metadata.permissions())?;
     }
     file.sync_all()?;

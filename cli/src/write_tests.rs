@@ -215,3 +215,20 @@ fn leftovers_of_dead_processes_are_removed_and_those_of_live_ones_kept() {
     assert_eq!(leftover_pid(dead), Some(4_194_305));
     assert_eq!(leftover_pid("a.yaml"), None);
 }
+
+#[test]
+#[cfg(unix)]
+fn a_script_is_executable_from_the_moment_it_appears() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempdir();
+    let path = dir.path().join("pre-commit");
+    atomic_executable(&path, "#!/bin/sh\n").unwrap_or_else(|e| panic!("{e:#}"));
+    let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
+    assert_eq!(mode.ok(), Some(0o755));
+    // Replacing a hook that lost its bit makes it executable again.
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644))
+        .unwrap_or_else(|e| panic!("{e}"));
+    atomic_executable(&path, "#!/bin/sh\nexit 0\n").unwrap_or_else(|e| panic!("{e:#}"));
+    let mode = std::fs::metadata(&path).map(|m| m.permissions().mode() & 0o777);
+    assert_eq!(mode.ok(), Some(0o755));
+}
