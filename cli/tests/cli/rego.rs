@@ -416,11 +416,12 @@ examples:
     project.file(&format!("pack/{id}.rego"), rego);
 }
 
-/// The runaway policies of issue 17 at load: a `numbers.range` of 10^8 numbers (which took 7.1 s and 2.3 GiB,
+/// The runaway policies of issue 17: a `numbers.range` of 10^8 numbers (which took 7.1 s and 2.3 GiB at load,
 /// then was reported as not compiling) and a loop of 10^12 steps are each stopped within twice their budget
-/// and reported as rule errors that name the budget, while the pack's other rule still checks the file.
+/// and reported as rule errors that name the budget, at load or on the one file where the policy runs away,
+/// while the pack's other rules still check the files.
 #[test]
-fn policies_past_their_budget_at_load_fail_alone_as_budget_errors() {
+fn policies_past_their_budget_fail_alone_as_budget_errors() {
     let project = Project::new();
     rego_pack(&project, REPLICAS_POLICY);
     budget_rule(
@@ -441,6 +442,15 @@ fn policies_past_their_budget_at_load_fail_alone_as_budget_errors() {
         "deploy/one.yaml",
         "kind: Deployment\nspec:\n  replicas: 1\n",
     );
+    // Fine at load (`input.n` is undefined there), past its memory budget on one file only.
+    budget_rule(
+        &project,
+        "on-input",
+        "ACME2004",
+        1000,
+        "package acme.oninput\n\ndeny contains \"x\" if {\n\tsome i in numbers.range(1, input.n)\n\ti < 0\n}\n",
+    );
+    project.file("deploy/big.yaml", "kind: Service\nn: 100000000\n");
     let started = std::time::Instant::now();
     let run = project.run(&[
         "check",
@@ -474,6 +484,7 @@ fn policies_past_their_budget_at_load_fail_alone_as_budget_errors() {
     assert_eq!(
         findings,
         [
+            "HS9004 deploy/big.yaml rule ACME2004 (on-input) exceeded its memory budget on deploy/big.yaml: numbers.range would make 100000000 numbers, which exceeds the memory budget of a policy (1000000 numbers); every other rule still ran on this file",
             "ACME2001 deploy/one.yaml 1 replica(s)",
             "HS9003 pack/looping.rego the policy exceeded its time budget (300 ms) at load, in its dry run on an empty input; run `hindsight test` on the pack to see it fail alone",
             "HS9003 pack/runaway.rego the policy exceeded its memory budget at load, in its dry run on an empty input: numbers.range would make 100000000 numbers, which exceeds the memory budget of a policy (1000000 numbers); run `hindsight test` on the pack to see it fail alone",
