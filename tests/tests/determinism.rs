@@ -140,7 +140,7 @@ fn some_files() -> impl Strategy<Value = Vec<usize>> {
 proptest! {
     // Each case is four checks of up to every example: a few cases keep the suite fast, and every run of the
     // suite tries new ones.
-    #![proptest_config(ProptestConfig { cases: 6, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
 
     #[test]
     fn findings_are_the_same_whatever_the_threads_and_the_other_files(picked in some_files()) {
