@@ -23,8 +23,8 @@ use crate::finding::Severity;
 mod budget;
 mod conventions;
 
-pub use budget::MAX_GENERATED;
-use budget::{MEMORY_MARKER, bounded_range, eval_by};
+pub use budget::{MAX_GENERATED, MAX_STRING_BYTES};
+use budget::{MEMORY_MARKER, bounded_array_concat, bounded_concat, bounded_range, eval_by};
 
 /// Library modules every policy can import (`import data.hindsight.k8s`, `import data.hindsight.terraform`).
 const LIBRARY: &[(&str, &str)] = &[
@@ -518,6 +518,20 @@ fn add_pure_extensions(engine: &mut Engine) -> Result<(), RegoError> {
             "numbers.range".into(),
             2,
             Box::new(|args: Vec<Value>| bounded_range("numbers.range", &args, false)),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    engine
+        .add_extension(
+            "concat".into(),
+            2,
+            Box::new(|args: Vec<Value>| bounded_concat(&args)),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    engine
+        .add_extension(
+            "array.concat".into(),
+            2,
+            Box::new(|args: Vec<Value>| bounded_array_concat(&args)),
         )
         .map_err(|e| RegoError::from_anyhow(&e))?;
     engine

@@ -9,24 +9,29 @@ use regorus::{Engine, Value};
 
 use super::RegoError;
 
-/// The most numbers one call of `numbers.range` or `numbers.range_step` may make (about 40 MiB).
+/// The most numbers one call of `numbers.range` or `numbers.range_step` may make (about 40 MiB), and the most
+/// items of one `array.concat`.
 ///
-/// What bounds a policy: regorus checks its execution timer every [`TIMER_INTERVAL`] steps of an evaluation,
-/// never inside one built-in call, so a policy is stopped at its time budget plus at most one built-in call.
-/// regorus cannot bound memory without replacing the process's allocator (its `allocator-memory-limits`
-/// feature: a vendored mimalloc as the global allocator and one process-wide counter, checked only inside some
-/// built-ins), so memory is bounded around it: collections a policy builds by iterating (comprehensions,
-/// result sets) grow one step at a time and stop with the time budget, and the two built-ins whose result is
-/// not bounded by the size of their arguments, `numbers.range` and `numbers.range_step`, are replaced by
-/// versions that refuse to make more than this many numbers, a memory budget error. Not bounded: a chain of
-/// built-ins that each double their argument (`concat`, `sprintf`, `replace` on their own output), and
-/// `graph.reachable_paths` on a dense graph, can still allocate within one step.
+/// What bounds a policy: regorus checks its execution timer at every step of an evaluation
+/// ([`TIMER_INTERVAL`]), never inside one built-in call, so a policy is stopped at its time budget plus at
+/// most one built-in call. regorus cannot bound memory without replacing the process's allocator (its
+/// `allocator-memory-limits` feature: a vendored mimalloc as the global allocator and one process-wide
+/// counter, checked only inside some built-ins), so memory is bounded around it: collections a policy builds
+/// by iterating (comprehensions, result sets) grow one step at a time and stop with the time budget, and the
+/// built-ins that can make much more than their arguments in one call are replaced by versions that refuse
+/// to: `numbers.range` and `numbers.range_step` (this many numbers), `array.concat` (this many items) and
+/// `concat` ([`MAX_STRING_BYTES`]); refusing is a memory budget error. Not bounded: other built-ins that
+/// double their argument (`sprintf`, `replace`, `strings.replace_n`, `json.marshal` on their own output)
+/// chained within the time budget, and `graph.reachable_paths` on a dense graph.
 pub const MAX_GENERATED: u64 = 1_000_000;
 
-/// How many evaluation steps regorus runs between two looks at the clock: small enough that a runaway loop
-/// is stopped within milliseconds of its budget (a step is microseconds), large enough that reading the
-/// clock costs nothing measurable.
-pub(super) const TIMER_INTERVAL: u32 = 100;
+/// The longest string one call of `concat` may make (16 MiB: sixteen times the default file size cap).
+pub const MAX_STRING_BYTES: usize = 16 << 20;
+
+/// How many evaluation steps regorus runs between two looks at the clock: every one. A larger interval lets a
+/// policy of few but slow steps (a chain of `concat`s, each doubling a string) never reach a look at the
+/// clock at all; reading it costs tens of nanoseconds, a step microseconds.
+pub(super) const TIMER_INTERVAL: u32 = 1;
 
 /// Marks the error of a replaced built-in that refused to exceed [`MAX_GENERATED`].
 pub(super) const MEMORY_MARKER: &str = "exceeds the memory budget of a policy";
@@ -56,6 +61,51 @@ pub(super) fn eval_by(
     engine
         .eval_rule(rule.to_string())
         .map_err(|e| RegoError::from_anyhow(&e))
+}
+
+/// `concat(delimiter, strings)` as regorus defines it (an array or a set of strings, a set in its sorted
+/// order), refusing to make a string longer than [`MAX_STRING_BYTES`]: a chain of `concat`s each doubling a
+/// string would otherwise reach gigabytes in a few dozen steps, each one built inside one built-in call.
+pub(super) fn bounded_concat(args: &[Value]) -> anyhow::Result<Value> {
+    let (Some(Value::String(delimiter)), Some(collection)) = (args.first(), args.get(1)) else {
+        anyhow::bail!("`concat` expects a string delimiter and an array/set of strings.");
+    };
+    let items: Vec<&Value> = match collection {
+        Value::Array(items) => items.iter().collect(),
+        Value::Set(items) => items.iter().collect(),
+        _ => anyhow::bail!("`concat` expects array/set of strings."),
+    };
+    let mut parts: Vec<&str> = Vec::with_capacity(items.len());
+    for item in items {
+        let Value::String(s) = item else {
+            anyhow::bail!("`concat` expects array/set of strings.");
+        };
+        parts.push(s);
+    }
+    let len = parts.iter().map(|p| p.len()).sum::<usize>()
+        + delimiter.len() * parts.len().saturating_sub(1);
+    if len > MAX_STRING_BYTES {
+        anyhow::bail!(
+            "concat would make a string of {len} bytes, which {MEMORY_MARKER} ({MAX_STRING_BYTES} bytes)"
+        );
+    }
+    Ok(Value::String(parts.join(delimiter).into()))
+}
+
+/// `array.concat(a, b)`, refusing to make an array of more than [`MAX_GENERATED`] items (arrays share their
+/// items, so doubling one costs little per step but its length grows as fast as a string's).
+pub(super) fn bounded_array_concat(args: &[Value]) -> anyhow::Result<Value> {
+    let (Some(Value::Array(a)), Some(Value::Array(b))) = (args.first(), args.get(1)) else {
+        anyhow::bail!("`array.concat` expects two arrays.");
+    };
+    let len = a.len() + b.len();
+    if len as u64 > MAX_GENERATED {
+        anyhow::bail!(
+            "array.concat would make {len} items, which {MEMORY_MARKER} ({MAX_GENERATED} items)"
+        );
+    }
+    let items: Vec<Value> = a.iter().chain(b.iter()).cloned().collect();
+    Ok(Value::from(items))
 }
 
 /// `numbers.range(a, b)` and `numbers.range_step(a, b, step)` as OPA defines them (both ends included;
