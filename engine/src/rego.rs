@@ -12,17 +12,19 @@
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, Value};
 
 use crate::data::PathElem;
 use crate::finding::Severity;
 
+mod budget;
 mod conventions;
+
+pub use budget::{MAX_GENERATED, MAX_STRING_BYTES};
+use budget::{MEMORY_MARKER, bounded_array_concat, bounded_concat, bounded_range, eval_by};
 
 /// Library modules every policy can import (`import data.hindsight.k8s`, `import data.hindsight.terraform`).
 const LIBRARY: &[(&str, &str)] = &[
@@ -92,9 +94,29 @@ pub struct RegoError {
     pub message: String,
     /// The evaluation ran out of time.
     pub timed_out: bool,
+    /// The evaluation asked for more memory than a policy may use (see [`MAX_GENERATED`]).
+    pub out_of_memory: bool,
 }
 
 impl RegoError {
+    /// What a load problem says about this error: a policy that ran out of its time or memory budget in the
+    /// dry run at load compiled, so it says that, not that it does not compile.
+    pub fn load_message(&self, budget: Duration) -> String {
+        if self.timed_out {
+            format!(
+                "the policy exceeded its time budget ({} ms) at load, in its dry run on an empty input",
+                budget.as_millis()
+            )
+        } else if self.out_of_memory {
+            format!(
+                "the policy exceeded its memory budget at load, in its dry run on an empty input: {}",
+                self.message
+            )
+        } else {
+            format!("the policy does not compile: {}", self.message)
+        }
+    }
+
     /// Parses regorus's preformatted error (`--> file:line:col` … `error: message`).
     fn from_anyhow(err: &anyhow::Error) -> Self {
         let text = format!("{err:#}");
@@ -104,6 +126,7 @@ impl RegoError {
             column: 1,
             message: text.trim().to_string(),
             timed_out: text.contains("exceeded time limit"),
+            out_of_memory: text.contains(MEMORY_MARKER),
         };
         for line in text.lines() {
             let line = line.trim();
@@ -145,6 +168,8 @@ pub struct Policy {
     exceptions: bool,
     /// Set in `hindsight test --coverage`: every evaluation adds the lines it ran.
     coverage: Option<Arc<Mutex<Coverage>>>,
+    /// The time budget of one evaluation: all its result rules together, not each.
+    timeout: Duration,
 }
 
 /// Lines of policy files that evaluations ran, accumulated over many evaluations.
@@ -307,10 +332,6 @@ impl Policy {
             )
             .map_err(|e| RegoError::from_anyhow(&e))?;
         add_pure_extensions(&mut engine)?;
-        engine.set_execution_timer_config(ExecutionTimerConfig {
-            limit: timeout,
-            check_interval: NonZeroU32::MIN.saturating_add(99),
-        });
         if entrypoints.is_empty() {
             return Err(RegoError {
                 file: sources.first().map(|s| s.path.clone()),
@@ -320,19 +341,25 @@ impl Policy {
                     "`{package}` defines none of `deny`, `violation` or `warn` (nor `deny_*`, `violation_*`, `warn_*`)"
                 ),
                 timed_out: false,
+                out_of_memory: false,
             });
         }
         // A dry run of every rule queried, so a policy that cannot evaluate fails at load, not on each file.
         engine.set_input(Value::new_object());
         let exception_rule = exceptions.then_some("exception");
+        let deadline = Instant::now() + timeout;
         for name in entrypoints
             .iter()
             .map(|(_, name)| name.as_str())
             .chain(exception_rule)
         {
-            engine
-                .eval_rule(format!("{package}.{name}"))
-                .map_err(|err| RegoError::from_anyhow(&err))?;
+            eval_by(&mut engine, &format!("{package}.{name}"), deadline).map_err(|mut err| {
+                // A budget error has no position; the policy's file is where to look.
+                if err.file.is_none() {
+                    err.file = sources.first().map(|s| s.path.clone());
+                }
+                err
+            })?;
         }
         Ok(Policy {
             engine,
@@ -340,6 +367,7 @@ impl Policy {
             entrypoints,
             exceptions,
             coverage: None,
+            timeout,
         })
     }
 
@@ -348,19 +376,20 @@ impl Policy {
         let mut engine = self.engine.clone();
         engine.set_input(input);
         FILE_FACTS.with(|f| *f.borrow_mut() = facts);
+        let deadline = Instant::now() + self.timeout;
         let exempted = if self.exceptions {
-            let value = engine
-                .eval_rule(format!("{}.exception", self.package))
-                .map_err(|e| RegoError::from_anyhow(&e))?;
+            let value = eval_by(
+                &mut engine,
+                &format!("{}.exception", self.package),
+                deadline,
+            )?;
             conventions::exempted_names(&value)
         } else {
             BTreeSet::new()
         };
         let mut verdicts = Vec::new();
         for (kind, name) in &self.entrypoints {
-            let value = engine
-                .eval_rule(format!("{}.{name}", self.package))
-                .map_err(|e| RegoError::from_anyhow(&e))?;
+            let value = eval_by(&mut engine, &format!("{}.{name}", self.package), deadline)?;
             let first = verdicts.len();
             collect_verdicts(*kind, &value, &mut verdicts);
             let exception = conventions::exception_name(name);
@@ -473,13 +502,43 @@ pub fn run_tests(
     Ok(results)
 }
 
-/// The built-ins that depend on their arguments only, the same in policies and in their unit tests.
+/// The built-ins that depend on their arguments only, the same in policies and in their unit tests, and the
+/// bounded replacements of regorus's built-ins that could exhaust memory within one step ([`MAX_GENERATED`]).
 fn add_pure_extensions(engine: &mut Engine) -> Result<(), RegoError> {
     engine
         .add_extension(
             "hindsight.regex.backtracking".into(),
             1,
             Box::new(regex_backtracking),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    // An extension is looked up before a built-in of the same name, so these replace regorus's.
+    engine
+        .add_extension(
+            "numbers.range".into(),
+            2,
+            Box::new(|args: Vec<Value>| bounded_range("numbers.range", &args, false)),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    engine
+        .add_extension(
+            "concat".into(),
+            2,
+            Box::new(|args: Vec<Value>| bounded_concat(&args)),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    engine
+        .add_extension(
+            "array.concat".into(),
+            2,
+            Box::new(|args: Vec<Value>| bounded_array_concat(&args)),
+        )
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    engine
+        .add_extension(
+            "numbers.range_step".into(),
+            3,
+            Box::new(|args: Vec<Value>| bounded_range("numbers.range_step", &args, true)),
         )
         .map_err(|e| RegoError::from_anyhow(&e))
 }
@@ -623,141 +682,4 @@ pub fn value_from_json(value: &serde_json::Value) -> Value {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn source(path: &str, text: &str) -> Source {
-        Source {
-            path: path.into(),
-            text: text.into(),
-        }
-    }
-
-    #[test]
-    fn errors_carry_file_line_and_column() {
-        let cases = [
-            (
-                "syntax.rego",
-                "package p\ndeny contains msg if {\n  x := input.a +\n}\n",
-            ),
-            (
-                "unsafe.rego",
-                "package p\ndeny contains msg if {\n  msg := y\n}\n",
-            ),
-            (
-                "unknown.rego",
-                "package p\ndeny contains msg if {\n  msg := foo.bar(1)\n}\n",
-            ),
-            (
-                "io.rego",
-                "package p\ndeny contains msg if {\n  r := http.send({\"method\": \"get\", \"url\": \"http://x\"})\n  msg := \"x\"\n}\n",
-            ),
-        ];
-        let out: Vec<String> = cases
-            .iter()
-            .map(|(path, text)| {
-                let err = Policy::compile(
-                    &[source(path, text)],
-                    "data.p",
-                    &serde_json::json!({}),
-                    Duration::from_secs(1),
-                )
-                .err()
-                .unwrap();
-                format!(
-                    "{}:{}:{} {}",
-                    err.file.unwrap_or_default(),
-                    err.line,
-                    err.column,
-                    err.message
-                )
-            })
-            .collect();
-        insta::assert_snapshot!(out.join("\n"), @"
-        syntax.rego:3:5 expecting `}` while parsing set
-        unsafe.rego:3:10 var y is unsafe
-        unknown.rego:3:17 could not find function foo.bar
-        io.rego:3:17 could not find function http.send
-        ");
-    }
-
-    #[test]
-    fn verdicts_are_strings_or_objects() {
-        let policy = Policy::compile(
-            &[source(
-                "p.rego",
-                r#"package p
-deny contains "plain" if input.a == 1
-violation contains {"msg": "with path", "path": ["spec", "replicas", 0]} if input.a == 1
-warn contains {"msg": sprintf("file %v", [hindsight.file().path])} if input.a == 1
-"#,
-            )],
-            "data.p",
-            &serde_json::json!({}),
-            Duration::from_secs(1),
-        )
-        .unwrap();
-        let verdicts = policy
-            .evaluate(
-                value_from_json(&serde_json::json!({"a": 1})),
-                value_from_json(&serde_json::json!({"path": "x.yaml"})),
-            )
-            .unwrap();
-        let out: Vec<String> = verdicts
-            .iter()
-            .map(|v| format!("{:?} {} {:?}", v.kind, v.msg, v.path))
-            .collect();
-        assert_eq!(
-            out,
-            [
-                "Deny plain []",
-                "Violation with path [Key(\"spec\"), Key(\"replicas\"), Index(0)]",
-                "Warn file x.yaml []",
-            ]
-        );
-    }
-
-    #[test]
-    fn regex_backtracking_reports_shapes_and_patterns_it_cannot_parse() {
-        let policy = Policy::compile(
-            &[source(
-                "p.rego",
-                r#"package p
-deny contains msg if {
-	some pattern in input.patterns
-	msg := json.marshal(hindsight.regex.backtracking(pattern))
-}
-"#,
-            )],
-            "data.p",
-            &serde_json::json!({}),
-            Duration::from_secs(1),
-        )
-        .unwrap();
-        let input = serde_json::json!({"patterns": [r"^(\w+\s?)*$", r"\bx(?=y)", r"\d+\.\d+"]});
-        let verdicts = policy
-            .evaluate(value_from_json(&input), Value::new_object())
-            .unwrap();
-        let mut out: Vec<String> = verdicts.into_iter().map(|v| v.msg).collect();
-        out.sort();
-        insta::assert_snapshot!(out.join("\n"), @r#"
-        {"error":"look-around, including look-ahead and look-behind, is not supported","parsed":false,"problems":[],"word_boundary":false}
-        {"parsed":true,"problems":[],"word_boundary":false}
-        {"parsed":true,"problems":[{"growth":"exponential","kind":"nested-quantifier","repeat":"a","span":[1,10],"text":"(\\w+\\s?)*","then":"!"}],"word_boundary":false}
-        "#);
-    }
-
-    #[test]
-    fn v0_policies_are_recognised() {
-        assert!(is_rego_v0("package main\ndeny[msg] {\n  msg := \"x\"\n}\n"));
-        assert!(is_rego_v0(
-            "package main\nimport future.keywords.if\ndeny[msg] if { true }\n"
-        ));
-        assert!(!is_rego_v0(
-            "package main\ndeny contains msg if {\n  msg := \"x\"\n}\n"
-        ));
-        assert!(!is_rego_v0(
-            "package main\nimport rego.v1\ndeny[msg] if { true }\n"
-        ));
-    }
-}
+mod tests;

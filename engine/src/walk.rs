@@ -53,6 +53,8 @@ pub enum NoteKind {
     /// Something a reviewer should see that is not a finding: an exemption added or removed by a change, the
     /// rules or waivers a pull request changes. The text says what.
     Review(String),
+    /// `--fix` left the file alone (it changed since it was checked): the text says why.
+    NotFixed(String),
 }
 
 /// A range of lines of a file, 1-based, both ends included.
@@ -149,6 +151,7 @@ impl NoteKind {
             NoteKind::Template => "template",
             NoteKind::Render(_) => "render",
             NoteKind::Review(_) => "review",
+            NoteKind::NotFixed(_) => "not-fixed",
         }
     }
 }
@@ -171,7 +174,9 @@ impl Note {
             NoteKind::Binary => "skipped: binary file".into(),
             NoteKind::NotUtf8 => "skipped: not valid UTF-8".into(),
             NoteKind::Template => "skipped: a template (`{{ }}`), not YAML".into(),
-            NoteKind::Render(text) | NoteKind::Review(text) => text.clone(),
+            NoteKind::Render(text) | NoteKind::Review(text) | NoteKind::NotFixed(text) => {
+                text.clone()
+            }
         }
     }
 }
@@ -205,6 +210,32 @@ pub struct Report {
     /// The text of files checked from memory rather than from disk (staged content), by path: what printers
     /// show instead of the file on disk.
     pub in_memory: HashMap<PathBuf, std::sync::Arc<str>>,
+    /// What each checked file that has a finding with a fix looked like when it was checked (read from disk,
+    /// or staged content; never a rendering), so that `--fix` edits only a file that is still that text: the
+    /// fixes' byte offsets would land in the wrong place in any other.
+    pub fixable: HashMap<PathBuf, Digest>,
+}
+
+/// The length and a 64-bit hash of a file's bytes: enough to tell whether a file changed between its check
+/// and its fix (an accidental collision is one in 2^64; nobody is defending against a crafted one here, as
+/// whoever can write the file can write anything to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Digest {
+    len: u64,
+    hash: u64,
+}
+
+impl Digest {
+    /// The digest of `bytes`.
+    pub fn of(bytes: &[u8]) -> Digest {
+        use std::hash::{Hash as _, Hasher as _};
+        let mut hasher = std::hash::DefaultHasher::new();
+        bytes.hash(&mut hasher);
+        Digest {
+            len: bytes.len() as u64,
+            hash: hasher.finish(),
+        }
+    }
 }
 
 /// How to discover files.
@@ -306,9 +337,20 @@ type Kind = (Option<Lang>, Option<DataFormat>);
 
 /// The language and format a file is checked as, when some enabled rule reads it.
 fn wanted(path: &Path, options: &WalkOptions) -> Option<Kind> {
+    if is_write_leftover(path) {
+        return None;
+    }
     let lang = Lang::from_file(path).filter(|lang| options.languages.contains(lang));
     let format = DataFormat::from_path(path).filter(|f| options.formats.contains(f));
     (lang.is_some() || format.is_some()).then_some((lang, format))
+}
+
+/// A temporary file of hindsight's atomic writes (`.<name>.hindsight-<pid>-<n>.tmp`, beside the file being
+/// written), which a killed run can leave behind: never checked, whatever a format row says about `.tmp`.
+pub fn is_write_leftover(path: &Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with('.') && n.ends_with(".tmp") && n.contains(".hindsight-"))
 }
 
 /// Sorted, deduplicated entries with their scopes. Each file comes with the root it was found under
@@ -510,6 +552,8 @@ pub fn check_files_and_memory(
     report.bytes_checked += extra.bytes_checked;
     report.documents.extend(extra.documents);
     report.in_memory.extend(extra.in_memory);
+    // Not `extra.fixable`: a rendering is not the file on disk it is shown under, so `--fix` must not edit
+    // that file with the rendering's offsets.
     add_repository_findings(checker, &mut report, context);
     report.elapsed = started.elapsed();
     report
@@ -607,7 +651,15 @@ fn collect(outcomes: Vec<Outcome>) -> Report {
     let mut report = Report::default();
     for outcome in outcomes {
         match outcome {
-            Outcome::Checked { file, path, bytes } => {
+            Outcome::Checked {
+                file,
+                path,
+                bytes,
+                digest,
+            } => {
+                if let Some(digest) = digest {
+                    report.fixable.insert(path.clone(), digest);
+                }
                 report.files_checked += 1;
                 report.bytes_checked += bytes;
                 report.findings.extend(file.findings);
@@ -640,6 +692,8 @@ enum Outcome {
         file: FileReport,
         path: PathBuf,
         bytes: u64,
+        /// Only for files with a fix: hashing costs nothing where nobody will ask.
+        digest: Option<Digest>,
     },
     Skipped(Note),
     Failed(Problem),
@@ -720,9 +774,15 @@ fn check_bytes(
         format: entry.format,
     };
     let report = per_file(&source);
+    let digest = report
+        .findings
+        .iter()
+        .any(|f| f.fix.is_some())
+        .then(|| Digest::of(text.as_bytes()));
     Outcome::Checked {
         file: report,
         path,
         bytes: text.len() as u64,
+        digest,
     }
 }

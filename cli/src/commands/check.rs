@@ -306,8 +306,9 @@ impl Checking<'_> {
     /// fixes were applied.
     fn fix(&self, report: &mut Report) -> anyhow::Result<usize> {
         let mut n_fixed = 0;
+        let mut left_alone = FixOutcome::default();
         for _pass in 0..MAX_FIX_PASSES {
-            let applied = apply_fixes(&report.findings)?;
+            let applied = apply_fixes(report, &mut left_alone);
             if applied == 0 {
                 break;
             }
@@ -325,6 +326,8 @@ impl Checking<'_> {
             });
             report.elapsed += elapsed;
         }
+        report.notes.extend(left_alone.changed.into_values());
+        report.problems.extend(left_alone.failed);
         Ok(n_fixed)
     }
 
@@ -405,15 +408,12 @@ fn add_rule_change_notes(config: &Config, rule_changes: &[String], report: &mut 
 /// Prints the run in every requested format and decides the exit code.
 fn finish(args: &CheckArgs, run: Run<'_>) -> anyhow::Result<Outcome> {
     // Files first: a closed stdout (`| head`) ends the run early, and the files must still be written.
+    // Streamed into a temporary file renamed over the target at the end: a kill or a full disk mid-way
+    // leaves the previous report, never half of this one.
     for output in &args.outputs {
-        let file = std::fs::File::create(&output.path)
-            .with_context(|| format!("cannot create {}", output.path.display()))?;
-        let mut file = std::io::BufWriter::new(file);
-        output
-            .format
-            .print(&mut file, &run, false)
-            .and_then(|()| file.flush())
-            .with_context(|| format!("cannot write {}", output.path.display()))?;
+        crate::write::atomic_with(&output.path, |out| {
+            Ok(output.format.print(out, &run, false)?)
+        })?;
     }
     let color = match args.color {
         ColorChoice::Always => true,
@@ -513,24 +513,74 @@ fn add_rule_load_findings(checker: &Checker, report: &mut Report) {
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
 }
 
-/// Applies the fixes of unsuppressed findings, file by file, skipping overlapping edits. Returns how many.
-fn apply_fixes(findings: &[Finding]) -> anyhow::Result<usize> {
+/// What `--fix` did not do, over all its passes.
+#[derive(Default)]
+struct FixOutcome {
+    /// Files left alone because they changed since they were checked (dropped when a later pass, which
+    /// checked the new text, fixes them).
+    changed: BTreeMap<PathBuf, walk::Note>,
+    /// Files that could not be read or written: each fails alone, the others are still fixed.
+    failed: Vec<walk::Problem>,
+}
+
+/// Applies the fixes of `report`'s unsuppressed findings, file by file, skipping overlapping edits. Returns
+/// how many. Each file is read again just before it is written, and left alone (a `not-fixed` note) unless it
+/// is still the text that was checked: the fixes' byte offsets belong to that text. A file checked from
+/// something other than itself (a rendering) has no recorded text and is never edited.
+fn apply_fixes(report: &Report, outcome: &mut FixOutcome) -> usize {
     let mut by_file: BTreeMap<&Path, Vec<&Edit>> = BTreeMap::new();
-    for finding in findings.iter().filter(|f| f.suppressed.is_none()) {
+    for finding in report.findings.iter().filter(|f| f.suppressed.is_none()) {
         if let Some(fix) = &finding.fix {
             by_file.entry(&finding.path).or_default().push(fix);
         }
     }
     let mut applied = 0;
     for (path, edits) in by_file {
-        let mut text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {} to fix it", path.display()))?;
-        applied += hindsight_engine::Edit::apply_all(&mut text, edits);
-        // Atomic: a crash or a full disk while writing leaves the user's file as it was.
-        crate::write::atomic(path, text)
-            .with_context(|| format!("cannot write the fixed {}", path.display()))?;
+        let Some(checked) = report.fixable.get(path) else {
+            continue;
+        };
+        match fix_file(path, *checked, edits) {
+            Ok(Some(n)) => {
+                applied += n;
+                outcome.changed.remove(path);
+            }
+            Ok(None) => {
+                let note = walk::Note {
+                    path: path.to_path_buf(),
+                    kind: walk::NoteKind::NotFixed(
+                        "not fixed: the file changed since it was checked; run --fix again".into(),
+                    ),
+                };
+                outcome.changed.insert(path.to_path_buf(), note);
+            }
+            Err(err) => outcome.failed.push(walk::Problem {
+                path: path.to_path_buf(),
+                message: format!("{err:#}"),
+            }),
+        }
     }
-    Ok(applied)
+    applied
+}
+
+/// Fixes one file if it is still the text that was checked (`Ok(None)` when it is not). Returns how many
+/// edits applied.
+fn fix_file(
+    path: &Path,
+    checked: walk::Digest,
+    edits: Vec<&Edit>,
+) -> anyhow::Result<Option<usize>> {
+    let bytes =
+        std::fs::read(path).with_context(|| format!("cannot read {} to fix it", path.display()))?;
+    if walk::Digest::of(&bytes) != checked {
+        return Ok(None);
+    }
+    let mut text = String::from_utf8(bytes)
+        .with_context(|| format!("cannot fix {}: not UTF-8 any more", path.display()))?;
+    let applied = hindsight_engine::Edit::apply_all(&mut text, edits);
+    // Atomic: a crash, a kill or a full disk while writing leaves the user's file as it was.
+    crate::write::atomic(path, text)
+        .with_context(|| format!("cannot write the fixed {}", path.display()))?;
+    Ok(Some(applied))
 }
 
 /// A one-line progress counter on stderr, only for long runs in a terminal.
@@ -581,6 +631,97 @@ impl Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rule pack with one fixable rule (`dbg!(x)` → `x`), a file it fixes, and the first check's report.
+    fn checked_fixable_file(dir: &Path) -> (PathBuf, Report) {
+        let rules = dir.join("rules");
+        std::fs::create_dir_all(&rules).unwrap_or_else(|e| panic!("{e}"));
+        std::fs::write(
+            rules.join("dbg.yaml"),
+            r#"id: dbg-call
+code: ACME1001
+title: If you need to inspect a value, use the logger; don't leave `dbg!` in
+severity: error
+language: rust
+message: "`dbg!` left in"
+match: { pattern: "dbg!($$$A)" }
+fix: "$$$A"
+docs: { what: w, why: y, fix: f }
+incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
+examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
+"#,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut pack = hindsight_engine::RulePack::new();
+        pack.add_dir(&rules);
+        assert!(pack.problems().is_empty(), "{:?}", pack.problems());
+        let checker = Checker::new(std::sync::Arc::new(pack), &Config::default());
+        let path = dir.join("lib.rs");
+        std::fs::write(&path, "fn f(a: u8) -> u8 {\n    dbg!(a)\n}\n")
+            .unwrap_or_else(|e| panic!("{e}"));
+        let options = WalkOptions {
+            languages: vec![hindsight_engine::Lang::RUST],
+            ..WalkOptions::default()
+        };
+        let (files, _) = walk::discover(std::slice::from_ref(&path), &options);
+        let report = walk::check_files(&checker, &files, 1 << 20, &|_| {});
+        assert!(
+            report.findings.iter().any(|f| f.fix.is_some()),
+            "{:?}",
+            report.findings
+        );
+        (path, report)
+    }
+
+    #[test]
+    fn a_file_changed_between_check_and_fix_is_left_byte_for_byte_with_a_note() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (path, report) = checked_fixable_file(dir.path());
+        // Someone (an editor, a formatter) writes the file after the check: the fix's offsets are stale.
+        let edited = "// moved down a line\nfn f(a: u8) -> u8 {\n    dbg!(a)\n}\n";
+        std::fs::write(&path, edited).unwrap_or_else(|e| panic!("{e}"));
+        let mut outcome = FixOutcome::default();
+        assert_eq!(apply_fixes(&report, &mut outcome), 0);
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some(edited));
+        let notes: Vec<String> = outcome
+            .changed
+            .values()
+            .map(|n| format!("{} {}: {}", n.kind.name(), n.path.display(), n.message()))
+            .collect();
+        assert_eq!(
+            notes,
+            [format!(
+                "not-fixed {}: not fixed: the file changed since it was checked; run --fix again",
+                path.display()
+            )]
+        );
+        assert!(outcome.failed.is_empty());
+    }
+
+    #[test]
+    fn an_unchanged_file_is_fixed_and_an_unwritable_one_fails_alone() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let (path, report) = checked_fixable_file(dir.path());
+        let mut outcome = FixOutcome::default();
+        assert_eq!(apply_fixes(&report, &mut outcome), 1);
+        assert_eq!(
+            std::fs::read_to_string(&path).ok().as_deref(),
+            Some("fn f(a: u8) -> u8 {\n    a\n}\n")
+        );
+        assert!(outcome.changed.is_empty() && outcome.failed.is_empty());
+
+        // The same file gone by the time of the fix: a problem naming it, not an error ending the run.
+        let (path, report) = checked_fixable_file(&dir.path().join("again"));
+        std::fs::remove_file(&path).unwrap_or_else(|e| panic!("{e}"));
+        let mut outcome = FixOutcome::default();
+        assert_eq!(apply_fixes(&report, &mut outcome), 0);
+        assert_eq!(outcome.failed.len(), 1);
+        assert!(
+            outcome.failed[0].message.contains("lib.rs"),
+            "{}",
+            outcome.failed[0].message
+        );
+    }
 
     #[test]
     fn no_paths_means_the_current_directory() {

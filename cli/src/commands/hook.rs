@@ -79,8 +79,7 @@ pub(crate) fn install(
     }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let command = check_command(baseline);
-    crate::write::atomic(&hook, script(&command))?;
-    make_executable(&hook)?;
+    crate::write::atomic_executable(&hook, script(&command))?;
     writeln!(
         out,
         "installed {}: commits run `hindsight {command}`",
@@ -110,18 +109,4 @@ fn script(command: &str) -> String {
          [ -x \"$hindsight\" ] || hindsight=hindsight\n\
          exec \"$hindsight\" {command}\n"
     )
-}
-
-#[cfg(unix)]
-fn make_executable(path: &Path) -> anyhow::Result<()> {
-    use std::os::unix::fs::PermissionsExt as _;
-    let mut permissions = std::fs::metadata(path)?.permissions();
-    permissions.set_mode(0o755);
-    std::fs::set_permissions(path, permissions)
-        .with_context(|| format!("cannot make {} executable", path.display()))
-}
-
-#[cfg(not(unix))]
-fn make_executable(_path: &Path) -> anyhow::Result<()> {
-    Ok(())
 }

@@ -307,8 +307,16 @@ impl Rendering {
             let Some(files) = at_base(dir).filter(|f| !f.is_empty()) else {
                 continue;
             };
-            let scratch = std::env::temp_dir()
-                .join(format!("hindsight-chart-base-{}-{n}", std::process::id()));
+            // A new private directory (random name, mode 0700, removed when dropped): a predictable name in
+            // the shared temporary directory could be taken first by someone else, or be a symlink. Its files
+            // are scratch copies nobody else reads, so they need no atomic write: a failure drops them all.
+            let Ok(scratch_dir) = tempfile::Builder::new()
+                .prefix(&format!("hindsight-chart-base-{n}-"))
+                .tempdir()
+            else {
+                continue;
+            };
+            let scratch = scratch_dir.path().to_path_buf();
             let written = files.iter().all(|(rest, bytes)| {
                 let path = scratch.join(rest);
                 path.parent()
@@ -343,7 +351,7 @@ impl Rendering {
                     out.push((entry, text.into_bytes()));
                 }
             }
-            let _ = std::fs::remove_dir_all(&scratch);
+            drop(scratch_dir);
         }
         out
     }

@@ -10,6 +10,7 @@ mod examples;
 mod flags;
 mod formats;
 mod git;
+mod kill;
 mod lang_go;
 mod lang_hcl;
 mod lang_python;

@@ -392,3 +392,104 @@ fn yaml_with_braces_in_strings_is_checked_and_templates_are_skipped() {
         ]
     );
 }
+
+/// A user rule whose policy `timeout_ms` and `rego` file are given, in `pack/`.
+fn budget_rule(project: &Project, id: &str, code: &str, timeout_ms: u32, rego: &str) {
+    project.file(
+        &format!("pack/{id}.yaml"),
+        format!(
+            r#"id: {id}
+code: {code}
+title: If you need a rule, make it one; don't leave it out
+severity: error
+language: [yaml]
+rego: {id}.rego
+timeout_ms: {timeout_ms}
+docs: {{ what: w, why: y, fix: f }}
+incidents: [{{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }}]
+examples:
+  bad: ["kind: Deployment\n"]
+  good: ["kind: Service\n"]
+"#
+        ),
+    );
+    project.file(&format!("pack/{id}.rego"), rego);
+}
+
+/// The runaway policies of issue 17: a `numbers.range` of 10^8 numbers (which took 7.1 s and 2.3 GiB at load,
+/// then was reported as not compiling) and a loop of 10^12 steps are each stopped within twice their budget
+/// and reported as rule errors that name the budget, at load or on the one file where the policy runs away,
+/// while the pack's other rules still check the files.
+#[test]
+fn policies_past_their_budget_fail_alone_as_budget_errors() {
+    let project = Project::new();
+    rego_pack(&project, REPLICAS_POLICY);
+    budget_rule(
+        &project,
+        "runaway",
+        "ACME2002",
+        1000,
+        "package acme.runaway\n\ndeny contains \"x\" if {\n\tsome i in numbers.range(1, 100000000)\n\ti < 0\n}\n",
+    );
+    budget_rule(
+        &project,
+        "looping",
+        "ACME2003",
+        300,
+        "package acme.looping\n\ndeny contains \"x\" if {\n\tsome i in numbers.range(1, 1000000)\n\tsome j in numbers.range(1, 1000000)\n\ti == j + 5000000\n}\n",
+    );
+    project.file(
+        "deploy/one.yaml",
+        "kind: Deployment\nspec:\n  replicas: 1\n",
+    );
+    // Fine at load (`input.n` is undefined there), past its memory budget on one file only.
+    budget_rule(
+        &project,
+        "on-input",
+        "ACME2004",
+        1000,
+        "package acme.oninput\n\ndeny contains \"x\" if {\n\tsome i in numbers.range(1, input.n)\n\ti < 0\n}\n",
+    );
+    project.file("deploy/big.yaml", "kind: Service\nn: 100000000\n");
+    let started = std::time::Instant::now();
+    let run = project.run(&[
+        "check",
+        "deploy",
+        "--no-builtin",
+        "--rules",
+        "pack",
+        "--format",
+        "json",
+    ]);
+    let took = started.elapsed();
+    // Both budgets (1 s and 0.3 s) twice over, plus the start of a debug binary.
+    assert!(
+        took < std::time::Duration::from_millis(2600 + 1000),
+        "{took:?}"
+    );
+    let doc = crate::json_of(&run);
+    let findings: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        findings,
+        [
+            "HS9004 deploy/big.yaml rule ACME2004 (on-input) exceeded its memory budget on deploy/big.yaml: numbers.range would make 100000000 numbers, which exceeds the memory budget of a policy (1000000 numbers); every other rule still ran on this file",
+            "ACME2001 deploy/one.yaml 1 replica(s)",
+            "HS9003 pack/looping.rego the policy exceeded its time budget (300 ms) at load, in its dry run on an empty input; run `hindsight test` on the pack to see it fail alone",
+            "HS9003 pack/runaway.rego the policy exceeded its memory budget at load, in its dry run on an empty input: numbers.range would make 100000000 numbers, which exceeds the memory budget of a policy (1000000 numbers); run `hindsight test` on the pack to see it fail alone",
+        ],
+        "{}",
+        run.stdout
+    );
+}

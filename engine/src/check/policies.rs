@@ -530,7 +530,16 @@ impl Checker {
         let rule = self.rule(self.active[active_idx]);
         let what = if err.timed_out {
             let budget = rule.rego.as_ref().map_or(0, |r| r.timeout.as_millis());
-            format!("ran past its {budget} ms budget")
+            format!(
+                "exceeded its time budget ({budget} ms) on {}",
+                path.display()
+            )
+        } else if err.out_of_memory {
+            format!(
+                "exceeded its memory budget on {}: {}",
+                path.display(),
+                err.message
+            )
         } else {
             let at = err
                 .file

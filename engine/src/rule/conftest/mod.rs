@@ -22,6 +22,9 @@ use crate::rego::{Policy, Source};
 
 mod data;
 
+/// The time budget of a plain conftest policy, at load and on each file (conftest has no rule file to set one).
+const CONFTEST_BUDGET: Duration = Duration::from_secs(1);
+
 /// Which namespaces (packages) of the policies are queried.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Namespaces {
@@ -109,7 +112,7 @@ pub(super) fn load(paths: &[PathBuf], options: &ConftestOptions) -> Loaded {
     };
     for (package, first) in selected {
         // Every file is loaded, as conftest does: a policy may import helpers from another package.
-        match Policy::compile_with_data(&sources, &package, data.clone(), Duration::from_secs(1)) {
+        match Policy::compile_with_data(&sources, &package, data.clone(), CONFTEST_BUDGET) {
             Ok(policy) => {
                 loaded
                     .rules
@@ -122,7 +125,7 @@ pub(super) fn load(paths: &[PathBuf], options: &ConftestOptions) -> Loaded {
                 path: err.file.clone().unwrap_or_else(|| first.path.clone()),
                 line: err.line,
                 column: err.column,
-                message: format!("the policy does not compile: {}", err.message),
+                message: err.load_message(CONFTEST_BUDGET),
                 hint: None,
             }),
         }
@@ -349,7 +352,7 @@ fn rule_for(
             package: package.to_string(),
             scope,
             prefilter: None,
-            timeout: Duration::from_secs(1),
+            timeout: CONFTEST_BUDGET,
             default_options: serde_json::Map::new(),
         })),
     }

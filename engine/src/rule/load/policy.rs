@@ -205,7 +205,7 @@ fn load_policy(
                     path: err.file.clone().unwrap_or_else(|| file.path.to_string()),
                     line: err.line,
                     column: err.column,
-                    message: format!("the policy does not compile: {}", err.message),
+                    message: err.load_message(timeout),
                     hint: Some("run `hindsight test` on the pack to see it fail alone".into()),
                 })
             })?,
