@@ -6,6 +6,7 @@
 
 mod args;
 mod baseline;
+mod cache;
 mod commands;
 mod date;
 mod paths;
@@ -14,6 +15,7 @@ mod render;
 mod report;
 mod selection;
 mod setup;
+mod shard;
 mod site;
 mod stubs;
 mod write;
@@ -45,6 +47,8 @@ fn main() -> ExitCode {
         Command::Lsp => commands::lsp::run(),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man(args) => commands::man::run(&args),
+        Command::Cache(command) => commands::cache::run(&command),
+        Command::Merge(args) => commands::merge::run(&args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

@@ -83,17 +83,27 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         None if from_stdin => (Vec::new(), Vec::new()),
         None => walk::discover(&paths, &walk_options),
     };
-    let (rendering, files) =
+    let (mut rendering, files) =
         rendered_inputs(args, from_stdin, files, &setup.config, &walk_options, &pool)?;
     let max_size = setup.config.max_file_size;
+    // `--shard K/N`: this shard's files; the others' documents are context for repository-scope rules.
+    let (files, shard_context) = match args.speed.shard {
+        Some(shard) => {
+            rendering.files.retain(|(entry, _)| shard.owns(&entry.path));
+            crate::shard::split(shard, files, &checker, max_size, &pool)
+        }
+        None => (files, RepositoryContext::default()),
+    };
     // A change is checked file by file, but repository-scope rules see the whole repository around it.
-    let context = match &change {
+    let mut context = match &change {
         Some(change) if !args.parse_only => {
             let around = change.repository_files(&checker, &walk_options, &files, &pool);
             pool.install(|| around.documents(&checker, max_size))
         }
         _ => RepositoryContext::default(),
     };
+    context.others.extend(shard_context.others);
+    let cache = open_cache(args, &setup, &start, from_stdin, change.as_ref());
     let checking = Checking {
         checker: &checker,
         files: &files,
@@ -102,6 +112,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         pool: &pool,
         progress: !args.quiet,
         rendered: &rendering.files,
+        cache: cache.as_ref(),
     };
     let staged = change.as_ref().and_then(|c| c.staged_content(&files));
     let mut report = checking.first_pass(staged, args.parse_only);
@@ -110,6 +121,10 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     } else {
         0
     };
+    if let Some(shard) = args.speed.shard {
+        // Repository-scope rules placed findings in every file they read: each shard reports its own.
+        report.findings.retain(|f| shard.owns(&f.path));
+    }
     rendering.place(&mut report);
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
@@ -145,6 +160,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         extra.extend(omitted);
     }
     add_rule_change_notes(&setup.config, &rule_changes, &mut report);
+    save_cache(cache, &mut report);
     Ok(Analysis {
         checker,
         report,
@@ -152,6 +168,53 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         extra,
         checked: files.into_iter().map(|f| f.path).collect(),
     })
+}
+
+/// The result cache of this run, when it checks files on disk with rules from the working tree: not for
+/// standard input, staged content, `--rules-from` (rules from a ref), `--parse-only` or `--no-cache`.
+fn open_cache(
+    args: &CheckArgs,
+    setup: &Setup,
+    start: &Path,
+    from_stdin: bool,
+    change: Option<&Change>,
+) -> Option<crate::cache::Cache> {
+    let off = args.speed.no_cache
+        || from_stdin
+        || args.parse_only
+        || args.git.rules_from.is_some()
+        || change.is_some_and(Change::is_staged);
+    if off {
+        return None;
+    }
+    let dir = crate::cache::locate(
+        args.speed.cache_dir.as_deref(),
+        setup.config.path.as_deref(),
+        start,
+    );
+    let digest = crate::cache::key::pack_digest(&args.pack, &setup.config);
+    Some(crate::cache::Cache::open(
+        &dir,
+        digest,
+        setup.config.today.clone(),
+    ))
+}
+
+/// Writes the cache back; a cache that cannot be written is a note, and the run goes on.
+fn save_cache(cache: Option<crate::cache::Cache>, report: &mut Report) {
+    let Some(cache) = cache else {
+        return;
+    };
+    let dir = cache.dir().to_path_buf();
+    report.from_cache = cache.counts().0;
+    if let Err(message) = cache.save() {
+        report.notes.push(walk::Note {
+            path: dir,
+            kind: walk::NoteKind::Cache(format!(
+                "the result cache was not saved ({message}); the next run checks every file again"
+            )),
+        });
+    }
 }
 
 /// Whether the run reads standard input (`-`, alone), and where its configuration is looked for from.
@@ -262,6 +325,8 @@ struct Checking<'a> {
     progress: bool,
     /// Rendered charts and overlays (or standard input), checked from memory with the files.
     rendered: &'a [(FileEntry, Vec<u8>)],
+    /// The result cache, unless `--no-cache` or a mode that does not check files on disk.
+    cache: Option<&'a crate::cache::Cache>,
 }
 
 impl Checking<'_> {
@@ -287,18 +352,34 @@ impl Checking<'_> {
                     progress.update(done);
                 })
             } else {
-                walk::check_files_and_memory(
-                    self.checker,
-                    self.files,
-                    self.rendered.to_vec(),
-                    self.max_size,
-                    &|done| progress.update(done),
-                    self.context.clone(),
-                )
+                self.check_files(&|done| progress.update(done))
             }
         });
         progress.finish();
         report
+    }
+
+    /// Checks the files on disk and the rendered ones, through the cache when there is one.
+    fn check_files(&self, progress: &(dyn Fn(usize) + Sync)) -> Report {
+        match self.cache {
+            Some(cache) => crate::cache::check(
+                cache,
+                self.checker,
+                self.files,
+                self.rendered.to_vec(),
+                self.max_size,
+                progress,
+                self.context.clone(),
+            ),
+            None => walk::check_files_and_memory(
+                self.checker,
+                self.files,
+                self.rendered.to_vec(),
+                self.max_size,
+                progress,
+                self.context.clone(),
+            ),
+        }
     }
 
     /// `--fix`: applies the fixes of `report`'s findings and checks again, until no fix applies (at most
@@ -313,16 +394,7 @@ impl Checking<'_> {
             }
             n_fixed += applied;
             let elapsed = report.elapsed;
-            *report = self.pool.install(|| {
-                walk::check_files_and_memory(
-                    self.checker,
-                    self.files,
-                    self.rendered.to_vec(),
-                    self.max_size,
-                    &|_| {},
-                    self.context.clone(),
-                )
-            });
+            *report = self.pool.install(|| self.check_files(&|_| {}));
             report.elapsed += elapsed;
         }
         Ok(n_fixed)

@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod baseline;
+pub(crate) mod cache;
 pub(crate) mod change;
 pub(crate) mod check;
 pub(crate) mod codex;
@@ -12,6 +13,7 @@ pub(crate) mod hook;
 pub(crate) mod init;
 pub(crate) mod lsp;
 pub(crate) mod man;
+pub(crate) mod merge;
 pub(crate) mod new;
 pub(crate) mod rules;
 pub(crate) mod schema;
