@@ -18,6 +18,7 @@ mod setup;
 mod shard;
 mod site;
 mod stubs;
+mod timings;
 mod write;
 
 use std::io::Write as _;

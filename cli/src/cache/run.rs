@@ -5,33 +5,37 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use hindsight_engine::Checker;
 use hindsight_engine::walk::{self, FileEntry, Report, RepositoryContext};
+use hindsight_engine::{Checker, FileReport, SourceFile};
 
 use super::Cache;
 
-/// Like [`walk::check_files_and_memory`], through `cache`.
+/// Like [`walk::check_files_and_memory`], each file on disk checked by `per_file` (which asks `cache`, when
+/// there is one).
+#[allow(clippy::too_many_arguments)] // The walk's own arguments, plus the cache and the per-file check.
 pub(crate) fn check(
-    cache: &Cache,
+    cache: Option<&Cache>,
     checker: &Checker,
     files: &[FileEntry],
     memory: Vec<(FileEntry, Vec<u8>)>,
     max_size: u64,
+    per_file: &(dyn Fn(&SourceFile<'_>) -> FileReport + Sync),
     progress: &(dyn Fn(usize) + Sync),
     context: RepositoryContext,
 ) -> Report {
     let started = Instant::now();
+    let Some(cache) = cache else {
+        let mut report =
+            walk::check_files_and_memory_with(checker, files, memory, max_size, per_file, progress);
+        walk::add_repository_findings(checker, &mut report, context);
+        report.elapsed = started.elapsed();
+        return report;
+    };
     // Repository-scope results are cached only when the run's documents are all files on disk with keys: a
     // git change's context and rendered charts are read anew each run.
     let plain = context.others.is_empty() && context.before.is_none() && memory.is_empty();
-    let mut report = walk::check_files_and_memory_with(
-        checker,
-        files,
-        memory,
-        max_size,
-        &|source| cache.check_file(checker, source),
-        progress,
-    );
+    let mut report =
+        walk::check_files_and_memory_with(checker, files, memory, max_size, per_file, progress);
     if plain && cache.has_documents() {
         let key = cache.repository_key();
         let found = match cache.repository_findings(checker, &key) {
@@ -52,6 +56,7 @@ pub(crate) fn check(
         read_documents(cache, checker, files, max_size, &mut report);
         walk::add_repository_findings(checker, &mut report, context);
     }
+    report.from_cache = cache.counts().0;
     report.elapsed = started.elapsed();
     report
 }

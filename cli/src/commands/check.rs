@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use hindsight_engine::rule::{Stage, codes};
 use hindsight_engine::walk::{self, FileEntry, Report, RepositoryContext, WalkOptions};
-use hindsight_engine::{Checker, Config, Edit, Finding, Position, Severity, Span};
+use hindsight_engine::{Checker, Config, Edit, Finding, Position, Severity, SourceFile, Span};
 
 use super::change::{Change, StagedContent};
 use crate::Outcome;
@@ -33,6 +33,8 @@ pub(crate) struct Analysis {
     pub(crate) extra: Vec<Omitted>,
     /// The paths of the files checked.
     pub(crate) checked: Vec<PathBuf>,
+    /// How long each file took, with `--timings`.
+    pub(crate) file_times: crate::timings::FileTimes,
 }
 
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
@@ -45,12 +47,20 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         n_fixed,
         mut extra,
         checked,
+        file_times,
     } = analyse(args)?;
     if let Some(baseline) = &args.git.baseline {
         let checked: Vec<&Path> = checked.iter().map(PathBuf::as_path).collect();
         extra.extend(crate::baseline::apply(baseline, &mut report, &checked)?);
     }
-    let outcome = finish(args, Run::new(&checker, report, n_fixed, extra));
+    let timings = checker.timings().map(|engine| {
+        let n_files = report.files_checked;
+        let from_cache = report.from_cache;
+        crate::timings::RunTimings::new(engine, file_times, from_cache, n_files)
+    });
+    let mut run = Run::new(&checker, report, n_fixed, extra);
+    run.timings = timings;
+    let outcome = finish(args, run);
     // The process exits next: freeing the compiled rule pack (Rego engines, matchers) would only cost
     // start-up-sized time on every run, so leave it to the operating system.
     std::mem::forget(checker);
@@ -62,7 +72,10 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let paths = requested_paths(&args.paths);
     let (from_stdin, start) = stdin_or_paths(args, &paths)?;
     let (setup, rule_changes) = load_setup(args, &start)?;
-    let checker = Checker::new(setup.pack.clone(), &setup.config);
+    let mut checker = Checker::new(setup.pack.clone(), &setup.config);
+    if args.speed.timings {
+        checker.measure_time();
+    }
     let walk_options = walk_options(args, &setup.config, &checker)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -113,6 +126,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         progress: !args.quiet,
         rendered: &rendering.files,
         cache: cache.as_ref(),
+        file_times: args.speed.timings.then(crate::timings::FileTimes::default),
     };
     let staged = change.as_ref().and_then(|c| c.staged_content(&files));
     let mut report = checking.first_pass(staged, args.parse_only);
@@ -160,6 +174,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         extra.extend(omitted);
     }
     add_rule_change_notes(&setup.config, &rule_changes, &mut report);
+    let file_times = checking.file_times.unwrap_or_default();
     save_cache(cache, &mut report);
     Ok(Analysis {
         checker,
@@ -167,6 +182,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         n_fixed,
         extra,
         checked: files.into_iter().map(|f| f.path).collect(),
+        file_times,
     })
 }
 
@@ -206,7 +222,6 @@ fn save_cache(cache: Option<crate::cache::Cache>, report: &mut Report) {
         return;
     };
     let dir = cache.dir().to_path_buf();
-    report.from_cache = cache.counts().0;
     if let Err(message) = cache.save() {
         report.notes.push(walk::Note {
             path: dir,
@@ -327,6 +342,8 @@ struct Checking<'a> {
     rendered: &'a [(FileEntry, Vec<u8>)],
     /// The result cache, unless `--no-cache` or a mode that does not check files on disk.
     cache: Option<&'a crate::cache::Cache>,
+    /// With `--timings`, how long each file took.
+    file_times: Option<crate::timings::FileTimes>,
 }
 
 impl Checking<'_> {
@@ -361,25 +378,29 @@ impl Checking<'_> {
 
     /// Checks the files on disk and the rendered ones, through the cache when there is one.
     fn check_files(&self, progress: &(dyn Fn(usize) + Sync)) -> Report {
-        match self.cache {
-            Some(cache) => crate::cache::check(
-                cache,
-                self.checker,
-                self.files,
-                self.rendered.to_vec(),
-                self.max_size,
-                progress,
-                self.context.clone(),
-            ),
-            None => walk::check_files_and_memory(
-                self.checker,
-                self.files,
-                self.rendered.to_vec(),
-                self.max_size,
-                progress,
-                self.context.clone(),
-            ),
-        }
+        let check = |source: &SourceFile<'_>| match self.cache {
+            Some(cache) => cache.check_file(self.checker, source),
+            None => self.checker.check_source(source),
+        };
+        let timed = |source: &SourceFile<'_>| match &self.file_times {
+            Some(times) => {
+                let started = Instant::now();
+                let report = check(source);
+                times.record(source.path, started.elapsed());
+                report
+            }
+            None => check(source),
+        };
+        crate::cache::check(
+            self.cache,
+            self.checker,
+            self.files,
+            self.rendered.to_vec(),
+            self.max_size,
+            &timed,
+            progress,
+            self.context.clone(),
+        )
     }
 
     /// `--fix`: applies the fixes of `report`'s findings and checks again, until no fix applies (at most
@@ -501,6 +522,15 @@ fn finish(args: &CheckArgs, run: Run<'_>) -> anyhow::Result<Outcome> {
         crate::printer::human::print_findings(&mut stdout, &run, color)?;
     } else {
         args.format.print(&mut stdout, &run, color)?;
+    }
+    // The tables of `--timings` follow human output; with a machine format on stdout they go to stderr
+    // (JSON carries them in `timings`).
+    if let Some(timings) = &run.timings {
+        if args.format == crate::printer::human::FORMAT {
+            write!(stdout, "{}", timings.human())?;
+        } else if args.format != crate::printer::json::FORMAT {
+            write!(std::io::stderr(), "{}", timings.human())?;
+        }
     }
     stdout.flush()?;
     let report = &run.report;

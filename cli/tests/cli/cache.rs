@@ -373,3 +373,78 @@ fn shards_together_report_what_the_whole_run_reports() {
         bad.stderr
     );
 }
+
+#[test]
+fn timings_report_rules_parsing_and_the_slowest_files() {
+    let dir = examples();
+    let (plain, _) = check_json(dir.path(), &["--no-cache"]);
+    assert!(plain.get("timings").is_none(), "only with --timings");
+    let (timed, run) = check_json(dir.path(), &["--timings"]);
+    // Measuring changes nothing else.
+    let mut without = timed.clone();
+    without.as_object_mut().unwrap().remove("timings");
+    assert_eq!(without, plain);
+    let timings = &timed["timings"];
+    let rules = timings["rules"].as_array().unwrap();
+    let codes: Vec<&str> = rules.iter().map(|r| r["code"].as_str().unwrap()).collect();
+    // A structural rule and a Rego rule that found something here both took time of their kind.
+    let time_of = |code: &str, kind: &str| {
+        rules
+            .iter()
+            .find(|r| r["code"] == code)
+            .unwrap_or_else(|| panic!("{code} in {codes:?}"))[kind]
+            .as_f64()
+            .unwrap()
+    };
+    assert!(time_of("HS1001", "matching_ms") > 0.0, "{timings}");
+    assert!(time_of("HS8020", "rego_ms") > 0.0, "{timings}");
+    let total = |r: &Value| r["total_ms"].as_f64().unwrap();
+    assert!(
+        rules.windows(2).all(|w| total(&w[0]) >= total(&w[1])),
+        "slowest first"
+    );
+    let parse = timings["parse"].as_array().unwrap();
+    let files_of = |language: &str| {
+        parse
+            .iter()
+            .find(|p| p["language"] == language)
+            .map(|p| p["files"].as_u64().unwrap())
+    };
+    assert_eq!(files_of("rust"), Some(4), "{parse:?}");
+    assert_eq!(files_of("dockerfile"), Some(4), "{parse:?}");
+    let checked: Vec<&str> = timed["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    let slowest = timings["slowest_files"].as_array().unwrap();
+    assert_eq!(slowest.len(), 15);
+    assert!(
+        slowest
+            .iter()
+            .all(|f| dir.path().join(f["path"].as_str().unwrap()).is_file()),
+        "{slowest:?} {checked:?}"
+    );
+    assert_eq!(timings["from_cache"], 0, "{}", run.stderr);
+    // The next run takes every file from the cache, and says so.
+    let (warm, _) = check_json(dir.path(), &["--timings"]);
+    assert_eq!(
+        warm["timings"]["from_cache"],
+        timed["summary"]["files_checked"]
+    );
+    // Human output: the tables after the report.
+    let human = run_in(dir.path(), &["check", "--timings"]);
+    for heading in [
+        "timings (ms, summed over threads)",
+        "parse",
+        "slowest files (ms)",
+        "files from the result cache",
+    ] {
+        assert!(
+            human.stdout.contains(heading),
+            "{heading}: {}",
+            human.stdout
+        );
+    }
+}
