@@ -439,7 +439,7 @@ impl Scan<'_, '_> {
     /// for a Rego code rule a match its policy judges after the walk.
     fn offer(&mut self, active_idx: usize, site: &Site<'_, '_, '_>) {
         let checker = self.checker;
-        if checker.is_measuring() {
+        if checker.clocks.is_some() {
             // A built-in rule's matcher compiles on first use: not the rule's matching time.
             let active = checker.active[active_idx];
             if let Some(matcher) = active.matcher(checker.rule(active)) {
