@@ -72,10 +72,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let paths = requested_paths(&args.paths);
     let (from_stdin, start) = stdin_or_paths(args, &paths)?;
     let (setup, rule_changes) = load_setup(args, &start)?;
-    let mut checker = Checker::new(setup.pack.clone(), &setup.config);
-    if args.speed.timings {
-        checker.measure_time();
-    }
+    let checker = new_checker(args, &setup);
     let walk_options = walk_options(args, &setup.config, &checker)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -99,23 +96,8 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let (mut rendering, files) =
         rendered_inputs(args, from_stdin, files, &setup.config, &walk_options, &pool)?;
     let max_size = setup.config.max_file_size;
-    // `--shard K/N`: this shard's files; the others' documents are context for repository-scope rules.
-    let (files, shard_context) = match args.speed.shard {
-        Some(shard) => {
-            rendering.files.retain(|(entry, _)| shard.owns(&entry.path));
-            crate::shard::split(shard, files, &checker, max_size, &pool)
-        }
-        None => (files, RepositoryContext::default()),
-    };
-    // A change is checked file by file, but repository-scope rules see the whole repository around it.
-    let mut context = match &change {
-        Some(change) if !args.parse_only => {
-            let around = change.repository_files(&checker, &walk_options, &files, &pool);
-            pool.install(|| around.documents(&checker, max_size))
-        }
-        _ => RepositoryContext::default(),
-    };
-    context.others.extend(shard_context.others);
+    let around = Around::new(&checker, &walk_options, max_size, &pool);
+    let (files, context) = around.context(args, change.as_ref(), files, &mut rendering);
     let cache = open_cache(args, &setup, &start, from_stdin, change.as_ref());
     let checking = Checking {
         checker: &checker,
@@ -135,10 +117,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     } else {
         0
     };
-    if let Some(shard) = args.speed.shard {
-        // Repository-scope rules placed findings in every file they read: each shard reports its own.
-        report.findings.retain(|f| shard.owns(&f.path));
-    }
+    keep_own_shard(args, &mut report);
     rendering.place(&mut report);
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
@@ -184,6 +163,77 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         checked: files.into_iter().map(|f| f.path).collect(),
         file_times,
     })
+}
+
+/// The checker of the run, measuring time with `--timings`.
+fn new_checker(args: &CheckArgs, setup: &Setup) -> Checker {
+    let mut checker = Checker::new(setup.pack.clone(), &setup.config);
+    if args.speed.timings {
+        checker.measure_time();
+    }
+    checker
+}
+
+/// With `--shard K/N`: repository-scope rules placed findings in every file they read, and each shard reports
+/// those in its own files.
+fn keep_own_shard(args: &CheckArgs, report: &mut Report) {
+    if let Some(shard) = args.speed.shard {
+        report.findings.retain(|f| shard.owns(&f.path));
+    }
+}
+
+/// What a run needs to gather the documents repository-scope rules see besides the files it checks.
+struct Around<'a> {
+    checker: &'a Checker,
+    walk_options: &'a WalkOptions,
+    max_size: u64,
+    pool: &'a rayon::ThreadPool,
+}
+
+impl<'a> Around<'a> {
+    fn new(
+        checker: &'a Checker,
+        walk_options: &'a WalkOptions,
+        max_size: u64,
+        pool: &'a rayon::ThreadPool,
+    ) -> Self {
+        Self {
+            checker,
+            walk_options,
+            max_size,
+            pool,
+        }
+    }
+
+    /// The files this run checks and the documents around them: with `--shard K/N` this shard's files, the
+    /// others' documents as context; in git modes the rest of the repository around the change.
+    fn context(
+        &self,
+        args: &CheckArgs,
+        change: Option<&Change>,
+        files: Vec<FileEntry>,
+        rendering: &mut crate::render::Rendering,
+    ) -> (Vec<FileEntry>, RepositoryContext) {
+        let (files, shard_context) = match args.speed.shard {
+            Some(shard) => {
+                rendering.files.retain(|(entry, _)| shard.owns(&entry.path));
+                crate::shard::split(shard, files, self.checker, self.max_size, self.pool)
+            }
+            None => (files, RepositoryContext::default()),
+        };
+        // A change is checked file by file, but repository-scope rules see the whole repository around it.
+        let mut context = match change {
+            Some(change) if !args.parse_only => {
+                let around =
+                    change.repository_files(self.checker, self.walk_options, &files, self.pool);
+                self.pool
+                    .install(|| around.documents(self.checker, self.max_size))
+            }
+            _ => RepositoryContext::default(),
+        };
+        context.others.extend(shard_context.others);
+        (files, context)
+    }
 }
 
 /// The result cache of this run, when it checks files on disk with rules from the working tree: not for
