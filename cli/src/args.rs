@@ -62,6 +62,41 @@ pub(crate) enum Command {
     /// Scaffold a rule: every required field stubbed, so `hindsight test` fails until all are filled in.
     #[command(subcommand)]
     New(NewCommand),
+    /// Manage the result cache of `hindsight check` (`.hindsight-cache/`).
+    #[command(subcommand)]
+    Cache(CacheCommand),
+    /// Combine the JSON (or SARIF) reports of several `hindsight check` runs, such as the shards of a CI
+    /// matrix, into one report on stdout.
+    Merge(MergeArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum CacheCommand {
+    /// Remove the result cache: the next check computes every file again.
+    Clean(CacheCleanArgs),
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct CacheCleanArgs {
+    /// Where to look for hindsight.toml (or the repository root) to find the cache (default: the current
+    /// directory).
+    pub(crate) path: Option<PathBuf>,
+    /// The cache directory to remove, as given to `check --cache-dir`.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// The configuration file whose cache to remove.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub(crate) struct MergeArgs {
+    /// Reports written by `hindsight check --format json` (or `sarif`), all in the same format.
+    #[arg(required = true, value_name = "REPORT")]
+    pub(crate) reports: Vec<PathBuf>,
+    /// Write the merged report to FILE instead of stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -363,6 +398,57 @@ pub(crate) struct CheckArgs {
     pub(crate) git: GitArgs,
     #[command(flatten)]
     pub(crate) selection: SelectionArgs,
+    #[command(flatten)]
+    pub(crate) speed: SpeedArgs,
+}
+
+/// The result cache, CI sharding and per-rule timings.
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Cache, sharding and timings")]
+pub(crate) struct SpeedArgs {
+    /// Neither read nor write the result cache (`.hindsight-cache/` next to hindsight.toml, or at the
+    /// repository root): every file is checked from scratch.
+    #[arg(long)]
+    pub(crate) no_cache: bool,
+    /// Keep the result cache in DIR (say, a directory the CI's cache action saves and restores).
+    #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+    pub(crate) cache_dir: Option<PathBuf>,
+    /// Check only slice K of N (1-based) of the files, chosen by a hash of each path that is the same on
+    /// every machine: N CI jobs with `--shard 1/N` to `--shard N/N` check every file once; `hindsight merge`
+    /// combines their reports.
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    pub(crate) shard: Option<Shard>,
+    /// After the run, print the time each rule took, parse time per language and the slowest files (in
+    /// `timings` with `--format json`).
+    #[arg(long)]
+    pub(crate) timings: bool,
+}
+
+/// `--shard K/N`: the K-th of N slices, 1-based.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shard {
+    /// Which slice, 1 to `count`.
+    pub(crate) index: u64,
+    /// How many slices.
+    pub(crate) count: u64,
+}
+
+fn parse_shard(text: &str) -> Result<Shard, String> {
+    let (index, count) = text
+        .split_once('/')
+        .ok_or_else(|| format!("`{text}` is not K/N, such as 1/4"))?;
+    let number = |part: &str| {
+        part.trim()
+            .parse::<u64>()
+            .map_err(|_| format!("`{part}` in `{text}` is not a whole number"))
+    };
+    let (index, count) = (number(index)?, number(count)?);
+    if count == 0 || index == 0 || index > count {
+        return Err(format!(
+            "`{text}`: K must be between 1 and N, and N at least 1 (such as 1/4 to 4/4)"
+        ));
+    }
+    Ok(Shard { index, count })
 }
 
 /// Which rules run, over `[rules] enable`/`disable` of hindsight.toml, with Ruff's flags. Each takes codes,
@@ -433,6 +519,11 @@ impl CheckArgs {
             selection: SelectionArgs::default(),
             statistics: false,
             quiet: false,
+            // A one-off run over the whole tree (`init`, `baseline`): `init --dry-run` writes nothing.
+            speed: SpeedArgs {
+                no_cache: true,
+                ..SpeedArgs::default()
+            },
         }
     }
 }

@@ -6,6 +6,7 @@
 
 mod args;
 mod baseline;
+mod cache;
 mod commands;
 mod date;
 mod lessons;
@@ -15,8 +16,10 @@ mod render;
 mod report;
 mod selection;
 mod setup;
+mod shard;
 mod site;
 mod stubs;
+mod timings;
 mod write;
 
 use std::io::Write as _;
@@ -48,6 +51,8 @@ fn main() -> ExitCode {
         Command::Review(args) => commands::review::run(&args),
         Command::Completions(args) => commands::completions::run(&args),
         Command::Man(args) => commands::man::run(&args),
+        Command::Cache(command) => commands::cache::run(&command),
+        Command::Merge(args) => commands::merge::run(&args),
     };
     match result {
         Ok(outcome) => ExitCode::from(outcome as u8),

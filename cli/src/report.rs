@@ -20,6 +20,8 @@ pub(crate) struct Run<'a> {
     pub(crate) stats: Stats,
     /// The rules of the run, for the formats that describe them (SARIF) or link to them (rdjson).
     pub(crate) rules: RuleSet<'a>,
+    /// Where the time went, with `--timings`.
+    pub(crate) timings: Option<crate::timings::RunTimings>,
 }
 
 impl<'a> Run<'a> {
@@ -36,6 +38,7 @@ impl<'a> Run<'a> {
             report,
             stats,
             rules,
+            timings: None,
         }
     }
 }

@@ -36,7 +36,7 @@ pub mod source;
 pub mod walk;
 
 pub use check::suppress::MARKER as SUPPRESSION_MARKER;
-pub use check::{Checker, FileReport};
+pub use check::{Checker, FileReport, ParseTime, RuleTime, Timings};
 pub use config::Config;
 pub use finding::{Edit, Finding, Position, Rendered, Severity, Span, Suppressed, SuppressionKind};
 pub use rule::{Rule, RulePack};

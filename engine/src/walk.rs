@@ -50,6 +50,9 @@ pub enum NoteKind {
     /// A Helm chart or Kustomize overlay that was not rendered (no tool, a timeout, a failed render), or how
     /// one was: the text says what, and what to do.
     Render(String),
+    /// The result cache could not be used as it should (an unwritable directory): the run went on without
+    /// it. The text says what.
+    Cache(String),
     /// Something a reviewer should see that is not a finding: an exemption added or removed by a change, the
     /// rules or waivers a pull request changes. The text says what.
     Review(String),
@@ -152,6 +155,7 @@ impl NoteKind {
             NoteKind::Render(_) => "render",
             NoteKind::Review(_) => "review",
             NoteKind::NotFixed(_) => "not-fixed",
+            NoteKind::Cache(_) => "cache",
         }
     }
 }
@@ -174,9 +178,10 @@ impl Note {
             NoteKind::Binary => "skipped: binary file".into(),
             NoteKind::NotUtf8 => "skipped: not valid UTF-8".into(),
             NoteKind::Template => "skipped: a template (`{{ }}`), not YAML".into(),
-            NoteKind::Render(text) | NoteKind::Review(text) | NoteKind::NotFixed(text) => {
-                text.clone()
-            }
+            NoteKind::Render(text)
+            | NoteKind::Review(text)
+            | NoteKind::NotFixed(text)
+            | NoteKind::Cache(text) => text.clone(),
         }
     }
 }
@@ -207,6 +212,8 @@ pub struct Report {
     pub elapsed: Duration,
     /// Documents kept for repository-scope rules, until they run.
     pub documents: Vec<crate::check::RepoDoc>,
+    /// Files whose results came from the command line's result cache instead of being checked again.
+    pub from_cache: usize,
     /// The text of files checked from memory rather than from disk (staged content), by path: what printers
     /// show instead of the file on disk.
     pub in_memory: HashMap<PathBuf, std::sync::Arc<str>>,
@@ -471,7 +478,7 @@ pub fn check_files_in(
 
 /// Runs the repository-scope rules over every document the run read and the context's (they see all
 /// documents at once, so they run after every file is read) and keeps the findings in order.
-fn add_repository_findings(checker: &Checker, report: &mut Report, context: RepositoryContext) {
+pub fn add_repository_findings(checker: &Checker, report: &mut Report, context: RepositoryContext) {
     let mut documents = std::mem::take(&mut report.documents);
     if documents.is_empty() && context.before.as_ref().is_none_or(Vec::is_empty) {
         // No checked or deleted file has a document these rules read, so nothing they find is the run's doing.
@@ -538,12 +545,32 @@ pub fn check_files_and_memory(
     context: RepositoryContext,
 ) -> Report {
     let started = Instant::now();
-    let mut report = run_files(
+    let mut report = check_files_and_memory_with(
+        checker,
         files,
+        memory,
         max_file_size,
         &|source| checker.check_source(source),
         progress,
     );
+    add_repository_findings(checker, &mut report, context);
+    report.elapsed = started.elapsed();
+    report
+}
+
+/// The file-by-file part of [`check_files_and_memory`], with each file on disk checked by `per_file` (a
+/// result cache in front of [`Checker::check_source`]); the repository-scope rules are left to the caller
+/// ([`add_repository_findings`]), with the documents kept in [`Report::documents`].
+pub fn check_files_and_memory_with(
+    checker: &Checker,
+    files: &[FileEntry],
+    memory: Vec<(FileEntry, Vec<u8>)>,
+    max_file_size: u64,
+    per_file: &(dyn Fn(&SourceFile<'_>) -> FileReport + Sync),
+    progress: &(dyn Fn(usize) + Sync),
+) -> Report {
+    let started = Instant::now();
+    let mut report = run_files(files, max_file_size, per_file, progress);
     let extra = read_in_memory(checker, memory, max_file_size);
     report.findings.extend(extra.findings);
     report.notes.extend(extra.notes);
@@ -554,7 +581,6 @@ pub fn check_files_and_memory(
     report.in_memory.extend(extra.in_memory);
     // Not `extra.fixable`: a rendering is not the file on disk it is shown under, so `--fix` must not edit
     // that file with the rendering's offsets.
-    add_repository_findings(checker, &mut report, context);
     report.elapsed = started.elapsed();
     report
 }

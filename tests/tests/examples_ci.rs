@@ -92,3 +92,43 @@ fn the_review_comment_workflow_is_pinned_least_privilege_and_updates_one_comment
     assert!(note.contains("startswith(\"<!-- hindsight-review -->\")"));
     assert!(note.contains("hindsight review --diff \"$base\" --rules-from \"$base\""));
 }
+
+#[test]
+fn sharded_jobs_split_the_files_keep_the_cache_and_merge() {
+    let workflow = read("github-sharded.yml");
+    let uses: Vec<&str> = workflow
+        .lines()
+        .filter_map(|l| l.split_once("uses: ").map(|(_, r)| r.trim()))
+        .collect();
+    assert!(
+        uses.len() >= 6,
+        "checkout, cache, artifacts, upload-sarif: {uses:?}"
+    );
+    for reference in &uses {
+        // `owner/action@<40 hex> # vX.Y.Z`, as in github-workflow.yml.
+        let (_, rest) = reference
+            .split_once('@')
+            .unwrap_or_else(|| panic!("unpinned: {reference}"));
+        let (sha, version) = rest
+            .split_once(" # ")
+            .unwrap_or_else(|| panic!("no version: {reference}"));
+        assert!(
+            sha.len() == 40
+                && sha
+                    .bytes()
+                    .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase()),
+            "{reference}"
+        );
+        assert!(version.starts_with('v'), "{reference}");
+    }
+    assert!(workflow.lines().any(|l| l == "permissions: {}"));
+    assert!(workflow.contains("--shard \"$SHARD/4\""));
+    assert!(workflow.contains("shard: [1, 2, 3, 4]"));
+    assert!(workflow.contains("path: .hindsight-cache"));
+    assert!(workflow.contains("hindsight merge hindsight-*.sarif --output hindsight.sarif"));
+    let job = read("gitlab-sharded.yml");
+    assert!(job.contains("parallel: 4"));
+    assert!(job.contains("--shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\""));
+    assert!(job.contains("- .hindsight-cache/"));
+    assert!(job.contains("hindsight merge hindsight-*.json --output hindsight.json"));
+}

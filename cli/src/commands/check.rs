@@ -13,7 +13,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use hindsight_engine::rule::{Stage, codes};
 use hindsight_engine::walk::{self, FileEntry, Report, RepositoryContext, WalkOptions};
-use hindsight_engine::{Checker, Config, Edit, Finding, Position, Severity, Span};
+use hindsight_engine::{Checker, Config, Edit, Finding, Position, Severity, SourceFile, Span};
 
 use super::change::{Change, StagedContent};
 use crate::Outcome;
@@ -33,6 +33,8 @@ pub(crate) struct Analysis {
     pub(crate) extra: Vec<Omitted>,
     /// The paths of the files checked.
     pub(crate) checked: Vec<PathBuf>,
+    /// How long each file took, with `--timings`.
+    pub(crate) file_times: crate::timings::FileTimes,
 }
 
 pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
@@ -45,12 +47,20 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
         n_fixed,
         mut extra,
         checked,
+        file_times,
     } = analyse(args)?;
     if let Some(baseline) = &args.git.baseline {
         let checked: Vec<&Path> = checked.iter().map(PathBuf::as_path).collect();
         extra.extend(crate::baseline::apply(baseline, &mut report, &checked)?);
     }
-    let outcome = finish(args, Run::new(&checker, report, n_fixed, extra));
+    let timings = checker.timings().map(|engine| {
+        let n_files = report.files_checked;
+        let from_cache = report.from_cache;
+        crate::timings::RunTimings::new(engine, file_times, from_cache, n_files)
+    });
+    let mut run = Run::new(&checker, report, n_fixed, extra);
+    run.timings = timings;
+    let outcome = finish(args, run);
     // The process exits next: freeing the compiled rule pack (Rego engines, matchers) would only cost
     // start-up-sized time on every run, so leave it to the operating system.
     std::mem::forget(checker);
@@ -62,7 +72,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let paths = requested_paths(&args.paths);
     let (from_stdin, start) = stdin_or_paths(args, &paths)?;
     let (setup, rule_changes) = load_setup(args, &start)?;
-    let checker = Checker::new(setup.pack.clone(), &setup.config);
+    let checker = new_checker(args, &setup);
     let walk_options = walk_options(args, &setup.config, &checker)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
@@ -83,17 +93,12 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         None if from_stdin => (Vec::new(), Vec::new()),
         None => walk::discover(&paths, &walk_options),
     };
-    let (rendering, files) =
+    let (mut rendering, files) =
         rendered_inputs(args, from_stdin, files, &setup.config, &walk_options, &pool)?;
     let max_size = setup.config.max_file_size;
-    // A change is checked file by file, but repository-scope rules see the whole repository around it.
-    let context = match &change {
-        Some(change) if !args.parse_only => {
-            let around = change.repository_files(&checker, &walk_options, &files, &pool);
-            pool.install(|| around.documents(&checker, max_size))
-        }
-        _ => RepositoryContext::default(),
-    };
+    let around = Around::new(&checker, &walk_options, max_size, &pool);
+    let (files, context) = around.context(args, change.as_ref(), files, &mut rendering);
+    let cache = open_cache(args, &setup, &start, from_stdin, change.as_ref());
     let checking = Checking {
         checker: &checker,
         files: &files,
@@ -102,6 +107,8 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         pool: &pool,
         progress: !args.quiet,
         rendered: &rendering.files,
+        cache: cache.as_ref(),
+        file_times: args.speed.timings.then(crate::timings::FileTimes::default),
     };
     let staged = change.as_ref().and_then(|c| c.staged_content(&files));
     let mut report = checking.first_pass(staged, args.parse_only);
@@ -110,6 +117,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     } else {
         0
     };
+    keep_own_shard(args, &mut report);
     rendering.place(&mut report);
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
@@ -145,13 +153,133 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         extra.extend(omitted);
     }
     add_rule_change_notes(&setup.config, &rule_changes, &mut report);
+    let file_times = checking.file_times.unwrap_or_default();
+    save_cache(cache, &mut report);
     Ok(Analysis {
         checker,
         report,
         n_fixed,
         extra,
         checked: files.into_iter().map(|f| f.path).collect(),
+        file_times,
     })
+}
+
+/// The checker of the run, measuring time with `--timings`.
+fn new_checker(args: &CheckArgs, setup: &Setup) -> Checker {
+    let mut checker = Checker::new(setup.pack.clone(), &setup.config);
+    if args.speed.timings {
+        checker.measure_time();
+    }
+    checker
+}
+
+/// With `--shard K/N`: repository-scope rules placed findings in every file they read, and each shard reports
+/// those in its own files.
+fn keep_own_shard(args: &CheckArgs, report: &mut Report) {
+    if let Some(shard) = args.speed.shard {
+        report.findings.retain(|f| shard.owns(&f.path));
+    }
+}
+
+/// What a run needs to gather the documents repository-scope rules see besides the files it checks.
+struct Around<'a> {
+    checker: &'a Checker,
+    walk_options: &'a WalkOptions,
+    max_size: u64,
+    pool: &'a rayon::ThreadPool,
+}
+
+impl<'a> Around<'a> {
+    fn new(
+        checker: &'a Checker,
+        walk_options: &'a WalkOptions,
+        max_size: u64,
+        pool: &'a rayon::ThreadPool,
+    ) -> Self {
+        Self {
+            checker,
+            walk_options,
+            max_size,
+            pool,
+        }
+    }
+
+    /// The files this run checks and the documents around them: with `--shard K/N` this shard's files, the
+    /// others' documents as context; in git modes the rest of the repository around the change.
+    fn context(
+        &self,
+        args: &CheckArgs,
+        change: Option<&Change>,
+        files: Vec<FileEntry>,
+        rendering: &mut crate::render::Rendering,
+    ) -> (Vec<FileEntry>, RepositoryContext) {
+        let (files, shard_context) = match args.speed.shard {
+            Some(shard) => {
+                rendering.files.retain(|(entry, _)| shard.owns(&entry.path));
+                crate::shard::split(shard, files, self.checker, self.max_size, self.pool)
+            }
+            None => (files, RepositoryContext::default()),
+        };
+        // A change is checked file by file, but repository-scope rules see the whole repository around it.
+        let mut context = match change {
+            Some(change) if !args.parse_only => {
+                let around =
+                    change.repository_files(self.checker, self.walk_options, &files, self.pool);
+                self.pool
+                    .install(|| around.documents(self.checker, self.max_size))
+            }
+            _ => RepositoryContext::default(),
+        };
+        context.others.extend(shard_context.others);
+        (files, context)
+    }
+}
+
+/// The result cache of this run, when it checks files on disk with rules from the working tree: not for
+/// standard input, staged content, `--rules-from` (rules from a ref), `--parse-only` or `--no-cache`.
+fn open_cache(
+    args: &CheckArgs,
+    setup: &Setup,
+    start: &Path,
+    from_stdin: bool,
+    change: Option<&Change>,
+) -> Option<crate::cache::Cache> {
+    let off = args.speed.no_cache
+        || from_stdin
+        || args.parse_only
+        || args.git.rules_from.is_some()
+        || change.is_some_and(Change::is_staged);
+    if off {
+        return None;
+    }
+    let dir = crate::cache::locate(
+        args.speed.cache_dir.as_deref(),
+        setup.config.path.as_deref(),
+        start,
+    );
+    let digest = crate::cache::key::pack_digest(&args.pack, &setup.config);
+    Some(crate::cache::Cache::open(
+        &dir,
+        digest,
+        setup.config.today.clone(),
+    ))
+}
+
+/// Writes the cache back; a cache that cannot be written is a note, and the run goes on.
+fn save_cache(cache: Option<crate::cache::Cache>, report: &mut Report) {
+    let Some(cache) = cache else {
+        return;
+    };
+    let dir = cache.dir().to_path_buf();
+    if let Err(message) = cache.save() {
+        report.notes.push(walk::Note {
+            path: dir,
+            kind: walk::NoteKind::Cache(format!(
+                "the result cache was not saved ({message}); the next run checks every file again"
+            )),
+        });
+    }
 }
 
 /// Whether the run reads standard input (`-`, alone), and where its configuration is looked for from.
@@ -262,6 +390,10 @@ struct Checking<'a> {
     progress: bool,
     /// Rendered charts and overlays (or standard input), checked from memory with the files.
     rendered: &'a [(FileEntry, Vec<u8>)],
+    /// The result cache, unless `--no-cache` or a mode that does not check files on disk.
+    cache: Option<&'a crate::cache::Cache>,
+    /// With `--timings`, how long each file took.
+    file_times: Option<crate::timings::FileTimes>,
 }
 
 impl Checking<'_> {
@@ -287,18 +419,38 @@ impl Checking<'_> {
                     progress.update(done);
                 })
             } else {
-                walk::check_files_and_memory(
-                    self.checker,
-                    self.files,
-                    self.rendered.to_vec(),
-                    self.max_size,
-                    &|done| progress.update(done),
-                    self.context.clone(),
-                )
+                self.check_files(&|done| progress.update(done))
             }
         });
         progress.finish();
         report
+    }
+
+    /// Checks the files on disk and the rendered ones, through the cache when there is one.
+    fn check_files(&self, progress: &(dyn Fn(usize) + Sync)) -> Report {
+        let check = |source: &SourceFile<'_>| match self.cache {
+            Some(cache) => cache.check_file(self.checker, source),
+            None => self.checker.check_source(source),
+        };
+        let timed = |source: &SourceFile<'_>| match &self.file_times {
+            Some(times) => {
+                let started = Instant::now();
+                let report = check(source);
+                times.record(source.path, started.elapsed());
+                report
+            }
+            None => check(source),
+        };
+        crate::cache::check(
+            self.cache,
+            self.checker,
+            self.files,
+            self.rendered.to_vec(),
+            self.max_size,
+            &timed,
+            progress,
+            self.context.clone(),
+        )
     }
 
     /// `--fix`: applies the fixes of `report`'s findings and checks again, until no fix applies (at most
@@ -314,16 +466,7 @@ impl Checking<'_> {
             }
             n_fixed += applied;
             let elapsed = report.elapsed;
-            *report = self.pool.install(|| {
-                walk::check_files_and_memory(
-                    self.checker,
-                    self.files,
-                    self.rendered.to_vec(),
-                    self.max_size,
-                    &|_| {},
-                    self.context.clone(),
-                )
-            });
+            *report = self.pool.install(|| self.check_files(&|_| {}));
             report.elapsed += elapsed;
         }
         report.notes.extend(left_alone.changed.into_values());
@@ -429,6 +572,15 @@ fn finish(args: &CheckArgs, run: Run<'_>) -> anyhow::Result<Outcome> {
         crate::printer::human::print_findings(&mut stdout, &run, color)?;
     } else {
         args.format.print(&mut stdout, &run, color)?;
+    }
+    // The tables of `--timings` follow human output; with a machine format on stdout they go to stderr
+    // (JSON carries them in `timings`).
+    if let Some(timings) = &run.timings {
+        if args.format == crate::printer::human::FORMAT {
+            write!(stdout, "{}", timings.human())?;
+        } else if args.format != crate::printer::json::FORMAT {
+            write!(std::io::stderr(), "{}", timings.human())?;
+        }
     }
     stdout.flush()?;
     let report = &run.report;

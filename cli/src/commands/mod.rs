@@ -1,6 +1,7 @@
 //! One module per subcommand.
 
 pub(crate) mod baseline;
+pub(crate) mod cache;
 pub(crate) mod change;
 pub(crate) mod check;
 pub(crate) mod codex;
@@ -13,6 +14,7 @@ pub(crate) mod init;
 pub(crate) mod lsp;
 pub(crate) mod man;
 pub(crate) mod mcp;
+pub(crate) mod merge;
 pub(crate) mod new;
 pub(crate) mod review;
 pub(crate) mod rules;

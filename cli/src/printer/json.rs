@@ -57,6 +57,10 @@ fn print_report(out: &mut dyn Write, run: &Run<'_>, _color: bool) -> std::io::Re
             summary.insert(omitted.key.into(), json!(omitted.count));
         }
     }
+    // Only with `--timings`.
+    if let (Some(timings), Some(object)) = (&run.timings, document.as_object_mut()) {
+        object.insert("timings".into(), timings.json());
+    }
     serde_json::to_writer_pretty(&mut *out, &document)?;
     writeln!(out)
 }

@@ -1,5 +1,6 @@
 //! End-to-end tests of the `hindsight` binary: real processes in temporary projects, output snapshotted.
 
+mod cache;
 mod check;
 mod codex;
 mod commands;

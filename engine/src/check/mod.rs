@@ -15,6 +15,9 @@ mod policies;
 mod resolve;
 mod scan;
 pub(crate) mod suppress;
+mod timings;
+
+pub use self::timings::{ParseTime, RuleTime, Timings};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -87,6 +90,8 @@ pub struct Checker {
     option_problems: Vec<(usize, RegoError)>,
     /// The configuration: rollout stages and waivers are looked up per finding.
     config: Config,
+    /// Where checks spend their time, when measured (`check --timings`).
+    clocks: Option<Box<timings::Clocks>>,
 }
 
 /// An enabled automated rule, as this checker runs it.
@@ -188,6 +193,7 @@ impl Checker {
             configured_policies,
             option_problems,
             config: config.clone(),
+            clocks: None,
         }
     }
 

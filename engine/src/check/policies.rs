@@ -224,7 +224,10 @@ impl Checker {
                 "matches": matches.iter().map(|m| m.to_json(file.text, &index)).collect::<Vec<_>>(),
             });
             let facts = json!({"path": display(file.path), "language": lang.name(), "document": 0});
-            match policy.evaluate(value_from_json(&input), value_from_json(&facts)) {
+            let evaluated = self.time_rego(active_idx, || {
+                policy.evaluate(value_from_json(&input), value_from_json(&facts))
+            });
+            match evaluated {
                 Ok(verdicts) => {
                     for verdict in verdicts {
                         let target = verdict
@@ -276,7 +279,9 @@ impl Checker {
         if file_rules.is_empty() && !repo_rules {
             return;
         }
-        let docs = match documents.unwrap_or_else(|| data::parse(format, file.text)) {
+        let parsed = documents
+            .unwrap_or_else(|| self.time_parse(format.name(), || data::parse(format, file.text)));
+        let docs = match parsed {
             Ok(docs) => docs,
             Err(err) => {
                 let position = Position {
@@ -305,7 +310,9 @@ impl Checker {
                 let Some(policy) = self.policy(active_idx) else {
                     continue;
                 };
-                match policy.evaluate(input.clone(), facts.clone()) {
+                let evaluated =
+                    self.time_rego(active_idx, || policy.evaluate(input.clone(), facts.clone()));
+                match evaluated {
                     Ok(verdicts) => {
                         for verdict in verdicts {
                             let resolved = data::resolve(&doc.root, &verdict.path, file.text);
@@ -418,17 +425,18 @@ impl Checker {
                 })
                 .collect();
             let facts = json!({"path": "", "language": "", "document": 0, "documents": docs.len()});
-            let verdicts =
-                match policy.evaluate(regorus::Value::from(input), value_from_json(&facts)) {
-                    Ok(verdicts) => verdicts,
-                    Err(err) => {
-                        let path = docs
-                            .first()
-                            .map_or_else(|| Path::new("."), |d| d.path.as_path());
-                        findings.extend(self.rule_error(active_idx, path, &err));
-                        continue;
-                    }
-                };
+            let verdicts = match self.time_rego(active_idx, || {
+                policy.evaluate(regorus::Value::from(input), value_from_json(&facts))
+            }) {
+                Ok(verdicts) => verdicts,
+                Err(err) => {
+                    let path = docs
+                        .first()
+                        .map_or_else(|| Path::new("."), |d| d.path.as_path());
+                    findings.extend(self.rule_error(active_idx, path, &err));
+                    continue;
+                }
+            };
             for verdict in verdicts {
                 if let Some(doc) = locate(&docs, &verdict) {
                     findings.push(self.repository_finding(active_idx, doc, verdict));

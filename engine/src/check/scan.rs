@@ -196,7 +196,9 @@ impl Scan<'_, '_> {
         parser: &mut Parser,
         old_tree: Option<&tree_sitter::Tree>,
     ) -> Option<tree_sitter::Tree> {
-        let tree = parser.parse(self.file.text, old_tree)?;
+        let tree = self.checker.time_parse(self.map.lang.name(), || {
+            parser.parse(self.file.text, old_tree)
+        })?;
         let parsed = tree.clone();
 
         if tree.root_node().has_error() {
@@ -436,6 +438,19 @@ impl Scan<'_, '_> {
     /// Runs one rule on a node: its `enclosing`, its matcher, its test-code setting; a match becomes a hit, or
     /// for a Rego code rule a match its policy judges after the walk.
     fn offer(&mut self, active_idx: usize, site: &Site<'_, '_, '_>) {
+        let checker = self.checker;
+        if checker.clocks.is_some() {
+            // A built-in rule's matcher compiles on first use: not the rule's matching time.
+            let active = checker.active[active_idx];
+            if let Some(matcher) = active.matcher(checker.rule(active)) {
+                matcher.compiled();
+            }
+        }
+        checker.time_matching(active_idx, || self.offer_untimed(active_idx, site));
+    }
+
+    /// [`Scan::offer`] without the clock.
+    fn offer_untimed(&mut self, active_idx: usize, site: &Site<'_, '_, '_>) {
         let checker = self.checker;
         let active = checker.active[active_idx];
         let rule = checker.rule(active);

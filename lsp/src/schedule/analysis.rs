@@ -33,6 +33,44 @@ pub(crate) fn check_document(
     (report.findings, tree)
 }
 
+/// A check of one document slower than this is measured once more, rule by rule ([`slow_rules`]).
+pub(crate) const CHECK_BUDGET: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// A rule's budget on one document: the edit-to-diagnostics latency the server aims at for a whole check.
+pub(crate) const RULE_BUDGET: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Checks the document again measuring each rule, and describes each rule over [`RULE_BUDGET`], slowest
+/// first, for the log: a slow editor is then one rule to disable or report, not a guess.
+pub(crate) fn slow_rules(
+    checker: &Checker,
+    scope: &Scope,
+    relative_path: &Path,
+    absolute_path: Option<&Path>,
+    text: &str,
+) -> Vec<String> {
+    let role = match absolute_path {
+        Some(path) => scope.role_of(path),
+        None => conventional_role(relative_path).role,
+    };
+    let file = SourceFile::new(relative_path, role, text);
+    let (_, _, rules) = checker.check_source_timed(&file, None);
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+    rules
+        .into_iter()
+        .filter(|rule| rule.total() > RULE_BUDGET)
+        .map(|rule| {
+            format!(
+                "rule {} took {:.0} ms (matching {:.0} ms, Rego {:.0} ms), over its {} ms budget",
+                rule.code,
+                ms(rule.total()),
+                ms(rule.matching),
+                ms(rule.rego),
+                RULE_BUDGET.as_millis()
+            )
+        })
+        .collect()
+}
+
 /// Runs the repository-scope rules over every configuration document under `root`, with the open documents'
 /// text in place of what is on disk. Findings carry absolute paths. `None` when cancelled.
 pub(crate) fn scan_repository(

@@ -68,6 +68,7 @@ impl Scheduler {
         let uri = uri.clone();
         self.in_flight.insert(uri.clone());
         self.pool.spawn(move || {
+            let started = Instant::now();
             let findings = guarded(|| {
                 analysis::check_document(
                     &checker,
@@ -78,12 +79,22 @@ impl Scheduler {
                     old_tree.as_ref(),
                 )
             });
+            // A check the user waits for: measure it once more, rule by rule, to name the slow rule.
+            let slow_rules = if started.elapsed() > analysis::CHECK_BUDGET {
+                guarded(|| {
+                    analysis::slow_rules(&checker, &scope, &relative, absolute.as_deref(), &text)
+                })
+                .unwrap_or_default()
+            } else {
+                Vec::new()
+            };
             let _ = sender.send(Event::Checked(CheckResult {
                 uri,
                 version,
                 generation,
                 text,
                 findings,
+                slow_rules,
             }));
         });
     }
@@ -101,8 +112,12 @@ impl Scheduler {
             generation,
             text,
             findings,
+            slow_rules,
         } = result;
         self.in_flight.remove(&uri);
+        for line in slow_rules {
+            client.log(MessageType::WARNING, format!("{}: {line}", uri.as_str()));
+        }
         let current_generation = session.generation;
         let Some(document) = session.documents.get_mut(&uri) else {
             return;

@@ -45,6 +45,8 @@ pub(crate) struct CheckResult {
     generation: u64,
     text: Arc<str>,
     findings: Result<(Vec<Finding>, Option<tree_sitter::Tree>), String>,
+    /// The rules over their time budget, when the check took longer than it should (one line each).
+    slow_rules: Vec<String>,
 }
 
 /// A workspace's repository-scope scan; `Ok(None)` when it was cancelled.
