@@ -23,6 +23,8 @@ use crate::data::PathElem;
 use crate::finding::Severity;
 
 mod conventions;
+#[cfg(test)]
+mod regorus_pins;
 
 /// Library modules every policy can import (`import data.hindsight.k8s`, `import data.hindsight.terraform`).
 const LIBRARY: &[(&str, &str)] = &[
