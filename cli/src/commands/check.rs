@@ -69,13 +69,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         .build()
         .context("cannot start the worker threads")?;
     let change = if args.git.is_change() {
-        let given: Vec<PathBuf> = args
-            .paths
-            .iter()
-            .filter(|p| !p.as_os_str().is_empty())
-            .cloned()
-            .collect();
-        Some(Change::open(&args.git, &given)?)
+        Some(Change::open(&args.git, &non_empty(&args.paths))?)
     } else {
         None
     };
@@ -219,15 +213,20 @@ fn requested_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
         return Ok(vec![PathBuf::from(".")]);
     }
     // Empty arguments are skipped, as conftest skips them; only empty ones is a mistake, not "check `.`".
-    let given: Vec<PathBuf> = paths
-        .iter()
-        .filter(|p| !p.as_os_str().is_empty())
-        .cloned()
-        .collect();
+    let given = non_empty(paths);
     if given.is_empty() {
         anyhow::bail!("no path to check: every path argument is empty");
     }
     Ok(given)
+}
+
+/// The path arguments without the empty ones (`""`, an unset variable in quotes).
+fn non_empty(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| !p.as_os_str().is_empty())
+        .cloned()
+        .collect()
 }
 
 /// Loads the configuration and rules (from a git ref with `--rules-from`, with what the working tree changes
