@@ -4,7 +4,7 @@
 # hyper), and per language on real Go, Python and TypeScript/JavaScript packages (bench/polyglot.sh).
 # Prints a markdown table of medians, ratios, files/s and MB/s, and the findings each tool reports.
 #
-#   bench/run.sh                 # every part: rust go python ts yaml; THREADS=2 RUNS=10 by default
+#   bench/run.sh                 # every part: rust go python ts yaml iac; THREADS=2 RUNS=10 by default
 #   bench/run.sh go              # one part alone (or several: bench/run.sh go python)
 #   HINDSIGHT=path/to/hindsight bench/run.sh ts   # a prebuilt binary instead of `cargo build --release`
 #
@@ -22,11 +22,11 @@ mkdir -p "$WORK"
 # while compiling the pack's policies captures one, which cost about a third of loading the pack (perf).
 unset RUST_BACKTRACE RUST_LIB_BACKTRACE
 PARTS=("$@")
-[ ${#PARTS[@]} -gt 0 ] || PARTS=(rust go python ts yaml)
+[ ${#PARTS[@]} -gt 0 ] || PARTS=(rust go python ts yaml iac)
 for part in "${PARTS[@]}"; do
   case $part in
-    rust | go | python | ts | yaml) ;;
-    *) echo "error: unknown part \`$part\` (rust, go, python, ts, yaml)" >&2; exit 2 ;;
+    rust | go | python | ts | yaml | iac) ;;
+    *) echo "error: unknown part \`$part\` (rust, go, python, ts, yaml, iac)" >&2; exit 2 ;;
   esac
 done
 want() {
@@ -35,7 +35,7 @@ want() {
   return 1
 }
 # Each run writes its own results; a part not run this time is not reported from an older run.
-rm -f "$WORK"/{full,src,yaml,go,python,ts}.json "$WORK/cpu.md"
+rm -f "$WORK"/{full,src,yaml,go,python,ts,hcl,docker}.json "$WORK/cpu.md" "$WORK/helm.jsonl"
 
 if ! command -v hyperfine >/dev/null; then
   echo "installing hyperfine from Debian" >&2
@@ -135,6 +135,47 @@ if want yaml && [ -d "$YAML_CORPUS" ]; then
   "$H" check "$YAML_CORPUS" -j "$THREADS" --format json --rules "$BENCH/yaml-rules" --config "$BENCH/yaml-rego.toml" > "$WORK/yaml.findings.json" || true
 fi
 
+# Infrastructure as code: Terraform modules and Dockerfiles, each read alone (`--parse-only`, the same walk) and
+# with Rego over it: the built-in rules of the format, and a conftest-style policy that reads every resource or
+# instruction (bench/iac/). Helm rendering is timed apart (bench/helm-charts.py), with helm when installed.
+TF_CORPUS=${TF_CORPUS:-/work/corpora/terraform}
+DOCKER_CORPUS=${DOCKER_CORPUS:-/work/corpora}
+iac_suite() {
+  local name=$1 dir=$2 rules=$3 policy=$4
+  mkdir -p "$WORK/empty"
+  hyperfine -N -i --style none -w 2 -r "$RUNS" --export-json "$WORK/$name.json" \
+    -n parse-only "$H check $dir -j $THREADS --format json --select $rules --parse-only" \
+    -n builtin-rego "$H check $dir -j $THREADS --format json --select $rules" \
+    -n policy-parse-only "$H check $dir -j $THREADS --format json --no-builtin --policy $policy --parse-only" \
+    -n policy-rego "$H check $dir -j $THREADS --format json --no-builtin --policy $policy" \
+    -n builtin-empty "$H check $WORK/empty -j $THREADS --format json --select $rules" >/dev/null
+  "$H" check "$dir" -j "$THREADS" --format json --select "$rules" > "$WORK/$name.builtin.json" || true
+  "$H" check "$dir" -j "$THREADS" --format json --no-builtin --policy "$policy" > "$WORK/$name.policy.json" || true
+}
+if want iac && [ -d "$TF_CORPUS" ]; then
+  iac_suite hcl "$TF_CORPUS" HS8001,HS8002,HS8003,HS8004,HS8005,HS8006 "$BENCH/iac/hcl-policy"
+fi
+if want iac && [ -d "$DOCKER_CORPUS" ]; then
+  DOCKERFILES=$WORK/dockerfiles
+  if [ ! -d "$DOCKERFILES" ]; then
+    mkdir -p "$DOCKERFILES.tmp"
+    n=0
+    while IFS= read -r file; do
+      n=$((n + 1))
+      mkdir -p "$DOCKERFILES.tmp/$n"
+      cp "$file" "$DOCKERFILES.tmp/$n/"
+    done < <(find "$DOCKER_CORPUS" -type f \( -name Dockerfile -o -name 'Dockerfile.*' -o -name '*.dockerfile' \
+      -o -name Containerfile \) -not -path '*/.git/*' -not -name '*.md' -not -name '*.j2' -not -name '*.tmpl' | sort)
+    mv "$DOCKERFILES.tmp" "$DOCKERFILES"
+  fi
+  iac_suite docker "$DOCKERFILES" HS8020,HS8021,HS8022 "$BENCH/iac/docker-policy"
+fi
+HELM=${HELM:-$ROOT/target/helm/bin/helm}
+if want iac && [ -x "$HELM" ] && [ -d "$YAML_CORPUS/prometheus-helm-charts/charts" ]; then
+  HELM=$HELM HINDSIGHT=$H python3 "$BENCH/helm-charts.py" "$YAML_CORPUS"/prometheus-helm-charts/charts/*/ \
+    > "$WORK/helm.jsonl" 2> "$WORK/helm.summary" || true
+fi
+
 # Go, Python and TypeScript/JavaScript: one corpus each, fetched and pinned by bench/polyglot.sh.
 for lang in go python ts; do
   if want "$lang"; then
@@ -205,6 +246,30 @@ if os.path.exists(f"{work}/yaml.json"):
           f"compiling the built-in policies once included (they compile when the first configuration file "
           f"is checked; loading the pack's files alone is the {1000 * (both_empty - base_empty):.0f} ms of "
           f"the empty directory).\n")
+for name, title in [("hcl", "Terraform / HCL"), ("docker", "Dockerfiles")]:
+    if not os.path.exists(f"{work}/{name}.json"):
+        continue
+    runs = {r["command"]: r for r in load(f"{work}/{name}.json")["results"]}
+    summary = load(f"{work}/{name}.builtin.json")["summary"]
+    med = {cmd: statistics.median(r["times"]) for cmd, r in runs.items()}
+    cpu = {cmd: r["user"] + r["system"] for cmd, r in runs.items()}
+    print(f"## {title}: {summary['files_checked']} files, {summary['bytes_checked'] / 1e6:.1f} MB\n")
+    print("| command | median s | CPU s | findings |")
+    print("|---|---|---|---|")
+    found = {"builtin-rego": count(load(f"{work}/{name}.builtin.json")),
+             "policy-rego": count(load(f"{work}/{name}.policy.json"))}
+    for cmd in runs:
+        print(f"| {cmd} | {med[cmd]:.3f} | {cpu[cmd]:.3f} | {found.get(cmd, '-')} |")
+    for rego, parse in [("builtin-rego", "parse-only"), ("policy-rego", "policy-parse-only")]:
+        print(f"\n{rego} over {parse}: {100 * (med[rego] / med[parse] - 1):+.0f}% wall, "
+              f"{100 * (cpu[rego] / cpu[parse] - 1):+.0f}% CPU (target: at most +20%).", end="")
+    print("\n")
+if os.path.exists(f"{work}/helm.jsonl"):
+    charts = [json.loads(line) for line in open(f"{work}/helm.jsonl") if line.strip()]
+    times = [c["helm_ms"] for c in charts if c.get("rendered")]
+    if times:
+        print(f"## Helm rendering (apart from checking): {len(times)} of {len(charts)} charts rendered, "
+              f"median {statistics.median(times):.0f} ms per chart ({min(times):.0f} to {max(times):.0f} ms)\n")
 for lang in ["go", "python", "ts"]:
     if os.path.exists(f"{work}/{lang}.json") and os.path.exists(f"{work}/{lang}.md"):
         print(open(f"{work}/{lang}.md").read())

@@ -342,6 +342,9 @@ pub(crate) struct PackArgs {
 #[derive(Args, Debug)]
 pub(crate) struct CheckArgs {
     /// Files or directories to check (default: the current directory); `-` reads one text from standard input.
+    // An empty argument (`""`, an unset variable in quotes) is accepted and skipped, as conftest skips it;
+    // clap's own path parser refuses it.
+    #[arg(value_parser = path_or_empty)]
     pub(crate) paths: Vec<PathBuf>,
     /// With `-`: the path the piped text is checked and reported as (its extension picks the format or
     /// language; a directory such as `chart/` places `# Source:` documents of `helm template` in it).
@@ -729,4 +732,9 @@ pub(crate) enum SchemaKind {
     Rule,
     /// Incident records (`rules/incidents/<id>.yaml`).
     Incident,
+}
+
+/// A path argument as given, the empty one included (see [`CheckArgs::paths`]).
+fn path_or_empty(value: &str) -> Result<PathBuf, std::convert::Infallible> {
+    Ok(PathBuf::from(value))
 }

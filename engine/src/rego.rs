@@ -22,6 +22,8 @@ use crate::finding::Severity;
 
 mod budget;
 mod conventions;
+#[cfg(test)]
+mod regorus_pins;
 
 pub use budget::{MAX_GENERATED, MAX_STRING_BYTES};
 use budget::{MEMORY_MARKER, bounded_array_concat, bounded_concat, bounded_range, eval_by};

@@ -69,7 +69,7 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
 
 /// Finds and checks the files (or the git change) and applies the git filters; prints nothing.
 pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
-    let paths = requested_paths(&args.paths);
+    let paths = requested_paths(&args.paths)?;
     let (from_stdin, start) = stdin_or_paths(args, &paths)?;
     let (setup, rule_changes) = load_setup(args, &start)?;
     let checker = new_checker(args, &setup);
@@ -79,7 +79,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         .build()
         .context("cannot start the worker threads")?;
     let change = if args.git.is_change() {
-        Some(Change::open(&args.git, &args.paths)?)
+        Some(Change::open(&args.git, &non_empty(&args.paths))?)
     } else {
         None
     };
@@ -336,12 +336,25 @@ fn stdin_start(name: &Path) -> PathBuf {
 }
 
 /// The paths to check: those given, or the current directory.
-fn requested_paths(paths: &[PathBuf]) -> Vec<PathBuf> {
+fn requested_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     if paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        paths.to_vec()
+        return Ok(vec![PathBuf::from(".")]);
     }
+    // Empty arguments are skipped, as conftest skips them; only empty ones is a mistake, not "check `.`".
+    let given = non_empty(paths);
+    if given.is_empty() {
+        anyhow::bail!("no path to check: every path argument is empty");
+    }
+    Ok(given)
+}
+
+/// The path arguments without the empty ones (`""`, an unset variable in quotes).
+fn non_empty(paths: &[PathBuf]) -> Vec<PathBuf> {
+    paths
+        .iter()
+        .filter(|p| !p.as_os_str().is_empty())
+        .cloned()
+        .collect()
 }
 
 /// Loads the configuration and rules (from a git ref with `--rules-from`, with what the working tree changes
@@ -876,9 +889,15 @@ examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
     }
 
     #[test]
-    fn no_paths_means_the_current_directory() {
-        assert_eq!(requested_paths(&[]), vec![PathBuf::from(".")]);
+    fn no_paths_means_the_current_directory_and_empty_ones_are_skipped() {
+        assert_eq!(requested_paths(&[]).unwrap(), vec![PathBuf::from(".")]);
         let given = vec![PathBuf::from("src"), PathBuf::from("tests")];
-        assert_eq!(requested_paths(&given), given);
+        assert_eq!(requested_paths(&given).unwrap(), given);
+        let with_empty = vec![PathBuf::from("src"), PathBuf::new()];
+        assert_eq!(
+            requested_paths(&with_empty).unwrap(),
+            [PathBuf::from("src")]
+        );
+        assert!(requested_paths(&[PathBuf::new()]).is_err());
     }
 }

@@ -265,3 +265,25 @@ fn a_policy_file_is_a_policy_path_and_paths_load_together() {
         (1, ["error temporary name".to_string()].as_slice())
     );
 }
+
+#[test]
+fn an_empty_path_argument_is_skipped_and_only_empty_ones_are_a_usage_error() {
+    let project = Project::new();
+    project.file(
+        "policy/main.rego",
+        "package main\n\nimport rego.v1\n\nwarn contains \"a service\" if input.kind == \"Service\"\n",
+    );
+    project.file("service.yaml", "kind: Service\n");
+    project.file("other/service.yaml", "kind: Service\n");
+    // As conftest: `""` (an unset variable in quotes) names nothing; the other paths are checked, and only
+    // them (not the current directory).
+    let (code, found) = results(&project, &["--policy", "policy", "service.yaml", ""]);
+    assert_eq!((code, found), (0, vec!["warning a service".to_string()]));
+    let run = project.run(&["check", "--no-builtin", "--policy", "policy", ""]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("every path argument is empty"),
+        "{}",
+        run.stderr
+    );
+}

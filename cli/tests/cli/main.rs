@@ -6,6 +6,7 @@ mod codex;
 mod commands;
 mod conftest_flags;
 mod conftest_suite;
+mod data_formats;
 mod dockerfile;
 mod examples;
 mod flags;

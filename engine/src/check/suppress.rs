@@ -41,12 +41,12 @@ impl CommentSyntax {
         }
     }
 
-    /// The comments of a data format (line comments only).
+    /// The comments of a data format: line comments, or XML's block comments written on one line.
     pub(crate) fn of_format(format: DataFormat) -> Self {
         Self {
             line: format.spec().line_comment,
             alt_line: format.spec().alt_line_comment,
-            block: None,
+            block: format.spec().block_comment,
         }
     }
 
@@ -504,6 +504,23 @@ let e = 5;
             found[1].directive.reason.as_deref(),
             Some("mirror"),
             "the `//` after the string opens the comment"
+        );
+    }
+
+    #[test]
+    fn xml_suppressions_are_block_comments_on_one_line() {
+        let xml = CommentSyntax::of_format(DataFormat::Xml);
+        let text = "<a>\n  <!-- hindsight-allow(HS8001): pinned on purpose -->\n  <!-- more -->\n  <b>1</b>\n  <c>2</c> <!--hindsight-allow(HS8002): legacy-->\n</a>\n";
+        let found = suppressions(text, xml);
+        assert_eq!(
+            found
+                .iter()
+                .map(|s| (s.directive.reason.clone(), s.target_line))
+                .collect::<Vec<_>>(),
+            [
+                (Some("pinned on purpose".to_string()), 4),
+                (Some("legacy".to_string()), 5)
+            ]
         );
     }
 

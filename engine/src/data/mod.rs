@@ -7,8 +7,9 @@
 //! The formats are a table, [`FORMATS`]: a name, the file extensions, the line-comment syntax suppressions are
 //! written in, and a reader. Each reader is one module: `yaml` (saphyr's marked loader, template detection,
 //! the lenient reading of closing brackets), `json` (validated strictly, positions from the YAML reader: JSON
-//! is YAML 1.2), `toml` (the `toml` crate's spanned tables) and `hcl` (Terraform, with `hcl-edit`, in the shape of
-//! conftest's HCL2 parser). Adding a format is one reader module, one
+//! is YAML 1.2), `toml` (the `toml` crate's spanned tables), `hcl` (Terraform, with `hcl-edit`, in the shape of
+//! conftest's HCL2 parser) and `xml` (roxmltree, in the shape of conftest's XML parser). Adding a format is one
+//! reader module, one
 //! [`DataFormat`] variant and one row of [`FORMATS`].
 
 use std::collections::BTreeMap;
@@ -24,6 +25,7 @@ mod json;
 mod properties;
 pub mod rendered;
 mod toml;
+mod xml;
 mod yaml;
 
 pub use yaml::{YamlReading, has_template_action, is_helm_template, read_yaml};
@@ -49,6 +51,8 @@ pub enum DataFormat {
     Properties,
     /// `.gitignore` and `.dockerignore`: the list of entries.
     Ignore,
+    /// XML, in the shape of conftest's XML parser.
+    Xml,
 }
 
 /// Reads a file's text into its documents, or says where and why it is not valid.
@@ -73,12 +77,15 @@ pub struct FormatSpec {
     pub line_comment: &'static str,
     /// Another line-comment prefix the format allows (HCL's `//` beside `#`), where suppressions are read too.
     pub alt_line_comment: Option<&'static str>,
+    /// Opening and closing of a block comment, for a format whose only comments are blocks (XML's `<!--`
+    /// and `-->`; its `line_comment` is then the opening, and a suppression is written on one line).
+    pub block_comment: Option<(&'static str, &'static str)>,
     /// The reader.
     pub read: Reader,
 }
 
 /// Every format hindsight reads as data, in the order of [`DataFormat`]'s variants (checked when compiling).
-pub const FORMATS: [FormatSpec; 9] = [
+pub const FORMATS: [FormatSpec; 10] = [
     FormatSpec {
         format: DataFormat::Yaml,
         name: "yaml",
@@ -88,6 +95,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         names: &[],
         line_comment: "#",
         alt_line_comment: None,
+        block_comment: None,
         read: yaml::read,
     },
     FormatSpec {
@@ -101,6 +109,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         // JSON has no comments; `//` is what JSON-with-comments files (and editors) use.
         line_comment: "//",
         alt_line_comment: None,
+        block_comment: None,
         read: json::read,
     },
     FormatSpec {
@@ -112,6 +121,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         names: &[],
         line_comment: "#",
         alt_line_comment: None,
+        block_comment: None,
         read: toml::read,
     },
     FormatSpec {
@@ -124,6 +134,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         names: &[],
         line_comment: "#",
         alt_line_comment: Some("//"),
+        block_comment: None,
         read: hcl::read,
     },
     FormatSpec {
@@ -142,6 +153,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         ],
         line_comment: "#",
         alt_line_comment: None,
+        block_comment: None,
         read: dockerfile::read,
     },
     FormatSpec {
@@ -154,6 +166,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         names: &[],
         line_comment: ";",
         alt_line_comment: Some("#"),
+        block_comment: None,
         read: ini::read,
     },
     FormatSpec {
@@ -165,6 +178,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         names: &[".env", ".env.*"],
         line_comment: "#",
         alt_line_comment: None,
+        block_comment: None,
         read: dotenv::read,
     },
     FormatSpec {
@@ -176,6 +190,7 @@ pub const FORMATS: [FormatSpec; 9] = [
         names: &[],
         line_comment: "#",
         alt_line_comment: Some("!"),
+        block_comment: None,
         read: properties::read,
     },
     FormatSpec {
@@ -187,7 +202,22 @@ pub const FORMATS: [FormatSpec; 9] = [
         names: &[".gitignore", ".dockerignore"],
         line_comment: "#",
         alt_line_comment: None,
+        block_comment: None,
         read: ignore::read,
+    },
+    FormatSpec {
+        format: DataFormat::Xml,
+        name: "xml",
+        title: "XML",
+        aliases: &[],
+        // As conftest: `.xml` only (a CycloneDX or SPDX document in XML is read as XML); `.csproj`, `.config`
+        // and the like are XML too, but not configuration this table should read unasked.
+        extensions: &["xml"],
+        names: &[],
+        line_comment: "<!--",
+        alt_line_comment: None,
+        block_comment: Some(("<!--", "-->")),
+        read: xml::read,
     },
 ];
 
@@ -546,6 +576,8 @@ mod tests {
             ("app/.dockerignore", Some(DataFormat::Ignore)),
             ("Dockerfile.dockerignore", Some(DataFormat::Ignore)),
             (".envrc", None),
+            ("pom.xml", Some(DataFormat::Xml)),
+            ("bom.XML", None),
         ] {
             assert_eq!(DataFormat::from_path(Path::new(path)), format, "{path}");
         }
@@ -562,6 +594,7 @@ mod tests {
                 DataFormat::Dotenv,
                 DataFormat::Properties,
                 DataFormat::Ignore,
+                DataFormat::Xml,
             ]
         );
         for format in DataFormat::ALL {

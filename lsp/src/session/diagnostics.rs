@@ -167,3 +167,14 @@ pub(crate) fn comment_prefix(path: &std::path::Path) -> Option<&'static str> {
     }
     hindsight_engine::data::DataFormat::from_path(path).map(|format| format.spec().line_comment)
 }
+
+/// What closes a suppression comment in this file (` -->` in XML, whose only comments are blocks), else "".
+pub(crate) fn comment_close(path: &std::path::Path) -> String {
+    if Lang::from_file(path).is_some() {
+        return String::new();
+    }
+    hindsight_engine::data::DataFormat::from_path(path)
+        .and_then(|format| format.spec().block_comment)
+        .map(|(_, close)| format!(" {close}"))
+        .unwrap_or_default()
+}

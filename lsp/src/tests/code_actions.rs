@@ -91,3 +91,13 @@ fn a_stale_fix_is_not_offered() {
         .collect();
     assert_eq!(titles, ["Allow ACME8001 here (write why it is safe)"]);
 }
+
+#[test]
+fn an_allow_comment_in_xml_is_closed() {
+    use crate::session::diagnostics::{comment_close, comment_prefix};
+    let pom = std::path::Path::new("pom.xml");
+    assert_eq!(comment_prefix(pom), Some("<!--"));
+    assert_eq!(comment_close(pom), " -->");
+    assert_eq!(comment_close(std::path::Path::new("src/lib.rs")), "");
+    assert_eq!(comment_close(std::path::Path::new("main.tf")), "");
+}

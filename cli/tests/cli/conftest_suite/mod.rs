@@ -22,10 +22,6 @@ use hindsight_engine::data::DataFormat;
 /// fails the test, so the list stays true.
 const KNOWN_DIVERGENCES: &[(&str, &str)] = &[
     (
-        "Not fail when passed an explicit blank filename",
-        "an empty path argument is a usage error (exit 2) for `hindsight check`; conftest skips it",
-    ),
-    (
         "Can combine yaml files",
         "regorus 0.14.1 rejects examples/combine/policy/duplicate.rego, which OPA accepts: its first rule \
          (`name := ...` inside a comprehension after a use of `name`: \"used before definition\"), and its \

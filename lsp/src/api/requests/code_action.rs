@@ -103,6 +103,10 @@ fn allow_action(
     let path = document.path.clone().unwrap_or_default();
     let prefix = diagnostics::comment_prefix(&path)
         .or_else(|| diagnostics::comment_prefix(&document.stand_in_path()))?;
+    let mut close = diagnostics::comment_close(&path);
+    if close.is_empty() {
+        close = diagnostics::comment_close(&document.stand_in_path());
+    }
     let index = LineIndex::new(&document.text, encoding);
     let line = diagnostic.range.start.line;
     let line_text = index.line_text(line as usize);
@@ -117,7 +121,7 @@ fn allow_action(
     };
     let title = format!("Allow {code} here (write why it is safe)");
     if session.client_caps.snippet_edits {
-        let snippet = format!("{}${{1:why this is safe}}\n", escape_snippet(&head));
+        let snippet = format!("{}${{1:why this is safe}}{close}\n", escape_snippet(&head));
         return Some(json!({
             "title": title,
             "kind": CodeActionKind::QUICKFIX,
@@ -138,7 +142,7 @@ fn allow_action(
         "title": title,
         "kind": CodeActionKind::QUICKFIX,
         "diagnostics": [diagnostic],
-        "edit": {"changes": {uri.as_str(): [{"range": at, "newText": format!("{head}\n")}]}},
+        "edit": {"changes": {uri.as_str(): [{"range": at, "newText": format!("{head}{close}\n")}]}},
         "command": {
             "title": "Write the reason",
             "command": EDIT_REASON_COMMAND,

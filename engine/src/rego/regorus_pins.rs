@@ -1,0 +1,42 @@
+//! Where regorus (0.14.1) and OPA disagree on valid Rego, pinned so that a regorus upgrade that changes it
+//! fails here and the divergence listed in `cli/tests/cli/conftest_suite` can be dropped. It comes from
+//! conftest's `examples/combine/policy/duplicate.rego`, which OPA (and so conftest) accepts. (That file's
+//! second rule fails at evaluation with "duplicated definition of local variable i" after the first is
+//! removed; reduced copies of it evaluate, so that one is pinned only by the conftest suite.)
+
+use regorus::{Engine, Value};
+
+/// Adds `rego` as a policy and evaluates `query`: the first error, at loading or evaluating, as text.
+fn load_and_eval(rego: &str, query: &str) -> Result<Value, String> {
+    let mut engine = Engine::new();
+    engine
+        .add_policy("pin.rego".into(), rego.into())
+        .map_err(|err| format!("load: {err}"))?;
+    engine
+        .eval_rule(query.into())
+        .map_err(|err| format!("eval: {err}"))
+}
+
+/// OPA: the `name :=` inside the comprehension declares a variable local to it, which shadows the rule's
+/// `name`, and the comprehension's body is reordered so the `==` runs after it; the policy compiles.
+/// regorus refuses it (when the rule is first evaluated, which hindsight does when loading a policy): it
+/// takes the `==` for a use of the local before its definition.
+#[test]
+fn a_comprehension_redeclaring_an_outer_variable_after_using_it_is_refused() {
+    let rego = r#"package pin
+import rego.v1
+
+names := ["a", "b", "a"]
+
+twice contains name if {
+	name := names[_]
+	found := [name | some i; names[i] == name; name := names[i]]
+	count(found) > 1
+}
+"#;
+    let err = load_and_eval(rego, "data.pin.twice").unwrap_err();
+    assert!(
+        err.contains("var `name` used before definition below"),
+        "{err}"
+    );
+}
