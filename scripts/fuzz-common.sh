@@ -20,13 +20,15 @@ fuzz() {
 }
 fuzz build -s none -a --target-dir "$fuzz_target_dir"
 targets=$(fuzz list)
-# run TARGET CORPUS_DIR FLAGS...: one process, one job; new inputs go to CORPUS_DIR, the seeds are read too; a
-# crash, timeout or out-of-memory input is kept in fuzz/artifacts/TARGET/.
+# run TARGET CORPUS_DIR FLAGS...: one process (libFuzzer's `-jobs=1` would fork a child logging to
+# ./fuzz-0.log, which concurrent runs overwrite); new inputs go to CORPUS_DIR, the seeds are read too; a crash,
+# timeout or out-of-memory input is kept in fuzz/artifacts/TARGET/. Inputs up to 4 KiB: long enough for every
+# shape the targets check, short enough that a seed file does not make each execution slow.
 run_target() {
   local target=$1 corpus=$2
   shift 2
   mkdir -p "$corpus" "$fuzz_dir/artifacts/$target"
   fuzz run -s none -a --target-dir "$fuzz_target_dir" "$target" "$corpus" "$fuzz_dir/seeds/$target" -- \
-    -rss_limit_mb=2048 -timeout=10 -jobs=1 -workers=1 -print_final_stats=1 \
+    -rss_limit_mb=2048 -timeout=10 -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="$fuzz_dir/artifacts/$target/" "$@"
 }

@@ -114,3 +114,9 @@ pub fn warm_up(files: &[(&str, &str)]) {
         let _ = checker().check_source(&file);
     }
 }
+
+/// How many lines `text` has when a lone `\r` ends a line as `\n` and `\r\n` do: YAML's count (and the LSP
+/// spec's and editors'), which the YAML readers' error positions use. At least the `\n` count.
+pub fn yaml_lines(text: &str) -> usize {
+    text.replace("\r\n", "\n").matches(['\r', '\n']).count() + 1
+}
