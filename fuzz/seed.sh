@@ -118,15 +118,16 @@ tmp_line="$seeds/.line"
 while IFS= read -r file; do
   add rule_load 0 "$file"
 done < <(find "$root/rules" -name '*.yaml' -not -path '*/incidents/*' | sort)
-grep -rhoP '^\s*(- )?pattern: \K.+' "$root/rules" | sort -u | head -200 | while IFS= read -r pattern; do
+# (Read through process substitution: `head` closing a pipeline early must not fail the script.)
+while IFS= read -r pattern; do
   printf '%s' "$pattern" >"$tmp_line"
   add rule_load 1 "$tmp_line"
-done
-grep -rhoP '^\s*(- )?regex: \K.+' "$root/rules" | sort -u | head -300 | while IFS= read -r regex; do
+done < <(grep -rhoP '^\s*(- )?pattern: \K.+' "$root/rules" | sort -u | head -200)
+while IFS= read -r regex; do
   printf '%s' "$regex" >"$tmp_line"
   add rule_load 17 "$tmp_line"
   add backtracking - "$tmp_line"
-done
+done < <(grep -rhoP '^\s*(- )?regex: \K.+' "$root/rules" | sort -u | head -300)
 for pattern in '(a+)+$' '(a|aa)*b' '\d+\d+x' '(?:.*=.*)' '^(\w+\s?)*$' '(x+x+)+y' '[a-z]*[a-z0-9]*@' '(?i)(ab|a)*c'; do
   printf '%s' "$pattern" >"$tmp_line"
   add backtracking - "$tmp_line"

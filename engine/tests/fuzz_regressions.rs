@@ -76,3 +76,24 @@ fn rule_load_inputs_are_problems_inside_the_file() {
         }
     }
 }
+
+/// `backtracking`: a 283-byte pattern, most of it under `(?i:…)`, timed out at `nice -n 19` on a loaded
+/// machine; on its own it takes about 0.15 s in a release build (case-insensitive classes are what cost: the
+/// same pattern without `(?i:` takes under 10 ms). It must be analysed, its problems quoting its own text, well
+/// inside a generous bound for an unoptimised build.
+#[test]
+fn backtracking_inputs_are_analysed_in_bounded_time() {
+    use hindsight_engine::analysis::backtracking::{Analysis, analyze};
+    for (name, bytes) in inputs("backtracking") {
+        let pattern = std::str::from_utf8(&bytes).expect("UTF-8");
+        let started = std::time::Instant::now();
+        let analysis = analyze(pattern);
+        let took = started.elapsed();
+        assert!(took.as_secs() < 30, "{name}: {took:?}");
+        if let Analysis::Parsed { problems, .. } = analysis {
+            for problem in problems {
+                assert_eq!(pattern.get(problem.span.clone()), Some(problem.text.as_str()), "{name}");
+            }
+        }
+    }
+}
