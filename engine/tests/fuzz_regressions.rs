@@ -92,7 +92,11 @@ fn backtracking_inputs_are_analysed_in_bounded_time() {
         assert!(took.as_secs() < 30, "{name}: {took:?}");
         if let Analysis::Parsed { problems, .. } = analysis {
             for problem in problems {
-                assert_eq!(pattern.get(problem.span.clone()), Some(problem.text.as_str()), "{name}");
+                assert_eq!(
+                    pattern.get(problem.span.clone()),
+                    Some(problem.text.as_str()),
+                    "{name}"
+                );
             }
         }
     }
