@@ -27,6 +27,9 @@ pub mod config;
 pub mod data;
 pub mod finding;
 pub mod fingerprint;
+// The fuzz targets' way in (`fuzz/`): hidden, not a stable API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod line_index;
 mod problem;
 pub mod rego;

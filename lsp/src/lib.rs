@@ -20,6 +20,9 @@
 
 mod api;
 mod client;
+// The fuzz targets' way in (`fuzz/`): hidden, not a stable API.
+#[doc(hidden)]
+pub mod fuzzing;
 mod schedule;
 mod server;
 mod session;

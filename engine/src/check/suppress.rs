@@ -181,7 +181,7 @@ fn malformed(what: &str) -> Directive {
 /// format's line-comment prefixes and holding the marker, found in the text. The last opening before the marker
 /// starts the comment, so an opening inside a string earlier on the line (`"http://x"` in TOML) is not taken
 /// for one.
-pub(super) fn text_comments(text: &str, syntax: CommentSyntax) -> Vec<Comment> {
+pub(crate) fn text_comments(text: &str, syntax: CommentSyntax) -> Vec<Comment> {
     let mut out = Vec::new();
     let mut offset = 0;
     for line in text.split_inclusive('\n') {
@@ -205,23 +205,23 @@ pub(super) fn text_comments(text: &str, syntax: CommentSyntax) -> Vec<Comment> {
 }
 
 /// A comment that holds the suppression marker.
-pub(super) struct Comment {
+pub(crate) struct Comment {
     /// Where the comment is, markers included.
-    pub(super) range: Range<usize>,
+    pub(crate) range: Range<usize>,
     /// Its full text, markers included.
-    pub(super) text: String,
+    pub(crate) text: String,
 }
 
 /// A suppression comment of one file, where it applies and which of its codes suppressed something.
-pub(super) struct Suppression {
+pub(crate) struct Suppression {
     /// The comment.
-    pub(super) range: Range<usize>,
+    pub(crate) range: Range<usize>,
     /// 1-based line of the comment.
-    pub(super) line: usize,
+    pub(crate) line: usize,
     /// 1-based line whose findings it suppresses.
-    pub(super) target_line: usize,
+    pub(crate) target_line: usize,
     /// What the comment says.
-    pub(super) directive: Directive,
+    pub(crate) directive: Directive,
     /// Per code of the directive: did it suppress a finding?
     pub(super) used: Vec<bool>,
 }
@@ -235,7 +235,7 @@ impl Suppression {
 
 /// The suppressions among `comments`, each with the line it applies to: its own line when it follows code,
 /// else the next line that is not itself only a comment (in the file's comment `syntax`).
-pub(super) fn collect_suppressions(
+pub(crate) fn collect_suppressions(
     comments: &[Comment],
     index: &LineIndex<'_>,
     syntax: CommentSyntax,

@@ -12,9 +12,11 @@ pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
             .next()
             .unwrap_or(&message)
             .to_string();
+        // serde_json counts a position at the start of a line (the end of an empty or newline-ended text) as
+        // column 0; ours are 1-based.
         return Err(DataError {
-            line: err.line(),
-            column: err.column(),
+            line: err.line().max(1),
+            column: err.column().max(1),
             message,
         });
     }
