@@ -95,13 +95,20 @@ fuzz_target!(|input: Input| {
         match range {
             None => {
                 reference.clone_from(&change.text);
-                assert!(edit.is_none(), "a whole-text change is no incremental edit");
+                // The edit keeps what the old and new text share before and after it.
+                let (start, old_end, new_end) = (edit.start_byte, edit.old_end_byte, edit.new_end_byte);
+                assert!(start <= old_end && start <= new_end);
+                assert_eq!(before.get(..start), reference.get(..start));
+                assert_eq!(before.get(old_end..), reference.get(new_end..));
+                let p = |p: hindsight_lsp::fuzzing::Point| (p.row, p.column);
+                assert_eq!(p(edit.start_position), point(&before, start));
+                assert_eq!(p(edit.old_end_position), point(&before, old_end));
+                assert_eq!(p(edit.new_end_position), point(&reference, new_end));
             }
             Some((start, end)) => {
                 let start = reference_offset(&reference, start, input.encoding);
                 let end = reference_offset(&reference, end, input.encoding).max(start);
                 reference.replace_range(start..end, &change.text);
-                let edit = edit.expect("a range change is an incremental edit");
                 let new_end = start + change.text.len();
                 assert_eq!(
                     (edit.start_byte, edit.old_end_byte, edit.new_end_byte),

@@ -20,13 +20,14 @@ fn encoding(selector: u8) -> Encoding {
 }
 
 /// Applies one `didChange` content change as the server does: a range edit (start line and character, end
-/// line and character) or, without a range, the whole text. Returns the edit told to tree-sitter.
+/// line and character) or, without a range, the whole text. Returns the edit told to tree-sitter (for a
+/// whole-text change, the span between the common prefix and suffix).
 pub fn apply_change(
     text: &mut String,
     range: Option<[u32; 4]>,
     new_text: &str,
     encoding_selector: u8,
-) -> Option<InputEdit> {
+) -> InputEdit {
     let range = range.map(|[l0, c0, l1, c1]| Range {
         start: Position::new(l0, c0),
         end: Position::new(l1, c1),
