@@ -6,7 +6,7 @@ import re
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from conftest import call, connect, git, write
+from conftest import BASE_FILES, call, connect, git, write
 
 pytestmark = pytest.mark.anyio
 
