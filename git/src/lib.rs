@@ -19,7 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, Repository};
 
 pub use git2::Oid;
-pub use patch::patch_changes;
+pub use patch::{patch_added_text, patch_changes};
 pub use trusted::{TrustedRules, waiver_changes};
 
 /// The marker of an inline suppression, looked for in added and removed lines.

@@ -84,6 +84,18 @@ async def test_a_range_with_a_head_is_checked_from_the_head_commit_not_the_worki
     assert "HS1001" in [lesson["code"] for lesson in lessons["lessons"]]
 
 
+async def test_lessons_for_a_patch_of_files_not_on_disk_see_its_added_lines(session):
+    # `src/loader.rs` exists only in the patch: the review-only lesson on generated input (prefilter `rule.?set`)
+    # must still match the lines it adds.
+    patch = (
+        "diff --git a/src/loader.rs b/src/loader.rs\nnew file mode 100644\n--- /dev/null\n+++ b/src/loader.rs\n"
+        "@@ -0,0 +1,3 @@\n+pub fn reload(text: &str) -> Option<RuleSet> {\n+    serde_json::from_str(text).ok()\n+}\n"
+    )
+    result = await call(session, "lessons_for_change", {"diff": patch})
+    assert result["files"] == ["src/loader.rs"]
+    assert "HS7001" in [lesson["code"] for lesson in result["lessons"]], result
+
+
 async def test_lessons_for_a_workflow_change_are_only_ci_lessons(repo, session):
     workflow = repo / ".github/workflows/ci.yml"
     workflow.write_text(workflow.read_text().replace("cargo test", "cargo test --locked"))

@@ -231,7 +231,22 @@ fn changed_texts(input: &ChangeInput) -> Result<Vec<ChangedText>, ErrorData> {
             }
             paths.into_iter().map(on_disk).collect()
         }
-        Mode::Patch(files) => files.into_iter().map(|f| on_disk(f.path)).collect(),
+        Mode::Patch(files) => {
+            // A file the patch changes that is not on disk (the server runs elsewhere than the change) gets the
+            // patch's added lines as its text, so content prefilters still see what the change adds.
+            let mut added = input
+                .diff
+                .as_deref()
+                .and_then(|patch| hindsight_git::patch_added_text(patch).ok())
+                .unwrap_or_default();
+            files
+                .into_iter()
+                .map(|f| match added.remove(&f.path) {
+                    Some(text) if !f.path.is_file() => ChangedText { path: f.path, text },
+                    _ => on_disk(f.path),
+                })
+                .collect()
+        }
         Mode::Git { base, staged } => {
             let git = GitArgs {
                 diff: Some(base),
