@@ -463,3 +463,18 @@ fn review(path: &Path, message: String) -> Note {
         kind: NoteKind::Review(message),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::split_range;
+
+    #[test]
+    fn a_range_splits_into_base_and_head_and_a_missing_end_is_head() {
+        assert_eq!(split_range("main..feature"), Some(("main", "feature")));
+        assert_eq!(split_range("main...feature"), Some(("main", "feature")));
+        assert_eq!(split_range("origin/main.."), Some(("origin/main", "HEAD")));
+        assert_eq!(split_range("..feature"), Some(("HEAD", "feature")));
+        assert_eq!(split_range("origin/main"), None);
+        assert_eq!(split_range("HEAD~3"), None);
+    }
+}
