@@ -107,7 +107,8 @@ pub(crate) struct McpArgs {
 
 #[derive(Args, Debug)]
 pub(crate) struct ReviewArgs {
-    /// The change since the merge base with REF (the target branch, such as origin/main).
+    /// The change since the merge base with REF (the target branch, such as origin/main); BASE..HEAD reviews the
+    /// commit HEAD (read from git, not checked out) since the merge base of BASE and HEAD.
     #[arg(long, value_name = "REF", required_unless_present = "staged")]
     pub(crate) diff: Option<String>,
     /// The staged change: what the next commit holds, compared with HEAD (or with --diff's REF).
@@ -481,7 +482,8 @@ pub(crate) struct GitArgs {
     #[arg(long)]
     pub(crate) staged: bool,
     /// Report only findings on lines added or changed since the merge base with REF (with --staged: the lines
-    /// the commit changes); the others are counted in the summary.
+    /// the commit changes); the others are counted in the summary. BASE..HEAD checks the commit HEAD (read
+    /// from git, not checked out) since the merge base of BASE and HEAD.
     #[arg(long, value_name = "REF")]
     pub(crate) diff: Option<String>,
     /// Report only findings that did not exist at REF, matched by fingerprint (moved code is not new).

@@ -19,7 +19,7 @@ use std::path::{Component, Path, PathBuf};
 use git2::{Delta, DiffFindOptions, DiffOptions, ErrorCode, Repository};
 
 pub use git2::Oid;
-pub use patch::patch_changes;
+pub use patch::{patch_added_text, patch_changes};
 pub use trusted::{TrustedRules, waiver_changes};
 
 /// The marker of an inline suppression, looked for in added and removed lines.
@@ -52,19 +52,23 @@ pub enum GitError {
     },
     /// A shallow clone does not hold the merge base.
     #[error(
-        "no merge base of HEAD and `{reference}` in this shallow clone: the history that joins them was not fetched. Fetch it with `git fetch --unshallow` (or `git fetch --deepen=200 origin {reference}`); on GitHub Actions, check out with `fetch-depth: 0`"
+        "no merge base of {head} and `{reference}` in this shallow clone: the history that joins them was not fetched. Fetch it with `git fetch --unshallow` (or `git fetch --deepen=200 origin {reference}`); on GitHub Actions, check out with `fetch-depth: 0`"
     )]
     ShallowWithoutBase {
         /// The ref as given.
         reference: String,
+        /// The other side: `HEAD`, or a range's head.
+        head: String,
     },
     /// The ref and HEAD share no history.
     #[error(
-        "HEAD and `{reference}` have no common ancestor, so there are no changes to compare against"
+        "{head} and `{reference}` have no common ancestor, so there are no changes to compare against"
     )]
     NoMergeBase {
         /// The ref as given.
         reference: String,
+        /// The other side: `HEAD`, or a range's head.
+        head: String,
     },
     /// The configuration read from a ref is invalid.
     #[error("hindsight.toml at `{reference}`: {source}")]
@@ -86,6 +90,9 @@ pub enum Target {
     Index,
     /// The files on disk (tracked and untracked, `.gitignore` respected).
     WorkingTree,
+    /// A commit's tree (the head of a `BASE..HEAD` range): its files are read from the object database, never
+    /// from disk, so a range can be checked without checking it out.
+    Tree(Oid),
 }
 
 /// One added, modified, renamed or copied file (deleted files are not listed).
@@ -97,7 +104,7 @@ pub struct ChangedFile {
     pub old_path: Option<PathBuf>,
     /// The file did not exist on the old side.
     pub added: bool,
-    /// Blob of the new content, for [`Target::Index`].
+    /// Blob of the new content, for [`Target::Index`] and [`Target::Tree`].
     pub blob: Option<Oid>,
     /// git considers the content binary.
     pub binary: bool,
@@ -266,16 +273,60 @@ impl Repo {
             Err(_) if self.repo.is_shallow() => {
                 return Err(GitError::ShallowWithoutBase {
                     reference: reference.to_string(),
+                    head: "HEAD".into(),
                 });
             }
             Err(err) if err.code() == ErrorCode::NotFound => {
                 return Err(GitError::NoMergeBase {
                     reference: reference.to_string(),
+                    head: "HEAD".into(),
                 });
             }
             Err(err) => return Err(err.into()),
         };
         Ok(Some(self.repo.find_commit(base)?.tree_id()))
+    }
+
+    /// The tree a `BASE..HEAD` range compares with: that of the merge base of the commits `base` and `head`
+    /// name (as `--diff BASE` does with HEAD), and the tree of `head`.
+    pub fn range_trees(&self, base: &str, head: &str) -> Result<(Oid, Oid), GitError> {
+        let head_commit = self.commit_of(head)?;
+        let other = self.commit_of(base)?;
+        let merge_base = match self.repo.merge_base(head_commit, other) {
+            Ok(oid) => oid,
+            Err(_) if self.repo.is_shallow() => {
+                return Err(GitError::ShallowWithoutBase {
+                    reference: base.to_string(),
+                    head: format!("`{head}`"),
+                });
+            }
+            Err(err) if err.code() == ErrorCode::NotFound => {
+                return Err(GitError::NoMergeBase {
+                    reference: base.to_string(),
+                    head: format!("`{head}`"),
+                });
+            }
+            Err(err) => return Err(err.into()),
+        };
+        Ok((
+            self.repo.find_commit(merge_base)?.tree_id(),
+            self.repo.find_commit(head_commit)?.tree_id(),
+        ))
+    }
+
+    /// The files of a tree (recursively): repository-relative path and blob, in tree order.
+    pub fn tree_entries(&self, tree: Oid) -> Result<Vec<(PathBuf, Oid)>, GitError> {
+        let tree = self.repo.find_tree(tree)?;
+        let mut files = Vec::new();
+        tree.walk(git2::TreeWalkMode::PreOrder, |dir, entry| {
+            if entry.kind() == Some(git2::ObjectType::Blob)
+                && let Ok(name) = entry.name()
+            {
+                files.push((PathBuf::from(format!("{dir}{name}")), entry.id()));
+            }
+            git2::TreeWalkResult::Ok
+        })?;
+        Ok(files)
     }
 
     /// The tree of HEAD; `None` on an unborn branch.
@@ -330,6 +381,11 @@ impl Repo {
                     Some(&index),
                     Some(&mut options),
                 )?
+            }
+            Target::Tree(head) => {
+                let head = self.repo.find_tree(head)?;
+                self.repo
+                    .diff_tree_to_tree(base_tree.as_ref(), Some(&head), Some(&mut options))?
             }
             Target::WorkingTree => {
                 options
@@ -421,7 +477,7 @@ fn changed_files(diff: &git2::Diff<'_>, target: Target) -> (Vec<ChangedFile>, Ve
             path: path.to_path_buf(),
             old_path: old.filter(|_| renamed).map(Path::to_path_buf),
             added: matches!(delta.status(), Delta::Added | Delta::Untracked),
-            blob: (target == Target::Index && !id.is_zero()).then_some(id),
+            blob: (target != Target::WorkingTree && !id.is_zero()).then_some(id),
             binary: delta.flags().is_binary(),
             lines: BTreeSet::new(),
             added_suppressions: Vec::new(),

@@ -1,7 +1,8 @@
 //! A unified diff given as text (`git diff` output, a pull request's patch): the files it changes and the lines
 //! it adds, read by libgit2's patch parser, so that a change can be checked without a repository holding it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::path::PathBuf;
 
 use git2::Delta;
 
@@ -36,9 +37,34 @@ pub fn patch_changes(patch: &str) -> Result<Vec<ChangedFile>, GitError> {
     Ok(files)
 }
 
+/// The lines a unified diff adds, per file (new path), joined with newlines: the only text a patch holds of a
+/// file that is not on disk, so that content prefilters of lessons can still match it.
+pub fn patch_added_text(patch: &str) -> Result<HashMap<PathBuf, String>, GitError> {
+    let diff = git2::Diff::from_buffer(patch.as_bytes())?;
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
+    diff.foreach(
+        &mut |_delta, _progress| true,
+        None,
+        None,
+        Some(&mut |delta, _hunk, line| {
+            if line.origin() == '+'
+                && let Some(path) = delta.new_file().path()
+            {
+                texts
+                    .entry(path.to_path_buf())
+                    .or_default()
+                    .push_str(&String::from_utf8_lossy(line.content()));
+            }
+            true
+        }),
+    )?;
+    Ok(texts)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn a_patch_names_its_files_and_added_lines() {
@@ -88,6 +114,15 @@ index 0000000..4444444
             ]
         );
         assert_eq!(files[0].added_suppressions.len(), 1);
+    }
+
+    #[test]
+    fn a_patch_gives_the_text_of_its_added_lines() {
+        let patch = "diff --git a/new.rs b/new.rs\nnew file mode 100644\n--- /dev/null\n+++ b/new.rs\n@@ -0,0 +1,2 @@\n+fn a() {}\n+fn b() {}\ndiff --git a/old.rs b/old.rs\n--- a/old.rs\n+++ b/old.rs\n@@ -1,2 +1,2 @@\n keep\n-gone\n+added\n";
+        let texts = patch_added_text(patch).unwrap();
+        assert_eq!(texts[Path::new("new.rs")], "fn a() {}\nfn b() {}\n");
+        assert_eq!(texts[Path::new("old.rs")], "added\n");
+        assert_eq!(texts.len(), 2);
     }
 
     #[test]

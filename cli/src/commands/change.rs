@@ -1,7 +1,8 @@
-//! `check --staged`, `--diff REF`, `--new-only REF`: checking a git change instead of a directory.
+//! `check --staged`, `--diff REF`, `--diff BASE..HEAD`, `--new-only REF`: checking a git change instead of a
+//! directory.
 //!
 //! The files checked are the ones the change touches (never a walk of the tree); with `--staged` their content
-//! is the index's. Afterwards [`Change::filter`] keeps what the change is answerable for and counts the rest.
+//! is the index's, with a `BASE..HEAD` range the head commit's (read from git, never from disk). Afterwards [`Change::filter`] keeps what the change is answerable for and counts the rest.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -39,17 +40,27 @@ impl Change {
     pub(crate) fn open(git: &GitArgs, paths: &[PathBuf]) -> anyhow::Result<Change> {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
         let repo = Repo::discover(&cwd)?;
+        let range = git.diff.as_deref().and_then(split_range);
+        if let (Some((_, head)), true) = (range, git.staged) {
+            anyhow::bail!(
+                "--staged checks the index and `--diff BASE..{head}` checks the commit {head}: give one of them"
+            );
+        }
         let target = if git.staged {
             Target::Index
         } else {
             Target::WorkingTree
         };
-        // What the change is: since the merge base with --diff's ref, else since --new-only's ref, else (only
-        // --staged) since HEAD.
-        let base = match (&git.diff, &git.new_only) {
-            (Some(reference), _) => repo.diff_base(reference)?,
-            (None, Some(reference)) => Some(repo.tree_of(reference)?),
-            (None, None) => repo.head_tree()?,
+        // What the change is: from the merge base of a range's two ends to its head's tree, else since the
+        // merge base with --diff's ref, else since --new-only's ref, else (only --staged) since HEAD.
+        let (base, target) = match (range, &git.diff, &git.new_only) {
+            (Some((base, head)), _, _) => {
+                let (base, head) = repo.range_trees(base, head)?;
+                (Some(base), Target::Tree(head))
+            }
+            (None, Some(reference), _) => (repo.diff_base(reference)?, target),
+            (None, None, Some(reference)) => (Some(repo.tree_of(reference)?), target),
+            (None, None, None) => (repo.head_tree()?, target),
         };
         let new_only = match &git.new_only {
             Some(reference) => Some((reference.clone(), repo.tree_of(reference)?)),
@@ -95,14 +106,15 @@ impl Change {
         paths
     }
 
-    /// The text the change gives a file it touches: staged with `--staged`, else on disk (`None` when it
-    /// cannot be read or is not text).
+    /// The text the change gives a file it touches: staged with `--staged`, the head commit's with a range,
+    /// else on disk (`None` when it cannot be read or is not text).
     pub(crate) fn text(&self, path: &Path) -> Option<String> {
         let change = self.files.get(path)?;
         let bytes = match (self.target, change.blob) {
-            (Target::Index, Some(oid)) => self.repo.blob(oid).ok()?,
-            (Target::Index, None) => self.repo.file_in_index(&change.path).ok()??,
             (Target::WorkingTree, _) => std::fs::read(path).ok()?,
+            (_, Some(oid)) => self.repo.blob(oid).ok()?,
+            (Target::Index, None) => self.repo.file_in_index(&change.path).ok()??,
+            (Target::Tree(tree), None) => self.repo.file_in_tree(tree, &change.path).ok()??,
         };
         String::from_utf8(bytes).ok()
     }
@@ -112,6 +124,11 @@ impl Change {
         self.target == Target::Index
     }
 
+    /// Is a commit checked (a `BASE..HEAD` range), not the files on disk?
+    pub(crate) fn is_commit(&self) -> bool {
+        matches!(self.target, Target::Tree(_))
+    }
+
     /// The changed files a check looks at (known language or format, not excluded).
     pub(crate) fn entries(&self, options: &WalkOptions) -> (Vec<FileEntry>, Vec<Problem>) {
         let mut paths: Vec<PathBuf> = self.files.keys().cloned().collect();
@@ -119,28 +136,32 @@ impl Change {
         walk::select(&paths, options)
     }
 
-    /// The staged content of the files, with `--staged` (`None`: check the files on disk). Read here, on one
-    /// thread (a repository handle is not shared between threads); checked in parallel by the caller.
+    /// The staged content of the files with `--staged`, the head commit's with a range (`None`: check the
+    /// files on disk). Read here, on one thread (a repository handle is not shared between threads); checked
+    /// in parallel by the caller.
     pub(crate) fn staged_content(&self, entries: &[FileEntry]) -> Option<StagedContent> {
-        if self.target != Target::Index {
-            return None;
-        }
+        let what = match self.target {
+            Target::WorkingTree => return None,
+            Target::Index => "the staged content",
+            Target::Tree(_) => "the head commit's content",
+        };
         let mut problems = Vec::new();
         let mut files = Vec::with_capacity(entries.len());
         for entry in entries {
             let Some(change) = self.files.get(&entry.path) else {
                 continue;
             };
-            let bytes = match change.blob {
-                Some(oid) => self.repo.blob(oid).map(Some),
-                None => self.repo.file_in_index(&change.path),
+            let bytes = match (change.blob, self.target) {
+                (Some(oid), _) => self.repo.blob(oid).map(Some),
+                (None, Target::Tree(tree)) => self.repo.file_in_tree(tree, &change.path),
+                (None, _) => self.repo.file_in_index(&change.path),
             };
             match bytes {
                 Ok(Some(bytes)) => files.push((entry.clone(), bytes)),
                 Ok(None) => {}
                 Err(err) => problems.push(Problem {
                     path: entry.path.clone(),
-                    message: format!("could not read the staged content: {err}"),
+                    message: format!("could not read {what}: {err}"),
                 }),
             }
         }
@@ -214,7 +235,12 @@ impl Change {
         {
             return ContextFiles::default();
         }
-        let Ok(entries) = self.repo.index_entries() else {
+        // With a range, the repository around the change is the head commit's tree, not the index.
+        let listed = match self.target {
+            Target::Tree(tree) => self.repo.tree_entries(tree),
+            _ => self.repo.index_entries(),
+        };
+        let Ok(entries) = listed else {
             // Without the index there is no context: the rules see the changed files alone.
             return ContextFiles::default();
         };
@@ -233,7 +259,7 @@ impl Change {
         let paths: Vec<PathBuf> = blobs.keys().cloned().collect();
         let (others, _) = walk::select(&paths, &options);
         let others = match self.target {
-            Target::Index => {
+            Target::Index | Target::Tree(_) => {
                 let oids: Vec<Oid> = others
                     .iter()
                     .filter_map(|entry| blobs.get(&entry.path).copied())
@@ -360,12 +386,15 @@ impl Change {
                 Config::parse(config_path, &String::from_utf8_lossy(&bytes)).ok()
             });
             let before = before.map(|c| c.waivers).unwrap_or_default();
-            // With --staged the waivers that count are the staged ones.
+            // With --staged the waivers that count are the staged ones; with a range, the head commit's.
             let after = match self.target {
-                Target::Index => self
+                Target::Index | Target::Tree(_) => self
                     .repo
                     .repo_path(config_path)
-                    .and_then(|p| self.repo.file_in_index(&p).ok().flatten())
+                    .and_then(|p| match self.target {
+                        Target::Tree(tree) => self.repo.file_in_tree(tree, &p).ok().flatten(),
+                        _ => self.repo.file_in_index(&p).ok().flatten(),
+                    })
                     .and_then(|bytes| {
                         Config::parse(config_path, &String::from_utf8_lossy(&bytes)).ok()
                     })
@@ -412,6 +441,17 @@ pub(crate) struct StagedContent {
     pub(crate) problems: Vec<Problem>,
 }
 
+/// The two ends of a `BASE..HEAD` (or `BASE...HEAD`) range; `None` for a single ref. An end left out is
+/// `HEAD`, as in git. Both forms compare with the merge base, as `--diff REF` does: what a pull request shows.
+/// A git ref name cannot contain `..`, so the split is unambiguous.
+pub(crate) fn split_range(spec: &str) -> Option<(&str, &str)> {
+    let (base, head) = spec.split_once("...").or_else(|| spec.split_once(".."))?;
+    fn or_head(end: &str) -> &str {
+        if end.is_empty() { "HEAD" } else { end }
+    }
+    Some((or_head(base), or_head(head)))
+}
+
 /// Diagnostics about the tool's own inputs are not the change's debt to filter away.
 fn is_tool_finding(finding: &Finding) -> bool {
     finding.code.as_ref() == hindsight_engine::rule::codes::RULE_LOAD_ERROR
@@ -421,5 +461,20 @@ fn review(path: &Path, message: String) -> Note {
     Note {
         path: path.to_path_buf(),
         kind: NoteKind::Review(message),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_range;
+
+    #[test]
+    fn a_range_splits_into_base_and_head_and_a_missing_end_is_head() {
+        assert_eq!(split_range("main..feature"), Some(("main", "feature")));
+        assert_eq!(split_range("main...feature"), Some(("main", "feature")));
+        assert_eq!(split_range("origin/main.."), Some(("origin/main", "HEAD")));
+        assert_eq!(split_range("..feature"), Some(("HEAD", "feature")));
+        assert_eq!(split_range("origin/main"), None);
+        assert_eq!(split_range("HEAD~3"), None);
     }
 }

@@ -88,6 +88,11 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
             "--fix cannot be combined with --staged: fix the working tree, then stage the fixes"
         );
     }
+    if args.fix && change.as_ref().is_some_and(Change::is_commit) {
+        anyhow::bail!(
+            "--fix cannot be combined with a BASE..HEAD range: it checks a commit, not the files on disk"
+        );
+    }
     let (files, walk_problems) = match &change {
         Some(change) => change.entries(&walk_options),
         None if from_stdin => (Vec::new(), Vec::new()),

@@ -6,7 +6,7 @@ import re
 import pytest
 from mcp.shared.exceptions import MCPError
 
-from conftest import call, connect, git, write
+from conftest import BASE_FILES, call, connect, git, write
 
 pytestmark = pytest.mark.anyio
 
@@ -66,6 +66,34 @@ async def test_check_a_unified_diff_reports_the_lines_it_adds(repo, session):
     result = await call(session, "check", {"diff": patch})
     assert [(f["code"], f["line"]) for f in result["findings"]] == [("HS1001", 5)]
     assert any("the diff does not add" in words for words in result["omitted"])
+
+
+async def test_a_range_with_a_head_is_checked_from_the_head_commit_not_the_working_tree(repo, session):
+    # `feature` commits a function with unwrap (lines 4-6); then the working tree goes back to the base's
+    # content and gets another unwrap of its own: findings must be on the head commit's lines only.
+    base = git(repo, "rev-parse", "--abbrev-ref", "HEAD").strip()
+    git(repo, "checkout", "-q", "-b", "feature")
+    write(repo, {"src/lib.rs": BASE_FILES["src/lib.rs"] + UNWRAP})
+    git(repo, "commit", "-qam", "feature")
+    git(repo, "checkout", "-q", base)
+    write(repo, {"src/lib.rs": UNWRAP_SIZE})
+    result = await call(session, "check", {"base": base, "head": "feature"})
+    assert [(f["code"], f["path"], f["line"]) for f in result["findings"]] == [("HS1001", "src/lib.rs", 5)]
+    lessons = await call(session, "lessons_for_change", {"base": base, "head": "feature"})
+    assert lessons["files"] == ["src/lib.rs"]
+    assert "HS1001" in [lesson["code"] for lesson in lessons["lessons"]]
+
+
+async def test_lessons_for_a_patch_of_files_not_on_disk_see_its_added_lines(session):
+    # `src/loader.rs` exists only in the patch: the review-only lesson on generated input (prefilter `rule.?set`)
+    # must still match the lines it adds.
+    patch = (
+        "diff --git a/src/loader.rs b/src/loader.rs\nnew file mode 100644\n--- /dev/null\n+++ b/src/loader.rs\n"
+        "@@ -0,0 +1,3 @@\n+pub fn reload(text: &str) -> Option<RuleSet> {\n+    serde_json::from_str(text).ok()\n+}\n"
+    )
+    result = await call(session, "lessons_for_change", {"diff": patch})
+    assert result["files"] == ["src/loader.rs"]
+    assert "HS7001" in [lesson["code"] for lesson in result["lessons"]], result
 
 
 async def test_lessons_for_a_workflow_change_are_only_ci_lessons(repo, session):
@@ -151,7 +179,9 @@ async def test_the_review_prompt_uses_the_tools(session):
         ("check", {"paths": "src"}, "expected a sequence"),
         ("check", {"paths": ["no/such/file.rs"]}, "does not exist"),
         ("check", {"base": "no-such-ref"}, "no-such-ref"),
-        ("check", {"base": "HEAD", "head": "main"}, "only the working tree"),
+        ("check", {"base": "HEAD", "head": "main", "staged": True}, "give one of them"),
+        ("check", {"base": "HEAD..main"}, "single refs"),
+        ("check", {"base": "HEAD", "head": "no-such-head"}, "no-such-head"),
         ("check", {"paths": ["src"], "base": "HEAD"}, "not several"),
         ("check", {"diff": "not a patch"}, "diff"),
         ("search_codex", {"query": "  "}, "at least one word"),

@@ -1,5 +1,5 @@
 //! What a change is, for `check` and `lessons_for_change`: files, a unified diff given as text, or a git change
-//! since a base ref (the working tree's, or the index's with `staged`), and the two tools run over it with the
+//! since a base ref (the working tree's, the index's with `staged`, or a commit's with `head`), and the two tools run over it with the
 //! CLI's code paths (`check::analyse`, `commands::change::Change`, `crate::lessons`).
 
 use std::collections::{BTreeSet, HashMap};
@@ -30,8 +30,9 @@ pub(crate) struct ChangeInput {
     /// it (`check --diff REF`); `HEAD` is the uncommitted change.
     #[serde(default)]
     pub(crate) base: Option<String>,
-    /// The end of the range. Only the working tree (omit it) or the index (`staged`) can be checked: check out
-    /// another head first.
+    /// The end of the range: a commit (`feature`, a SHA) whose files are read from git, not from disk, compared
+    /// with the merge base of `base` (default `HEAD`) and it, as a pull request shows; findings are on its
+    /// lines. Omit it for the working tree (or the index with `staged`).
     #[serde(default)]
     pub(crate) head: Option<String>,
     /// The staged content instead of the working tree (`check --staged`), compared with `base` (default `HEAD`).
@@ -49,12 +50,18 @@ enum Mode {
 impl ChangeInput {
     /// Which mode the arguments ask for; with none, `when_empty`.
     fn mode(&self, when_empty: fn() -> Mode) -> Result<Mode, ErrorData> {
-        if let Some(head) = &self.head {
+        if let (Some(head), true) = (&self.head, self.staged) {
             return Err(invalid(format!(
-                "`head: {head}`: only the working tree (omit `head`) or the index (`staged: true`) can be checked; check out {head} first, or give its patch as `diff`"
+                "`head: {head}` checks a commit and `staged: true` the index: give one of them"
             )));
         }
-        let git = self.base.is_some() || self.staged;
+        let range_in = |r: &String| crate::commands::change::split_range(r).is_some();
+        if self.base.as_ref().is_some_and(range_in) || self.head.as_ref().is_some_and(range_in) {
+            return Err(invalid(
+                "`base` and `head` are single refs: give a range `A..B` as `base: A, head: B`",
+            ));
+        }
+        let git = self.base.is_some() || self.head.is_some() || self.staged;
         let given = usize::from(!self.paths.is_empty()) + usize::from(self.diff.is_some());
         if given + usize::from(git) > 1 {
             return Err(invalid(
@@ -72,7 +79,11 @@ impl ChangeInput {
             return Ok(Mode::Patch(files));
         }
         if git {
-            let base = self.base.clone().unwrap_or_else(|| "HEAD".into());
+            let mut base = self.base.clone().unwrap_or_else(|| "HEAD".into());
+            if let Some(head) = &self.head {
+                // `check --diff BASE..HEAD`: the head commit's files, from git.
+                base = format!("{base}..{head}");
+            }
             return Ok(Mode::Git {
                 base,
                 staged: self.staged,
@@ -220,7 +231,22 @@ fn changed_texts(input: &ChangeInput) -> Result<Vec<ChangedText>, ErrorData> {
             }
             paths.into_iter().map(on_disk).collect()
         }
-        Mode::Patch(files) => files.into_iter().map(|f| on_disk(f.path)).collect(),
+        Mode::Patch(files) => {
+            // A file the patch changes that is not on disk (the server runs elsewhere than the change) gets the
+            // patch's added lines as its text, so content prefilters still see what the change adds.
+            let mut added = input
+                .diff
+                .as_deref()
+                .and_then(|patch| hindsight_git::patch_added_text(patch).ok())
+                .unwrap_or_default();
+            files
+                .into_iter()
+                .map(|f| match added.remove(&f.path) {
+                    Some(text) if !f.path.is_file() => ChangedText { path: f.path, text },
+                    _ => on_disk(f.path),
+                })
+                .collect()
+        }
         Mode::Git { base, staged } => {
             let git = GitArgs {
                 diff: Some(base),

@@ -151,3 +151,68 @@ fn review_needs_a_change_and_says_so() {
         run.stderr
     );
 }
+
+/// `feature` commits an unwrap on line 6 of `src/lib.rs`; then `main` is checked out again and the working tree
+/// gets an unwrap of its own on line 2: a `main..feature` range must judge the commit, never the disk.
+fn repo_with_a_head_unlike_the_working_tree() -> Repo {
+    let repo = repo();
+    repo.file(
+        "src/lib.rs",
+        "pub fn version() -> u8 {\n    1\n}\n\n\
+pub fn parse_port(text: &str) -> Option<u16> {\n    Some(text.parse().unwrap())\n}\n",
+    );
+    repo.commit_all("feature");
+    repo.git(&["checkout", "-q", "main"]);
+    repo.file(
+        "src/lib.rs",
+        "pub fn parse_size(text: &str) -> Option<u8> {\n    Some(text.parse().unwrap())\n}\n",
+    );
+    repo
+}
+
+#[test]
+fn a_range_is_reviewed_and_checked_from_its_head_commit_not_the_working_tree() {
+    let repo = repo_with_a_head_unlike_the_working_tree();
+    let run = repo.run(&["review", "--diff", "main..feature", "--format", "json"]);
+    let digest: Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|err| panic!("{err}: {}{}", run.stdout, run.stderr));
+    assert_eq!(digest["base"], "main..feature");
+    assert_eq!(digest["files"], serde_json::json!(["src/lib.rs"]));
+    let findings: Vec<(&str, u64)> = digest["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["code"].as_str().unwrap(), f["line"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(findings, [("HS1001", 6)]);
+
+    // `check` takes the same range; `BASE...HEAD` is the same change.
+    for range in ["main..feature", "main...feature"] {
+        let (findings, _) = repo.findings(&["--diff", range]);
+        assert_eq!(
+            findings,
+            [("HS1001".to_string(), "src/lib.rs".to_string(), 6)],
+            "{range}"
+        );
+    }
+    // The working tree's own change is still what `--diff main` checks.
+    let (findings, _) = repo.findings(&["--diff", "main"]);
+    assert_eq!(
+        findings,
+        [("HS1001".to_string(), "src/lib.rs".to_string(), 2)]
+    );
+}
+
+#[test]
+fn a_range_cannot_be_combined_with_staged_or_fix() {
+    let repo = repo_with_a_head_unlike_the_working_tree();
+    let run = repo.run(&["check", "--staged", "--diff", "main..feature"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("give one of them"), "{}", run.stderr);
+    let run = repo.run(&["check", "--fix", "--diff", "main..feature"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("BASE..HEAD"), "{}", run.stderr);
+    let run = repo.run(&["review", "--diff", "main..no-such-head"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("no-such-head"), "{}", run.stderr);
+}
