@@ -7,6 +7,7 @@
 #   hindsight         `hindsight check` with the whole built-in pack (whatever forms it holds for the language);
 #   hindsight+bench   the pack plus the draft forms of bench/rules/<lang>/ (the rule set ast-grep runs);
 #   ast-grep          `ast-grep scan` with the same forms, translated by bench/ast-grep/translate.py.
+# Every hindsight run is cold (`--no-cache`): the result cache is measured by bench/cache.sh.
 # Writes $WORK/<lang>.json (hyperfine) and $WORK/<lang>.md (the table).
 #
 #   bench/polyglot.sh go|python|ts
@@ -114,23 +115,23 @@ EMPTY=$WORK/empty
 mkdir -p "$EMPTY"
 cd "$CORPUS"
 hyperfine -N -i --style none -w 2 -r "$RUNS" --export-json "$WORK/$lang.json" \
-  -n parse-only "$H check . --parse-only -j $THREADS --format json ${EXTRA[*]}" \
-  -n hindsight "$H check . -j $THREADS --format json" \
-  -n hindsight+bench "$H check . -j $THREADS --format json ${EXTRA[*]}" \
-  -n bench-only "$H check . -j $THREADS --format json --no-builtin ${EXTRA[*]}" \
+  -n parse-only "$H check --no-cache . --parse-only -j $THREADS --format json ${EXTRA[*]}" \
+  -n hindsight "$H check --no-cache . -j $THREADS --format json" \
+  -n hindsight+bench "$H check --no-cache . -j $THREADS --format json ${EXTRA[*]}" \
+  -n bench-only "$H check --no-cache . -j $THREADS --format json --no-builtin ${EXTRA[*]}" \
   -n ast-grep "$SG scan -c $SGDIR/sgconfig.yml -j $THREADS --json=compact ." \
-  -n loading "$H check $EMPTY -j $THREADS --format json ${EXTRA[*]}" >/dev/null
-"$H" check . -j "$THREADS" --format json --parse-only "${EXTRA[@]}" > "$WORK/$lang.parse.json" || true
-"$H" check . -j "$THREADS" --format json > "$WORK/$lang.hindsight.json" || true
-"$H" check . -j "$THREADS" --format json "${EXTRA[@]}" > "$WORK/$lang.bench.json" || true
+  -n loading "$H check --no-cache $EMPTY -j $THREADS --format json ${EXTRA[*]}" >/dev/null
+"$H" check --no-cache . -j "$THREADS" --format json --parse-only "${EXTRA[@]}" > "$WORK/$lang.parse.json" || true
+"$H" check --no-cache . -j "$THREADS" --format json > "$WORK/$lang.hindsight.json" || true
+"$H" check --no-cache . -j "$THREADS" --format json "${EXTRA[@]}" > "$WORK/$lang.bench.json" || true
 "$SG" scan -c "$SGDIR/sgconfig.yml" -j "$THREADS" --json=compact . > "$WORK/$lang.sg.json" || true
 # CPU time on one thread, in interleaved rounds (steadier than wall time on a shared machine).
 python3 "$BENCH/cpu-interleaved.py" --dir "$CORPUS" --rounds "${CPU_ROUNDS:-5}" \
-  parse-only="$H check . --parse-only -j 1 --format json ${EXTRA[*]}" \
-  hindsight+bench="$H check . -j 1 --format json ${EXTRA[*]}" \
-  bench-only="$H check . -j 1 --format json --no-builtin ${EXTRA[*]}" \
+  parse-only="$H check --no-cache . --parse-only -j 1 --format json ${EXTRA[*]}" \
+  hindsight+bench="$H check --no-cache . -j 1 --format json ${EXTRA[*]}" \
+  bench-only="$H check --no-cache . -j 1 --format json --no-builtin ${EXTRA[*]}" \
   ast-grep="$SG scan -c $SGDIR/sgconfig.yml -j 1 --json=compact ." \
-  loading="$H check $EMPTY -j 1 --format json ${EXTRA[*]}" > "$WORK/$lang.cpu.md"
+  loading="$H check --no-cache $EMPTY -j 1 --format json ${EXTRA[*]}" > "$WORK/$lang.cpu.md"
 
 python3 - "$WORK" "$lang" "$CORPUS" "${PACKAGES[*]}" "$SGDIR/rules" <<'PY' > "$WORK/$lang.md"
 import collections, json, os, statistics, sys

@@ -94,16 +94,16 @@ EQUIV=$BENCH/hs1001-hs1002.toml
 run_suite() {
   local name=$1 dir=$2
   (cd "$dir" && hyperfine -N -i --style none -w 2 -r "$RUNS" --export-json "$WORK/$name.json" \
-    -n parse-only "$H check . --parse-only -j $THREADS --format json" \
-    -n hindsight "$H check . -j $THREADS --format json" \
-    -n hindsight-no-macros "$H check . -j $THREADS --format json --no-macro-expansion" \
-    -n hindsight-HS1001-HS1002 "$H check . -j $THREADS --format json --config $EQUIV" \
+    -n parse-only "$H check --no-cache . --parse-only -j $THREADS --format json" \
+    -n hindsight "$H check --no-cache . -j $THREADS --format json" \
+    -n hindsight-no-macros "$H check --no-cache . -j $THREADS --format json --no-macro-expansion" \
+    -n hindsight-HS1001-HS1002 "$H check --no-cache . -j $THREADS --format json --config $EQUIV" \
     -n ast-grep "$SG scan -c $SGCONFIG -j $THREADS --json=compact ." >/dev/null)
-  (cd "$dir" && "$H" check . -j "$THREADS" --format json > "$WORK/$name.hindsight.json" || true)
-  (cd "$dir" && "$H" check . -j "$THREADS" --format json --no-macro-expansion > "$WORK/$name.nomacro.json" || true)
-  (cd "$dir" && "$H" check . -j "$THREADS" --format json --config "$EQUIV" > "$WORK/$name.equiv.json" || true)
-  (cd "$dir" && "$H" check . -j "$THREADS" --format json --config "$EQUIV" --no-macro-expansion > "$WORK/$name.equiv-nomacro.json" || true)
-  (cd "$dir" && "$H" check . -j "$THREADS" --format json --parse-only > "$WORK/$name.parse.json" || true)
+  (cd "$dir" && "$H" check --no-cache . -j "$THREADS" --format json > "$WORK/$name.hindsight.json" || true)
+  (cd "$dir" && "$H" check --no-cache . -j "$THREADS" --format json --no-macro-expansion > "$WORK/$name.nomacro.json" || true)
+  (cd "$dir" && "$H" check --no-cache . -j "$THREADS" --format json --config "$EQUIV" > "$WORK/$name.equiv.json" || true)
+  (cd "$dir" && "$H" check --no-cache . -j "$THREADS" --format json --config "$EQUIV" --no-macro-expansion > "$WORK/$name.equiv-nomacro.json" || true)
+  (cd "$dir" && "$H" check --no-cache . -j "$THREADS" --format json --parse-only > "$WORK/$name.parse.json" || true)
   (cd "$dir" && "$SG" scan -c "$SGCONFIG" -j "$THREADS" --json=compact . > "$WORK/$name.sg.json" || true)
 }
 
@@ -113,10 +113,10 @@ run_suite src "$SRC"
 
 # CPU time on the source files, in interleaved rounds (steadier than wall time on a shared machine).
 python3 "$BENCH/cpu-interleaved.py" --dir "$SRC" --rounds "${CPU_ROUNDS:-7}" \
-  parse-only="$H check . --parse-only -j 1 --format json" \
-  hindsight="$H check . -j 1 --format json" \
-  hindsight-no-macros="$H check . -j 1 --format json --no-macro-expansion" \
-  hindsight-HS1001-HS1002="$H check . -j 1 --format json --config $EQUIV" \
+  parse-only="$H check --no-cache . --parse-only -j 1 --format json" \
+  hindsight="$H check --no-cache . -j 1 --format json" \
+  hindsight-no-macros="$H check --no-cache . -j 1 --format json --no-macro-expansion" \
+  hindsight-HS1001-HS1002="$H check --no-cache . -j 1 --format json --config $EQUIV" \
   ast-grep="$SG scan -c $SGCONFIG -j 1 --json=compact ." > "$WORK/cpu.md"
 
 fi
@@ -128,11 +128,11 @@ if want yaml && [ -d "$YAML_CORPUS" ]; then
   # The same two commands in an empty directory: what loading each rule pack costs before any file is read.
   mkdir -p "$WORK/empty"
   hyperfine -N -i --style none -w 2 -r "$RUNS" --export-json "$WORK/yaml.json" \
-    -n declarative "$H check $YAML_CORPUS -j $THREADS --format json --no-builtin --rules $BENCH/yaml-rules" \
-    -n declarative+rego "$H check $YAML_CORPUS -j $THREADS --format json --rules $BENCH/yaml-rules --config $BENCH/yaml-rego.toml" \
-    -n declarative-empty "$H check $WORK/empty -j $THREADS --format json --no-builtin --rules $BENCH/yaml-rules" \
-    -n declarative+rego-empty "$H check $WORK/empty -j $THREADS --format json --rules $BENCH/yaml-rules --config $BENCH/yaml-rego.toml" >/dev/null
-  "$H" check "$YAML_CORPUS" -j "$THREADS" --format json --rules "$BENCH/yaml-rules" --config "$BENCH/yaml-rego.toml" > "$WORK/yaml.findings.json" || true
+    -n declarative "$H check --no-cache $YAML_CORPUS -j $THREADS --format json --no-builtin --rules $BENCH/yaml-rules" \
+    -n declarative+rego "$H check --no-cache $YAML_CORPUS -j $THREADS --format json --rules $BENCH/yaml-rules --config $BENCH/yaml-rego.toml" \
+    -n declarative-empty "$H check --no-cache $WORK/empty -j $THREADS --format json --no-builtin --rules $BENCH/yaml-rules" \
+    -n declarative+rego-empty "$H check --no-cache $WORK/empty -j $THREADS --format json --rules $BENCH/yaml-rules --config $BENCH/yaml-rego.toml" >/dev/null
+  "$H" check --no-cache "$YAML_CORPUS" -j "$THREADS" --format json --rules "$BENCH/yaml-rules" --config "$BENCH/yaml-rego.toml" > "$WORK/yaml.findings.json" || true
 fi
 
 # Infrastructure as code: Terraform modules and Dockerfiles, each read alone (`--parse-only`, the same walk) and
@@ -144,13 +144,13 @@ iac_suite() {
   local name=$1 dir=$2 rules=$3 policy=$4
   mkdir -p "$WORK/empty"
   hyperfine -N -i --style none -w 2 -r "$RUNS" --export-json "$WORK/$name.json" \
-    -n parse-only "$H check $dir -j $THREADS --format json --select $rules --parse-only" \
-    -n builtin-rego "$H check $dir -j $THREADS --format json --select $rules" \
-    -n policy-parse-only "$H check $dir -j $THREADS --format json --no-builtin --policy $policy --parse-only" \
-    -n policy-rego "$H check $dir -j $THREADS --format json --no-builtin --policy $policy" \
-    -n builtin-empty "$H check $WORK/empty -j $THREADS --format json --select $rules" >/dev/null
-  "$H" check "$dir" -j "$THREADS" --format json --select "$rules" > "$WORK/$name.builtin.json" || true
-  "$H" check "$dir" -j "$THREADS" --format json --no-builtin --policy "$policy" > "$WORK/$name.policy.json" || true
+    -n parse-only "$H check --no-cache $dir -j $THREADS --format json --select $rules --parse-only" \
+    -n builtin-rego "$H check --no-cache $dir -j $THREADS --format json --select $rules" \
+    -n policy-parse-only "$H check --no-cache $dir -j $THREADS --format json --no-builtin --policy $policy --parse-only" \
+    -n policy-rego "$H check --no-cache $dir -j $THREADS --format json --no-builtin --policy $policy" \
+    -n builtin-empty "$H check --no-cache $WORK/empty -j $THREADS --format json --select $rules" >/dev/null
+  "$H" check --no-cache "$dir" -j "$THREADS" --format json --select "$rules" > "$WORK/$name.builtin.json" || true
+  "$H" check --no-cache "$dir" -j "$THREADS" --format json --no-builtin --policy "$policy" > "$WORK/$name.policy.json" || true
 }
 if want iac && [ -d "$TF_CORPUS" ]; then
   iac_suite hcl "$TF_CORPUS" HS8001,HS8002,HS8003,HS8004,HS8005,HS8006 "$BENCH/iac/hcl-policy"
