@@ -808,18 +808,7 @@ mod tests {
         std::fs::create_dir_all(&rules).unwrap_or_else(|e| panic!("{e}"));
         std::fs::write(
             rules.join("dbg.yaml"),
-            r#"id: dbg-call
-code: ACME1001
-title: If you need to inspect a value, use the logger; don't leave `dbg!` in
-severity: error
-language: rust
-message: "`dbg!` left in"
-match: { pattern: "dbg!($$$A)" }
-fix: "$$$A"
-docs: { what: w, why: y, fix: f }
-incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
-examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
-"#,
+            include_str!("../../tests/cli/data/dbg-rule.yaml"),
         )
         .unwrap_or_else(|e| panic!("{e}"));
         let mut pack = hindsight_engine::RulePack::new();

@@ -358,21 +358,7 @@ fn suppressions_without_reason_and_unused_are_reported() {
 #[test]
 fn fix_applies_rule_fixes_and_reports_what_is_left() {
     let project = Project::new();
-    project.file(
-        "rules/dbg.yaml",
-        r#"id: dbg-call
-code: ACME1001
-title: If you need to inspect a value, use the logger; don't leave `dbg!` in
-severity: error
-language: rust
-message: "`dbg!` left in"
-match: { pattern: "dbg!($$$A)" }
-fix: "$$$A"
-docs: { what: w, why: y, fix: f }
-incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
-examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
-"#,
-    );
+    project.file("rules/dbg.yaml", include_str!("data/dbg-rule.yaml"));
     project.file(
         "src/lib.rs",
         "fn f(a: u8) -> u8 {\n    let b = dbg!(a + 1);\n    dbg!(b) * 2\n}\n",

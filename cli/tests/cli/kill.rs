@@ -7,18 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::{Project, json_of};
 
-const RULE: &str = r#"id: dbg-call
-code: ACME1001
-title: If you need to inspect a value, use the logger; don't leave `dbg!` in
-severity: error
-language: rust
-message: "`dbg!` left in"
-match: { pattern: "dbg!($$$A)" }
-fix: "$$$A"
-docs: { what: w, why: y, fix: f }
-incidents: [{ date: "2024-01-01", organisation: Acme, summary: s, url: "https://example.com/pm" }]
-examples: { bad: ["fn f() { dbg!(1); }"], good: ["fn f() {}"] }
-"#;
+const RULE: &str = include_str!("data/dbg-rule.yaml");
 
 const FILES: usize = 40;
 
