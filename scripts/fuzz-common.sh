@@ -18,7 +18,13 @@ fi
 fuzz() {
   (cd fuzz && cargo +nightly fuzz "$@")
 }
-fuzz build -s none -a --target-dir "$fuzz_target_dir"
+# FUZZ_DEV=1 (CI's smoke run): an unoptimised build, which compiles in a fraction of the time; the executions
+# are slower, which a smoke run of seconds does not mind. The long runs build optimised.
+flags=(-s none -a --target-dir "$fuzz_target_dir")
+if [ "${FUZZ_DEV:-0}" = 1 ]; then
+  flags+=(--dev)
+fi
+fuzz build "${flags[@]}"
 targets=$(fuzz list)
 # run TARGET CORPUS_DIR FLAGS...: one process (libFuzzer's `-jobs=1` would fork a child logging to
 # ./fuzz-0.log, which concurrent runs overwrite); new inputs go to CORPUS_DIR, the seeds are read too; a crash,
@@ -28,7 +34,7 @@ run_target() {
   local target=$1 corpus=$2
   shift 2
   mkdir -p "$corpus" "$fuzz_dir/artifacts/$target"
-  fuzz run -s none -a --target-dir "$fuzz_target_dir" "$target" "$corpus" "$fuzz_dir/seeds/$target" -- \
+  fuzz run "${flags[@]}" "$target" "$corpus" "$fuzz_dir/seeds/$target" -- \
     -rss_limit_mb=2048 -timeout=10 -max_len=4096 -print_final_stats=1 \
     -artifact_prefix="$fuzz_dir/artifacts/$target/" "$@"
 }
