@@ -36,6 +36,30 @@ pub(crate) struct Change {
 }
 
 impl Change {
+    /// The change `check` is asked about (`None`: no git option), refused with `--fix` where the fix would have
+    /// no file on disk to edit (the index, a commit).
+    pub(crate) fn for_check(
+        git: &GitArgs,
+        paths: &[PathBuf],
+        fix: bool,
+    ) -> anyhow::Result<Option<Change>> {
+        if !git.is_change() {
+            return Ok(None);
+        }
+        let change = Change::open(git, paths)?;
+        if fix && change.is_staged() {
+            anyhow::bail!(
+                "--fix cannot be combined with --staged: fix the working tree, then stage the fixes"
+            );
+        }
+        if fix && change.is_commit() {
+            anyhow::bail!(
+                "--fix cannot be combined with a BASE..HEAD range: it checks a commit, not the files on disk"
+            );
+        }
+        Ok(Some(change))
+    }
+
     /// Opens the repository and lists the files of the change, limited to `paths` (none: the whole tree).
     pub(crate) fn open(git: &GitArgs, paths: &[PathBuf]) -> anyhow::Result<Change> {
         let cwd = std::env::current_dir().context("cannot read the current directory")?;
