@@ -191,7 +191,7 @@ pub(crate) fn apply_change(
     encoding: Encoding,
 ) -> InputEdit {
     let Some(range) = range else {
-        let edit = whole_text_edit(text, new_text);
+        let edit = whole_text_edit(text, new_text, encoding);
         new_text.clone_into(text);
         return edit;
     };
@@ -213,7 +213,7 @@ pub(crate) fn apply_change(
 
 /// The smallest edit that turns `old` into `new`: what lies between their common prefix and their common
 /// suffix (on character boundaries; the suffix never overlaps the prefix).
-fn whole_text_edit(old: &str, new: &str) -> InputEdit {
+fn whole_text_edit(old: &str, new: &str, encoding: Encoding) -> InputEdit {
     let mut prefix = old
         .bytes()
         .zip(new.bytes())
@@ -233,29 +233,15 @@ fn whole_text_edit(old: &str, new: &str) -> InputEdit {
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
-    let start_position = point_at(old, prefix);
+    let index = LineIndex::new(old, encoding);
+    let start_position = index.point(prefix);
     InputEdit {
         start_byte: prefix,
         old_end_byte: old.len() - suffix,
         new_end_byte: new.len() - suffix,
         start_position,
-        old_end_position: point_at(old, old.len() - suffix),
+        old_end_position: index.point(old.len() - suffix),
         new_end_position: point_after(start_position, &new[prefix..new.len() - suffix]),
-    }
-}
-
-/// tree-sitter's position of a byte offset: a row and a byte column.
-fn point_at(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset];
-    match before.iter().rposition(|&b| b == b'\n') {
-        Some(last) => Point {
-            row: before.iter().filter(|&&b| b == b'\n').count(),
-            column: offset - last - 1,
-        },
-        None => Point {
-            row: 0,
-            column: offset,
-        },
     }
 }
 
