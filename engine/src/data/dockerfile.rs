@@ -355,7 +355,8 @@ fn continuations(text: &str, span: Range<usize>, escape: char) -> Vec<Range<usiz
                 let next_end = text[end..span.end].find('\n').map_or(span.end, |n| end + n);
                 let next = text[end..next_end].trim();
                 if next.starts_with('#') || (next.is_empty() && next_end < span.end) {
-                    end = next_end + 1;
+                    // A comment on the span's last line has no newline after it inside the span.
+                    end = (next_end + 1).min(span.end);
                 } else {
                     break;
                 }
