@@ -34,6 +34,9 @@ impl Checker {
         old_tree: Option<&tree_sitter::Tree>,
     ) -> Option<tree_sitter::Tree> {
         let map = self.kind_map(lang)?;
+        // A file with suppressions is looked at by every rule it could name, so that an unused one is still
+        // reported as unused; any other file only by the rules whose needles it holds.
+        let has_suppressions = file.text.contains(suppress::MARKER);
         let applicable: Vec<bool> = self
             .active
             .iter()
@@ -43,6 +46,10 @@ impl Checker {
                 map.rules.contains(&idx)
                     && rule.applies_to(file.path)
                     && rule.prefilter_admits(file)
+                    && (has_suppressions
+                        || active
+                            .matcher(rule)
+                            .is_none_or(|m| m.may_match_in(file.text)))
             })
             .collect();
         if !applicable.iter().any(|&a| a) {
@@ -56,7 +63,7 @@ impl Checker {
         let file_is_test = !file.role.is_production();
         // A test file none of whose rules look at tests is not even parsed, unless it holds suppressions
         // (which are then checked, and reported unused).
-        if skip_test_code && file_is_test && !file.text.contains(suppress::MARKER) {
+        if skip_test_code && file_is_test && !has_suppressions {
             return None;
         }
         let mut scan = Scan {

@@ -4,6 +4,7 @@ use std::sync::OnceLock;
 
 use ast_grep_config::{DeserializeEnv, RuleConfig, SerializableRuleConfig, SerializableRuleCore};
 
+use super::needles::FileNeedles;
 use crate::source::lang::Lang;
 
 /// The matcher of a `match` rule: compiled at load for a team's rules, so that their mistakes are load errors;
@@ -15,6 +16,9 @@ pub(crate) struct MatchRule {
     recipe: Option<Recipe>,
     /// A regex every text holding a match must match (see `load::needles`), when the rule has one.
     pub(crate) needles: Option<String>,
+    /// Literals a file must contain for the rule to match in it (see [`FileNeedles`]); worked out on first
+    /// use for a deferred matcher, from its recipe.
+    file_needles: OnceLock<FileNeedles>,
     /// Metavariables the finding points at; the first one captured wins.
     pub(crate) focus: Vec<String>,
     /// Whether the rule file gives a `fix`.
@@ -39,6 +43,7 @@ impl MatchRule {
     /// A matcher compiled now.
     pub(crate) fn compiled_now(
         compiled: Compiled,
+        file_needles: FileNeedles,
         needles: Option<String>,
         focus: Vec<String>,
     ) -> Self {
@@ -47,6 +52,7 @@ impl MatchRule {
             compiled: OnceLock::from(Some(compiled)),
             recipe: None,
             needles,
+            file_needles: OnceLock::from(file_needles),
             focus,
             has_fix,
         }
@@ -63,6 +69,7 @@ impl MatchRule {
             compiled: OnceLock::new(),
             recipe: Some(recipe),
             needles,
+            file_needles: OnceLock::new(),
             focus,
             has_fix,
         }
@@ -77,7 +84,33 @@ impl MatchRule {
     }
 }
 
+impl MatchRule {
+    /// Can the rule match in a file with this text? `false` only when the text lacks a literal every match
+    /// needs ([`FileNeedles`]).
+    pub(crate) fn may_match_in(&self, text: &str) -> bool {
+        self.file_needles
+            .get_or_init(|| {
+                self.recipe
+                    .as_ref()
+                    .map_or_else(FileNeedles::default, Recipe::file_needles)
+            })
+            .admit(text)
+    }
+}
+
 impl Recipe {
+    fn file_needles(&self) -> FileNeedles {
+        let enclosing = self
+            .enclosing
+            .as_ref()
+            .and_then(|core| serde_json::to_value(&core.rule).ok());
+        FileNeedles::of(
+            &self.config["rule"],
+            self.config.get("utils"),
+            enclosing.as_ref(),
+        )
+    }
+
     fn compile(&self) -> Option<Compiled> {
         let serializable: SerializableRuleConfig<Lang> =
             serde_json::from_value(self.config.clone()).ok()?;
@@ -143,6 +176,46 @@ mod tests {
             }
         }
         assert!(n > 30, "only {n} matchers in the built-in pack");
+    }
+
+    /// File needles are a necessary condition: every bad example of every built-in matcher holds them (the
+    /// examples-as-tests would fail otherwise, but this names the matcher), and most forms have some, or the
+    /// needles would skip nothing.
+    #[test]
+    fn builtin_needles_admit_every_bad_example() {
+        let pack = RulePack::builtin();
+        let (mut with, mut all) = (0, 0);
+        for rule in pack.rules() {
+            let own = rule.matcher.as_deref().map(|m| (m, &rule.bad_examples));
+            let forms = rule
+                .forms
+                .iter()
+                .flat_map(|form| form.matchers.iter().map(move |m| (m, &form.bad_examples)));
+            for (matcher, bad) in own.into_iter().chain(forms) {
+                all += 1;
+                let needles = matcher.recipe.as_ref().map(super::Recipe::file_needles);
+                with += usize::from(needles.is_some_and(|n| n.len() > 0));
+                let lang = matcher.recipe.as_ref().map(|r| r.lang);
+                // Examples in a configuration format (a Rego rule that reads both) are not the matcher's.
+                let own_language = |example: &&crate::rule::Example| {
+                    example.path.as_deref().is_none_or(|path| {
+                        crate::source::lang::Lang::from_file(std::path::Path::new(path)) == lang
+                    })
+                };
+                for example in bad.iter().filter(own_language) {
+                    assert!(
+                        matcher.may_match_in(&example.code),
+                        "{}:{}: the file needles reject a bad example",
+                        rule.origin.path,
+                        example.line
+                    );
+                }
+            }
+        }
+        assert!(
+            with * 2 > all,
+            "only {with} of {all} matchers have file needles"
+        );
     }
 
     /// The same for the built-in pack's policies, also compiled when first used (`LazyPolicy`).

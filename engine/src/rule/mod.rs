@@ -10,6 +10,7 @@ mod examples;
 mod lesson;
 pub(crate) mod load;
 mod match_rule;
+mod needles;
 pub mod raw;
 pub mod schema;
 

@@ -14,6 +14,7 @@ use serde_saphyr::{Location, Spanned};
 use super::{LoadResult, Matching, RuleFile};
 use super::{contextual, examples};
 use crate::finding::Severity;
+use crate::rule::needles::FileNeedles;
 use crate::rule::raw::{RawFocus, RawLanguages, RawStrict};
 use crate::rule::{
     BUILTIN_PREFIX, Compiled, Enforcement, LoadProblem, MatchRule, Recipe, StrictForm,
@@ -226,6 +227,15 @@ pub(super) fn build_matcher(
             recipe, needles, focus, has_fix,
         )));
     }
+    let enclosing_json = spec
+        .enclosing
+        .as_ref()
+        .and_then(|e| serde_json::to_value(&e.value).ok());
+    let file_needles = FileNeedles::of(
+        &config["rule"],
+        config.get("utils"),
+        enclosing_json.as_ref(),
+    );
     let serializable: SerializableRuleConfig<Lang> =
         serde_json::from_value(config).map_err(|err| {
             file.at(
@@ -255,6 +265,7 @@ pub(super) fn build_matcher(
     };
     Ok(Box::new(MatchRule::compiled_now(
         Compiled { config, enclosing },
+        file_needles,
         needles,
         focus,
     )))

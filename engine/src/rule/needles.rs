@@ -1,0 +1,206 @@
+//! File needles: literals a file's text must contain for a structural rule to have any chance of matching in
+//! it, so that a file holding none of them is not parsed or walked for that rule.
+//!
+//! They come from the rule's own `regex:` conditions, read with regex-syntax's literal extractor: every match
+//! of a regex starts with one of its prefix literals (or ends with one of its suffix literals), and the text
+//! of the node a regex is tested on is part of the file. So a rule that needs a node (itself, a child, an
+//! ancestor, a sibling: every positive condition is about some node of the same file) whose text matches
+//! `^(Fatal|Panic)(f|ln)?$` cannot match in a file without `Fatal` or `Panic`. Negative conditions (`not:`)
+//! say nothing, nor do `kind:`, `pattern:` or `nthChild:`. The needles are a necessary condition only: a file
+//! that holds them is checked as before, so the findings never change, only the work done for files that
+//! could not have any (Semgrep prefilters files the same way).
+
+use aho_corasick::AhoCorasick;
+use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use serde_json::Value;
+
+/// The shortest literal worth a search of the whole file: shorter ones (`os`, `(`) are in nearly every file.
+const MIN_LEN: usize = 3;
+/// The most alternatives one needle may have (case variants of `(?i)` words count each).
+const MAX_LITERALS: usize = 64;
+/// The most needles a rule keeps: the longest literals, which skip the most files.
+const MAX_NEEDLES: usize = 3;
+/// How deep `matches:` references to utils are followed (utils may refer to each other, even in cycles).
+const MAX_DEPTH: usize = 8;
+
+/// The needles of one rule: the file's text must contain at least one literal of every needle.
+#[derive(Debug, Default)]
+pub(crate) struct FileNeedles {
+    needles: Vec<AhoCorasick>,
+}
+
+impl FileNeedles {
+    /// The needles of a rule given as ast-grep reads it (JSON): its rule, its utils and its `enclosing` rule.
+    pub(crate) fn of(rule: &Value, utils: Option<&Value>, enclosing: Option<&Value>) -> Self {
+        let mut found = Vec::new();
+        needs(rule, utils, 0, &mut found);
+        if let Some(enclosing) = enclosing {
+            needs(enclosing, utils, 0, &mut found);
+        }
+        found.sort_by_key(|alt| std::cmp::Reverse(shortest(alt)));
+        found.dedup();
+        found.truncate(MAX_NEEDLES);
+        let needles = found
+            .iter()
+            .filter_map(|alt| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .build(alt)
+                    .ok()
+            })
+            .collect();
+        Self { needles }
+    }
+
+    /// Can a match of the rule be in this text?
+    pub(crate) fn admit(&self, text: &str) -> bool {
+        self.needles.iter().all(|needle| needle.is_match(text))
+    }
+
+    /// How many needles the rule has.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.needles.len()
+    }
+}
+
+/// One needle: alternative literals, one of which must be in the text. They are kept in ASCII lower case and
+/// searched for without regard to ASCII case: `(?i)config` is one literal rather than 64, and a needle that
+/// also admits `fatal` for `Fatal` only skips a little less.
+type Alternatives = Vec<Vec<u8>>;
+
+fn shortest(alt: &Alternatives) -> usize {
+    alt.iter().map(Vec::len).min().unwrap_or(0)
+}
+
+/// Adds to `out` the needles every match of `rule` implies.
+fn needs(rule: &Value, utils: Option<&Value>, depth: usize, out: &mut Vec<Alternatives>) {
+    let Value::Object(map) = rule else { return };
+    if let Some(regex) = map.get("regex").and_then(Value::as_str)
+        && let Some(alt) = literals_of(regex)
+    {
+        out.push(alt);
+    }
+    if let Some(Value::Array(items)) = map.get("all") {
+        for item in items {
+            needs(item, utils, depth, out);
+        }
+    }
+    if let Some(Value::Array(branches)) = map.get("any")
+        && let Some(alt) = any_of(branches, utils, depth)
+    {
+        out.push(alt);
+    }
+    for relation in ["has", "inside", "follows", "precedes"] {
+        if let Some(inner) = map.get(relation) {
+            needs(inner, utils, depth, out);
+        }
+    }
+    if let Some(name) = map.get("matches").and_then(Value::as_str)
+        && depth < MAX_DEPTH
+        && let Some(util) = utils.and_then(|u| u.get(name))
+    {
+        needs(util, utils, depth + 1, out);
+    }
+}
+
+/// `any:` needs one of its branches: a needle only when every branch has one (the strongest of each).
+fn any_of(branches: &[Value], utils: Option<&Value>, depth: usize) -> Option<Alternatives> {
+    let mut union = Alternatives::new();
+    for branch in branches {
+        let mut found = Vec::new();
+        needs(branch, utils, depth, &mut found);
+        let best = found.into_iter().max_by_key(shortest)?;
+        union.extend(best);
+    }
+    union.sort();
+    union.dedup();
+    (!union.is_empty() && union.len() <= MAX_LITERALS).then_some(union)
+}
+
+/// The literals one of which every match of `regex` contains: its prefixes or its suffixes, whichever are
+/// longer, when they are few and long enough to be worth a search.
+fn literals_of(regex: &str) -> Option<Alternatives> {
+    let hir = regex_syntax::parse(regex).ok()?;
+    [ExtractKind::Prefix, ExtractKind::Suffix]
+        .into_iter()
+        .filter_map(|kind| usable(Extractor::new().kind(kind).extract(&hir)))
+        .max_by_key(shortest)
+}
+
+fn usable(seq: Seq) -> Option<Alternatives> {
+    let literals = seq.literals()?;
+    let mut alt: Alternatives = literals
+        .iter()
+        .map(|l| l.as_bytes().to_ascii_lowercase())
+        .collect();
+    alt.sort();
+    alt.dedup();
+    (!alt.is_empty() && alt.len() <= MAX_LITERALS && shortest(&alt) >= MIN_LEN).then_some(alt)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::FileNeedles;
+
+    fn admits(rule: serde_json::Value, utils: Option<serde_json::Value>, text: &str) -> bool {
+        FileNeedles::of(&rule, utils.as_ref(), None).admit(text)
+    }
+
+    #[test]
+    fn an_anchored_regex_needs_its_words_anywhere_in_the_file() {
+        let rule = json!({"kind": "call_expression", "has": {"field": "field", "regex": "^(Fatal|Panic)(f|ln)?$"}});
+        assert!(admits(rule.clone(), None, "func f() { log.Fatalf(\"x\") }"));
+        assert!(admits(rule.clone(), None, "x.Panic()"));
+        assert!(!admits(rule, None, "func f() { return nil }"));
+    }
+
+    #[test]
+    fn any_needs_one_branch_and_not_says_nothing() {
+        let rule = json!({"any": [{"regex": "^Unmarshal\\w*$"}, {"regex": "^(Atoi|ParseInt)$"}],
+            "not": {"regex": "Nothing"}});
+        assert!(admits(rule.clone(), None, "strconv.Atoi(s)"));
+        assert!(admits(rule.clone(), None, "json.UnmarshalJSON"));
+        assert!(!admits(rule.clone(), None, "Nothing here"));
+        // A branch without a needle makes the whole `any` say nothing.
+        let open = json!({"any": [{"regex": "^Unmarshal$"}, {"kind": "identifier"}]});
+        assert!(admits(open, None, "Nothing here"));
+    }
+
+    #[test]
+    fn utils_are_followed_and_cycles_end() {
+        let utils =
+            json!({"a": {"matches": "b"}, "b": {"all": [{"matches": "a"}, {"regex": "Split"}]}});
+        let rule = json!({"matches": "a"});
+        assert!(admits(
+            rule.clone(),
+            Some(utils.clone()),
+            "strings.Split(s)"
+        ));
+        assert!(!admits(rule, Some(utils), "strings.Cut(s)"));
+    }
+
+    #[test]
+    fn case_insensitive_words_and_suffixes_are_needles() {
+        let rule = json!({"regex": "(?i)^(re_?load|refresh)_config"});
+        assert!(admits(rule.clone(), None, "def ReLoad_Config():"));
+        assert!(!admits(rule, None, "def reload():"));
+        // No useful prefix (`\w*`), but every match ends in one of the words.
+        let rule = json!({"regex": "\\b\\w*(Config|Settings)\\b"});
+        assert!(admits(rule.clone(), None, "type AppSettings struct{}"));
+        assert!(!admits(rule, None, "type App struct{}"));
+    }
+
+    #[test]
+    fn short_or_open_literals_are_not_needles() {
+        for regex in ["^os$", "\\(", "\\w+", "(?s).*", "a|bcd"] {
+            assert_eq!(
+                FileNeedles::of(&json!({"regex": regex}), None, None).len(),
+                0,
+                "{regex}"
+            );
+        }
+    }
+}
