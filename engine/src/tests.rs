@@ -249,6 +249,22 @@ fn fine() { Some(1).unwrap(); }
     ");
 }
 
+/// File needles: a Go file without any word the Go rules need is not parsed, so it has no unparsed lines to
+/// report (nothing in it could have matched); the same broken file with such a word is parsed and says so.
+#[test]
+fn a_file_no_rule_can_match_in_is_not_parsed() {
+    let broken = "package main\n\nfunc main() {\n\tx := 1 +\n}\n";
+    assert_eq!(check_with(&[], "cmd/app/main.go", broken), "");
+    let with_needle = broken.replace("x := 1 +", "n, _ := strconv.Atoi(s) +");
+    assert_snapshot!(check_with(&[], "cmd/app/main.go", &with_needle), @"
+    4:2-4:25 HS1005 the error of `strconv.Atoi(..)` is thrown away: input that does not parse leaves a zero value, and the code carries on as if it were data; return or log the error, or keep the last known-good value
+    note: could not parse line 4 (the rest of the file was checked)
+    ");
+    // A suppression makes every rule look, so that an unused one is reported.
+    let suppressed = format!("// hindsight-allow(HS1005): a test of needles\n{broken}");
+    assert!(check_with(&[], "cmd/app/main.go", &suppressed).contains("could not parse line 5"));
+}
+
 #[test]
 fn a_file_that_does_not_parse_says_which_lines_in_words() {
     // One broken place that error recovery splits into several nodes is one range of lines.

@@ -8,8 +8,6 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ast_grep_core::Matcher;
-
 use super::ActiveRule;
 use crate::rule::RulePack;
 use crate::source::lang::{Lang, TestCode};
@@ -37,7 +35,8 @@ pub(super) fn languages(pack: &RulePack, active: &[ActiveRule]) -> Vec<Lang> {
 }
 
 /// Buckets the enabled rules of one language by node kind. Built when the first file of the language is
-/// checked, since it compiles the built-in pack's matchers of the language (see `MatchRule`).
+/// checked; the built-in pack's matchers are not compiled for it (`MatchRule::potential_kinds`), only when a
+/// node is first offered to them.
 pub(super) fn bucket(pack: &RulePack, active: &[ActiveRule], lang: Lang) -> KindMap {
     let mut map = KindMap::new(lang);
     for (active_idx, active_rule) in active.iter().enumerate() {
@@ -115,11 +114,8 @@ impl KindMap {
     fn add_rule(&mut self, active_idx: usize, matcher: &crate::rule::MatchRule) {
         self.rules.push(active_idx);
         // Rules without potential kinds are rejected at load, so every rule lands in some bucket.
-        if let Some(kinds) = matcher
-            .compiled()
-            .and_then(|c| c.config.matcher.potential_kinds())
-        {
-            for kind in kinds.iter() {
+        if let Some(kinds) = matcher.potential_kinds() {
+            for kind in kinds {
                 if self.by_kind.len() <= kind {
                     self.by_kind.resize_with(kind + 1, Vec::new);
                 }

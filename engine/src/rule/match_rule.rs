@@ -3,6 +3,7 @@
 use std::sync::OnceLock;
 
 use ast_grep_config::{DeserializeEnv, RuleConfig, SerializableRuleConfig, SerializableRuleCore};
+use ast_grep_core::matcher::Matcher as _;
 
 use super::needles::FileNeedles;
 use crate::source::lang::Lang;
@@ -95,6 +96,44 @@ impl MatchRule {
                     .map_or_else(FileNeedles::default, Recipe::file_needles)
             })
             .admit(text)
+    }
+}
+
+impl MatchRule {
+    /// The node kinds the matcher can match (`None`: any). A deferred matcher is not compiled for this: its
+    /// kinds come from a copy with every `regex:` emptied (a regex never narrows the kinds, and an empty one
+    /// compiles at once), so that building a language's kind buckets does not compile the regexes of rules
+    /// that no file of the run will ever offer a node to.
+    pub(crate) fn potential_kinds(&self) -> Option<Vec<usize>> {
+        let kinds = |config: &RuleConfig<Lang>| {
+            let set = config.matcher.potential_kinds()?;
+            Some(set.iter().collect())
+        };
+        if let Some(compiled) = self.compiled.get() {
+            return kinds(&compiled.as_ref()?.config);
+        }
+        let mut probe = self.recipe.as_ref()?.config.clone();
+        empty_regexes(&mut probe);
+        let serializable: SerializableRuleConfig<Lang> = serde_json::from_value(probe).ok()?;
+        let config = RuleConfig::try_from(serializable, &Default::default()).ok()?;
+        kinds(&config)
+    }
+}
+
+/// Replaces every `regex:` of a rule (as JSON) with the empty regex.
+fn empty_regexes(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, item) in map.iter_mut() {
+                if key == "regex" && item.is_string() {
+                    *item = serde_json::Value::String(String::new());
+                } else {
+                    empty_regexes(item);
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(empty_regexes),
+        _ => {}
     }
 }
 
@@ -216,6 +255,30 @@ mod tests {
             with * 2 > all,
             "only {with} of {all} matchers have file needles"
         );
+    }
+
+    /// Kind buckets are built from a deferred matcher's regex-free copy: its kinds must be the compiled
+    /// matcher's, for every matcher of the built-in pack.
+    #[test]
+    fn builtin_kinds_without_compiling_are_the_compiled_kinds() {
+        let pack = RulePack::builtin();
+        for rule in pack.rules() {
+            let forms = rule.forms.iter().flat_map(|form| &form.matchers);
+            let strict = rule.strict.iter().map(|strict| &*strict.matcher);
+            for matcher in rule
+                .matcher
+                .as_deref()
+                .into_iter()
+                .chain(strict)
+                .chain(forms)
+            {
+                let probed = matcher.potential_kinds();
+                assert!(matcher.compiled.get().is_none(), "{}", rule.origin.path);
+                matcher.compiled();
+                assert_eq!(probed, matcher.potential_kinds(), "{}", rule.origin.path);
+                assert!(probed.is_some(), "{}: no kinds", rule.origin.path);
+            }
+        }
     }
 
     /// The same for the built-in pack's policies, also compiled when first used (`LazyPolicy`).
