@@ -3,6 +3,8 @@
 # equivalent rules, side by side in one hyperfine run, on the sources of real crates (cargo, tokio, regex,
 # hyper), and per language on real Go, Python and TypeScript/JavaScript packages (bench/polyglot.sh).
 # Prints a markdown table of medians, ratios, files/s and MB/s, and the findings each tool reports.
+# The cold run of issue 16 (pingora, tokio, cargo; with Semgrep, peak RSS, warm and 1 % changed) is
+# bench/cold.sh; the result cache alone on this corpus, bench/cache.sh.
 #
 #   bench/run.sh                 # every part: rust go python ts yaml iac; THREADS=2 RUNS=10 by default
 #   bench/run.sh go              # one part alone (or several: bench/run.sh go python)
