@@ -2,19 +2,20 @@
 # The cold-run benchmark of issue 16, on the crates the issue names (pingora, tokio, cargo; pinned versions
 # from the cargo registry), every tool side by side in one hyperfine run per crate:
 #   hindsight            `hindsight check --no-cache` with the whole built-in pack;
-#   hindsight HS1001+2   the same with only HS1001 and HS1002 in their strict form (every `.unwrap()`,
+#   hindsight HS1001+HS1002
+#                        the same with only HS1001 and HS1002 in their strict form (every `.unwrap()`,
 #                        `.expect()` and panic macro outside tests: the rules the other tools run);
 #   parse-only           hindsight parsing the files a check must parse, and nothing else (`--parse-only`);
 #   ast-grep             ast-grep 0.51.1 (PyPI) with the three rules of bench/ast-grep;
 #   semgrep              Semgrep (PyPI, pinned below, `--metrics=off`) with the same three rules,
 #                        bench/semgrep/rules.yml (its own hyperfine run right after, SEMGREP_RUNS=3 runs: one
-#                        takes fifty times as long as ast-grep's);
+#                        takes twenty to forty times as long as ast-grep's);
 #   warm                 hindsight with the result cache primed, the tree unchanged;
 #   1 % changed          hindsight after a line was appended to 1 % of the .rs files (its own hyperfine run on
 #                        a copy of the crate, as each run changes files).
-# Then peak RSS (`/usr/bin/time -f %M`, median of 5 runs of each command; Semgrep's from its timed runs), the findings of each tool, and the
-# result cache's invariant (the warm report equals the cold one). Prints a markdown table and writes it to
-# $WORK/cold.md, with the date and the machine's load.
+# Then peak RSS (`/usr/bin/time -f %M`, median of 5 runs of each command; Semgrep's from its timed runs), the
+# findings of each tool, and the result cache's invariant (the warm report equals the cold one). Prints a
+# markdown table (bench/cold-table.py) and writes it to $WORK/cold.md, with the date and the machine's load.
 #
 #   bench/cold.sh                                    # THREADS=2 RUNS=10 by default
 #   HINDSIGHT=path/to/hindsight bench/cold.sh cargo  # a prebuilt binary; one crate (pingora, tokio, cargo)
@@ -22,6 +23,15 @@
 # Needs cargo, python3 and /usr/bin/time; installs hyperfine (Debian), ast-grep (bench/.venv) and Semgrep
 # (bench/.venv-semgrep) from PyPI when missing.
 set -euo pipefail
+# The crates to measure, checked before anything is installed or built.
+CORPORA=("$@")
+[ ${#CORPORA[@]} -gt 0 ] || CORPORA=(pingora tokio cargo)
+for corpus in "${CORPORA[@]}"; do
+  case $corpus in
+    pingora | tokio | cargo) ;;
+    *) echo "error: unknown crate \`$corpus\` (pingora, tokio, cargo)" >&2; exit 2 ;;
+  esac
+done
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 bench_init
@@ -30,7 +40,8 @@ bench_change_script
 SGCONFIG=$BENCH/ast-grep/sgconfig.yml
 SEMGREP_RULES=$BENCH/semgrep/rules.yml
 SEMGREP_VERSION=1.185.0
-# Semgrep takes tens of seconds a run on these crates (fifty times ast-grep), so it has its own, smaller count.
+# Semgrep takes tens of seconds a run on these crates (twenty to forty times ast-grep), so it has its own,
+# smaller count.
 SEMGREP_RUNS=${SEMGREP_RUNS:-3}
 if [ -z "${SEMGREP:-}" ]; then
   SEMGREP=$BENCH/.venv-semgrep/bin/semgrep
@@ -42,8 +53,6 @@ fi
 # No version check or metrics over the network: they would time the network, not the scan.
 export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off
 
-CORPORA=("$@")
-[ ${#CORPORA[@]} -gt 0 ] || CORPORA=(pingora tokio cargo)
 PINGORA=(pingora-0.9.1 pingora-boringssl-0.9.1 pingora-cache-0.9.1 pingora-core-0.9.1 pingora-error-0.9.1
   pingora-header-serde-0.9.1 pingora-http-0.9.1 pingora-ketama-0.9.1 pingora-limits-0.9.1
   pingora-load-balancing-0.9.1 pingora-lru-0.9.1 pingora-memory-cache-0.9.1 pingora-openssl-0.9.1
@@ -56,7 +65,6 @@ for corpus in "${CORPORA[@]}"; do
     pingora) registry_crates "$BENCH/cold-corpus.toml" "$COLD/pingora" "${PINGORA[@]}" ;;
     tokio) registry_crates "$BENCH/cold-corpus.toml" "$COLD/tokio" tokio-1.47.1 ;;
     cargo) registry_crates "$BENCH/cold-corpus.toml" "$COLD/cargo" cargo-0.91.0 ;;
-    *) echo "error: unknown crate \`$corpus\` (pingora, tokio, cargo)" >&2; exit 2 ;;
   esac
   # Semgrep skips tests/ and test/ by its default ignore list when a tree has no .semgrepignore of its own:
   # an empty one makes it read every file, as ast-grep and hindsight do.
@@ -121,4 +129,5 @@ measure() {
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(uptime | sed 's/.*load average: //')" > "$COLD/started"
 for corpus in "${CORPORA[@]}"; do measure "$corpus"; done
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'), load average: $(uptime | sed 's/.*load average: //')" > "$COLD/finished"
-python3 "$BENCH/cold-table.py" "$COLD" "$THREADS" "$RUNS" "$SEMGREP_RUNS" "$SEMGREP_VERSION" "${CORPORA[@]}" | tee "$WORK/cold.md"
+python3 "$BENCH/cold-table.py" "$COLD" "$THREADS" "$RUNS" "$SEMGREP_RUNS" "$SEMGREP_VERSION" "${CORPORA[@]}" \
+  | tee "$WORK/cold.md"
