@@ -93,7 +93,7 @@ for crate in crates:
         f"5x: {ok(pack / med['1 % changed'] >= 5)}); warm report = cold report: {read(f'{out}/invariant')}. "
         f"Findings `.unwrap()` / `.expect()` / panic macros: ast-grep {per_rule(found['ast-grep'][1], three)}, "
         f"Semgrep {per_rule(found['semgrep'][1], three)}; hindsight HS1001 (unwrap and expect) {hs.get('HS1001', 0)}, "
-        f"HS1002 {hs.get('HS1002', 0)}; Semgrep parsed {partial} files only in part.")
+        f"HS1002 {hs.get('HS1002', 0)}; files Semgrep parsed only in part: {partial}.")
 print()
 print("*vs ast-grep*: ast-grep's median wall time over the row's (above 1: faster than ast-grep). *CPU*: user + "
       "system, the mean of the runs, and ast-grep's over the row's (above 1: less CPU than ast-grep). *peak RSS*: "
