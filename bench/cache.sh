@@ -9,7 +9,8 @@
 #   HINDSIGHT=path/to/hindsight bench/cache.sh
 #
 # The corpus is the one bench/run.sh fetches (the same crates, copied from the cargo registry); THREADS=2
-# RUNS=10 by default.
+# RUNS=10 by default. bench/cold.sh has the same rows on pingora, tokio and cargo, beside Semgrep; both take
+# their shared steps from bench/lib.sh.
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
