@@ -28,19 +28,16 @@ capture(m, name) := m.captures[name].text
 
 # The call tried, as written: when the select captured a variable holding its result (`match result {..}`
 # after `let result = insert(..).await;`), the expression that variable was bound to in the loop.
-call_text(m) := bound[1] if {
+call_text(m) := expr if {
 	c := capture(m, "CALL")
 	regex.match(`^[a-z_][a-z0-9_]*$`, c)
-	some bound in regex.find_all_string_submatch_n(sprintf(`(?s)let\s+(?:mut\s+)?%s\s*(?::[^=;]+)?=\s*(.*?);`, [c]), m.text, 1)
+	some expr in bound_to(c, m.text)
 } else := capture(m, "CALL")
 
 # A retry repeats the same operation on the same input. When what the call reads changes from round to round,
 # the loop works through something (indexes, candidates, the rest of a buffer, a stream the calls advance):
 # that is a search or a parse, not a retry.
-search(m) if {
-	var := capture(m, "VAR")
-	regex.match(sprintf(`\b%s\b`, [var]), call_text(m))
-}
+search(m) if has_word(call_text(m), capture(m, "VAR"))
 
 search(m) if {
 	some v in call_vars(call_text(m))
@@ -50,27 +47,148 @@ search(m) if {
 # The variables a call reads: identifiers that start a path, not a method or field (after `.`), a function
 # (before `(`), a path segment or a macro.
 call_vars(call) := {v |
+	calls := called(call)
 	some match in regex.find_all_string_submatch_n(`(?:^|[^\w.:])([a-z_][a-z0-9_]*)`, call, -1)
 	v := match[1]
-	not regex.match(sprintf(`(^|[^\w.:])%s\s*(\(|::|!)`, [v]), call)
+	not v in calls
 	not v in {"self", "mut", "ref", "as", "move"}
 }
 
 # Assigned in the loop (`bytes = &rest[n..]`, `offset += n`), not just declared in it.
 changes_each_round(v, m) if {
-	some match in regex.find_all_string_submatch_n(sprintf(`(let\s+(?:mut\s+)?)?\b%s\s*(?:[-+*/%%|&^]|<<|>>)?=[^=>]`, [v]), m.text, -1)
+	fixed_for(m.text, v)
+	some match in regex.find_all_string_submatch_n(`(let\s+(?:mut\s+)?)?\x{A66E}[a-z0-9_]*\s*(?:[-+*/%|&^]|<<|>>)?=[^=>]`, tagged(m.text, v, tag_v), -1)
 	match[1] == ""
 }
 
 # Declared in the loop from the counter (`let candidate = path(&prefix[..=i])`).
 changes_each_round(v, m) if {
 	var := capture(m, "VAR")
-	regex.match(sprintf(`let\s+(mut\s+)?%s\b[^;]*\b%s\b`, [v, var]), m.text)
+	counter_fixed(m.text, v, var)
+	declared_from(tagged(m.text, v, tag_v), v, var)
 }
 
 # Handed, by value or `&mut`, to more than one call, as a stream or parser state the calls advance
 # (`g.parse_next(input)`, then `f.parse_next(input)`).
 changes_each_round(v, m) if {
+	fixed_for(m.text, v)
+	count(regex.find_n(`[\w>)]\s*\(\s*(?:&\s*mut\s+)?\x{A66E}[a-z0-9_]*\s*[,)]`, tagged(m.text, v, tag_v), -1)) >= 2
+}
+
+changes_each_round(v, m) if {
+	not fixed_for(m.text, v)
+	changes_by_name(v, m)
+}
+
+# A counter that is not a plain word (`r#type`) is looked for by its name.
+changes_each_round(v, m) if {
+	var := capture(m, "VAR")
+	fixed_for(m.text, v)
+	not counter_fixed(m.text, v, var)
+	declared_by_name(v, var, m.text)
+}
+
+counter_fixed(text, v, var) if {
+	fixed_for(text, v)
+	regex.match(`^\w+$`, var)
+	not var in {"let", "mut"}
+}
+
+# `let v = ..var..;`, with `v`'s words tagged in `text`.
+declared_from(text, v, var) if {
+	var == v
+	regex.match(`let\s+(?:mut\s+)?\x{A66E}[^;]*\x{A66E}`, text)
+}
+
+declared_from(text, v, var) if {
+	var != v
+	regex.match(`let\s+(?:mut\s+)?\x{A66E}[^;]*\x{A66D}`, tagged(text, var, tag_var))
+}
+
+# Finding a variable with fixed patterns. A pattern built from a variable's name compiles a new regex for each
+# name (most of this policy's time on a large code base, and memory: regorus keeps the compiled patterns).
+# Instead, a text's words are marked, so that a whole word is a plain substring, and the words that are the
+# variable get a prefix no code holds, so that a fixed pattern finds them where the name's pattern matched.
+
+# The marks (U+0001, U+0002 around a word, U+0003 opening a word after `.` or `:`) and the prefixes (U+A66E,
+# U+A66D, Cyrillic letters: a prefixed word is still one word, in the same place). A text that holds one of
+# them (no real code does) takes the patterns built from the name (`by_name`), which mean the same.
+fixed(text) if not regex.match(`[\x01-\x03\x{A66D}\x{A66E}]`, text)
+
+# The variable is a plain identifier (the patterns find its tagged word as `\x{A66E}[a-z0-9_]*`), and not
+# `let` or `mut`, which are part of the patterns' context.
+fixed_for(text, v) if {
+	fixed(text)
+	regex.match(`^[a-z_][a-z0-9_]*$`, v)
+	not v in {"let", "mut"}
+}
+
+tag_v := "\ua66e"
+
+tag_var := "\ua66d"
+
+# Each word, a maximal run of `\w`, between U+0001 and U+0002.
+marked(text) := regex.replace(text, `\w+`, "\u0001${0}\u0002")
+
+word(w) := concat("", ["\u0001", w, "\u0002"])
+
+unmarked(text) := replace(replace(text, "\u0001", ""), "\u0002", "")
+
+# `text` with each whole word `w` written `<tag>w`.
+tagged(text, w, tag) := unmarked(replace(marked(text), word(w), word(concat("", [tag, w]))))
+
+# The expression the first `let c = ..;` binds `c` to.
+bound_to(c, text) := [replace(match[1], tag_v, "") |
+	some match in regex.find_all_string_submatch_n(`(?s)let\s+(?:mut\s+)?\x{A66E}[a-z0-9_]*\s*(?::[^=;]+)?=\s*(.*?);`, tagged(text, c, tag_v), 1)
+] if fixed_for(text, c)
+else := bound_to_by_name(c, text)
+
+# `w` is a whole word of `text` (`\bw\b`).
+has_word(text, w) if {
+	fixed(text)
+	regex.match(`^\w+$`, w)
+	contains(marked(text), word(w))
+}
+
+has_word(text, w) if {
+	not fixed_word(text, w)
+	word_by_name(text, w)
+}
+
+fixed_word(text, w) if {
+	fixed(text)
+	regex.match(`^\w+$`, w)
+}
+
+# The words that start a call, a path or a macro (`(^|[^\w.:])w\s*(\(|::|!)`): a word after `.` or `:` is
+# opened by U+0003, not U+0001.
+called(call) := {match[1] |
+	some match in regex.find_all_string_submatch_n(`\x01([^\x01-\x03]+)\x02\s*(?:\(|::|!)`, replace(replace(marked(call), ".\u0001", ".\u0003"), ":\u0001", ":\u0003"), -1)
+} if fixed(call)
+else := called_by_name(call)
+
+# The same tests with patterns built from the names: for texts that hold a mark or a prefix, and, in the unit
+# tests, the reference the fixed patterns are held to.
+bound_to_by_name(c, text) := [match[1] | some match in regex.find_all_string_submatch_n(sprintf(`(?s)let\s+(?:mut\s+)?%s\s*(?::[^=;]+)?=\s*(.*?);`, [c]), text, 1)]
+
+word_by_name(text, w) if regex.match(sprintf(`\b%s\b`, [w]), text)
+
+called_by_name(call) := {v |
+	some match in regex.find_all_string_submatch_n(`(?:^|[^\w.:])([a-z_][a-z0-9_]*)`, call, -1)
+	v := match[1]
+	regex.match(sprintf(`(^|[^\w.:])%s\s*(\(|::|!)`, [v]), call)
+}
+
+changes_by_name(v, m) if {
+	some match in regex.find_all_string_submatch_n(sprintf(`(let\s+(?:mut\s+)?)?\b%s\s*(?:[-+*/%%|&^]|<<|>>)?=[^=>]`, [v]), m.text, -1)
+	match[1] == ""
+}
+
+changes_by_name(v, m) if declared_by_name(v, capture(m, "VAR"), m.text)
+
+declared_by_name(v, var, text) if regex.match(sprintf(`let\s+(mut\s+)?%s\b[^;]*\b%s\b`, [v, var]), text)
+
+changes_by_name(v, m) if {
 	count(regex.find_n(sprintf(`[\w>)]\s*\(\s*(&\s*mut\s+)?%s\s*[,)]`, [v]), m.text, -1)) >= 2
 }
 
