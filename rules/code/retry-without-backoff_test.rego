@@ -80,7 +80,7 @@ test_the_counter_in_a_declaration_agrees_with_the_names_pattern if {
 calls := [
 	"a(b(c", "a::b(c)", "x.f(y)", "m!(x)", "a (b)", "Foo::new(x)", "a :: b", "f(x).g(y)", "f(a)(b)", "a.b::c(d)",
 	"send(req, &self.peer, wait)", "utf8::validate(bytes)", "g(x)!", "x!y(z)", "é(x) y( z)", "fooBar(x)", "a\n(b)",
-	"x::<T>(y)", "(a)(b)", ":a(b)", ".a(b)",
+	"x::<T>(y)", "(a)(b)", ":a(b)", ".a(b)", "g(x, self.x(1))", "g(x, a::x(1))", "g(x, a:: x(1))", "g(x, a. x(1))",
 ]
 
 test_the_words_that_start_a_call_agree_with_the_names_pattern if {
@@ -101,7 +101,7 @@ test_the_bound_expression_agrees_with_the_names_pattern if {
 		"let result = insert(x).await; match result {}", "let a = { let result = f(); result };",
 		"let result: Result<T, E> = f();", "let mut result = g();", "outlet result = h();",
 		"let result2 = z; let result = y;", "let result = a;\nlet result = b;", "let result = a", "let result == a;",
-		"let mut\nresult\n=\nf(\n  x,\n);", "let result: T;", "let resultx = 1; let result = 2;",
+		"let result = f(result).await;", "let mut\nresult\n=\nf(\n  x,\n);", "let result: T;", "let resultx = 1; let result = 2;",
 	] {
 		rule.bound_to("result", text) == rule.bound_to_by_name("result", text)
 	}
