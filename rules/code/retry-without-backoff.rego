@@ -145,8 +145,7 @@ else := bound_to_by_name(c, text)
 
 # `w` is a whole word of `text` (`\bw\b`).
 has_word(text, w) if {
-	fixed(text)
-	regex.match(`^\w+$`, w)
+	fixed_word(text, w)
 	contains(marked(text), word(w))
 }
 
