@@ -438,10 +438,10 @@ pub struct TestOutcome {
 }
 
 /// regorus keeps compiled `regex.*` patterns in one process-wide LRU cache (256 by default), each with the
-/// lazy DFA it grew while matching. Policies that build patterns from what they match (HS1004's
-/// `sprintf(`\\b%s\\b`, [var])`: one pattern per variable name) fill it with patterns seldom used twice. A
-/// small cache keeps the fixed patterns every evaluation uses: on tokio's sources the whole pack's peak RSS went
-/// from 97 to 76 MiB with 32, CPU time within the noise (bench/RESULTS.md).
+/// lazy DFA it grew while matching. Policies that build patterns from what they match (HS1004's Rust policy
+/// did, one pattern per variable name, until it tagged the variable's words instead) fill it with patterns
+/// seldom used twice. A small cache keeps the fixed patterns every evaluation uses: on tokio's sources the whole
+/// pack's peak RSS went from 97 to 76 MiB with 32, CPU time within the noise (bench/RESULTS.md).
 fn configure_regex_cache() {
     static CONFIGURED: std::sync::Once = std::sync::Once::new();
     CONFIGURED.call_once(|| {
