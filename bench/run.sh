@@ -13,16 +13,8 @@
 # Needs cargo and python3; installs hyperfine (Debian) and ast-grep (PyPI, in bench/.venv) when missing; the
 # language parts need apt-get (Go), pip (Python) and npm (TS/JS) to fetch their pinned corpora once.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-ROOT=$PWD
-BENCH=$ROOT/bench
-THREADS=${THREADS:-2}
-RUNS=${RUNS:-10}
-WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/hindsight-bench}
-mkdir -p "$WORK"
-# Users run without backtraces: with RUST_BACKTRACE set, every error regorus's parser meets (and recovers from)
-# while compiling the pack's policies captures one, which cost about a third of loading the pack (perf).
-unset RUST_BACKTRACE RUST_LIB_BACKTRACE
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 PARTS=("$@")
 [ ${#PARTS[@]} -gt 0 ] || PARTS=(rust go python ts yaml iac)
 for part in "${PARTS[@]}"; do
@@ -36,28 +28,11 @@ want() {
   for part in "${PARTS[@]}"; do [ "$part" = "$1" ] && return 0; done
   return 1
 }
+# The settings, hyperfine, the binary under test and ast-grep (bench/lib.sh), once the parts are known.
+bench_init
+bench_ast_grep
 # Each run writes its own results; a part not run this time is not reported from an older run.
 rm -f "$WORK"/{full,src,yaml,go,python,ts,hcl,docker}.json "$WORK/cpu.md" "$WORK/helm.jsonl"
-
-if ! command -v hyperfine >/dev/null; then
-  echo "installing hyperfine from Debian" >&2
-  apt-get install -y hyperfine >/dev/null
-fi
-
-if [ -n "${HINDSIGHT:-}" ]; then
-  H=$(realpath "$HINDSIGHT")
-else
-  cargo build --release --locked -p hindsight >&2
-  H=${CARGO_TARGET_DIR:-$ROOT/target}/release/hindsight
-  case $H in /*) ;; *) H=$ROOT/$H ;; esac
-fi
-
-VENV=$BENCH/.venv
-if [ ! -x "$VENV/bin/ast-grep" ]; then
-  python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet ast-grep-cli==0.51.1
-fi
-SG=$VENV/bin/ast-grep
 
 if want rust; then
 # The corpus lives outside the repository, so no .gitignore of ours hides it from either tool.
