@@ -143,11 +143,7 @@ impl Recipe {
             .enclosing
             .as_ref()
             .and_then(|core| serde_json::to_value(&core.rule).ok());
-        FileNeedles::of(
-            &self.config["rule"],
-            self.config.get("utils"),
-            enclosing.as_ref(),
-        )
+        FileNeedles::of_config(&self.config, enclosing.as_ref())
     }
 
     fn compile(&self) -> Option<Compiled> {

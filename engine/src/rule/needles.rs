@@ -30,6 +30,12 @@ pub(crate) struct FileNeedles {
 }
 
 impl FileNeedles {
+    /// The needles of a rule configuration as ast-grep reads it (JSON: its `rule` and `utils`) and its
+    /// `enclosing` rule.
+    pub(crate) fn of_config(config: &Value, enclosing: Option<&Value>) -> Self {
+        Self::of(&config["rule"], config.get("utils"), enclosing)
+    }
+
     /// The needles of a rule given as ast-grep reads it (JSON): its rule, its utils and its `enclosing` rule.
     pub(crate) fn of(rule: &Value, utils: Option<&Value>, enclosing: Option<&Value>) -> Self {
         let mut found = Vec::new();

@@ -231,11 +231,7 @@ pub(super) fn build_matcher(
         .enclosing
         .as_ref()
         .and_then(|e| serde_json::to_value(&e.value).ok());
-    let file_needles = FileNeedles::of(
-        &config["rule"],
-        config.get("utils"),
-        enclosing_json.as_ref(),
-    );
+    let file_needles = FileNeedles::of_config(&config, enclosing_json.as_ref());
     let serializable: SerializableRuleConfig<Lang> =
         serde_json::from_value(config).map_err(|err| {
             file.at(
