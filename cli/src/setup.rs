@@ -20,6 +20,13 @@ pub(crate) struct Setup {
 /// Reads `hindsight.toml` (explicit, or found from `start` upwards) and loads the built-in pack plus the
 /// configured and `--rules` directories. Broken rule files are recorded in the pack, never fatal.
 pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
+    let config = load_config(args, start)?;
+    Ok(load_pack(args, config))
+}
+
+/// The configuration half of [`load`]: `hindsight.toml` (explicit, or found from `start` upwards), today's
+/// date and the repository around `start`.
+pub(crate) fn load_config(args: &PackArgs, start: &Path) -> anyhow::Result<Config> {
     let config_path = match &args.config {
         Some(path) => Some(path.clone()),
         None => Config::discover(start),
@@ -30,6 +37,12 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
     };
     config.today = Some(crate::date::today());
     config.repository = Repository::discover(start);
+    Ok(config)
+}
+
+/// The rule-pack half of [`load`]: the built-in pack plus the configured and `--rules` directories, and
+/// `--policy` directories.
+pub(crate) fn load_pack(args: &PackArgs, config: Config) -> Setup {
     let mut pack = base_pack(args);
     for dir in config.rule_dirs.iter().chain(&args.rule_dirs) {
         pack.add_dir(dir);
@@ -50,10 +63,10 @@ pub(crate) fn load(args: &PackArgs, start: &Path) -> anyhow::Result<Setup> {
         pack.add_conftest_policies(&args.policy_dirs, &options);
     }
     pack.check_references();
-    Ok(Setup {
+    Setup {
         config,
         pack: Arc::new(pack),
-    })
+    }
 }
 
 /// Like [`load`], but `hindsight.toml` and every rule directory (its `dirs` and `--rules`) come from the git

@@ -162,3 +162,54 @@ fn the_examples_have_findings_to_compare() {
     let with_findings = alone().iter().filter(|(_, f)| !f.is_empty()).count();
     assert!(with_findings >= 10, "{with_findings}");
 }
+
+/// A plain `check` walks before it knows the pack's languages and formats (on a thread of its own while the
+/// pack loads), collecting every kind, and narrows the entries afterwards: that must find exactly what a walk
+/// of the pack's kinds finds, each file read as the same language and format, with the same scope.
+#[test]
+fn narrowing_a_walk_of_every_kind_is_the_walk_of_fewer_kinds() {
+    use hindsight_engine::data::DataFormat;
+    let dir = fixture()._dir.path().to_path_buf();
+    let shown = |files: &[FileEntry]| -> Vec<String> {
+        files
+            .iter()
+            .map(|f| {
+                let lang = f.lang.map(|l| l.name().to_string());
+                format!(
+                    "{} {lang:?} {:?} {:?} {}",
+                    f.path.display(),
+                    f.format,
+                    f.scope.role,
+                    f.scope.reason
+                )
+            })
+            .collect()
+    };
+    let kinds: [(Vec<Lang>, Vec<DataFormat>); 4] = [
+        (vec![Lang::RUST], vec![]),
+        (vec![], vec![DataFormat::Yaml, DataFormat::Json]),
+        (vec![Lang::GO, Lang::PYTHON], vec![DataFormat::Dockerfile]),
+        (vec![], vec![]),
+    ];
+    for (languages, formats) in kinds {
+        let options = WalkOptions {
+            languages,
+            formats,
+            ..WalkOptions::default()
+        };
+        let (direct, direct_problems) = walk::discover(std::slice::from_ref(&dir), &options);
+        let (every, every_problems) =
+            walk::discover(std::slice::from_ref(&dir), &options.clone().every_kind());
+        let narrowed = walk::narrow(every, &options);
+        assert_eq!(shown(&narrowed), shown(&direct), "{options:?}");
+        assert_eq!(direct_problems, every_problems);
+    }
+    // Not vacuous: the narrow walks found files and the widest found more.
+    let rust_only = WalkOptions {
+        languages: vec![Lang::RUST],
+        ..WalkOptions::default()
+    };
+    let (rust, _) = walk::discover(std::slice::from_ref(&dir), &rust_only);
+    let (all, _) = walk::discover(std::slice::from_ref(&dir), &rust_only.every_kind());
+    assert!(!rust.is_empty() && all.len() > rust.len());
+}

@@ -21,6 +21,12 @@ use crate::args::{CheckArgs, ColorChoice};
 use crate::report::{Omitted, Run};
 use crate::setup::Setup;
 
+#[path = "check_inputs.rs"]
+mod inputs;
+use inputs::{
+    load_setup, non_empty, rendered_inputs, requested_paths, stdin_or_paths, walk_options,
+};
+
 /// Fix passes before giving up on convergence (a fix that re-creates its own finding).
 const MAX_FIX_PASSES: usize = 10;
 
@@ -71,18 +77,20 @@ pub(crate) fn run(args: &CheckArgs) -> anyhow::Result<Outcome> {
 pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let paths = requested_paths(&args.paths)?;
     let (from_stdin, start) = stdin_or_paths(args, &paths)?;
-    let (setup, rule_changes) = load_setup(args, &start)?;
+    let change = Change::for_check(&args.git, &non_empty(&args.paths), args.fix)?;
+    let walk_paths = (change.is_none() && !from_stdin).then_some(paths.as_slice());
+    let (setup, rule_changes, walked) = load_setup(args, &start, walk_paths)?;
     let checker = new_checker(args, &setup);
     let walk_options = walk_options(args, &setup.config, &checker)?;
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(args.threads.unwrap_or(0))
         .build()
         .context("cannot start the worker threads")?;
-    let change = Change::for_check(&args.git, &non_empty(&args.paths), args.fix)?;
-    let (files, walk_problems) = match &change {
-        Some(change) => change.entries(&walk_options),
-        None if from_stdin => (Vec::new(), Vec::new()),
-        None => walk::discover(&paths, &walk_options),
+    let (files, walk_problems) = match (&change, walked) {
+        (Some(change), _) => change.entries(&walk_options),
+        (None, Some((entries, problems))) => (walk::narrow(entries, &walk_options), problems),
+        (None, None) if from_stdin => (Vec::new(), Vec::new()),
+        (None, None) => walk::discover(&paths, &walk_options),
     };
     let (mut rendering, files) =
         rendered_inputs(args, from_stdin, files, &setup.config, &walk_options, &pool)?;
@@ -271,115 +279,6 @@ fn save_cache(cache: Option<crate::cache::Cache>, report: &mut Report) {
             )),
         });
     }
-}
-
-/// Whether the run reads standard input (`-`, alone), and where its configuration is looked for from.
-fn stdin_or_paths(args: &CheckArgs, paths: &[PathBuf]) -> anyhow::Result<(bool, PathBuf)> {
-    let from_stdin = paths.iter().any(|p| p.as_os_str() == "-");
-    if from_stdin && (paths.len() > 1 || args.git.is_change() || args.fix) {
-        anyhow::bail!(
-            "`-` (standard input) is checked alone: without other paths, git modes or --fix"
-        );
-    }
-    let start = match &args.stdin_filename {
-        Some(name) if from_stdin => stdin_start(name),
-        _ if from_stdin => PathBuf::from("."),
-        _ => paths[0].clone(),
-    };
-    Ok((from_stdin, start))
-}
-
-/// Charts and overlays rendered (or standard input read) before the check: their documents are checked with
-/// the other files, and the files they stand for are not checked again on their own.
-fn rendered_inputs(
-    args: &CheckArgs,
-    from_stdin: bool,
-    files: Vec<FileEntry>,
-    config: &Config,
-    walk_options: &WalkOptions,
-    pool: &rayon::ThreadPool,
-) -> anyhow::Result<(crate::render::Rendering, Vec<FileEntry>)> {
-    let rendering = if from_stdin {
-        crate::render::stdin::read(args.stdin_filename.as_deref(), walk_options)?
-    } else if args.parse_only {
-        crate::render::Rendering::default()
-    } else {
-        crate::render::render(&files, config, pool)
-    };
-    let files = files
-        .into_iter()
-        .filter(|f| !rendering.replaced.contains(&f.path))
-        .collect();
-    Ok((rendering, files))
-}
-
-/// Where the configuration of a piped text is looked for: from the directory its name is in.
-fn stdin_start(name: &Path) -> PathBuf {
-    let dir = if name.is_dir() {
-        Some(name)
-    } else {
-        name.parent()
-    };
-    match dir {
-        Some(dir) if !dir.as_os_str().is_empty() && dir.exists() => dir.to_path_buf(),
-        _ => PathBuf::from("."),
-    }
-}
-
-/// The paths to check: those given, or the current directory.
-fn requested_paths(paths: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
-    if paths.is_empty() {
-        return Ok(vec![PathBuf::from(".")]);
-    }
-    // Empty arguments are skipped, as conftest skips them; only empty ones is a mistake, not "check `.`".
-    let given = non_empty(paths);
-    if given.is_empty() {
-        anyhow::bail!("no path to check: every path argument is empty");
-    }
-    Ok(given)
-}
-
-/// The path arguments without the empty ones (`""`, an unset variable in quotes).
-fn non_empty(paths: &[PathBuf]) -> Vec<PathBuf> {
-    paths
-        .iter()
-        .filter(|p| !p.as_os_str().is_empty())
-        .cloned()
-        .collect()
-}
-
-/// Loads the configuration and rules (from a git ref with `--rules-from`, with what the working tree changes
-/// in them) and applies the options that override the configuration.
-fn load_setup(args: &CheckArgs, start: &Path) -> anyhow::Result<(Setup, Vec<String>)> {
-    let (mut setup, rule_changes) = match &args.git.rules_from {
-        Some(reference) => crate::setup::load_trusted(&args.pack, start, reference)?,
-        None => (crate::setup::load(&args.pack, start)?, Vec::new()),
-    };
-    setup.config.expand_macros = !args.no_macro_expansion;
-    if let Some(profile) = args.profile {
-        setup.config.profile = profile.profile();
-    }
-    args.selection.apply(&mut setup.config, &setup.pack)?;
-    Ok((setup, rule_changes))
-}
-
-/// What the walk collects: files of the checker's languages and formats, minus the configuration's excludes
-/// (relative to its directory) and `--exclude` (relative to the working directory).
-fn walk_options(
-    args: &CheckArgs,
-    config: &Config,
-    checker: &Checker,
-) -> anyhow::Result<WalkOptions> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    Ok(WalkOptions {
-        excludes: vec![
-            (config.base_dir.clone(), config.exclude.clone()),
-            (cwd, args.exclude.clone()),
-        ],
-        languages: checker.languages().collect(),
-        formats: checker.formats(),
-        scope: config.scope.clone(),
-    })
 }
 
 /// The files of one run and what checking them needs, so that they can be checked again after fixes.

@@ -7,8 +7,7 @@
 
 use std::path::Path;
 
-use regex::Regex;
-
+use super::lazy_regex::LazyRegex;
 use super::{Enforcement, Rule};
 use crate::data::DataFormat;
 use crate::source::lang::Lang;
@@ -21,13 +20,13 @@ pub struct LessonScope {
     /// Configuration formats.
     pub formats: Vec<DataFormat>,
     /// A regex the file's text or path must contain.
-    pub(crate) prefilter: Option<Regex>,
+    pub(crate) prefilter: Option<LazyRegex>,
 }
 
 impl LessonScope {
     /// The prefilter's pattern, if any.
     pub fn prefilter(&self) -> Option<&str> {
-        self.prefilter.as_ref().map(Regex::as_str)
+        self.prefilter.as_ref().map(LazyRegex::as_str)
     }
 }
 
@@ -41,7 +40,7 @@ impl Rule {
         }
         let lang = Lang::from_file(path);
         let format = DataFormat::from_path(path);
-        let admits = |prefilter: Option<&Regex>| {
+        let admits = |prefilter: Option<&LazyRegex>| {
             prefilter.is_none_or(|re| {
                 re.is_match(text) || re.is_match(&path.to_string_lossy().replace('\\', "/"))
             })

@@ -7,6 +7,7 @@
 pub(crate) mod builtin;
 mod conftest;
 mod examples;
+pub(crate) mod lazy_regex;
 mod lesson;
 pub(crate) mod load;
 mod match_rule;
@@ -313,7 +314,7 @@ pub(crate) struct RegoRule {
     pub(crate) package: String,
     pub(crate) scope: Scope,
     /// A file's text must match this for the rule to read it.
-    pub(crate) prefilter: Option<regex::Regex>,
+    pub(crate) prefilter: Option<lazy_regex::LazyRegex>,
     pub(crate) timeout: Duration,
     pub(crate) default_options: serde_json::Map<String, serde_json::Value>,
 }
@@ -396,10 +397,19 @@ impl RulePack {
     fn add_builtin_matching(&mut self, wanted: impl Fn(&str) -> bool) {
         // Incidents first: rules cite them by id. Only the diagnostics-only pack goes without them.
         if wanted("incidents/") {
-            for (path, text) in crate::rule::builtin::BUILTIN_FILES {
-                if path.starts_with("incidents/") && path.ends_with(".yaml") {
-                    self.add_incident(&format!("{BUILTIN_PREFIX}{path}"), text);
-                }
+            use rayon::prelude::*;
+            // Read in parallel, added in order (so a duplicate id is reported against the same file).
+            let records: Vec<_> = crate::rule::builtin::BUILTIN_FILES
+                .par_iter()
+                .filter(|(path, _)| path.starts_with("incidents/") && path.ends_with(".yaml"))
+                .map(|(path, text)| {
+                    let display = format!("{BUILTIN_PREFIX}{path}");
+                    let record = crate::codex::incidents::load(&display, text);
+                    (display, record)
+                })
+                .collect();
+            for (display, record) in records {
+                self.add_incident_record(&display, record);
             }
         }
         let files: Vec<(String, String)> = crate::rule::builtin::BUILTIN_FILES
@@ -563,7 +573,16 @@ impl RulePack {
 
     /// Adds one incident record (`incidents/<id>.yaml`). Failures are recorded as [`LoadProblem`]s.
     pub fn add_incident(&mut self, display_path: &str, text: &str) {
-        match crate::codex::incidents::load(display_path, text) {
+        let record = crate::codex::incidents::load(display_path, text);
+        self.add_incident_record(display_path, record);
+    }
+
+    fn add_incident_record(
+        &mut self,
+        display_path: &str,
+        record: Result<crate::codex::incidents::IncidentRecord, Box<LoadProblem>>,
+    ) {
+        match record {
             Ok(record) if self.incident(&record.id).is_some() => self.problems.push(LoadProblem {
                 path: display_path.to_string(),
                 line: 1,

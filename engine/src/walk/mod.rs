@@ -103,6 +103,32 @@ pub struct WalkOptions {
     pub scope: ScopeOverrides,
 }
 
+impl WalkOptions {
+    /// These options with every language and format this build knows, for a walk that starts before the
+    /// rule pack has loaded (so before it is known which languages and formats the pack reads); [`narrow`]
+    /// then keeps what the pack wants.
+    pub fn every_kind(self) -> Self {
+        WalkOptions {
+            languages: Lang::all().collect(),
+            formats: DataFormat::ALL.to_vec(),
+            ..self
+        }
+    }
+}
+
+/// The entries of a walk made with [`WalkOptions::every_kind`] that a walk with `options` would have found,
+/// each with the language and format `options` reads it as: the same entries, in the same order.
+pub fn narrow(entries: Vec<FileEntry>, options: &WalkOptions) -> Vec<FileEntry> {
+    entries
+        .into_iter()
+        .filter_map(|mut entry| {
+            entry.lang = entry.lang.filter(|lang| options.languages.contains(lang));
+            entry.format = entry.format.filter(|f| options.formats.contains(f));
+            (entry.lang.is_some() || entry.format.is_some()).then_some(entry)
+        })
+        .collect()
+}
+
 /// Finds the files to check under `paths`, honouring `.gitignore`, hidden-file conventions and excludes.
 /// Explicitly named files and directories are always checked (if their language is known), even when an
 /// exclude covers them.

@@ -2,7 +2,7 @@
 //! configuration formats may be mixed) and its `prefilter:` regex. Its `files:` and `ignores:` globs are read by
 //! `metadata.rs` like any rule's.
 
-use regex::Regex;
+use crate::rule::lazy_regex::LazyRegex;
 
 use super::matcher::Languages;
 use super::{LoadResult, RuleFile};
@@ -32,7 +32,7 @@ pub(super) fn scope(
         }
     }
     if let Some(pattern) = prefilter {
-        scope.prefilter = Some(Regex::new(pattern).map_err(|err| {
+        scope.prefilter = Some(LazyRegex::new(pattern).map_err(|err| {
             file.at_code(
                 format!("invalid `prefilter` regex: {err}"),
                 Some("write a Rust regex the files the lesson is about contain, such as `(?i)failover`"),

@@ -6,13 +6,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use ast_grep_config::SerializableRule;
-use regex::Regex;
+
 use serde_saphyr::Spanned;
 
 use super::matcher::{self, Languages, MatcherPieces, MatcherSpec};
 use super::{LoadResult, Matching, RuleFile};
 use crate::data::DataFormat;
 use crate::rego::{Policy, Source as RegoSource};
+use crate::rule::lazy_regex::LazyRegex;
 use crate::rule::raw::{RawFocus, RawScope};
 use crate::rule::{BUILTIN_PREFIX, LazyPolicy, LoadProblem, RegoRule, Scope};
 
@@ -55,7 +56,7 @@ pub(super) fn rego_rule(
         },
     };
     let prefilter = match &parts.prefilter {
-        Some(pattern) => Some(Regex::new(pattern).map_err(|err| {
+        Some(pattern) => Some(LazyRegex::new(pattern).map_err(|err| {
             file.at_code(
                 format!("invalid `prefilter` regex: {err}"),
                 Some("write a Rust regex, such as `(Deployment|DaemonSet)`"),

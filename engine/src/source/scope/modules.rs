@@ -35,6 +35,12 @@ pub(super) struct ModItem {
 /// `cfg(fuzzing)`, which cargo-fuzz sets).
 pub(super) fn scan_mod_declarations(text: &str) -> Vec<ModItem> {
     let mut items = Vec::new();
+    // Most files declare no out-of-line module; the walk reads every `.rs` file next to the ones it checks,
+    // so skip the line scan when no `mod` is followed on its line by a name and `;` (every item the scan
+    // finds is such a line).
+    if !may_declare_modules(text) {
+        return items;
+    }
     let mut attributes: Vec<String> = Vec::new();
     let mut open: Option<String> = None;
     let mut file_gate: Option<Role> = None;
@@ -153,6 +159,16 @@ fn brackets_balanced(text: &str) -> bool {
 }
 
 /// `mod name;`, `pub mod name;`, `pub(crate) mod r#name;` → `name`.
+/// Whether some `mod` in `text` is followed on its line by a name and `;`: a quick test that lets a file
+/// with none skip [`scan_mod_declarations`]'s line scan.
+fn may_declare_modules(text: &str) -> bool {
+    memchr::memmem::find_iter(text.as_bytes(), b"mod").any(|at| {
+        let rest = &text[at..];
+        let line = rest.find('\n').map_or(rest, |end| &rest[..end]);
+        mod_item_name(line).is_some()
+    })
+}
+
 fn mod_item_name(line: &str) -> Option<String> {
     let mut rest = line;
     if let Some(after) = rest.strip_prefix("pub") {
@@ -228,6 +244,29 @@ mod tests {
     use super::super::ScopeResolver;
     use super::super::tests::{role_of, write};
     use super::*;
+
+    #[test]
+    fn the_quick_test_passes_every_file_with_a_mod_item() {
+        for text in [
+            "mod a;",
+            "pub mod a ;",
+            "pub(in crate::x) mod\tr#type;",
+            "#[cfg(test)] mod tests;\r\n",
+            "fn f() {}\n#[cfg(\n  test\n)]\nmod spread;",
+        ] {
+            assert!(may_declare_modules(text), "{text:?}");
+            assert!(!scan_mod_declarations(text).is_empty(), "{text:?}");
+        }
+        for text in [
+            "mod tests {\n}\n",
+            "let model = 1;\n// mod\nmode;",
+            "mod\nname;",
+            "",
+        ] {
+            assert!(!may_declare_modules(text), "{text:?}");
+            assert!(scan_mod_declarations(text).is_empty(), "{text:?}");
+        }
+    }
 
     #[test]
     fn mod_items_are_found_with_their_attributes() {

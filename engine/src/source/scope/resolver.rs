@@ -223,10 +223,15 @@ impl ScopeResolver {
         }
         let mut found = HashMap::new();
         if let Ok(entries) = std::fs::read_dir(dir) {
+            // The directory entry's own type spares a `stat` per file; only a symlink is followed.
             let mut files: Vec<PathBuf> = entries
                 .filter_map(Result::ok)
+                .filter(|e| {
+                    e.file_type()
+                        .is_ok_and(|t| t.is_file() || (t.is_symlink() && e.path().is_file()))
+                })
                 .map(|e| e.path())
-                .filter(|p| p.extension().is_some_and(|e| e == "rs") && p.is_file())
+                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
                 .collect();
             files.sort();
             for declarer in files {
