@@ -11,8 +11,7 @@ use ast_grep_config::{
 use ast_grep_core::Matcher as _;
 use serde_saphyr::{Location, Spanned};
 
-use super::{LoadResult, Matching, RuleFile};
-use super::{contextual, examples};
+use super::{LoadResult, Matching, RuleFile, ascii_regex, contextual, examples};
 use crate::finding::Severity;
 use crate::rule::needles::FileNeedles;
 use crate::rule::raw::{RawFocus, RawLanguages, RawStrict};
@@ -199,7 +198,7 @@ pub(super) fn build_matcher(
         }
         json
     };
-    let config = serde_json::json!({
+    let mut config = serde_json::json!({
         "id": pieces.id,
         "language": lang.name(),
         "severity": "error",
@@ -210,6 +209,7 @@ pub(super) fn build_matcher(
         "transform": pieces.transform.and_then(|c| serde_json::to_value(c).ok()),
         "fix": pieces.fix,
     });
+    ascii_regex::ascii_regexes(&mut config);
     let focus = focus_names(spec.focus);
     // The built-in pack is compiled when a file of its language is first checked: the test suite compiles every
     // one of its matchers eagerly (`builtin_matchers_compile`), so deferring hides no error from anyone.
@@ -310,15 +310,24 @@ fn enclosing_core(
     spanned: Spanned<SerializableRule>,
 ) -> SerializableRuleCore {
     SerializableRuleCore {
-        rule: contextual::typed(lang, spanned.value),
+        rule: contextual::typed(lang, ascii_rule(spanned.value)),
         constraints: None,
         utils: pieces.utils.map(|u| {
             u.iter()
-                .map(|(k, v)| (k.clone(), contextual::typed(lang, v.clone())))
+                .map(|(k, v)| (k.clone(), contextual::typed(lang, ascii_rule(v.clone()))))
                 .collect()
         }),
         transform: None,
     }
+}
+
+/// A typed rule with its regexes' classes in ASCII ([`ascii_regex::ascii_regexes`]).
+fn ascii_rule(rule: SerializableRule) -> SerializableRule {
+    let Ok(mut json) = serde_json::to_value(&rule) else {
+        return rule;
+    };
+    ascii_regex::ascii_regexes(&mut json);
+    serde_json::from_value(json).unwrap_or(rule)
 }
 
 /// The one source language a structural match is written in, or the message and hint saying what to write.

@@ -13,6 +13,7 @@
 //! The order of the steps is behaviour: a file with several mistakes reports the first one, so moving a step
 //! changes which error an author sees.
 
+mod ascii_regex;
 mod contextual;
 mod examples;
 mod forms;
