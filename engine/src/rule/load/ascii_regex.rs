@@ -56,12 +56,21 @@ struct Found {
     sets_unicode: bool,
 }
 
-fn posix_name(kind: &ClassPerlKind) -> &'static str {
-    match kind {
+/// The edit that writes a Perl class (`\w`, `\D`, …) as its ASCII POSIX class: the item itself inside
+/// brackets (`[:word:]`, `[:^digit:]`), a bracketed class outside (`[[:word:]]`, `[^[:digit:]]`).
+fn posix_edit(class: &ast::ClassPerl, in_brackets: bool) -> (usize, usize, String) {
+    let name = match class.kind {
         ClassPerlKind::Digit => "digit",
         ClassPerlKind::Space => "space",
         ClassPerlKind::Word => "word",
-    }
+    };
+    let negated = if class.negated { "^" } else { "" };
+    let replacement = if in_brackets {
+        format!("[:{negated}{name}:]")
+    } else {
+        format!("[{negated}[:{name}:]]")
+    };
+    (class.span.start.offset, class.span.end.offset, replacement)
 }
 
 fn mentions_unicode(flags: &ast::Flags) -> bool {
@@ -90,16 +99,7 @@ impl ast::Visitor for Found {
                 }
             }
             // Outside brackets: a bracketed POSIX class (ASCII whatever the flags).
-            Ast::ClassPerl(class) => {
-                let negated = if class.negated { "^" } else { "" };
-                let name = posix_name(&class.kind);
-                let span = class.span;
-                self.edits.push((
-                    span.start.offset,
-                    span.end.offset,
-                    format!("[{negated}[:{name}:]]"),
-                ));
-            }
+            Ast::ClassPerl(class) => self.edits.push(posix_edit(class, false)),
             Ast::Assertion(assertion) => {
                 use ast::AssertionKind as Kind;
                 let word = !matches!(
@@ -122,14 +122,7 @@ impl ast::Visitor for Found {
     fn visit_class_set_item_pre(&mut self, item: &ClassSetItem) -> Result<(), ()> {
         // Inside brackets: the POSIX item itself (`[\w.]` → `[[:word:].]`).
         if let ClassSetItem::Perl(class) = item {
-            let negated = if class.negated { "^" } else { "" };
-            let name = posix_name(&class.kind);
-            let span = class.span;
-            self.edits.push((
-                span.start.offset,
-                span.end.offset,
-                format!("[:{negated}{name}:]"),
-            ));
+            self.edits.push(posix_edit(class, true));
         }
         Ok(())
     }
