@@ -54,7 +54,7 @@ pub(super) fn rendered_inputs(
 }
 
 /// Where the configuration of a piped text is looked for: from the directory its name is in.
-pub(super) fn stdin_start(name: &Path) -> PathBuf {
+fn stdin_start(name: &Path) -> PathBuf {
     let dir = if name.is_dir() {
         Some(name)
     } else {
@@ -93,10 +93,9 @@ pub(super) type Walked = (Vec<FileEntry>, Vec<walk::Problem>);
 
 /// Loads the configuration and rules (from a git ref with `--rules-from`, with what the working tree changes
 /// in them) and applies the options that override the configuration. Given the paths of a plain run (`walk`),
-/// it also walks them, on a
-/// thread of its own while the pack loads: the walk is serial work (directory reads, `.gitignore` files, test
-/// code verdicts) that needs the configuration but not the pack, so it would otherwise add its whole time to
-/// every run's start-up. It collects every language and format; the caller narrows the entries to the
+/// it also walks them, on a thread of its own while the pack loads: the walk is serial work (directory reads,
+/// `.gitignore` files, test code verdicts) that needs the configuration but not the pack, so it would
+/// otherwise add its whole time to every run's start-up. It collects every language and format; the caller narrows the entries to the
 /// pack's (`walk::narrow`). Rules from a git ref (`--rules-from`) load first, as their configuration does.
 pub(super) fn load_setup(
     args: &CheckArgs,
@@ -144,7 +143,7 @@ pub(super) fn walk_options(
 }
 
 /// The walk's excludes and scope, which the configuration decides: no language or format yet.
-pub(super) fn walk_base_options(args: &CheckArgs, config: &Config) -> anyhow::Result<WalkOptions> {
+fn walk_base_options(args: &CheckArgs, config: &Config) -> anyhow::Result<WalkOptions> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     Ok(WalkOptions {
         excludes: vec![

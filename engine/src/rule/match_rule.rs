@@ -113,26 +113,29 @@ impl MatchRule {
             return kinds(&compiled.as_ref()?.config);
         }
         let mut probe = self.recipe.as_ref()?.config.clone();
-        empty_regexes(&mut probe);
+        for_each_regex(&mut probe, &mut String::clear);
         let serializable: SerializableRuleConfig<Lang> = serde_json::from_value(probe).ok()?;
         let config = RuleConfig::try_from(serializable, &Default::default()).ok()?;
         kinds(&config)
     }
 }
 
-/// Replaces every `regex:` of a rule (as JSON) with the empty regex.
-fn empty_regexes(value: &mut serde_json::Value) {
+/// Calls `edit` on every `regex:` string of a rule as JSON (its `rule`, `constraints`, `utils`, at any depth).
+pub(crate) fn for_each_regex(value: &mut serde_json::Value, edit: &mut dyn FnMut(&mut String)) {
     match value {
         serde_json::Value::Object(map) => {
             for (key, item) in map.iter_mut() {
-                if key == "regex" && item.is_string() {
-                    *item = serde_json::Value::String(String::new());
-                } else {
-                    empty_regexes(item);
+                match item {
+                    serde_json::Value::String(pattern) if key == "regex" => edit(pattern),
+                    _ => for_each_regex(item, edit),
                 }
             }
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(empty_regexes),
+        serde_json::Value::Array(items) => {
+            for item in items {
+                for_each_regex(item, edit);
+            }
+        }
         _ => {}
     }
 }

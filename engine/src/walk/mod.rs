@@ -121,10 +121,13 @@ impl WalkOptions {
 pub fn narrow(entries: Vec<FileEntry>, options: &WalkOptions) -> Vec<FileEntry> {
     entries
         .into_iter()
-        .filter_map(|mut entry| {
-            entry.lang = entry.lang.filter(|lang| options.languages.contains(lang));
-            entry.format = entry.format.filter(|f| options.formats.contains(f));
-            (entry.lang.is_some() || entry.format.is_some()).then_some(entry)
+        .filter_map(|entry| {
+            let (lang, format) = kind_in(entry.lang, entry.format, options)?;
+            Some(FileEntry {
+                lang,
+                format,
+                ..entry
+            })
         })
         .collect()
 }
@@ -218,8 +221,13 @@ fn wanted(path: &Path, options: &WalkOptions) -> Option<Kind> {
     if is_write_leftover(path) {
         return None;
     }
-    let lang = Lang::from_file(path).filter(|lang| options.languages.contains(lang));
-    let format = DataFormat::from_path(path).filter(|f| options.formats.contains(f));
+    kind_in(Lang::from_file(path), DataFormat::from_path(path), options)
+}
+
+/// What of a file's language and format `options` reads, if anything.
+fn kind_in(lang: Option<Lang>, format: Option<DataFormat>, options: &WalkOptions) -> Option<Kind> {
+    let lang = lang.filter(|lang| options.languages.contains(lang));
+    let format = format.filter(|f| options.formats.contains(f));
     (lang.is_some() || format.is_some()).then_some((lang, format))
 }
 

@@ -7,24 +7,15 @@
 
 use regex_syntax::ast::{self, Ast, ClassPerlKind, ClassSetItem};
 
+use crate::rule::match_rule::for_each_regex;
+
 /// Rewrites every `regex:` string of a rule (as JSON: `rule`, `constraints`, `utils`) with ASCII classes.
 pub(super) fn ascii_regexes(value: &mut serde_json::Value) {
-    match value {
-        serde_json::Value::Object(map) => {
-            for (key, item) in map.iter_mut() {
-                match item {
-                    serde_json::Value::String(pattern) if key == "regex" => {
-                        if let Some(ascii) = ascii_classes(pattern) {
-                            *pattern = ascii;
-                        }
-                    }
-                    _ => ascii_regexes(item),
-                }
-            }
+    for_each_regex(value, &mut |pattern| {
+        if let Some(ascii) = ascii_classes(pattern) {
+            *pattern = ascii;
         }
-        serde_json::Value::Array(items) => items.iter_mut().for_each(ascii_regexes),
-        _ => {}
-    }
+    });
 }
 
 /// `pattern` with its Perl classes and word boundaries in their ASCII forms, or `None` to leave it as it is
