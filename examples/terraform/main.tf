@@ -24,3 +24,13 @@ resource "launchdarkly_feature_flag" "one_click_checkout" {
     value = false
   }
 }
+
+# The reporting database, its module call copied from the staging stack: GitLab, 31 January 2017 again, one
+# layer down. The module is safe by default; this call turns both protections off.
+module "reports_db" {
+  source = "./modules/database"
+
+  name                  = "shop-reports"
+  deletion_protection   = false
+  backup_retention_days = 0
+}

@@ -17,11 +17,12 @@ switched_off(body) if body.max_size in {0, "0"}
 
 deny contains {"msg": msg, "path": array.concat(r.path, ["min_size"])} if {
 	some r in tf.resources(input, ["aws_autoscaling_group"])
-	r.body.min_size in {0, "0"}
+	found := [v | some v in tf.values(r.body.min_size); v.value in {0, "0"}]
+	count(found) > 0
 	serves_traffic(r.body)
 	not switched_off(r.body)
 	msg := sprintf(
-		"`%s` serves traffic behind a load balancer but may scale to zero instances (`min_size = 0`): a scaling policy reading a quiet or broken metric, or a mistyped desired capacity, can remove all of it; set `min_size` to the capacity the service needs to survive",
-		[tf.address(r)],
+		"`%s` serves traffic behind a load balancer but may scale to zero instances (`min_size = 0`%s): a scaling policy reading a quiet or broken metric, or a mistyped desired capacity, can remove all of it; set `min_size` to the capacity the service needs to survive",
+		[tf.address(r), tf.because_inside(found)],
 	)
 }

@@ -26,11 +26,12 @@ scratch(r) if {
 
 deny contains {"msg": msg, "path": array.concat(r.path, ["force_destroy"])} if {
 	some r in tf.resources(input, bucket_types)
-	tf.is_true(r.body.force_destroy)
+	found := [v | some v in tf.values(r.body.force_destroy); tf.is_true(v.value)]
+	count(found) > 0
 	not tf.prevents_destroy(r.body)
 	not scratch(r)
 	msg := sprintf(
-		"`%s` has `force_destroy = true`: a `terraform destroy`, a removed module or a forced replacement deletes the bucket with every object in it, where the cloud would otherwise refuse to delete a bucket that is not empty",
-		[tf.address(r)],
+		"`%s` has `force_destroy = true`%s: a `terraform destroy`, a removed module or a forced replacement deletes the bucket with every object in it, where the cloud would otherwise refuse to delete a bucket that is not empty",
+		[tf.address(r), tf.because(found)],
 	)
 }

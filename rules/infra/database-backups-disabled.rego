@@ -12,11 +12,12 @@ replica(body) if body.master_instance_name
 # RDS: `backup_retention_period = 0` turns automated backups and point-in-time recovery off.
 deny contains {"msg": msg, "path": array.concat(r.path, ["backup_retention_period"])} if {
 	some r in tf.resources(input, ["aws_db_instance"])
-	r.body.backup_retention_period in {0, "0"}
+	found := [v | some v in tf.values(r.body.backup_retention_period); v.value in {0, "0"}]
+	count(found) > 0
 	not replica(r.body)
 	msg := sprintf(
-		"`%s` keeps no automated backups (`backup_retention_period = 0`): no snapshot and no point-in-time recovery if its data is deleted or corrupted",
-		[tf.address(r)],
+		"`%s` keeps no automated backups (`backup_retention_period = 0`%s): no snapshot and no point-in-time recovery if its data is deleted or corrupted",
+		[tf.address(r), tf.because_inside(found)],
 	)
 }
 
@@ -26,11 +27,12 @@ deny contains {"msg": msg, "path": path} if {
 	not replica(r.body)
 	some i, settings in r.body.settings
 	some j, backup in settings.backup_configuration
-	tf.is_false(backup.enabled)
+	found := [v | some v in tf.values(backup.enabled); tf.is_false(v.value)]
+	count(found) > 0
 	path := array.concat(r.path, ["settings", i, "backup_configuration", j, "enabled"])
 	msg := sprintf(
-		"`%s` has backups turned off (`backup_configuration { enabled = false }`): nothing to restore from if its data is deleted or corrupted",
-		[tf.address(r)],
+		"`%s` has backups turned off (`backup_configuration { enabled = false }`%s): nothing to restore from if its data is deleted or corrupted",
+		[tf.address(r), tf.because_inside(found)],
 	)
 }
 
@@ -38,10 +40,11 @@ deny contains {"msg": msg, "path": path} if {
 deny contains {"msg": msg, "path": path} if {
 	some r in tf.resources(input, ["aws_dynamodb_table"])
 	some i, pitr in r.body.point_in_time_recovery
-	tf.is_false(pitr.enabled)
+	found := [v | some v in tf.values(pitr.enabled); tf.is_false(v.value)]
+	count(found) > 0
 	path := array.concat(r.path, ["point_in_time_recovery", i, "enabled"])
 	msg := sprintf(
-		"`%s` has point-in-time recovery turned off: a bad write or a deleting script cannot be undone",
-		[tf.address(r)],
+		"`%s` has point-in-time recovery turned off%s: a bad write or a deleting script cannot be undone",
+		[tf.address(r), tf.because(found)],
 	)
 }

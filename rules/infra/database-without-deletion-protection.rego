@@ -22,14 +22,16 @@ replica(r) if r.body.replicate_source_db
 
 replica(r) if r.body.master_instance_name
 
-# The database can be deleted: protection written as `false`, or left out where the provider's default is off.
-# A value given by an expression (`var.deletion_protection`) is the caller's decision and is not judged here.
-unprotected(r) := [r.path[0], r.path[1], r.path[2], r.path[3], attribute] if {
+# The database can be deleted: protection written as `false`, given as `var.NAME` that is `false` for a caller
+# of the module (or by the variable's default in a root module: `tf.values`), or left out where the provider's
+# default is off. Any other expression is known only when Terraform plans, and is not judged.
+unprotected(r) := {"path": array.concat(r.path, [attribute]), "why": tf.because(found)} if {
 	attribute := protection[r.type].attribute
-	tf.is_false(r.body[attribute])
+	found := [v | some v in tf.values(r.body[attribute]); tf.is_false(v.value)]
+	count(found) > 0
 }
 
-unprotected(r) := r.path if {
+unprotected(r) := {"path": r.path, "why": ""} if {
 	spec := protection[r.type]
 	not spec.default
 	not has_key(r.body, spec.attribute)
@@ -57,10 +59,11 @@ deny contains {"msg": msg, "path": path} if {
 	not replica(r)
 	not disposable(r)
 	not tf.prevents_destroy(r.body)
-	path := unprotected(r)
+	found := unprotected(r)
+	path := found.path
 	msg := sprintf(
-		"`%s` can be deleted %s by one `terraform destroy` or one change that forces replacement: set `%s = true` or `lifecycle { prevent_destroy = true }`",
-		[tf.address(r), what_is_lost(r), protection[r.type].attribute],
+		"`%s`%s can be deleted %s by one `terraform destroy` or one change that forces replacement: set `%s = true` or `lifecycle { prevent_destroy = true }`",
+		[tf.address(r), found.why, what_is_lost(r), protection[r.type].attribute],
 	)
 }
 

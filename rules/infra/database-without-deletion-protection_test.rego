@@ -4,6 +4,8 @@ import rego.v1
 
 import data.hindsight.rules.database_without_deletion_protection as rule
 
+import data.hindsight.terraform as tf
+
 db(type, body) := {"resource": {type: {"main": [body]}}}
 
 test_aws_default_is_unprotected if {
@@ -56,3 +58,30 @@ test_a_final_snapshot_is_said if {
 	some other in rule.deny with input as db("aws_db_instance", {"final_snapshot_identifier": "x", "skip_final_snapshot": true})
 	contains(other.msg, "with its data")
 }
+
+variables := {"deletion_protection": [
+	{"value": false, "why": "module \"db\" passes `deletion_protection = false` at envs/prod/main.tf:3"},
+	{"value": true, "why": "module \"audit\" passes `deletion_protection = true` at envs/prod/main.tf:9"},
+]}
+
+test_a_variable_takes_the_values_its_module_gets if {
+	tf.values_in("${var.deletion_protection}", variables) == variables.deletion_protection
+	tf.values_in(false, variables) == [{"value": false, "why": ""}]
+	tf.values_in("${var.other}", variables) == []
+	tf.values_in("${local.deletion_protection}", variables) == []
+	tf.values_in("${var.deletion_protection ? 1 : 0}", variables) == []
+}
+
+test_a_variable_that_is_false_for_a_caller_is_reported_with_the_caller if {
+	doc := db("aws_db_instance", {"deletion_protection": "${var.deletion_protection}"})
+	some finding in rule.deny with input as doc with data.hindsight.terraform.values as mocked_values
+	contains(finding.msg, "(module \"db\" passes `deletion_protection = false` at envs/prod/main.tf:3)")
+	not contains(finding.msg, "audit")
+}
+
+test_a_variable_without_known_values_is_not_judged if {
+	doc := db("aws_db_instance", {"deletion_protection": "${var.deletion_protection}"})
+	count(rule.deny) == 0 with input as doc
+}
+
+mocked_values(value) := tf.values_in(value, variables)

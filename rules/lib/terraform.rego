@@ -41,3 +41,38 @@ address(r) := sprintf("%s.%s", [r.type, r.name])
 
 # The resource's first nested block of this type (`lifecycle`, `settings`), or `{}`.
 block(body, type) := object.get(body, [type, 0], {})
+
+# The values an attribute can take in this run, each as `{"value", "why"}`: a literal as written (`why` is ""),
+# and for an attribute written as `var.NAME`, each value the module's variable gets: a caller's input, a
+# `terraform.tfvars` assignment or the variable's default, with `why` saying which and where
+# (`hindsight.file().terraform.variables`, docs/rego.md). Any other expression has no known value: none.
+values(value) := values_in(value, object.get(hindsight.file(), ["terraform", "variables"], {}))
+
+# `values`, with the module's variables given: `{NAME: [{"value", "why"}]}`.
+values_in(value, _) := [{"value": value, "why": ""}] if not is_expression(value)
+
+values_in(value, variables) := object.get(variables, name, []) if name := variable(value)
+
+values_in(value, _) := [] if {
+	is_expression(value)
+	not variable(value)
+}
+
+# `NAME` of an attribute written as exactly `var.NAME`.
+variable(value) := name if {
+	is_string(value)
+	parts := regex.find_all_string_submatch_n(`^\$\{var\.([A-Za-z_][A-Za-z0-9_-]*)\}$`, value, 1)
+	name := parts[0][1]
+}
+
+# For a message: where the values found among `values` came from, as " (…)", or "" when they are literals.
+because(found) := sprintf(" (%s)", [concat("; ", whys(found))]) if count(whys(found)) > 0
+
+else := ""
+
+# The same inside parentheses the message already opens: "; …", or "".
+because_inside(found) := sprintf("; %s", [concat("; ", whys(found))]) if count(whys(found)) > 0
+
+else := ""
+
+whys(found) := [v.why | some v in found; v.why != ""]

@@ -118,8 +118,13 @@ fn hash_tree(digest: &mut Digest, root: &Path) {
 /// A file's key: its text, and everything about it its findings depend on that is not in the text or the
 /// pack digest: the path (rules' `files:` globs, rollout stages by path, fingerprints), the role the scope
 /// gave it (package roots and test-support crates), the language and format it is read as, and, when it
-/// has an expiring `until=` suppression, today's date.
-pub(super) fn file_key(file: &SourceFile<'_>, today: Option<&str>) -> String {
+/// has an expiring `until=` suppression, today's date; and what the checker says the findings read from
+/// other files (a Terraform file's module variables, [`hindsight_engine::Checker::file_context`]).
+pub(super) fn file_key(
+    file: &SourceFile<'_>,
+    today: Option<&str>,
+    context: Option<&str>,
+) -> String {
     let mut digest = Digest::new("hindsight-cache-file");
     digest
         .text(&file.path.to_string_lossy())
@@ -129,6 +134,9 @@ pub(super) fn file_key(file: &SourceFile<'_>, today: Option<&str>) -> String {
         .part(file.text.as_bytes());
     if file.text.contains("until") {
         digest.text(today.unwrap_or(""));
+    }
+    if let Some(context) = context {
+        digest.text(context);
     }
     digest.hex()
 }

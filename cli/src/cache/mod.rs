@@ -129,7 +129,8 @@ impl Cache {
     /// Checks one file: its stored results when its key matches (with today's waivers applied), else the
     /// checker's, which are stored.
     pub(crate) fn check_file(&self, checker: &Checker, file: &SourceFile<'_>) -> FileReport {
-        let key = key::file_key(file, self.today.as_deref());
+        let context = checker.file_context(file);
+        let key = key::file_key(file, self.today.as_deref(), context.as_deref());
         let stored = self
             .stored
             .get(file.path)

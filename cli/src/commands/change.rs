@@ -172,13 +172,21 @@ impl Change {
         let mut problems = Vec::new();
         let mut files = Vec::with_capacity(entries.len());
         for entry in entries {
-            let Some(change) = self.files.get(&entry.path) else {
-                continue;
-            };
-            let bytes = match (change.blob, self.target) {
-                (Some(oid), _) => self.repo.blob(oid).map(Some),
-                (None, Target::Tree(tree)) => self.repo.file_in_tree(tree, &change.path),
-                (None, _) => self.repo.file_in_index(&change.path),
+            let bytes = match self.files.get(&entry.path) {
+                Some(change) => match (change.blob, self.target) {
+                    (Some(oid), _) => self.repo.blob(oid).map(Some),
+                    (None, Target::Tree(tree)) => self.repo.file_in_tree(tree, &change.path),
+                    (None, _) => self.repo.file_in_index(&change.path),
+                },
+                // A file the change does not touch, checked for what the change does to it (a Terraform module
+                // whose caller changed): as the index or the commit has it.
+                None => match self.repo.repo_path(&entry.path) {
+                    Some(path) => match self.target {
+                        Target::Tree(tree) => self.repo.file_in_tree(tree, &path),
+                        _ => self.repo.file_in_index(&path),
+                    },
+                    None => continue,
+                },
             };
             match bytes {
                 Ok(Some(bytes)) => files.push((entry.clone(), bytes)),
@@ -334,6 +342,32 @@ impl Change {
     /// Keeps the findings the change is answerable for: with `--new-only`, those whose fingerprint the file
     /// did not have at the ref (a renamed file is compared with its old version); with `--diff`, those on
     /// changed lines. Returns the summary's words for what was left out.
+    /// The repository's working directory.
+    pub(crate) fn workdir(&self) -> &Path {
+        self.repo.workdir()
+    }
+
+    /// A file's text as the change is checked at: the working tree, the index (`--staged`) or the commit a
+    /// range reviews; `None` when it is not there or not text.
+    pub(crate) fn text_at_target(&self, path: &Path) -> Option<String> {
+        let bytes = match self.target {
+            Target::WorkingTree => std::fs::read(path).ok(),
+            Target::Index => self.repo.file_in_index(&self.repo.repo_path(path)?).ok()?,
+            Target::Tree(tree) => self
+                .repo
+                .file_in_tree(tree, &self.repo.repo_path(path)?)
+                .ok()?,
+        };
+        String::from_utf8(bytes?).ok()
+    }
+
+    /// Does the change add or modify this line of this file (as shown)? Every line of an added file.
+    pub(crate) fn touches_line(&self, path: &Path, line: usize) -> bool {
+        self.files
+            .get(path)
+            .is_some_and(|change| change.added || change.lines.contains(&line))
+    }
+
     pub(crate) fn filter(&self, report: &mut Report, at_ref: Option<&Report>) -> Vec<Omitted> {
         let mut extra = Vec::new();
         if let (Some((reference, _)), Some(old)) = (&self.new_only, at_ref) {

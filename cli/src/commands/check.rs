@@ -94,6 +94,15 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     };
     let (mut rendering, files) =
         rendered_inputs(args, from_stdin, files, &setup.config, &walk_options, &pool)?;
+    // Whether this run reads every file of the configuration's directory.
+    let whole = change.is_none() && paths.len() == 1 && same_dir(&paths[0], &setup.config.base_dir);
+    let (files, terraform) = inputs::Terraform::set_up(
+        &checker,
+        files,
+        (&paths, whole),
+        (&setup.config, &walk_options),
+        change.as_ref(),
+    );
     let max_size = setup.config.max_file_size;
     let around = Around::new(&checker, &walk_options, max_size, &pool);
     let (files, context) = around.context(args, change.as_ref(), files, &mut rendering);
@@ -121,9 +130,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     report.problems.extend(walk_problems);
     add_rule_load_findings(&checker, &mut report);
     // Whether a waiver is unused can only be told when every file it may cover was checked.
-    let whole_repository =
-        change.is_none() && paths.len() == 1 && same_dir(&paths[0], &setup.config.base_dir);
-    let waiver_findings = checker.waiver_diagnostics(&report.findings, whole_repository);
+    let waiver_findings = checker.waiver_diagnostics(&report.findings, whole);
     report.findings.extend(waiver_findings);
     report
         .findings
@@ -138,12 +145,15 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
         )),
         _ => None,
     };
+    let modules_by_change =
+        inputs::Terraform::answers_for(&terraform, change.as_ref(), &mut report);
     let mut extra = match &change {
         Some(change) => {
             checking.keep_what_the_change_answers_for(change, &mut report, &setup.config)
         }
         None => Vec::new(),
     };
+    report.findings.extend(modules_by_change);
     if let Some((findings, omitted)) = rendered_by_change {
         report.findings.extend(findings);
         report

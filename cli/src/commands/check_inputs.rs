@@ -4,10 +4,13 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
+use hindsight_engine::data::DataFormat;
+use hindsight_engine::data::terraform::TerraformIndex;
 use hindsight_engine::walk::{self, FileEntry, WalkOptions};
 use hindsight_engine::{Checker, Config};
 
 use crate::args::CheckArgs;
+use crate::commands::change::Change;
 use crate::setup::Setup;
 
 /// Whether the run reads standard input (`-`, alone), and where its configuration is looked for from.
@@ -153,4 +156,165 @@ fn walk_base_options(args: &CheckArgs, config: &Config) -> anyhow::Result<WalkOp
         scope: config.scope.clone(),
         ..WalkOptions::default()
     })
+}
+
+/// The Terraform modules around the checked files, for the values their variables take
+/// ([`hindsight_engine::data::terraform`]): built when the pack reads HCL and a checked file is HCL. A run over
+/// the whole configuration directory reads them from its own files; a run over part of it, or over a git
+/// change, walks for them where a module's callers may be ([`caller_roots`]). In git modes each file's text is
+/// the one the change is checked at (the index, a commit). Returns the index and the Terraform files it read.
+fn terraform_index(
+    checker: &Checker,
+    files: &[FileEntry],
+    (paths, whole): (&[PathBuf], bool),
+    config: &Config,
+    walk_options: &WalkOptions,
+    change: Option<&Change>,
+) -> Option<(std::sync::Arc<TerraformIndex>, Vec<FileEntry>)> {
+    let hcl = |entry: &&FileEntry| entry.format == Some(DataFormat::Hcl);
+    if !checker.formats().contains(&DataFormat::Hcl) || !files.iter().any(|e| hcl(&e)) {
+        return None;
+    }
+    // The run's paths are relative to the working directory (or absolute).
+    let base = std::env::current_dir().ok()?;
+    let read: Vec<FileEntry> = if whole {
+        files.iter().filter(hcl).cloned().collect()
+    } else {
+        let options = WalkOptions {
+            languages: Vec::new(),
+            formats: vec![DataFormat::Hcl],
+            ..walk_options.clone()
+        };
+        let (around, _) = walk::discover(&caller_roots(config, paths, change), &options);
+        let mut read = around;
+        read.extend(files.iter().filter(hcl).cloned());
+        read
+    };
+    let entries = read.iter().map(|e| (e.path.as_path(), e.scope.role));
+    let index = match change {
+        Some(change) => {
+            TerraformIndex::build_with(&base, entries, &|path| change.text_at_target(path))
+        }
+        None => TerraformIndex::build(&base, entries),
+    };
+    Some((std::sync::Arc::new(index), read))
+}
+
+/// Where the callers of the checked modules are looked for: the configuration's directory when a
+/// `hindsight.toml` was found (the project's root), else the git repository the first path is in (or the
+/// change's), else the checked paths themselves, never the whole working directory (a check run from outside
+/// the repository must not walk whatever is there). Named as the run names paths, so that a change's files
+/// and the walk's agree.
+fn caller_roots(config: &Config, paths: &[PathBuf], change: Option<&Change>) -> Vec<PathBuf> {
+    if config.path.is_some() {
+        return vec![config.base_dir.clone()];
+    }
+    let repository = match change {
+        Some(change) => Some(change.workdir().to_path_buf()),
+        None => paths.first().and_then(|path| {
+            let start = std::path::absolute(path).ok()?;
+            start
+                .ancestors()
+                .find(|dir| dir.join(".git").exists())
+                .map(Path::to_path_buf)
+        }),
+    };
+    match repository {
+        Some(root) => {
+            let shown = crate::paths::display_path(&root);
+            vec![if shown.as_os_str().is_empty() {
+                PathBuf::from(".")
+            } else {
+                shown
+            }]
+        }
+        None => paths.to_vec(),
+    }
+}
+
+/// The Terraform modules of a run ([`terraform_index`]), and in git modes the files of the modules a changed
+/// file calls, which the run checks too: a changed input changes their findings.
+pub(super) struct Terraform {
+    index: std::sync::Arc<TerraformIndex>,
+    called: Vec<FileEntry>,
+}
+
+impl Terraform {
+    /// Reads the run's modules into the checker, and in git modes adds the called modules' files to `files`.
+    pub(super) fn set_up(
+        checker: &Checker,
+        mut files: Vec<FileEntry>,
+        paths: (&[PathBuf], bool),
+        (config, walk_options): (&Config, &WalkOptions),
+        change: Option<&Change>,
+    ) -> (Vec<FileEntry>, Option<Terraform>) {
+        let Some((index, read)) =
+            terraform_index(checker, &files, paths, config, walk_options, change)
+        else {
+            return (files, None);
+        };
+        checker.set_terraform(index.clone());
+        let called = match change {
+            Some(_) => called_modules(&index, &read, &files),
+            None => Vec::new(),
+        };
+        files.extend(called.iter().cloned());
+        (files, Some(Terraform { index, called }))
+    }
+
+    /// In git modes, takes the findings in the called modules' files out of `report` and returns those the
+    /// change answers for: the ones whose message cites a module call on a line the change adds or modifies
+    /// (the input that now passes `false`). The other git filters would keep or drop them by their own
+    /// file's lines, which the change does not touch.
+    pub(super) fn answers_for(
+        terraform: &Option<Terraform>,
+        change: Option<&Change>,
+        report: &mut walk::Report,
+    ) -> Vec<hindsight_engine::Finding> {
+        let (Some(this), Some(change)) = (terraform, change) else {
+            return Vec::new();
+        };
+        if this.called.is_empty() {
+            return Vec::new();
+        }
+        let called: std::collections::HashSet<&Path> =
+            this.called.iter().map(|f| f.path.as_path()).collect();
+        let (in_modules, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut report.findings)
+            .into_iter()
+            .partition(|f| called.contains(f.path.as_path()));
+        report.findings = rest;
+        in_modules
+            .into_iter()
+            .filter(|f| {
+                this.index
+                    .cited_call_sites(&f.message)
+                    .iter()
+                    .any(|(file, line)| change.touches_line(file, *line))
+            })
+            .collect()
+    }
+}
+
+/// The Terraform files of the modules a changed file calls, not already among `files`.
+fn called_modules(
+    index: &TerraformIndex,
+    read: &[FileEntry],
+    files: &[FileEntry],
+) -> Vec<FileEntry> {
+    let checked: std::collections::HashSet<&Path> =
+        files.iter().map(|f| f.path.as_path()).collect();
+    let called: std::collections::HashSet<PathBuf> = files
+        .iter()
+        .filter(|f| f.format == Some(DataFormat::Hcl))
+        .flat_map(|f| index.called_module_files(&f.path))
+        .filter(|path| !checked.contains(path.as_path()))
+        .collect();
+    let mut extra: Vec<FileEntry> = read
+        .iter()
+        .filter(|entry| called.contains(&entry.path))
+        .cloned()
+        .collect();
+    extra.sort_by(|a, b| a.path.cmp(&b.path));
+    extra.dedup_by(|a, b| a.path == b.path);
+    extra
 }

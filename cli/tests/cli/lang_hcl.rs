@@ -328,3 +328,102 @@ fn a_policy_reads_a_recorded_terraform_plan_as_json() {
         ]
     );
 }
+
+/// A reusable module whose protection comes from a variable, safe by default, and a production stack that
+/// calls it with the protection off.
+const MODULE: &str = r#"variable "deletion_protection" {
+  type    = bool
+  default = true
+}
+
+resource "aws_rds_cluster" "this" {
+  cluster_identifier  = "orders"
+  deletion_protection = var.deletion_protection
+}
+"#;
+
+fn caller(protection: &str) -> String {
+    format!(
+        "terraform {{\n  backend \"s3\" {{}}\n}}\n\nmodule \"orders_db\" {{\n  source = \"../../modules/db\"\n\n  deletion_protection = {protection}\n}}\n"
+    )
+}
+
+/// `(path:line:column, message)` of each HS8001 finding.
+fn hs8001(run: &crate::Run) -> Vec<(String, String)> {
+    json_of(run)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "HS8001")
+        .map(|f| {
+            let at = format!(
+                "{}:{}:{}",
+                f["path"].as_str().unwrap(),
+                f["start"]["line"],
+                f["start"]["column"]
+            );
+            (at, f["message"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn a_value_a_caller_passes_is_judged_in_the_module_and_the_cache_follows_the_caller() {
+    let project = Project::new();
+    project.file("hindsight.toml", "");
+    project.file("modules/db/main.tf", MODULE);
+    project.file("envs/prod/main.tf", caller("true"));
+    // A module's example may switch protection off: it is written to be torn down.
+    project.file(
+        "modules/db/examples/basic/main.tf",
+        "module \"db\" {\n  source = \"../../\"\n  deletion_protection = false\n}\n",
+    );
+    let args = ["check", "--select", "HS8001", "--format", "json"];
+    let run = project.run(&args);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert_eq!(hs8001(&run), []);
+
+    // The caller turns protection off: the module's resource is reported, at its attribute, naming the caller;
+    // the module's file did not change, so its cached result must not be used.
+    project.file("envs/prod/main.tf", caller("false"));
+    let expected = vec![(
+        "modules/db/main.tf:8:3".to_string(),
+        "`aws_rds_cluster.this` (module \"orders_db\" passes `deletion_protection = false` at envs/prod/main.tf:8) can be deleted with its data by one `terraform destroy` or one change that forces replacement: set `deletion_protection = true` or `lifecycle { prevent_destroy = true }`".to_string(),
+    )];
+    let run = project.run(&args);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(hs8001(&run), expected);
+
+    // Checking the module's directory alone still reads its callers elsewhere in the configuration's directory.
+    let mut partial = args.to_vec();
+    partial.push("modules/db");
+    assert_eq!(hs8001(&project.run(&partial)), expected);
+
+    // Back to a caller that passes nothing: the default (`true`) applies, and nothing is reported.
+    project.file(
+        "envs/prod/main.tf",
+        "terraform {\n  backend \"s3\" {}\n}\n\nmodule \"orders_db\" {\n  source = \"../../modules/db\"\n}\n",
+    );
+    assert_eq!(hs8001(&project.run(&args)), []);
+}
+
+#[test]
+fn a_root_modules_default_and_tfvars_are_its_values() {
+    let project = Project::new();
+    let root = "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n\nvariable \"protect\" {\n  default = false\n}\n\nresource \"aws_db_instance\" \"main\" {\n  identifier          = \"orders\"\n  deletion_protection = var.protect\n}\n";
+    project.file("main.tf", root);
+    let run = project.run(&["check", "--select", "HS8001", "--format", "json"]);
+    let found = hs8001(&run);
+    assert_eq!(found.len(), 1, "{}", run.stdout);
+    assert_eq!(found[0].0, "main.tf:11:3");
+    assert!(
+        found[0]
+            .1
+            .contains("(`var.protect` defaults to `false` at main.tf:6)"),
+        "{}",
+        found[0].1
+    );
+    project.file("terraform.tfvars", "protect = true\n");
+    let run = project.run(&["check", "--select", "HS8001", "--format", "json"]);
+    assert_eq!(hs8001(&run), []);
+}

@@ -31,6 +31,7 @@ use self::kinds::{KindMap, LangKinds};
 use self::suppress::Comment;
 
 use crate::config::Config;
+use crate::data::terraform::TerraformIndex;
 use crate::data::{DataDoc, DataFormat};
 use crate::finding::{Edit, Finding, Position, Severity, Span, Suppressed, SuppressionKind};
 use crate::line_index::LineIndex;
@@ -92,6 +93,8 @@ pub struct Checker {
     config: Config,
     /// Where checks spend their time, when measured (`check --timings`).
     clocks: Option<Box<timings::Clocks>>,
+    /// The Terraform modules of the run, for the values of variables ([`crate::data::terraform`]).
+    terraform: std::sync::RwLock<Option<Arc<TerraformIndex>>>,
 }
 
 /// An enabled automated rule, as this checker runs it.
@@ -194,7 +197,35 @@ impl Checker {
             option_problems,
             config: config.clone(),
             clocks: None,
+            terraform: std::sync::RwLock::new(None),
         }
+    }
+
+    /// Gives Terraform files' policies the values their module's variables take in this run (built from the
+    /// run's files with [`TerraformIndex::build`]).
+    /// A language server replaces it when a Terraform file is saved.
+    pub fn set_terraform(&self, index: Arc<TerraformIndex>) {
+        let index = (!index.is_empty()).then_some(index);
+        // A poisoned lock only means a thread panicked while replacing it: the value is still whole.
+        *self.terraform.write().unwrap_or_else(|e| e.into_inner()) = index;
+    }
+
+    /// What a file's findings depend on besides its text and the pack: for a Terraform file, the values its
+    /// module's variables take (`hindsight.file().terraform`), as text for the result cache's key.
+    pub fn file_context(&self, file: &SourceFile<'_>) -> Option<String> {
+        self.terraform_facts(file).map(|facts| facts.to_string())
+    }
+
+    fn terraform_facts(&self, file: &SourceFile<'_>) -> Option<serde_json::Value> {
+        if file.format != Some(DataFormat::Hcl) {
+            return None;
+        }
+        let index = self
+            .terraform
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        index?.facts_for(file.path)
     }
 
     /// The configuration this checker was built with.

@@ -302,9 +302,13 @@ impl Checker {
                 return;
             }
         };
+        let terraform = self.terraform_facts(file);
         for doc in &docs {
             let input = data::to_rego(&doc.root);
-            let facts = json!({"path": display(file.path), "language": format.name(), "document": doc.index});
+            let mut facts = json!({"path": display(file.path), "language": format.name(), "document": doc.index});
+            if let Some(terraform) = &terraform {
+                facts["terraform"] = terraform.clone();
+            }
             let facts = value_from_json(&facts);
             for &active_idx in &file_rules {
                 let Some(policy) = self.policy(active_idx) else {

@@ -24,6 +24,7 @@ mod ini;
 mod json;
 mod properties;
 pub mod rendered;
+pub mod terraform;
 mod toml;
 mod xml;
 mod yaml;

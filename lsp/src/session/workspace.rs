@@ -107,7 +107,7 @@ impl Workspace {
                 builder.build().ok()
             })
             .flatten();
-        Workspace {
+        let workspace = Workspace {
             scope: Arc::new(Scope::new(&root, &config)),
             root,
             excludes,
@@ -118,7 +118,9 @@ impl Workspace {
             rule_dirs,
             docs_base,
             has_repository_rules,
-        }
+        };
+        workspace.index_terraform();
+        workspace
     }
 
     /// Does a change to this file mean the rules or the configuration must be reloaded?
@@ -141,6 +143,32 @@ impl Workspace {
     }
 
     /// Rule files that failed to load.
+    /// Reads the workspace's Terraform files for the values their modules' variables take
+    /// ([`hindsight_engine::data::terraform`]), as `hindsight check` does for a run: when the workspace loads
+    /// and when a Terraform file is saved. A workspace whose rules read no HCL reads nothing.
+    pub(crate) fn index_terraform(&self) {
+        use hindsight_engine::data::DataFormat;
+        use hindsight_engine::data::terraform::TerraformIndex;
+        use hindsight_engine::walk::{self, WalkOptions};
+        if !self.checker.formats().contains(&DataFormat::Hcl) {
+            return;
+        }
+        let options = WalkOptions {
+            excludes: vec![(self.config.base_dir.clone(), self.config.exclude.clone())],
+            languages: Vec::new(),
+            formats: vec![DataFormat::Hcl],
+            scope: self.config.scope.clone(),
+        };
+        let (files, _problems) = walk::discover(std::slice::from_ref(&self.root), &options);
+        // Relative to the root, as the documents are checked, so messages name files as `hindsight check` does.
+        let relative = files.iter().map(|entry| {
+            let path = entry.path.strip_prefix(&self.root).unwrap_or(&entry.path);
+            (path, entry.scope.role)
+        });
+        let index = TerraformIndex::build(&self.root, relative);
+        self.checker.set_terraform(Arc::new(index));
+    }
+
     pub(crate) fn load_problems(&self) -> &[LoadProblem] {
         self.checker.pack().problems()
     }

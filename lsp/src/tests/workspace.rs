@@ -234,3 +234,38 @@ fn the_workspace_repository_owner_is_first_party() {
     assert_eq!(diagnostics[0]["range"]["start"]["line"], 7);
     assert_eq!(diagnostics[0]["severity"], 1);
 }
+
+#[test]
+fn a_terraform_module_is_judged_with_what_its_callers_pass_and_a_saved_caller_counts() {
+    let module = "variable \"deletion_protection\" {\n  default = true\n}\n\nresource \"aws_rds_cluster\" \"this\" {\n  cluster_identifier  = \"orders\"\n  deletion_protection = var.deletion_protection\n}\n";
+    let caller = |value: &str| {
+        format!(
+            "module \"orders_db\" {{\n  source = \"../../modules/db\"\n  deletion_protection = {value}\n}}\n\nprovider \"aws\" {{}}\n"
+        )
+    };
+    let off = caller("false");
+    let files = [
+        ("modules/db/main.tf", module),
+        ("envs/prod/main.tf", off.as_str()),
+    ];
+    let mut client = Client::start(&files, json!({}), json!({}));
+    client.open("modules/db/main.tf", "terraform", module);
+    let diagnostics = client.diagnostics("modules/db/main.tf", |d| !d.is_empty());
+    assert_eq!(codes(&diagnostics), ["HS8001"]);
+    assert_eq!(diagnostics[0]["range"]["start"], pos(6, 2));
+    let message = diagnostics[0]["message"].as_str().unwrap_or("");
+    assert!(
+        message.contains(
+            "module \"orders_db\" passes `deletion_protection = false` at envs/prod/main.tf:3"
+        ),
+        "{message}"
+    );
+    // The caller turns protection back on and is saved: the open module is checked again and is clean.
+    write(&client.root.join("envs/prod/main.tf"), &caller("true"));
+    let caller_uri = client.uri("envs/prod/main.tf");
+    client.notify(
+        "textDocument/didSave",
+        json!({"textDocument": {"uri": caller_uri}}),
+    );
+    client.diagnostics("modules/db/main.tf", <[Value]>::is_empty);
+}

@@ -641,3 +641,45 @@ fn the_repository_owners_actions_are_first_party() {
     assert_eq!(messages.len(), 1);
     assert!(messages[0].starts_with("`linkerd/dev/actions/setup-tools@v50`"));
 }
+
+#[test]
+fn a_changed_module_input_reports_the_called_modules_resource() {
+    let repo = Repo::new();
+    let module = "variable \"deletion_protection\" {\n  default = true\n}\n\nresource \"aws_rds_cluster\" \"this\" {\n  cluster_identifier  = \"orders\"\n  deletion_protection = var.deletion_protection\n}\n";
+    let caller = |value: &str| {
+        format!(
+            "module \"orders_db\" {{\n  source = \"../../modules/db\"\n\n  deletion_protection = {value}\n}}\n\nprovider \"aws\" {{}}\n"
+        )
+    };
+    repo.file("modules/db/main.tf", module);
+    repo.file("envs/prod/main.tf", caller("true"));
+    repo.commit_all("orders");
+    // The change only edits the caller's input; the finding is on the module's attribute (line 7), in a file the
+    // change does not touch, and names the input the change wrote. Every git mode reports it.
+    repo.file("envs/prod/main.tf", caller("false"));
+    repo.git(&["add", "envs/prod/main.tf"]);
+    let caused = [finding("HS8001", "modules/db/main.tf", 7)];
+    for args in [
+        &["--staged"][..],
+        &["--staged", "--diff", "HEAD"],
+        &["--diff", "HEAD"],
+        &["--new-only", "HEAD"],
+    ] {
+        let (findings, _) = repo.findings(args);
+        assert_eq!(findings, caused, "{args:?}");
+    }
+    repo.commit_all("protection off");
+    // A later change to the caller that leaves the input alone does not report the module's finding again; the
+    // whole tree still has it.
+    repo.file(
+        "envs/prod/main.tf",
+        format!("{}# reviewed\n", caller("false")),
+    );
+    repo.git(&["add", "envs/prod/main.tf"]);
+    for args in [&["--staged"][..], &["--diff", "HEAD"]] {
+        let (findings, _) = repo.findings(args);
+        assert_eq!(findings, [], "{args:?}");
+    }
+    let (findings, _) = repo.findings(&["."]);
+    assert_eq!(findings, caused);
+}

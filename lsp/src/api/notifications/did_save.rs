@@ -1,5 +1,6 @@
-//! `textDocument/didSave`: a saved rule file or `hindsight.toml` reloads the rules; any save checks the
-//! document again and runs the repository-scope rules.
+//! `textDocument/didSave`: a saved rule file or `hindsight.toml` reloads the rules; a saved Terraform file
+//! reads the workspace's modules again; any save checks the document again and runs the repository-scope
+//! rules.
 
 use std::time::Duration;
 
@@ -28,8 +29,27 @@ impl NotificationHandler for DidSave {
             scheduler.schedule(&uri, Duration::ZERO);
         }
         let idx = session.workspace_of_uri(client, &uri);
+        // A saved Terraform file may change what its module's callers pass: the open Terraform documents are
+        // checked again with the workspace's modules read anew.
+        if path.as_deref().is_some_and(is_terraform)
+            && let Some(workspace) = session.workspaces.get(idx)
+        {
+            workspace.index_terraform();
+            let open: Vec<_> = session.documents.keys().cloned().collect();
+            for other in open {
+                if session.path_of(&other).as_deref().is_some_and(is_terraform) {
+                    scheduler.schedule(&other, Duration::ZERO);
+                }
+            }
+        }
         if let Some(root) = session.workspaces.get(idx).map(|w| w.root.clone()) {
             scheduler.start_scan_of(session, &root);
         }
     }
+}
+
+/// A file Terraform reads as part of a module: `.tf`, or variable values it loads by itself.
+fn is_terraform(path: &std::path::Path) -> bool {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    name.ends_with(".tf") || name.ends_with(".tfvars")
 }
