@@ -22,6 +22,7 @@ use crate::finding::Severity;
 
 mod budget;
 mod conventions;
+mod regex_builtins;
 #[cfg(test)]
 mod regorus_pins;
 
@@ -561,7 +562,30 @@ fn add_pure_extensions(engine: &mut Engine) -> Result<(), RegoError> {
             3,
             Box::new(|args: Vec<Value>| bounded_range("numbers.range_step", &args, true)),
         )
-        .map_err(|e| RegoError::from_anyhow(&e))
+        .map_err(|e| RegoError::from_anyhow(&e))?;
+    // regorus's regex built-ins with compiled patterns kept per thread (`regex_builtins`): same results.
+    type Builtin = fn(&[Value]) -> anyhow::Result<Value>;
+    let regexes: [(&str, u8, Builtin); 5] = [
+        ("regex.match", 2, regex_builtins::regex_match),
+        ("regex.split", 2, regex_builtins::split),
+        ("regex.find_n", 3, regex_builtins::find_n),
+        (
+            "regex.find_all_string_submatch_n",
+            3,
+            regex_builtins::find_all_string_submatch_n,
+        ),
+        ("regex.replace", 3, regex_builtins::replace),
+    ];
+    for (name, arity, builtin) in regexes {
+        engine
+            .add_extension(
+                name.into(),
+                arity,
+                Box::new(move |args: Vec<Value>| builtin(&args)),
+            )
+            .map_err(|e| RegoError::from_anyhow(&e))?;
+    }
+    Ok(())
 }
 
 /// `hindsight.regex.backtracking(pattern)`: the catastrophic-backtracking shapes of a regex pattern
