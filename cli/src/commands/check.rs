@@ -99,7 +99,7 @@ pub(crate) fn analyse(args: &CheckArgs) -> anyhow::Result<Analysis> {
     let (files, terraform) = inputs::Terraform::set_up(
         &checker,
         files,
-        (&paths, whole),
+        (&paths, whole, args.parse_only),
         (&setup.config, &walk_options),
         change.as_ref(),
     );

@@ -166,29 +166,40 @@ fn walk_base_options(args: &CheckArgs, config: &Config) -> anyhow::Result<WalkOp
 fn terraform_index(
     checker: &Checker,
     files: &[FileEntry],
-    (paths, whole): (&[PathBuf], bool),
+    (paths, whole, parse_only): (&[PathBuf], bool, bool),
     config: &Config,
     walk_options: &WalkOptions,
     change: Option<&Change>,
 ) -> Option<(std::sync::Arc<TerraformIndex>, Vec<FileEntry>)> {
     let hcl = |entry: &&FileEntry| entry.format == Some(DataFormat::Hcl);
-    if !checker.formats().contains(&DataFormat::Hcl) || !files.iter().any(|e| hcl(&e)) {
+    // `--parse-only` runs no rule: nothing reads the values.
+    if parse_only || !checker.formats().contains(&DataFormat::Hcl) || !files.iter().any(|e| hcl(&e))
+    {
         return None;
     }
     // The run's paths are relative to the working directory (or absolute).
     let base = std::env::current_dir().ok()?;
-    let read: Vec<FileEntry> = if whole {
-        files.iter().filter(hcl).cloned().collect()
-    } else {
-        let options = WalkOptions {
-            languages: Vec::new(),
-            formats: vec![DataFormat::Hcl],
-            ..walk_options.clone()
-        };
-        let (around, _) = walk::discover(&caller_roots(config, paths, change), &options);
-        let mut read = around;
-        read.extend(files.iter().filter(hcl).cloned());
-        read
+    let roots = (!whole).then(|| caller_roots(config, paths, change));
+    // The checked paths already hold every file under the roots (the same walk, the same excludes).
+    let covered = |root: &PathBuf| {
+        let root = root.canonicalize().ok();
+        paths.iter().any(|path| {
+            let path = path.canonicalize().ok();
+            matches!((&root, &path), (Some(root), Some(path)) if root.starts_with(path))
+        })
+    };
+    let read: Vec<FileEntry> = match roots {
+        Some(roots) if change.is_some() || !roots.iter().all(covered) => {
+            let options = WalkOptions {
+                languages: Vec::new(),
+                formats: vec![DataFormat::Hcl],
+                ..walk_options.clone()
+            };
+            let (mut read, _) = walk::discover(&roots, &options);
+            read.extend(files.iter().filter(hcl).cloned());
+            read
+        }
+        _ => files.iter().filter(hcl).cloned().collect(),
     };
     let entries = read.iter().map(|e| (e.path.as_path(), e.scope.role));
     let index = match change {
@@ -244,7 +255,7 @@ impl Terraform {
     pub(super) fn set_up(
         checker: &Checker,
         mut files: Vec<FileEntry>,
-        paths: (&[PathBuf], bool),
+        paths: (&[PathBuf], bool, bool),
         (config, walk_options): (&Config, &WalkOptions),
         change: Option<&Change>,
     ) -> (Vec<FileEntry>, Option<Terraform>) {

@@ -216,8 +216,20 @@ impl Checker {
         self.terraform_facts(file).map(|facts| facts.to_string())
     }
 
+    /// Only for a Terraform file that mentions a variable and that a file-scope rule whose policy reads file facts
+    /// reads: the index reads a module's declarations when a file first asks, and the others never need them.
     fn terraform_facts(&self, file: &SourceFile<'_>) -> Option<serde_json::Value> {
-        if file.format != Some(DataFormat::Hcl) {
+        let reads_facts = |idx: usize| {
+            let rule = self.rule(self.active[idx]);
+            rule.rego
+                .as_ref()
+                .is_some_and(|rego| rego.reads_file_facts())
+                && self.reads_data(idx, file, DataFormat::Hcl)
+        };
+        if file.format != Some(DataFormat::Hcl)
+            || !file.text.contains("var.")
+            || !self.config_rules.iter().any(|&idx| reads_facts(idx))
+        {
             return None;
         }
         let index = self

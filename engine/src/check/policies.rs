@@ -344,7 +344,12 @@ impl Checker {
 
     /// Does the Rego rule at `active_idx` read `file` as `format` data (its formats, its `files` globs, its
     /// prefilter)?
-    fn reads_data(&self, active_idx: usize, file: &SourceFile<'_>, format: DataFormat) -> bool {
+    pub(super) fn reads_data(
+        &self,
+        active_idx: usize,
+        file: &SourceFile<'_>,
+        format: DataFormat,
+    ) -> bool {
         let rule = self.rule(self.active[active_idx]);
         rule.formats.contains(&format)
             && rule.reports_in(file.role, format.examples_are_code())

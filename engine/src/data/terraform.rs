@@ -21,6 +21,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde_json::{Value as Json, json};
 
@@ -41,27 +42,52 @@ const META_ARGUMENTS: &[&str] = &[
     "depends_on",
 ];
 
-/// The modules of a run: per module directory, its variables, the values assigned to them and its callers.
-#[derive(Debug, Default)]
+/// The modules of a run: per module directory, its files and callers, and its variables and the values
+/// assigned to them. Nothing is read until a file first needs it: a run whose rules read no Terraform values
+/// pays for nothing but the list of files.
 pub struct TerraformIndex {
     /// What the run's relative paths are relative to: the working directory, or a language server's
     /// workspace folder.
     base: PathBuf,
-    modules: HashMap<PathBuf, ModuleDir>,
+    /// The run's Terraform files (as it names them) and their roles.
+    files: Vec<(PathBuf, Role)>,
+    read: Reader,
+    modules: OnceLock<HashMap<PathBuf, ModuleDir>>,
+}
+
+/// Where the index reads a file's text: the disk, or what a git mode checks (the index, a commit).
+type Reader = Box<dyn Fn(&Path) -> Option<String> + Send + Sync>;
+
+impl std::fmt::Debug for TerraformIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TerraformIndex")
+            .field("base", &self.base)
+            .field("files", &self.files.len())
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Default)]
 struct ModuleDir {
+    /// `module` blocks in production files whose `source` is this directory.
+    calls: Vec<Call>,
+    /// Its `.tf` files, as the run names them.
+    files: Vec<PathBuf>,
+    /// Its `terraform.tfvars` and `*.auto.tfvars`.
+    tfvars: Vec<PathBuf>,
+    /// What its files declare, read when a checked file of the module first needs it.
+    declared: OnceLock<Declared>,
+}
+
+/// What a module's own files declare.
+#[derive(Debug, Default)]
+struct Declared {
     /// Declared variables and their defaults (`None`: no default, or one Terraform computes).
     variables: BTreeMap<String, Option<Located>>,
     /// Assignments of `terraform.tfvars` and `*.auto.tfvars`.
     tfvars: BTreeMap<String, Located>,
     /// The directory configures a backend or provider, or has variable files Terraform loads by itself.
     root: bool,
-    /// `module` blocks in production files whose `source` is this directory.
-    calls: Vec<Call>,
-    /// Its `.tf` files, as the run names them.
-    files: Vec<PathBuf>,
 }
 
 /// A value and where it is written: `path:line` as the run names the file, and the line.
@@ -95,117 +121,103 @@ struct Binding {
 }
 
 impl TerraformIndex {
-    /// Reads the Terraform files (`.tf`, `terraform.tfvars`, `*.auto.tfvars`) among `files` (paths as the run
-    /// shows them, relative to `base` or absolute, with their roles). A file that cannot be read or parsed adds
-    /// nothing: the check reports it.
+    /// The index of the Terraform files (`.tf`, `terraform.tfvars`, `*.auto.tfvars`) among `files` (paths as
+    /// the run shows them, relative to `base` or absolute, with their roles), read from disk when first needed.
+    /// A file that cannot be read or parsed adds nothing: the check reports it.
     pub fn build<'a>(base: &Path, files: impl IntoIterator<Item = (&'a Path, Role)>) -> Self {
-        Self::build_with(base, files, &|path| {
-            std::fs::read_to_string(base.join(path)).ok()
-        })
+        let root = base.to_path_buf();
+        let read: Reader = Box::new(move |path| std::fs::read_to_string(root.join(path)).ok());
+        Self::with_reader(base, files, read)
     }
 
-    /// [`TerraformIndex::build`] with the files' text from `read` (a git mode reads the index or a commit).
+    /// [`TerraformIndex::build`] with the files' text from `read` (a git mode reads the index or a commit),
+    /// read now.
     pub fn build_with<'a>(
         base: &Path,
         files: impl IntoIterator<Item = (&'a Path, Role)>,
         read: &dyn Fn(&Path) -> Option<String>,
     ) -> Self {
-        let mut index = Self {
+        let files: Vec<(&Path, Role)> = files.into_iter().collect();
+        let texts: HashMap<PathBuf, String> = files
+            .iter()
+            .filter_map(|(path, _)| Some((path.to_path_buf(), read(path)?)))
+            .collect();
+        let read: Reader = Box::new(move |path| texts.get(path).cloned());
+        Self::with_reader(base, files, read)
+    }
+
+    fn with_reader<'a>(
+        base: &Path,
+        files: impl IntoIterator<Item = (&'a Path, Role)>,
+        read: Reader,
+    ) -> Self {
+        let files = files
+            .into_iter()
+            .filter(|(path, _)| is_terraform(path).is_some())
+            .map(|(path, role)| (path.to_path_buf(), role))
+            .collect();
+        Self {
             base: base.to_path_buf(),
-            modules: HashMap::new(),
-        };
-        let mut calls = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        for (path, role) in files {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            let tfvars = name == "terraform.tfvars" || name.ends_with(".auto.tfvars");
-            let dir = index.module_dir(path);
-            if !(name.ends_with(".tf") || tfvars) || !seen.insert(dir.join(name)) {
-                continue;
-            }
-            let Some(text) = read(path) else {
-                continue;
-            };
-            if !tfvars && !declares_module_parts(&text) {
-                // Resources only: nothing the index keeps but the file's place in its module.
-                index
-                    .modules
-                    .entry(dir)
-                    .or_default()
-                    .files
-                    .push(path.to_path_buf());
-                continue;
-            }
-            let Ok(docs) = super::parse(DataFormat::Hcl, &text) else {
-                continue;
-            };
-            let Some(doc) = docs.first() else { continue };
-            let lines = LineIndex::new(&text);
-            let place = |value: Json, span: &std::ops::Range<usize>| {
-                let line = lines.line_of(span.start) + 1;
-                let at = format!("{}:{line}", path.display());
-                Located { value, at, line }
-            };
-            let module = index.modules.entry(dir.clone()).or_default();
-            if tfvars {
-                module.root = true;
-                for (key, node) in entries(&doc.root) {
-                    if let Some(value) = literal(node) {
-                        module
-                            .tfvars
-                            .insert(key.name.clone(), place(value, &key.span));
-                    }
-                }
-                continue;
-            }
-            module.files.push(path.to_path_buf());
-            for (key, node) in entries(&doc.root) {
-                match key.name.as_str() {
-                    "variable" => {
-                        for (name, body) in labelled(node) {
-                            let default = entries(body).find(|(k, _)| k.name == "default");
-                            let default =
-                                default.and_then(|(k, v)| Some(place(literal(v)?, &k.span)));
-                            module.variables.insert(name.to_string(), default);
-                        }
-                    }
-                    "provider" => module.root = true,
-                    "terraform" => {
-                        let settings = bodies(node).flat_map(entries);
-                        if settings
-                            .into_iter()
-                            .any(|(k, _)| k.name == "backend" || k.name == "cloud")
-                        {
-                            module.root = true;
-                        }
-                    }
-                    "module" if role.is_production() => {
-                        for (name, body) in labelled(node) {
-                            if let Some(call) = module_call(name, body, (path, &dir), &place) {
-                                calls.push(call);
-                            }
-                        }
-                    }
-                    _ => {}
-                }
-            }
+            files,
+            read,
+            modules: OnceLock::new(),
         }
-        for (target, call) in calls {
-            index.modules.entry(target).or_default().calls.push(call);
-        }
-        index
+    }
+
+    /// The modules: their files and, from the production files with `module` blocks (the only ones parsed
+    /// here), their callers.
+    fn modules(&self) -> &HashMap<PathBuf, ModuleDir> {
+        self.modules.get_or_init(|| {
+            let mut modules: HashMap<PathBuf, ModuleDir> = HashMap::new();
+            let mut calls = Vec::new();
+            let mut seen = std::collections::HashSet::new();
+            for (path, role) in &self.files {
+                let dir = self.module_dir(path);
+                let Some(tfvars) = is_terraform(path) else {
+                    continue;
+                };
+                if !seen.insert(dir.join(path.file_name().unwrap_or_default())) {
+                    continue;
+                }
+                if tfvars {
+                    modules.entry(dir).or_default().tfvars.push(path.clone());
+                    continue;
+                }
+                if role.is_production()
+                    && let Some(text) = (self.read)(path)
+                    && has_block(&text, &["module"])
+                {
+                    calls.extend(read_calls(path, &text, &dir));
+                }
+                modules.entry(dir).or_default().files.push(path.clone());
+            }
+            for (target, call) in calls {
+                modules.entry(target).or_default().calls.push(call);
+            }
+            modules
+        })
+    }
+
+    /// What the module at `dir` declares, read on first use.
+    fn declared(&self, dir: &Path) -> Option<&Declared> {
+        let module = self.modules().get(dir)?;
+        Some(module.declared.get_or_init(|| {
+            let files = module.files.iter().map(|path| (path, false));
+            let tfvars = module.tfvars.iter().map(|path| (path, true));
+            read_declared(files.chain(tfvars), &self.read)
+        }))
     }
 
     /// No Terraform module among the files.
     pub fn is_empty(&self) -> bool {
-        self.modules.is_empty()
+        self.files.is_empty()
     }
 
     /// The `.tf` files of the modules that `file` calls with a local `source` (as the run names them): what a
     /// change to `file` can change the findings of.
     pub fn called_module_files(&self, file: &Path) -> Vec<PathBuf> {
         let mut files = Vec::new();
-        for module in self.modules.values() {
+        for module in self.modules().values() {
             if module.calls.iter().any(|call| call.file == file) {
                 files.extend(module.files.iter().cloned());
             }
@@ -220,7 +232,7 @@ impl TerraformIndex {
     /// answers for a change to those lines.
     pub fn cited_call_sites(&self, message: &str) -> Vec<(PathBuf, usize)> {
         let mut sites = Vec::new();
-        for call in self.modules.values().flat_map(|m| &m.calls) {
+        for call in self.modules().values().flat_map(|m| &m.calls) {
             let places = std::iter::once((&call.at, call.line))
                 .chain(call.inputs.values().map(|input| (&input.at, input.line)));
             for (at, line) in places {
@@ -238,9 +250,9 @@ impl TerraformIndex {
     /// for each variable of the file's module that has a known value in some instance, or `None`.
     pub fn facts_for(&self, file: &Path) -> Option<Json> {
         let dir = self.module_dir(file);
-        let module = self.modules.get(&dir)?;
+        let declared = self.declared(&dir)?;
         let mut variables = serde_json::Map::new();
-        for name in module.variables.keys() {
+        for name in declared.variables.keys() {
             let mut found = Vec::new();
             self.bindings(&dir, name, 0, &mut found);
             if found.is_empty() {
@@ -257,10 +269,10 @@ impl TerraformIndex {
 
     /// The values `var.NAME` takes in the module at `dir`, over its instances.
     fn bindings(&self, dir: &Path, name: &str, depth: usize, out: &mut Vec<Binding>) {
-        let Some(module) = self.modules.get(dir) else {
+        let (Some(module), Some(declared)) = (self.modules().get(dir), self.declared(dir)) else {
             return;
         };
-        let Some(default) = module.variables.get(name) else {
+        let Some(default) = declared.variables.get(name) else {
             return;
         };
         let calls: Vec<&Call> = module
@@ -305,11 +317,11 @@ impl TerraformIndex {
                 }
             }
         }
-        let root = (calls.is_empty() && module.root) || !module.tfvars.is_empty();
+        let root = (calls.is_empty() && declared.root) || !declared.tfvars.is_empty();
         if !root {
             return;
         }
-        if let Some(assigned) = module.tfvars.get(name) {
+        if let Some(assigned) = declared.tfvars.get(name) {
             let why = format!("{} sets `{name} = {}`", assigned.at, assigned.value);
             push(out, assigned.value.clone(), why);
         } else if let Some(default) = default {
@@ -328,10 +340,10 @@ impl TerraformIndex {
     /// modules for nobody: terraform-aws-modules' `wrappers/`, which wrap each module for Terragrunt, pass the
     /// wrapped module's inputs through, and must not make its defaults anyone's values.
     fn instantiated(&self, dir: &Path, depth: usize) -> bool {
-        let Some(module) = self.modules.get(dir) else {
+        let (Some(module), Some(declared)) = (self.modules().get(dir), self.declared(dir)) else {
             return false;
         };
-        module.root
+        declared.root
             || (depth < MAX_CALL_DEPTH
                 && module
                     .calls
@@ -340,19 +352,120 @@ impl TerraformIndex {
     }
 }
 
-/// The text has a top-level block the index reads (`variable`, `module`, `provider`, `terraform`), found by
-/// its first word at the start of a line as `terraform fmt` writes it: about half of a large configuration's
-/// files hold resources only and are not parsed a second time. A block written indented is missed, which
-/// loses a value, never invents one.
-fn declares_module_parts(text: &str) -> bool {
+/// The text has a top-level block of one of these types, found by its first word at the start of a line as
+/// `terraform fmt` writes it: most of a large configuration's files hold resources only and are never parsed a
+/// second time. A block written indented is missed, which loses a value, never invents one.
+fn has_block(text: &str, types: &[&str]) -> bool {
     text.lines().any(|line| {
-        ["variable", "module", "provider", "terraform"]
-            .iter()
-            .any(|word| {
-                line.strip_prefix(word)
-                    .is_some_and(|rest| rest.starts_with([' ', '\t', '"', '{']))
-            })
+        types.iter().any(|word| {
+            line.strip_prefix(word)
+                .is_some_and(|rest| rest.starts_with([' ', '\t', '"', '{']))
+        })
     })
+}
+
+/// Where a file's values are written, as `path:line` for messages.
+struct Places<'a> {
+    lines: LineIndex<'a>,
+    shown: String,
+}
+
+impl Places<'_> {
+    fn place(&self, value: Json, span: &std::ops::Range<usize>) -> Located {
+        let line = self.lines.line_of(span.start) + 1;
+        let at = format!("{}:{line}", self.shown);
+        Located { value, at, line }
+    }
+}
+
+/// Parses one file; `None` when it is not valid HCL (the check reports it).
+fn parse_with_places<'a>(path: &Path, text: &'a str) -> Option<(super::DataDoc, Places<'a>)> {
+    let doc = super::parse(DataFormat::Hcl, text)
+        .ok()?
+        .into_iter()
+        .next()?;
+    let places = Places {
+        lines: LineIndex::new(text),
+        shown: path.display().to_string(),
+    };
+    Some((doc, places))
+}
+
+/// The local `module` calls of a production file: the directory each calls, and the call.
+fn read_calls(path: &Path, text: &str, dir: &Path) -> Vec<(PathBuf, Call)> {
+    let Some((doc, places)) = parse_with_places(path, text) else {
+        return Vec::new();
+    };
+    let place = |value, span: &std::ops::Range<usize>| places.place(value, span);
+    let mut calls = Vec::new();
+    for (key, node) in entries(&doc.root) {
+        if key.name == "module" {
+            for (name, body) in labelled(node) {
+                calls.extend(module_call(name, body, (path, dir), &place));
+            }
+        }
+    }
+    calls
+}
+
+/// Which Terraform file this is: `Some(false)` for `.tf`, `Some(true)` for the variable files Terraform loads by
+/// itself (`terraform.tfvars`, `*.auto.tfvars`), `None` for any other.
+fn is_terraform(path: &Path) -> Option<bool> {
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
+        Some(true)
+    } else {
+        name.ends_with(".tf").then_some(false)
+    }
+}
+
+/// What a module's files declare (`(path, is a tfvars file)`): variables and defaults, root markers, tfvars
+/// assignments. Files without such blocks are not parsed.
+fn read_declared<'a>(files: impl Iterator<Item = (&'a PathBuf, bool)>, read: &Reader) -> Declared {
+    let mut declared = Declared::default();
+    for (path, tfvars) in files {
+        let Some(text) = read(path) else { continue };
+        if !tfvars && !has_block(&text, &["variable", "provider", "terraform"]) {
+            continue;
+        }
+        let Some((doc, places)) = parse_with_places(path, &text) else {
+            continue;
+        };
+        let place = |value, span: &std::ops::Range<usize>| places.place(value, span);
+        if tfvars {
+            declared.root = true;
+            for (key, node) in entries(&doc.root) {
+                if let Some(value) = literal(node) {
+                    let assigned = place(value, &key.span);
+                    declared.tfvars.insert(key.name.clone(), assigned);
+                }
+            }
+            continue;
+        }
+        for (key, node) in entries(&doc.root) {
+            match key.name.as_str() {
+                "variable" => {
+                    for (name, body) in labelled(node) {
+                        let default = entries(body).find(|(k, _)| k.name == "default");
+                        let default = default.and_then(|(k, v)| Some(place(literal(v)?, &k.span)));
+                        declared.variables.insert(name.to_string(), default);
+                    }
+                }
+                "provider" => declared.root = true,
+                "terraform" => {
+                    let settings = bodies(node).flat_map(entries);
+                    if settings
+                        .into_iter()
+                        .any(|(k, _)| k.name == "backend" || k.name == "cloud")
+                    {
+                        declared.root = true;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    declared
 }
 
 /// `message` names `at` (`path:line`) as a whole: not `path:12` inside `path:123`.

@@ -335,6 +335,15 @@ impl LazyPolicy {
 }
 
 impl RegoRule {
+    /// The policy reads the values of Terraform variables: it calls `hindsight.file()` or imports the
+    /// Terraform helpers (whose `tf.values` does). Only then does a check work them out for a file.
+    pub(crate) fn reads_file_facts(&self) -> bool {
+        self.sources.iter().any(|source| {
+            source.text.contains("hindsight.file()")
+                || source.text.contains("data.hindsight.terraform")
+        })
+    }
+
     /// The policy with the rule's default options, compiled on first use if it was deferred. `None` only if a
     /// deferred policy does not compile, which `builtin_matchers_compile` rules out for the built-in pack.
     pub(crate) fn policy(&self) -> Option<&Policy> {
