@@ -13,6 +13,16 @@ pub(crate) fn display_path(path: &Path) -> PathBuf {
         .map_or_else(|_| path.to_path_buf(), Path::to_path_buf)
 }
 
+/// The working directory of the git repository that holds `start` (a file or a directory), absolute: the
+/// nearest ancestor with a `.git` (a directory, or the file of a worktree or a submodule).
+pub(crate) fn git_root(start: &Path) -> Option<PathBuf> {
+    std::path::absolute(start)
+        .ok()?
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
 /// A path with `/` between its components on every platform.
 pub(crate) fn forward_slashes(path: &Path) -> String {
     let text = path.to_string_lossy();

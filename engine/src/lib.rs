@@ -27,6 +27,7 @@ pub mod config;
 pub mod data;
 pub mod finding;
 pub mod fingerprint;
+pub mod paths;
 // The fuzz targets' way in (`fuzz/`): hidden, not a stable API.
 #[doc(hidden)]
 pub mod fuzzing;

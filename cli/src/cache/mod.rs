@@ -337,10 +337,6 @@ pub(crate) fn locate(explicit: Option<&Path>, config_path: Option<&Path>, start:
             .filter(|p| !p.as_os_str().is_empty())
             .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
     };
-    let absolute = std::path::absolute(&start_dir).unwrap_or_else(|_| start_dir.clone());
-    let root = absolute
-        .ancestors()
-        .find(|dir| dir.join(".git").exists())
-        .map_or(start_dir, Path::to_path_buf);
+    let root = crate::paths::git_root(&start_dir).unwrap_or(start_dir);
     root.join(DIR_NAME)
 }

@@ -173,18 +173,14 @@ impl Change {
         let mut files = Vec::with_capacity(entries.len());
         for entry in entries {
             let bytes = match self.files.get(&entry.path) {
-                Some(change) => match (change.blob, self.target) {
-                    (Some(oid), _) => self.repo.blob(oid).map(Some),
-                    (None, Target::Tree(tree)) => self.repo.file_in_tree(tree, &change.path),
-                    (None, _) => self.repo.file_in_index(&change.path),
+                Some(change) => match change.blob {
+                    Some(oid) => self.repo.blob(oid).map(Some),
+                    None => self.blob_at_target(&change.path),
                 },
                 // A file the change does not touch, checked for what the change does to it (a Terraform module
                 // whose caller changed): as the index or the commit has it.
                 None => match self.repo.repo_path(&entry.path) {
-                    Some(path) => match self.target {
-                        Target::Tree(tree) => self.repo.file_in_tree(tree, &path),
-                        _ => self.repo.file_in_index(&path),
-                    },
+                    Some(path) => self.blob_at_target(&path),
                     None => continue,
                 },
             };
@@ -352,13 +348,17 @@ impl Change {
     pub(crate) fn text_at_target(&self, path: &Path) -> Option<String> {
         let bytes = match self.target {
             Target::WorkingTree => std::fs::read(path).ok(),
-            Target::Index => self.repo.file_in_index(&self.repo.repo_path(path)?).ok()?,
-            Target::Tree(tree) => self
-                .repo
-                .file_in_tree(tree, &self.repo.repo_path(path)?)
-                .ok()?,
+            _ => self.blob_at_target(&self.repo.repo_path(path)?).ok()?,
         };
         String::from_utf8(bytes?).ok()
+    }
+
+    /// A file (repository-relative) as the index has it, or the commit a range reviews.
+    fn blob_at_target(&self, repo_path: &Path) -> Result<Option<Vec<u8>>, hindsight_git::GitError> {
+        match self.target {
+            Target::Tree(tree) => self.repo.file_in_tree(tree, repo_path),
+            _ => self.repo.file_in_index(repo_path),
+        }
     }
 
     /// Does the change add or modify this line of this file (as shown)? Every line of an added file.

@@ -222,13 +222,7 @@ fn caller_roots(config: &Config, paths: &[PathBuf], change: Option<&Change>) -> 
     }
     let repository = match change {
         Some(change) => Some(change.workdir().to_path_buf()),
-        None => paths.first().and_then(|path| {
-            let start = std::path::absolute(path).ok()?;
-            start
-                .ancestors()
-                .find(|dir| dir.join(".git").exists())
-                .map(Path::to_path_buf)
-        }),
+        None => paths.first().and_then(|path| crate::paths::git_root(path)),
     };
     match repository {
         Some(root) => {

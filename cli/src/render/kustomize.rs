@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use hindsight_engine::data::rendered::{RenderedDoc, kind_of, split_sources};
 use hindsight_engine::data::{DataFormat, DataNode, DataValue};
+use hindsight_engine::paths;
 
 use super::process::{Ran, find_on_path, run};
 
@@ -108,7 +109,7 @@ fn collect(dir: &Path, inputs: &mut Inputs, seen: &mut Vec<PathBuf>, depth: usiz
             if entry.contains("://") || entry.starts_with("github.com/") {
                 continue;
             }
-            let path = normalize(&dir.join(&entry));
+            let path = paths::normalize(&dir.join(&entry));
             if path.is_dir() {
                 collect(&path, inputs, seen, depth + 1);
             } else if path.is_file() {
@@ -118,32 +119,11 @@ fn collect(dir: &Path, inputs: &mut Inputs, seen: &mut Vec<PathBuf>, depth: usiz
     }
     for key in ["patchesStrategicMerge", "patches", "patchesJson6902"] {
         for entry in patch_paths(&root, key) {
-            let path = normalize(&dir.join(entry));
+            let path = paths::normalize(&dir.join(entry));
             if path.is_file() {
                 inputs.patches.push(path);
             }
         }
-    }
-}
-
-/// `overlays/prod/../../base/x.yaml` as `base/x.yaml`: the path the walk lists the file under, so that the
-/// file is known to be part of the overlay and its findings are reported under one name.
-fn normalize(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out: Vec<Component<'_>> = Vec::new();
-    for component in path.components() {
-        match component {
-            Component::CurDir => {}
-            Component::ParentDir if matches!(out.last(), Some(Component::Normal(_))) => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    if out.is_empty() {
-        PathBuf::from(".")
-    } else {
-        out.iter().collect()
     }
 }
 

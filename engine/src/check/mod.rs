@@ -84,6 +84,8 @@ pub struct Checker {
     expand_macros: bool,
     /// Rego rules over configuration data, by scope (indices into `active`).
     config_rules: Vec<usize>,
+    /// The file-scope rules whose policy reads the values of Terraform variables (`RegoRule::reads_file_facts`).
+    facts_rules: Vec<usize>,
     repository_rules: Vec<usize>,
     /// Policies recompiled with options from the configuration, by index into `active`.
     configured_policies: HashMap<usize, Policy>,
@@ -180,6 +182,7 @@ impl Checker {
             .collect();
         let RegoRules {
             config_rules,
+            facts_rules,
             repository_rules,
             configured_policies,
             option_problems,
@@ -192,6 +195,7 @@ impl Checker {
             today: config.today.clone(),
             expand_macros: config.expand_macros,
             config_rules,
+            facts_rules,
             repository_rules,
             configured_policies,
             option_problems,
@@ -219,16 +223,12 @@ impl Checker {
     /// Only for a Terraform file that mentions a variable and that a file-scope rule whose policy reads file facts
     /// reads: the index reads a module's declarations when a file first asks, and the others never need them.
     fn terraform_facts(&self, file: &SourceFile<'_>) -> Option<serde_json::Value> {
-        let reads_facts = |idx: usize| {
-            let rule = self.rule(self.active[idx]);
-            rule.rego
-                .as_ref()
-                .is_some_and(|rego| rego.reads_file_facts())
-                && self.reads_data(idx, file, DataFormat::Hcl)
-        };
         if file.format != Some(DataFormat::Hcl)
             || !file.text.contains("var.")
-            || !self.config_rules.iter().any(|&idx| reads_facts(idx))
+            || !self
+                .facts_rules
+                .iter()
+                .any(|&idx| self.reads_data(idx, file, DataFormat::Hcl))
         {
             return None;
         }
@@ -585,6 +585,8 @@ const REPOSITORY_DATA: &str = "data.hindsight.repository";
 struct RegoRules {
     /// Rules over one file's configuration documents (indices into `active`).
     config_rules: Vec<usize>,
+    /// Those of them whose policy reads file facts beyond the document (the values of Terraform variables).
+    facts_rules: Vec<usize>,
     /// Rules over every document of a run at once.
     repository_rules: Vec<usize>,
     configured_policies: HashMap<usize, Policy>,
@@ -595,6 +597,7 @@ impl RegoRules {
     fn compile(pack: &RulePack, active: &[ActiveRule], config: &Config) -> Self {
         let mut out = Self {
             config_rules: Vec::new(),
+            facts_rules: Vec::new(),
             repository_rules: Vec::new(),
             configured_policies: HashMap::new(),
             option_problems: Vec::new(),
@@ -608,7 +611,12 @@ impl RegoRules {
             // A code rule (`select:`) may read configuration documents too (`language: [rust, yaml]`).
             if !rule.formats.is_empty() {
                 match rego.scope {
-                    Scope::File => out.config_rules.push(active_idx),
+                    Scope::File => {
+                        out.config_rules.push(active_idx);
+                        if rego.reads_file_facts() {
+                            out.facts_rules.push(active_idx);
+                        }
+                    }
                     Scope::Repository => out.repository_rules.push(active_idx),
                 }
             }

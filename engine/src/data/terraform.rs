@@ -20,13 +20,14 @@
 //! result cache keys a file's results on them ([`TerraformIndex::facts_for`]).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::{Value as Json, json};
 
 use super::{DataFormat, DataNode, DataValue};
 use crate::line_index::LineIndex;
+use crate::paths::normalize;
 use crate::source::scope::Role;
 
 /// How many module calls a value is followed through (`var.a` passed as `var.b` passed as …).
@@ -77,6 +78,9 @@ struct ModuleDir {
     tfvars: Vec<PathBuf>,
     /// What its files declare, read when a checked file of the module first needs it.
     declared: OnceLock<Declared>,
+    /// What its files' policies get as `hindsight.file().terraform`, worked out once for all of them (a file's
+    /// cache key and its check both ask).
+    facts: OnceLock<Option<Json>>,
 }
 
 /// What a module's own files declare.
@@ -250,11 +254,16 @@ impl TerraformIndex {
     /// for each variable of the file's module that has a known value in some instance, or `None`.
     pub fn facts_for(&self, file: &Path) -> Option<Json> {
         let dir = self.module_dir(file);
-        let declared = self.declared(&dir)?;
+        let module = self.modules().get(&dir)?;
+        module.facts.get_or_init(|| self.module_facts(&dir)).clone()
+    }
+
+    fn module_facts(&self, dir: &Path) -> Option<Json> {
+        let declared = self.declared(dir)?;
         let mut variables = serde_json::Map::new();
         for name in declared.variables.keys() {
             let mut found = Vec::new();
-            self.bindings(&dir, name, 0, &mut found);
+            self.bindings(dir, name, 0, &mut found);
             if found.is_empty() {
                 continue;
             }
@@ -332,9 +341,13 @@ impl TerraformIndex {
             push(out, default.value.clone(), why);
         }
     }
-}
 
-impl TerraformIndex {
+    /// The module directory of a file, as an absolute path without `.` and `..` (the run's paths may be
+    /// relative or absolute, and a walk and a git listing may write one directory differently).
+    fn module_dir(&self, file: &Path) -> PathBuf {
+        normalize(&self.base.join(file.parent().unwrap_or(Path::new(""))))
+    }
+
     /// Terraform runs the module at `dir`: it is a root module (a backend, `cloud` block or provider, or
     /// variable files Terraform loads), or a module that runs calls it. A module nothing runs calls other
     /// modules for nobody: terraform-aws-modules' `wrappers/`, which wrap each module for Terragrunt, pass the
@@ -396,12 +409,11 @@ fn read_calls(path: &Path, text: &str, dir: &Path) -> Vec<(PathBuf, Call)> {
     let Some((doc, places)) = parse_with_places(path, text) else {
         return Vec::new();
     };
-    let place = |value, span: &std::ops::Range<usize>| places.place(value, span);
     let mut calls = Vec::new();
     for (key, node) in entries(&doc.root) {
         if key.name == "module" {
             for (name, body) in labelled(node) {
-                calls.extend(module_call(name, body, (path, dir), &place));
+                calls.extend(module_call(name, body, (path, dir), &places));
             }
         }
     }
@@ -431,12 +443,11 @@ fn read_declared<'a>(files: impl Iterator<Item = (&'a PathBuf, bool)>, read: &Re
         let Some((doc, places)) = parse_with_places(path, &text) else {
             continue;
         };
-        let place = |value, span: &std::ops::Range<usize>| places.place(value, span);
         if tfvars {
             declared.root = true;
             for (key, node) in entries(&doc.root) {
                 if let Some(value) = literal(node) {
-                    let assigned = place(value, &key.span);
+                    let assigned = places.place(value, &key.span);
                     declared.tfvars.insert(key.name.clone(), assigned);
                 }
             }
@@ -447,7 +458,8 @@ fn read_declared<'a>(files: impl Iterator<Item = (&'a PathBuf, bool)>, read: &Re
                 "variable" => {
                     for (name, body) in labelled(node) {
                         let default = entries(body).find(|(k, _)| k.name == "default");
-                        let default = default.and_then(|(k, v)| Some(place(literal(v)?, &k.span)));
+                        let default =
+                            default.and_then(|(k, v)| Some(places.place(literal(v)?, &k.span)));
                         declared.variables.insert(name.to_string(), default);
                     }
                 }
@@ -487,7 +499,7 @@ fn module_call(
     name: &str,
     body: &DataNode,
     (file, dir): (&Path, &Path),
-    place: &dyn Fn(Json, &std::ops::Range<usize>) -> Located,
+    places: &Places<'_>,
 ) -> Option<(PathBuf, Call)> {
     let source = entries(body).find(|(k, _)| k.name == "source")?.1;
     let DataValue::Str(source) = &source.value else {
@@ -498,24 +510,20 @@ fn module_call(
         return None;
     }
     let target = normalize(&dir.join(source));
-    let passed = entries(body)
-        .filter(|(k, _)| !META_ARGUMENTS.contains(&k.name.as_str()))
-        .map(|(k, _)| k.name.clone())
-        .collect();
-    let inputs = entries(body)
-        .filter(|(k, _)| !META_ARGUMENTS.contains(&k.name.as_str()))
-        .filter_map(|(k, v)| {
-            let value = literal(v).or_else(|| {
-                // An input written as `var.X` is kept as its reference, to follow into the caller's variables.
-                let DataValue::Str(text) = &v.value else {
-                    return None;
-                };
-                variable_name(text).map(|_| Json::String(text.clone()))
-            })?;
-            Some((k.name.clone(), place(value, &k.span)))
-        })
-        .collect();
-    let block = place(Json::Null, &body.span);
+    let mut passed = std::collections::BTreeSet::new();
+    let mut inputs = BTreeMap::new();
+    for (key, value) in entries(body).filter(|(k, _)| !META_ARGUMENTS.contains(&k.name.as_str())) {
+        passed.insert(key.name.clone());
+        // An input written as `var.X` is kept as its reference, to follow into the caller's variables.
+        let reference = || match &value.value {
+            DataValue::Str(text) => variable_name(text).map(|_| Json::String(text.clone())),
+            _ => None,
+        };
+        if let Some(value) = literal(value).or_else(reference) {
+            inputs.insert(key.name.clone(), places.place(value, &key.span));
+        }
+    }
+    let block = places.place(Json::Null, &body.span);
     let call = Call {
         name: name.to_string(),
         file: file.to_path_buf(),
@@ -583,34 +591,6 @@ fn variable_name(text: &str) -> Option<&str> {
 
 fn variable_reference(value: &Json) -> Option<&str> {
     variable_name(value.as_str()?)
-}
-
-impl TerraformIndex {
-    /// The module directory of a file, as an absolute path without `.` and `..` (the run's paths may be
-    /// relative or absolute, and a walk and a git listing may write one directory differently).
-    fn module_dir(&self, file: &Path) -> PathBuf {
-        normalize(&self.base.join(file.parent().unwrap_or(Path::new(""))))
-    }
-}
-
-/// `a/./b/../c` as `a/c`, by the text of the path (no file system access: a module's `source` is resolved the
-/// same way). A `..` above the start is kept.
-fn normalize(path: &Path) -> PathBuf {
-    let mut parts: Vec<Component<'_>> = Vec::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => match parts.last() {
-                Some(Component::Normal(_)) => {
-                    parts.pop();
-                }
-                Some(Component::RootDir | Component::Prefix(_)) => {}
-                _ => parts.push(part),
-            },
-            other => parts.push(other),
-        }
-    }
-    parts.iter().collect()
 }
 
 #[cfg(test)]

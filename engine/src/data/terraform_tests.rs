@@ -188,6 +188,7 @@ fn paths_are_normalized_by_their_text() {
     assert_eq!(normalize(Path::new("a/./b/../c")), PathBuf::from("a/c"));
     assert_eq!(normalize(Path::new("../a/..")), PathBuf::from(".."));
     assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
+    assert_eq!(normalize(Path::new("a/..")), PathBuf::from("."));
     let index = TerraformIndex::build(Path::new("/work"), []);
     assert_eq!(
         index.module_dir(Path::new("main.tf")),

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use hindsight_engine::source::scope::conventional_role;
-use hindsight_engine::walk::{self, WalkOptions};
+use hindsight_engine::walk;
 use hindsight_engine::{Checker, Config, Finding, SourceFile};
 
 use crate::session::workspace::Scope;
@@ -80,12 +80,7 @@ pub(crate) fn scan_repository(
     open: &HashMap<PathBuf, Arc<str>>,
     cancelled: &AtomicBool,
 ) -> Option<Vec<Finding>> {
-    let options = WalkOptions {
-        excludes: vec![(config.base_dir.clone(), config.exclude.clone())],
-        languages: Vec::new(),
-        formats: checker.formats(),
-        scope: config.scope.clone(),
-    };
+    let options = crate::session::workspace::data_walk(config, checker.formats());
     let (files, _problems) = walk::discover(&[root.to_path_buf()], &options);
     let mut documents = Vec::new();
     for entry in files {

@@ -5,8 +5,10 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use hindsight_engine::config::{CONFIG_FILE, ConfigError};
+use hindsight_engine::data::DataFormat;
 use hindsight_engine::rule::LoadProblem;
 use hindsight_engine::source::scope::{Role, ScopeResolver};
+use hindsight_engine::walk::WalkOptions;
 use hindsight_engine::{Checker, Config, RulePack};
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
@@ -147,18 +149,12 @@ impl Workspace {
     /// ([`hindsight_engine::data::terraform`]), as `hindsight check` does for a run: when the workspace loads
     /// and when a Terraform file is saved. A workspace whose rules read no HCL reads nothing.
     pub(crate) fn index_terraform(&self) {
-        use hindsight_engine::data::DataFormat;
         use hindsight_engine::data::terraform::TerraformIndex;
-        use hindsight_engine::walk::{self, WalkOptions};
+        use hindsight_engine::walk;
         if !self.checker.formats().contains(&DataFormat::Hcl) {
             return;
         }
-        let options = WalkOptions {
-            excludes: vec![(self.config.base_dir.clone(), self.config.exclude.clone())],
-            languages: Vec::new(),
-            formats: vec![DataFormat::Hcl],
-            scope: self.config.scope.clone(),
-        };
+        let options = data_walk(&self.config, vec![DataFormat::Hcl]);
         let (files, _problems) = walk::discover(std::slice::from_ref(&self.root), &options);
         // Relative to the root, as the documents are checked, so messages name files as `hindsight check` does.
         let relative = files.iter().map(|entry| {
@@ -221,5 +217,15 @@ impl Scope {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         resolver.classify(path, &self.root).role
+    }
+}
+
+/// A walk for configuration files of these formats, with the workspace configuration's excludes and scope.
+pub(crate) fn data_walk(config: &Config, formats: Vec<DataFormat>) -> WalkOptions {
+    WalkOptions {
+        excludes: vec![(config.base_dir.clone(), config.exclude.clone())],
+        languages: Vec::new(),
+        formats,
+        scope: config.scope.clone(),
     }
 }
