@@ -169,3 +169,98 @@ warn contains msg if {
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert_snapshot!(run.snapshot());
 }
+
+/// With `RUST_BACKTRACE` set (as in many CI images), the binary starts itself again with library backtraces
+/// off (`cli/src/main.rs`, `library_backtraces_off`): the second start must get the same arguments, standard
+/// input and streams, and give the same findings and exit code as a run without the variable.
+#[test]
+fn a_run_with_rust_backtrace_set_reads_stdin_and_reports_as_without() {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let project = Project::new();
+    let run = |backtrace: Option<&str>| {
+        let mut command = Command::new(crate::bin());
+        command
+            .args(["check", "-", "--stdin-filename", "Dockerfile", "--select"])
+            .args(["HS8020,HS8021", "--format", "json"])
+            .current_dir(project.path())
+            .env_remove("RUST_LIB_BACKTRACE")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        match backtrace {
+            Some(value) => command.env("RUST_BACKTRACE", value),
+            None => command.env_remove("RUST_BACKTRACE"),
+        };
+        let mut child = command.spawn().unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(SERVICE.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+        let findings: Vec<String> = json["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                format!(
+                    "{} {}:{}",
+                    f["code"], f["start"]["line"], f["start"]["column"]
+                )
+            })
+            .collect();
+        (output.status.code(), findings)
+    };
+    let without = run(None);
+    assert_eq!(without.1, ["\"HS8020\" 4:6", "\"HS8021\" 7:5"]);
+    assert_eq!(run(Some("1")), without);
+    assert_eq!(run(Some("full")), without);
+}
+
+/// The second start is real: while the run waits for its standard input, its environment (as Linux shows it,
+/// `/proc/PID/environ`) holds `RUST_LIB_BACKTRACE=0`; with the variable already set, it is left as set.
+#[cfg(target_os = "linux")]
+#[test]
+fn rust_backtrace_turns_library_backtraces_off_in_the_run_itself() {
+    use std::process::{Command, Stdio};
+    let environ_of = |lib_backtrace: Option<&str>| {
+        let mut command = Command::new(crate::bin());
+        command
+            .args(["check", "-", "--stdin-filename", "Dockerfile"])
+            .env("RUST_BACKTRACE", "1")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        match lib_backtrace {
+            Some(value) => command.env("RUST_LIB_BACKTRACE", value),
+            None => command.env_remove("RUST_LIB_BACKTRACE"),
+        };
+        let mut child = command.spawn().unwrap();
+        let path = format!("/proc/{}/environ", child.id());
+        let wanted = format!("RUST_LIB_BACKTRACE={}", lib_backtrace.unwrap_or("0"));
+        // The run blocks on its standard input, so its environment stays readable while this polls.
+        let started = std::time::Instant::now();
+        let mut seen = Vec::new();
+        while started.elapsed() < std::time::Duration::from_secs(10) {
+            seen = std::fs::read(&path).unwrap_or_default();
+            if seen
+                .split(|&b| b == 0)
+                .any(|entry| entry == wanted.as_bytes())
+            {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        drop(child.stdin.take());
+        child.wait().unwrap();
+        seen.split(|&b| b == 0)
+            .filter(|entry| entry.starts_with(b"RUST_LIB_BACKTRACE="))
+            .map(|entry| String::from_utf8_lossy(entry).into_owned())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(environ_of(None), ["RUST_LIB_BACKTRACE=0"]);
+    assert_eq!(environ_of(Some("1")), ["RUST_LIB_BACKTRACE=1"]);
+}
