@@ -36,6 +36,24 @@ prevents_destroy(body) if {
 	is_true(lifecycle.prevent_destroy)
 }
 
+# The resource's `lifecycle { ignore_changes = [...] }` names `attribute`, or is `all`: after creating the
+# resource Terraform leaves that attribute as the cloud has it (deploy tooling or people set it), so the value
+# written is only where it started.
+ignores_changes(body, attribute) if {
+	some lifecycle in body.lifecycle
+	some name in ignored_names(lifecycle.ignore_changes)
+	name in {attribute, "all"}
+}
+
+# What `ignore_changes` names, as hindsight reads it: `[min_size, tags]` is a list of expressions
+# (`["${min_size}", "${tags}"]`), Terraform 0.11's quoted form a list of strings (`["min_size"]`), and `all`
+# one expression (`"${all}"`). Each element whole: `warm_pool[0].min_size` is not `min_size`.
+ignored_names(value) := [unwrapped(value)] if is_string(value)
+
+ignored_names(value) := [unwrapped(element) | some element in value; is_string(element)] if is_array(value)
+
+unwrapped(text) := trim_suffix(trim_prefix(trim_space(text), "${"), "}")
+
 # `TYPE.NAME`, as Terraform names a resource in plans and messages.
 address(r) := sprintf("%s.%s", [r.type, r.name])
 

@@ -38,8 +38,15 @@ const TEST_DIRS: &[&str] = &[
     "testhelpers",
 ];
 
-/// Directory names that hold examples.
+/// Directory names that hold examples; also any name ending in `-examples` or `_examples`
+/// ([`is_example_dir`]).
 const EXAMPLE_DIRS: &[&str] = &["examples", "example", "_examples"];
+
+/// `usage-examples/` (LaunchDarkly's Terraform provider), `code_examples/`: a qualified examples directory is
+/// still examples.
+fn is_example_dir(dir: &str) -> bool {
+    EXAMPLE_DIRS.contains(&dir) || dir.ends_with("-examples") || dir.ends_with("_examples")
+}
 
 /// Directory names that hold developer tooling.
 const TOOLING_DIRS: &[&str] = &["xtask", "fuzz", "fuzz_targets", "benches"];
@@ -62,7 +69,7 @@ pub(super) fn directory_role(dirs: &[&str], vendored_only: bool) -> Option<FileS
                 format!("under `{dir}/` (tests and their fixtures)"),
             ));
         }
-        if EXAMPLE_DIRS.contains(dir) {
+        if is_example_dir(dir) {
             return Some(FileScope::new(
                 Role::Example,
                 format!(
@@ -96,6 +103,9 @@ mod tests {
         assert_eq!(role(&["examples", "tests"], false), Some(Role::Example));
         assert_eq!(role(&["tests", "vendor"], false), Some(Role::Test));
         assert_eq!(role(&["fuzz"], false), Some(Role::Tooling));
+        assert_eq!(role(&["usage-examples", "v2"], false), Some(Role::Example));
+        assert_eq!(role(&["code_examples"], false), Some(Role::Example));
+        assert_eq!(role(&["examplesite"], false), None);
         // Vendored directories are looked for first, on their own.
         assert_eq!(role(&["tests", "vendor"], true), Some(Role::Vendored));
         assert_eq!(role(&["tests"], true), None);

@@ -10,7 +10,7 @@
 //!    or a test-support crate (named so, or only ever a dev-dependency of the workspace's other members, or
 //!    an optional dependency behind a `test-util`-like feature);
 //! 4. directory conventions below the checked root: fixtures and test trees (`testdata/`, `test/`, `tests/`,
-//!    `fixtures/`, `e2e/`, ...), `examples/`, `xtask/`, `fuzz/`, `benches/`;
+//!    `fixtures/`, `e2e/`, ...), `examples/` (and `*-examples/`, `*_examples/`), `xtask/`, `fuzz/`, `benches/`;
 //! 5. generated code, as each language marks it (`_pb2.py`, `.min.js`, a `// Code generated … DO NOT EDIT.` or
 //!    `@generated` comment near the top, a minified line), counted as vendored;
 //! 6. for Rust, Cargo's conventions inside the package (`tests/`, `benches/`, `examples/`, `build.rs`, the
