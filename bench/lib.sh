@@ -14,8 +14,8 @@ bench_init() {
   RUNS=${RUNS:-10}
   WORK=${BENCH_DIR:-${TMPDIR:-/tmp}/hindsight-bench}
   mkdir -p "$WORK"
-  # Users run without backtraces: with RUST_BACKTRACE set, every error regorus's parser meets (and recovers
-  # from) while compiling the pack's policies captures one (a third of loading the pack, measured with perf).
+  # Without RUST_BACKTRACE: with it set (and RUST_LIB_BACKTRACE not), hindsight starts itself again with
+  # library backtraces off (cli/src/main.rs), one exec more than a user without the variable pays.
   unset RUST_BACKTRACE RUST_LIB_BACKTRACE
   command -v hyperfine >/dev/null || apt-get install -y hyperfine >/dev/null
   if [ -n "${HINDSIGHT:-}" ]; then
