@@ -5,6 +5,7 @@ use std::sync::OnceLock;
 use ast_grep_config::{DeserializeEnv, RuleConfig, SerializableRuleConfig, SerializableRuleCore};
 use ast_grep_core::matcher::Matcher as _;
 
+use super::load::contextual;
 use super::needles::FileNeedles;
 use crate::source::lang::Lang;
 
@@ -34,11 +35,17 @@ pub(crate) struct Compiled {
 }
 
 /// A matcher as ast-grep reads it, kept to compile later: the rule configuration, and the `enclosing` rule.
+/// Their patterns are put in their language's context (`load::contextual`, Go's function body) on first use
+/// too: that parses each pattern, and a run with no Go file should not parse Go.
 pub(crate) struct Recipe {
     pub(crate) lang: Lang,
-    pub(crate) config: serde_json::Value,
-    pub(crate) enclosing: Option<SerializableRuleCore>,
+    config: serde_json::Value,
+    enclosing: Option<SerializableRuleCore>,
+    in_context: OnceLock<InContext>,
 }
+
+/// A recipe's configuration and `enclosing` rule with their patterns in context.
+type InContext = (serde_json::Value, Option<SerializableRuleCore>);
 
 impl MatchRule {
     /// A matcher compiled now.
@@ -112,7 +119,7 @@ impl MatchRule {
         if let Some(compiled) = self.compiled.get() {
             return kinds(&compiled.as_ref()?.config);
         }
-        let mut probe = self.recipe.as_ref()?.config.clone();
+        let mut probe = self.recipe.as_ref()?.config().clone();
         for_each_regex(&mut probe, &mut String::clear);
         let serializable: SerializableRuleConfig<Lang> = serde_json::from_value(probe).ok()?;
         let config = RuleConfig::try_from(serializable, &Default::default()).ok()?;
@@ -141,19 +148,57 @@ pub(crate) fn for_each_regex(value: &mut serde_json::Value, edit: &mut dyn FnMut
 }
 
 impl Recipe {
+    /// A recipe whose patterns are not yet in context (see [`Recipe`]).
+    pub(crate) fn new(
+        lang: Lang,
+        config: serde_json::Value,
+        enclosing: Option<SerializableRuleCore>,
+    ) -> Self {
+        Self {
+            lang,
+            config,
+            enclosing,
+            in_context: OnceLock::new(),
+        }
+    }
+
+    /// The configuration, its patterns in context.
+    fn config(&self) -> &serde_json::Value {
+        self.in_context().map_or(&self.config, |(config, _)| config)
+    }
+
+    /// The `enclosing` rule, its patterns in context.
+    fn enclosing(&self) -> Option<&SerializableRuleCore> {
+        self.in_context()
+            .map_or(self.enclosing.as_ref(), |(_, enclosing)| enclosing.as_ref())
+    }
+
+    /// `None` for a language whose patterns need no context: the recipe as written.
+    fn in_context(&self) -> Option<&InContext> {
+        self.lang.spec().pattern_context?;
+        Some(self.in_context.get_or_init(|| {
+            let mut config = self.config.clone();
+            contextual::contextualise_config(self.lang, &mut config);
+            let enclosing = self
+                .enclosing
+                .clone()
+                .map(|core| contextual::typed_core(self.lang, core));
+            (config, enclosing)
+        }))
+    }
+
     fn file_needles(&self) -> FileNeedles {
         let enclosing = self
-            .enclosing
-            .as_ref()
+            .enclosing()
             .and_then(|core| serde_json::to_value(&core.rule).ok());
-        FileNeedles::of_config(&self.config, enclosing.as_ref())
+        FileNeedles::of_config(self.config(), enclosing.as_ref())
     }
 
     fn compile(&self) -> Option<Compiled> {
         let serializable: SerializableRuleConfig<Lang> =
-            serde_json::from_value(self.config.clone()).ok()?;
+            serde_json::from_value(self.config().clone()).ok()?;
         let config = RuleConfig::try_from(serializable, &Default::default()).ok()?;
-        let enclosing = match &self.enclosing {
+        let enclosing = match self.enclosing() {
             Some(core) => Some(core.get_matcher(DeserializeEnv::new(self.lang)).ok()?),
             None => None,
         };

@@ -14,7 +14,7 @@ use crate::source::lang::Lang;
 
 /// Rewrites, in place, every plain `pattern:` of a rule (as JSON: `match`, `constraints`, `utils`,
 /// `enclosing`, recursively) that needs its language's context.
-pub(super) fn contextualise(lang: Lang, rule: &mut Value) {
+fn contextualise(lang: Lang, rule: &mut Value) {
     let Some(context) = lang.spec().pattern_context else {
         return;
     };
@@ -34,6 +34,33 @@ pub(super) fn contextualise(lang: Lang, rule: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(|item| contextualise(lang, item)),
         _ => {}
+    }
+}
+
+/// Puts in context the patterns of a matcher's configuration as ast-grep reads it: its `rule`,
+/// `constraints` and `utils` (not its `fix` or `transform`, which are no patterns to match).
+pub(crate) fn contextualise_config(lang: Lang, config: &mut Value) {
+    for key in ["rule", "constraints", "utils"] {
+        if let Some(part) = config.get_mut(key) {
+            contextualise(lang, part);
+        }
+    }
+}
+
+/// An `enclosing` rule with its patterns, and its utils' patterns, put in context.
+pub(crate) fn typed_core(
+    lang: Lang,
+    core: ast_grep_config::SerializableRuleCore,
+) -> ast_grep_config::SerializableRuleCore {
+    ast_grep_config::SerializableRuleCore {
+        rule: typed(lang, core.rule),
+        utils: core.utils.map(|utils| {
+            utils
+                .into_iter()
+                .map(|(name, rule)| (name, typed(lang, rule)))
+                .collect()
+        }),
+        ..core
     }
 }
 

@@ -188,15 +188,10 @@ pub(super) fn build_matcher(
     spec: MatcherSpec,
 ) -> LoadResult<Box<MatchRule>> {
     let match_loc = spec.rule.referenced;
-    let mut rule_json = serde_json::to_value(&spec.rule.value).unwrap_or_default();
+    let rule_json = serde_json::to_value(&spec.rule.value).unwrap_or_default();
     let needles = needles(&rule_json);
-    contextual::contextualise(lang, &mut rule_json);
-    let in_context = |rules: Option<&BTreeMap<String, SerializableRule>>| {
-        let mut json = rules.and_then(|c| serde_json::to_value(c).ok());
-        if let Some(json) = &mut json {
-            contextual::contextualise(lang, json);
-        }
-        json
+    let json = |rules: Option<&BTreeMap<String, SerializableRule>>| {
+        rules.and_then(|c| serde_json::to_value(c).ok())
     };
     let mut config = serde_json::json!({
         "id": pieces.id,
@@ -204,8 +199,8 @@ pub(super) fn build_matcher(
         "severity": "error",
         "message": pieces.message,
         "rule": rule_json,
-        "constraints": in_context(pieces.constraints),
-        "utils": in_context(pieces.utils),
+        "constraints": json(pieces.constraints),
+        "utils": json(pieces.utils),
         "transform": pieces.transform.and_then(|c| serde_json::to_value(c).ok()),
         "fix": pieces.fix,
     });
@@ -216,17 +211,16 @@ pub(super) fn build_matcher(
     if file.path.starts_with(BUILTIN_PREFIX) {
         let enclosing = spec
             .enclosing
-            .map(|spanned| enclosing_core(lang, pieces, spanned));
+            .map(|spanned| enclosing_core(pieces, spanned));
         let has_fix = pieces.fix.is_some();
-        let recipe = Recipe {
-            lang,
-            config,
-            enclosing,
-        };
+        // Patterns are put in their language's context when the recipe is first used.
+        let recipe = Recipe::new(lang, config, enclosing);
         return Ok(Box::new(MatchRule::deferred(
             recipe, needles, focus, has_fix,
         )));
     }
+    let mut config = config;
+    contextual::contextualise_config(lang, &mut config);
     let enclosing_json = spec
         .enclosing
         .as_ref()
@@ -288,7 +282,7 @@ fn enclosing_matcher(
     spanned: Spanned<SerializableRule>,
 ) -> LoadResult<ast_grep_config::RuleCore> {
     let referenced = spanned.referenced;
-    let core = enclosing_core(lang, pieces, spanned);
+    let core = contextual::typed_core(lang, enclosing_core(pieces, spanned));
     let matcher = core.get_matcher(DeserializeEnv::new(lang)).map_err(|err| {
         let message = error_chain(&err).replace("invalid `match`", "invalid `enclosing`");
         file.at(referenced, message, Some(&match_hint(&err.to_string())))
@@ -305,16 +299,15 @@ fn enclosing_matcher(
 
 /// The `enclosing:` rule as ast-grep reads it, with the rule's utils.
 fn enclosing_core(
-    lang: Lang,
     pieces: &MatcherPieces<'_>,
     spanned: Spanned<SerializableRule>,
 ) -> SerializableRuleCore {
     SerializableRuleCore {
-        rule: contextual::typed(lang, ascii_rule(spanned.value)),
+        rule: ascii_rule(spanned.value),
         constraints: None,
         utils: pieces.utils.map(|u| {
             u.iter()
-                .map(|(k, v)| (k.clone(), contextual::typed(lang, ascii_rule(v.clone()))))
+                .map(|(k, v)| (k.clone(), ascii_rule(v.clone())))
                 .collect()
         }),
         transform: None,

@@ -14,7 +14,7 @@
 //! changes which error an author sees.
 
 mod ascii_regex;
-mod contextual;
+pub(crate) mod contextual;
 mod examples;
 mod forms;
 mod lesson;
