@@ -170,35 +170,45 @@ warn contains msg if {
     assert_snapshot!(run.snapshot());
 }
 
+/// `hindsight check - --stdin-filename Dockerfile ARGS` in `dir`, its standard streams piped, with each
+/// variable of `env` set (`Some`) or removed (`None`).
+fn spawn_on_stdin(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, Option<&str>)],
+) -> std::process::Child {
+    use std::process::{Command, Stdio};
+    let mut command = Command::new(crate::bin());
+    command
+        .args(["check", "-", "--stdin-filename", "Dockerfile"])
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (name, value) in env {
+        match value {
+            Some(value) => command.env(name, value),
+            None => command.env_remove(name),
+        };
+    }
+    command.spawn().unwrap()
+}
+
 /// With `RUST_BACKTRACE` set (as in many CI images), the binary starts itself again with library backtraces
 /// off (`cli/src/main.rs`, `library_backtraces_off`): the second start must get the same arguments, standard
 /// input and streams, and give the same findings and exit code as a run without the variable.
 #[test]
 fn a_run_with_rust_backtrace_set_reads_stdin_and_reports_as_without() {
     use std::io::Write as _;
-    use std::process::{Command, Stdio};
     let project = Project::new();
     let run = |backtrace: Option<&str>| {
-        let mut command = Command::new(crate::bin());
-        command
-            .args(["check", "-", "--stdin-filename", "Dockerfile", "--select"])
-            .args(["HS8020,HS8021", "--format", "json"])
-            .current_dir(project.path())
-            .env_remove("RUST_LIB_BACKTRACE")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped());
-        match backtrace {
-            Some(value) => command.env("RUST_BACKTRACE", value),
-            None => command.env_remove("RUST_BACKTRACE"),
-        };
-        let mut child = command.spawn().unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(SERVICE.as_bytes())
-            .unwrap();
+        let args = ["--select", "HS8020,HS8021", "--format", "json"];
+        let env = [("RUST_BACKTRACE", backtrace), ("RUST_LIB_BACKTRACE", None)];
+        let mut child = spawn_on_stdin(project.path(), &args, &env);
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(SERVICE.as_bytes()).unwrap();
+        drop(stdin);
         let output = child.wait_with_output().unwrap();
         let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
         let findings: Vec<String> = json["findings"]
@@ -225,20 +235,13 @@ fn a_run_with_rust_backtrace_set_reads_stdin_and_reports_as_without() {
 #[cfg(target_os = "linux")]
 #[test]
 fn rust_backtrace_turns_library_backtraces_off_in_the_run_itself() {
-    use std::process::{Command, Stdio};
+    let project = Project::new();
     let environ_of = |lib_backtrace: Option<&str>| {
-        let mut command = Command::new(crate::bin());
-        command
-            .args(["check", "-", "--stdin-filename", "Dockerfile"])
-            .env("RUST_BACKTRACE", "1")
-            .stdin(Stdio::piped())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        match lib_backtrace {
-            Some(value) => command.env("RUST_LIB_BACKTRACE", value),
-            None => command.env_remove("RUST_LIB_BACKTRACE"),
-        };
-        let mut child = command.spawn().unwrap();
+        let env = [
+            ("RUST_BACKTRACE", Some("1")),
+            ("RUST_LIB_BACKTRACE", lib_backtrace),
+        ];
+        let mut child = spawn_on_stdin(project.path(), &[], &env);
         let path = format!("/proc/{}/environ", child.id());
         let wanted = format!("RUST_LIB_BACKTRACE={}", lib_backtrace.unwrap_or("0"));
         // The run blocks on its standard input, so its environment stays readable while this polls.
@@ -255,7 +258,7 @@ fn rust_backtrace_turns_library_backtraces_off_in_the_run_itself() {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         drop(child.stdin.take());
-        child.wait().unwrap();
+        child.wait_with_output().unwrap();
         seen.split(|&b| b == 0)
             .filter(|entry| entry.starts_with(b"RUST_LIB_BACKTRACE="))
             .map(|entry| String::from_utf8_lossy(entry).into_owned())
