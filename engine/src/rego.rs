@@ -609,7 +609,7 @@ fn regex_backtracking(args: Vec<Value>) -> anyhow::Result<Value> {
                 "growth": p.kind.growth(),
                 "text": p.text,
                 "span": [p.span.start, p.span.end],
-                "repeat": p.repeat.to_string(),
+                "repeat": p.repeat,
                 "then": p.then.map(String::from).unwrap_or_default(),
             })).collect::<Vec<_>>(),
         }),

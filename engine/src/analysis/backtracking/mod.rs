@@ -51,6 +51,7 @@ use regex_syntax::hir;
 mod counts;
 mod pcre;
 mod rejection;
+mod separated;
 mod shapes;
 mod tree;
 
@@ -103,8 +104,8 @@ pub struct Problem {
     pub span: Range<usize>,
     /// The offending sub-pattern.
     pub text: String,
-    /// A character whose long runs trigger the backtracking.
-    pub repeat: char,
+    /// What a long run repeats to trigger the backtracking: one character, or a few (`on` for `.*on.*=`).
+    pub repeat: String,
     /// What to put after the run to make the match fail (`None`: the end of the input).
     pub then: Option<char>,
 }
@@ -232,7 +233,11 @@ fn report(found: Found, pattern: &str, offsets: &[usize]) -> Vec<Problem> {
                 kind: candidate.kind,
                 text: pattern.get(span.clone()).unwrap_or("").to_string(),
                 span,
-                repeat: char::from(candidate.repeat),
+                repeat: if candidate.unit.is_empty() {
+                    char::from(candidate.repeat).to_string()
+                } else {
+                    String::from_utf8_lossy(&candidate.unit).into_owned()
+                },
                 then: candidate.then.map(char::from),
             }
         })

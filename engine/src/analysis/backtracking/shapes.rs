@@ -14,6 +14,8 @@ pub(super) struct Candidate {
     pub(super) kind: ProblemKind,
     pub(super) span: Range<usize>,
     pub(super) repeat: u8,
+    /// The characters a run repeats, when more than `repeat` alone (`on` for `.*on.*=`); else empty.
+    pub(super) unit: Vec<u8>,
     pub(super) then: Option<u8>,
 }
 
@@ -48,7 +50,7 @@ pub(super) struct Cont<'n> {
 
 /// The analysis for one candidate character.
 pub(super) struct PerChar<'f> {
-    c: u8,
+    pub(super) c: u8,
     memo: Vec<Option<Counts>>,
     found: &'f mut Found,
 }
@@ -61,6 +63,11 @@ impl<'f> PerChar<'f> {
             memo: vec![None; n_nodes],
             found,
         }
+    }
+
+    /// Records a candidate problem for the node `node_id`.
+    pub(super) fn offer(&mut self, node_id: usize, candidate: Candidate) {
+        self.found.offer(node_id, candidate);
     }
 
     /// In how many ways `node` matches runs of the candidate character (memoised per node).
@@ -107,6 +114,7 @@ impl<'f> PerChar<'f> {
         match &node.kind {
             Kind::Concat(children) => {
                 self.adjacent(node, cont);
+                self.separated(node, cont);
                 for (i, child) in children.iter().enumerate() {
                     let rest = Cont {
                         items: &children[i + 1..],
@@ -164,6 +172,7 @@ impl<'f> PerChar<'f> {
                 kind,
                 span: node.span.clone(),
                 repeat: self.c,
+                unit: Vec::new(),
                 then,
             },
         );
@@ -225,6 +234,7 @@ impl<'f> PerChar<'f> {
             kind: ProblemKind::AdjacentUnbounded,
             span,
             repeat: self.c,
+            unit: Vec::new(),
             then,
         });
     }
@@ -232,13 +242,17 @@ impl<'f> PerChar<'f> {
 
 /// An item of a sequence with groups and nested sequences opened, and the path to it: each enclosing
 /// sequence and the index of the child that leads to the item.
-struct Flat<'n> {
-    node: &'n Node,
+pub(super) struct Flat<'n> {
+    pub(super) node: &'n Node,
     path: Vec<(&'n Node, usize)>,
 }
 
 /// Opens groups and nested sequences: `a(?:b(c))` is `a`, `b`, `c`.
-fn flatten<'n>(node: &'n Node, path: &mut Vec<(&'n Node, usize)>, out: &mut Vec<Flat<'n>>) {
+pub(super) fn flatten<'n>(
+    node: &'n Node,
+    path: &mut Vec<(&'n Node, usize)>,
+    out: &mut Vec<Flat<'n>>,
+) {
     match &node.kind {
         Kind::Group(child) => flatten(child, path, out),
         Kind::Concat(children) => {
@@ -257,7 +271,7 @@ fn flatten<'n>(node: &'n Node, path: &mut Vec<(&'n Node, usize)>, out: &mut Vec<
 
 /// The smallest span of whole items of one sequence that holds both `first` and `last` (so its text stays
 /// balanced: `.*(?:.*=.*)`, not `.*(?:.*`).
-fn balanced_span(first: &Flat<'_>, last: &Flat<'_>) -> Range<usize> {
+pub(super) fn balanced_span(first: &Flat<'_>, last: &Flat<'_>) -> Range<usize> {
     let common = first
         .path
         .iter()

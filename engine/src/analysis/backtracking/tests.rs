@@ -14,13 +14,18 @@ fn shapes(pattern: &str) -> String {
             .iter()
             .map(|p| {
                 let then = p.then.map_or("end".to_string(), |t| format!("{t:?}"));
+                let mut chars = p.repeat.chars();
+                let repeat = match (chars.next(), chars.next()) {
+                    (Some(c), None) => format!("{c:?}"),
+                    _ => format!("{:?}", p.repeat),
+                };
                 format!(
-                    "{} `{}` {}..{} repeat {:?} then {then}",
+                    "{} `{}` {}..{} repeat {} then {then}",
                     p.kind.as_str(),
                     p.text,
                     p.span.start,
                     p.span.end,
-                    p.repeat
+                    repeat
                 )
             })
             .collect::<Vec<_>>()
@@ -181,4 +186,27 @@ fn word_boundaries_are_reported() {
     assert!(has_boundary(r"x\By"));
     assert!(!has_boundary(r"^(a+)+$"));
     assert!(!has_boundary(r"[\b]"));
+}
+
+/// Two repetitions of one class around a run of several characters both can consume (a WAF rule seen in the
+/// review of HS8005: `.*[oO][nN].*=.*$`, cubic in Python's `re` on `onon…`). Left alone: nothing after the
+/// run that can fail, a repetition that cannot take the run's characters, and a repetition of a group
+/// (`(.domain)+`, which this detector does not read).
+#[test]
+fn unbounded_repetitions_around_a_run_of_several_characters() {
+    insta::assert_snapshot!(table(&[
+            r".*[oO][nN].*=.*$",
+            r"^.*(some-url).*((.domain)+)\.com$",
+            r"(.*wp\-config.*)",
+            r".*on.*",
+            r"[a-z]*on[0-9]*=",
+            r".*ab.*=",
+        ]), @r#"
+        .*[oO][nN].*=.*$  =>  adjacent-unbounded `.*[oO][nN].*` 0..12 repeat "on" then end
+        ^.*(some-url).*((.domain)+)\.com$  =>  none
+        (.*wp\-config.*)  =>  none
+        .*on.*  =>  none
+        [a-z]*on[0-9]*=  =>  none
+        .*ab.*=  =>  adjacent-unbounded `.*ab.*` 0..6 repeat "ab" then end
+        "#);
 }
