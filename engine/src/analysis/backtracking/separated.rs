@@ -4,17 +4,16 @@
 //! repetition could stop at, `n²` ways for two repetitions, when what follows fails.
 
 use super::rejection::rejects;
-use super::shapes::{Candidate, Cont, Flat, PerChar, balanced_span, flatten};
+use super::shapes::{Candidate, Cont, Flat, PerChar, balanced_span};
 use super::tree::{Kind, Node, has};
 use super::{CANDIDATES, ProblemKind, preferred};
 
 impl PerChar<'_> {
-    /// Looks in the sequence `node` for a repetition, two or more single characters, and a repetition, where
-    /// both repetitions can consume every one of those characters; reported in the pass of the unit's first
-    /// character, when what follows can fail after a run of the unit, whichever character it stops at.
-    pub(super) fn separated(&mut self, node: &Node, cont: Option<&Cont<'_>>) {
-        let mut flat: Vec<Flat<'_>> = Vec::new();
-        flatten(node, &mut Vec::new(), &mut flat);
+    /// Looks in the sequence `node` (its items `flat`, groups opened) for a repetition, two or more single
+    /// characters, and a repetition, where both repetitions can consume every one of those characters; reported
+    /// in the pass of the unit's first character, when what follows can fail after a run of the unit, whichever
+    /// character it stops at.
+    pub(super) fn separated(&mut self, node: &Node, flat: &[Flat<'_>], cont: Option<&Cont<'_>>) {
         for (i, item) in flat.iter().enumerate() {
             let Some(left) = class_loop(item.node) else {
                 continue;
@@ -46,17 +45,11 @@ impl PerChar<'_> {
             }
             let after: Vec<&Node> = flat[j + 1..].iter().map(|f| f.node).collect();
             let run_chars = between.iter().fold(left | right, |acc, &set| acc | set);
-            let mut then = None;
-            for &c in &unit {
-                match rejects(c, &after, cont, run_chars) {
-                    Some(t) => then = then.or(Some(t)),
-                    None => {
-                        then = None;
-                        break;
-                    }
-                }
-            }
-            let Some(then) = then else {
+            let thens: Option<Vec<Option<u8>>> = unit
+                .iter()
+                .map(|&c| rejects(c, &after, cont, run_chars))
+                .collect();
+            let Some(&then) = thens.as_ref().and_then(|thens| thens.first()) else {
                 continue;
             };
             self.offer(
@@ -73,25 +66,21 @@ impl PerChar<'_> {
     }
 }
 
-/// The character class of an unbounded repetition of one character (`.*`, `[^/]+`, `\w*?`).
+/// The character class of an unbounded repetition of one character (`.*`, `[^/]+`, `(?:\w)*?`). Items of a
+/// flattened sequence are never groups, so only the body's groups are opened.
 fn class_loop(node: &Node) -> Option<u128> {
-    match &node.kind {
-        Kind::Repetition {
-            max: None, body, ..
-        } => match body.kind {
-            Kind::Atom(set) => Some(set),
-            Kind::Group(ref inner) => class_loop_body(inner),
-            _ => None,
-        },
-        Kind::Group(inner) => class_loop(inner),
-        _ => None,
+    let Kind::Repetition {
+        max: None, body, ..
+    } = &node.kind
+    else {
+        return None;
+    };
+    let mut body: &Node = body;
+    while let Kind::Group(inner) = &body.kind {
+        body = inner;
     }
-}
-
-fn class_loop_body(node: &Node) -> Option<u128> {
-    match &node.kind {
-        Kind::Atom(set) => Some(*set),
-        Kind::Group(inner) => class_loop_body(inner),
+    match body.kind {
+        Kind::Atom(set) => Some(set),
         _ => None,
     }
 }

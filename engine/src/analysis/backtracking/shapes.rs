@@ -113,8 +113,10 @@ impl<'f> PerChar<'f> {
     pub(super) fn visit<'n>(&mut self, node: &'n Node, cont: Option<&Cont<'n>>) {
         match &node.kind {
             Kind::Concat(children) => {
-                self.adjacent(node, cont);
-                self.separated(node, cont);
+                let mut flat: Vec<Flat<'_>> = Vec::new();
+                flatten(node, &mut Vec::new(), &mut flat);
+                self.adjacent(node, &flat, cont);
+                self.separated(node, &flat, cont);
                 for (i, child) in children.iter().enumerate() {
                     let rest = Cont {
                         items: &children[i + 1..],
@@ -181,9 +183,7 @@ impl<'f> PerChar<'f> {
     /// Two or more unbounded repetitions in a sequence (groups opened) that can all consume the candidate
     /// character, with only things between them that can too (or match empty): each split of a run between
     /// them is tried, `n^k` ways for `k` of them.
-    fn adjacent(&mut self, node: &Node, cont: Option<&Cont<'_>>) {
-        let mut flat: Vec<Flat<'_>> = Vec::new();
-        flatten(node, &mut Vec::new(), &mut flat);
+    fn adjacent(&mut self, node: &Node, flat: &[Flat<'_>], cont: Option<&Cont<'_>>) {
         // Indices into `flat` of the repetitions of the current run.
         let mut loops: Vec<usize> = Vec::new();
         let mut best: Option<Candidate> = None;
@@ -192,11 +192,11 @@ impl<'f> PerChar<'f> {
             if counts.unbounded {
                 loops.push(i);
             } else if !counts.matchable() {
-                self.close_run(&flat, &loops, i, cont, &mut best);
+                self.close_run(flat, &loops, i, cont, &mut best);
                 loops.clear();
             }
         }
-        self.close_run(&flat, &loops, flat.len(), cont, &mut best);
+        self.close_run(flat, &loops, flat.len(), cont, &mut best);
         if let Some(candidate) = best {
             self.found.offer(node.id, candidate);
         }
@@ -248,11 +248,7 @@ pub(super) struct Flat<'n> {
 }
 
 /// Opens groups and nested sequences: `a(?:b(c))` is `a`, `b`, `c`.
-pub(super) fn flatten<'n>(
-    node: &'n Node,
-    path: &mut Vec<(&'n Node, usize)>,
-    out: &mut Vec<Flat<'n>>,
-) {
+fn flatten<'n>(node: &'n Node, path: &mut Vec<(&'n Node, usize)>, out: &mut Vec<Flat<'n>>) {
     match &node.kind {
         Kind::Group(child) => flatten(child, path, out),
         Kind::Concat(children) => {

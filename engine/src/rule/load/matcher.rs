@@ -219,7 +219,6 @@ pub(super) fn build_matcher(
             recipe, needles, focus, has_fix,
         )));
     }
-    let mut config = config;
     contextual::contextualise_config(lang, &mut config);
     let enclosing_json = spec
         .enclosing

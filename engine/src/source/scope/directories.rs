@@ -40,7 +40,7 @@ const TEST_DIRS: &[&str] = &[
 
 /// Directory names that hold examples; also any name ending in `-examples` or `_examples`
 /// ([`is_example_dir`]).
-const EXAMPLE_DIRS: &[&str] = &["examples", "example", "_examples"];
+const EXAMPLE_DIRS: &[&str] = &["examples", "example"];
 
 /// `usage-examples/` (LaunchDarkly's Terraform provider), `code_examples/`: a qualified examples directory is
 /// still examples.
