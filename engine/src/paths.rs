@@ -2,6 +2,9 @@
 
 use std::path::{Path, PathBuf};
 
+/// How the display path of a built-in rule file begins (`builtin:code/x.yaml`).
+pub(crate) const BUILTIN_PREFIX: &str = "builtin:";
+
 /// `a/./b/../c` as `a/c`, by the text of the path, without the file system (no symlink is followed): one name
 /// for a file however a path to it was spelled (a Kustomize resource `../../base/x.yaml`, a Terraform module's
 /// `source = "../modules/db"`). A `..` above a relative start is kept, one above the root is dropped, and

@@ -25,6 +25,7 @@ mod conventions;
 mod regex_builtins;
 #[cfg(test)]
 mod regorus_pins;
+mod vm;
 
 pub use budget::{MAX_GENERATED, MAX_STRING_BYTES};
 use budget::{MEMORY_MARKER, bounded_array_concat, bounded_concat, bounded_range, eval_by};
@@ -173,6 +174,8 @@ pub struct Policy {
     coverage: Option<Arc<Mutex<Coverage>>>,
     /// The time budget of one evaluation: all its result rules together, not each.
     timeout: Duration,
+    /// The policy as bytecode, when it can run on regorus's VM (see [`vm`]).
+    bytecode: Option<vm::Bytecode>,
 }
 
 /// Lines of policy files that evaluations ran, accumulated over many evaluations.
@@ -322,11 +325,10 @@ impl Policy {
         }
         entrypoints.sort_by(|a, b| a.1.cmp(&b.1));
         entrypoints.dedup();
+        let data = Value::from_json_str(&serde_json::Value::Object(data).to_string())
+            .map_err(|e| RegoError::from_anyhow(&e))?;
         engine
-            .add_data(
-                Value::from_json_str(&serde_json::Value::Object(data).to_string())
-                    .map_err(|e| RegoError::from_anyhow(&e))?,
-            )
+            .add_data(data.clone())
             .map_err(|e| RegoError::from_anyhow(&e))?;
         engine
             .add_extension(
@@ -352,19 +354,23 @@ impl Policy {
         engine.set_input(Value::new_object());
         let exception_rule = exceptions.then_some("exception");
         let deadline = Instant::now() + timeout;
-        for name in entrypoints
+        let rules: Vec<String> = entrypoints
             .iter()
             .map(|(_, name)| name.as_str())
             .chain(exception_rule)
-        {
-            eval_by(&mut engine, &format!("{package}.{name}"), deadline).map_err(|mut err| {
+            .map(|name| format!("{package}.{name}"))
+            .collect();
+        let mut dry_run = Vec::with_capacity(rules.len());
+        for rule in &rules {
+            dry_run.push(eval_by(&mut engine, rule, deadline).map_err(|mut err| {
                 // A budget error has no position; the policy's file is where to look.
                 if err.file.is_none() {
                     err.file = sources.first().map(|s| s.path.clone());
                 }
                 err
-            })?;
+            })?);
         }
+        let bytecode = vm::Bytecode::compile(&engine, sources, &rules, &data, &dry_run);
         Ok(Policy {
             engine,
             package: package.to_string(),
@@ -372,28 +378,51 @@ impl Policy {
             exceptions,
             coverage: None,
             timeout,
+            bytecode,
         })
     }
 
     /// Evaluates the policy on `input`, with `facts` as `hindsight.file()`.
     pub fn evaluate(&self, input: Value, facts: Value) -> Result<Vec<Verdict>, RegoError> {
+        let deadline = Instant::now() + self.timeout;
+        if self.coverage.is_none()
+            && let Some(bytecode) = &self.bytecode
+        {
+            let mut machine = bytecode.machine(input.clone())?;
+            match self.verdicts(|rule| machine.eval(rule, deadline)) {
+                Ok(verdicts) => return Ok(verdicts),
+                Err(vm::Failed::TimedOut(err)) => return Err(err),
+                // The interpreter evaluates it again and reports its error with a position.
+                Err(vm::Failed::Other) => {}
+            }
+        }
         let mut engine = self.engine.clone();
         engine.set_input(input);
         FILE_FACTS.with(|f| *f.borrow_mut() = facts);
-        let deadline = Instant::now() + self.timeout;
+        let verdicts = self.verdicts(|rule| eval_by(&mut engine, rule, deadline))?;
+        if let Some(coverage) = &self.coverage
+            && let Ok(report) = engine.get_coverage_report()
+            && let Ok(mut coverage) = coverage.lock()
+        {
+            coverage.merge(report);
+        }
+        Ok(verdicts)
+    }
+
+    /// The verdicts of the result rules, each rule's value given by `eval` (of its full path).
+    fn verdicts<E>(
+        &self,
+        mut eval: impl FnMut(&str) -> Result<Value, E>,
+    ) -> Result<Vec<Verdict>, E> {
         let exempted = if self.exceptions {
-            let value = eval_by(
-                &mut engine,
-                &format!("{}.exception", self.package),
-                deadline,
-            )?;
+            let value = eval(&format!("{}.exception", self.package))?;
             conventions::exempted_names(&value)
         } else {
             BTreeSet::new()
         };
         let mut verdicts = Vec::new();
         for (kind, name) in &self.entrypoints {
-            let value = eval_by(&mut engine, &format!("{}.{name}", self.package), deadline)?;
+            let value = eval(&format!("{}.{name}", self.package))?;
             let first = verdicts.len();
             collect_verdicts(*kind, &value, &mut verdicts);
             let exception = conventions::exception_name(name);
@@ -402,12 +431,6 @@ impl Policy {
                     verdict.exempted = Some(exception.to_string());
                 }
             }
-        }
-        if let Some(coverage) = &self.coverage
-            && let Ok(report) = engine.get_coverage_report()
-            && let Ok(mut coverage) = coverage.lock()
-        {
-            coverage.merge(report);
         }
         Ok(verdicts)
     }
@@ -419,6 +442,11 @@ impl Policy {
         let coverage = Arc::new(Mutex::new(Coverage::default()));
         self.coverage = Some(coverage.clone());
         coverage
+    }
+
+    /// Whether evaluations run on regorus's VM (see [`vm`]) rather than its interpreter.
+    pub fn runs_on_vm(&self) -> bool {
+        self.bytecode.is_some()
     }
 
     /// The package queried, such as `data.main`.

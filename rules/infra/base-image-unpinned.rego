@@ -50,14 +50,21 @@ expand(image) := out if {
 	out != ""
 }
 
+# The last path component of a reference without its digest: `registry:5000/team/app:1.2` gives `app:1.2`.
+last_component(ref) := parts[count(parts) - 1] if {
+	parts := split(split(ref, "@")[0], "/")
+}
+
 # The tag of a reference, "" when it has none: the part after the last `:` that is not a registry's port.
+# (Two definitions, not `else`: the built-in policies run on regorus's VM, see engine/src/rego/vm.rs.)
 tag(ref) := t if {
-	name := split(ref, "@")[0]
-	last := regex.split(`/`, name)[count(regex.split(`/`, name)) - 1]
+	last := last_component(ref)
 	contains(last, ":")
 	parts := split(last, ":")
 	t := parts[count(parts) - 1]
-} else := ""
+}
+
+tag(ref) := "" if not contains(last_component(ref), ":")
 
 has_digest(ref) if contains(ref, "@sha256:")
 

@@ -40,3 +40,58 @@ twice contains name if {
         "{err}"
     );
 }
+
+/// regorus's VM (RVM) lets an assignment of an undefined value succeed: the rule below is undefined in OPA and
+/// in regorus's interpreter, 5 on the VM, and a function whose value is assigned from something undefined
+/// returns undefined instead of taking its `else`. hindsight runs only the built-in policies without `else`
+/// on the VM (`vm.rs`); when this test fails, the VM has been fixed and that restriction can go.
+#[test]
+fn the_vm_lets_an_assignment_of_undefined_succeed() {
+    use regorus::languages::rego::compiler::Compiler;
+    use regorus::rvm::RegoVM;
+
+    let rego = r#"package pin
+import rego.v1
+
+dead := 5 if {
+	y := input.missing
+}
+
+first(xs) := x if {
+	x := xs[0]
+} else := "none"
+
+fallback := first([])
+"#;
+    let mut engine = Engine::new();
+    engine
+        .add_policy("pin.rego".into(), rego.into())
+        .expect("the policy loads");
+    engine.set_input(Value::new_object());
+    let rules = ["data.pin.dead", "data.pin.fallback"];
+    let interpreted: Vec<Value> = rules
+        .iter()
+        .map(|rule| {
+            engine
+                .eval_rule((*rule).into())
+                .expect("the interpreter evaluates it")
+        })
+        .collect();
+    assert_eq!(interpreted, [Value::Undefined, Value::from("none")]);
+    let compiled = engine
+        .clone()
+        .compile_with_entrypoint(&std::sync::Arc::from(rules[0]))
+        .expect("the policy compiles");
+    let program = Compiler::compile_from_policy(&compiled, &rules).expect("to bytecode");
+    let mut vm = RegoVM::new();
+    vm.load_program(program);
+    vm.set_input(Value::new_object());
+    let on_vm: Vec<Value> = rules
+        .iter()
+        .map(|rule| {
+            vm.execute_entry_point_by_name(rule)
+                .expect("the VM evaluates it")
+        })
+        .collect();
+    assert_eq!(on_vm, [Value::from(5u64), Value::Undefined]);
+}

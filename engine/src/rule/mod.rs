@@ -290,8 +290,7 @@ impl Rule {
     }
 }
 
-/// How the display path of a built-in rule file begins (`builtin:code/x.yaml`).
-pub(crate) const BUILTIN_PREFIX: &str = "builtin:";
+pub(crate) use crate::paths::BUILTIN_PREFIX;
 
 /// What a Rego rule sees at once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,0 +1,170 @@
+//! Policies evaluated as bytecode: regorus's Rego virtual machine (RVM), when a policy allows it.
+//!
+//! regorus's tree-walking interpreter resolves every rule and function call by building path strings and
+//! looking them up, and a prepared engine is cloned for each evaluation: on the Dockerfile rules that was about
+//! 1 M instructions an evaluation, more than reading the file. The same policy compiled to RVM bytecode
+//! evaluates the same input about nine times faster (bench/RESULTS.md). The interpreter stays the reference:
+//!
+//! - Only the built-in pack's policies run on the VM, and only those without `else`. regorus 0.14.1's VM
+//!   lets an assignment of an undefined value succeed (`r := 5 if { y := input.missing }` is 5 on the VM,
+//!   undefined in the interpreter and in OPA), so a function whose body assigns its value from something
+//!   undefined returns undefined instead of falling through to its `else` (pinned in
+//!   `regorus_pins.rs`): that changed two HS1004 findings in the cargo registry's 711 crates. A user's policy
+//!   may lean on either at any place (`x := input.spec.hostNetwork` as the guard of a `deny`), so it stays on
+//!   the interpreter, where also the memory bounds of [`super::MAX_GENERATED`] hold. The built-in policies
+//!   are reviewed here and their findings compared between the two on every benchmark corpus
+//!   (rules/PRECISION.md); none assigns a value it does not use.
+//! - A policy calling a hindsight extension (`hindsight.file()`, `hindsight.regex.backtracking`), or using
+//!   what the RVM compiler does not support (`walk`, `with`, some partial-object heads), does not compile to
+//!   bytecode and stays on the interpreter.
+//! - Coverage (`hindsight test --coverage`) and Rego unit tests (`with`) use the interpreter.
+//!
+//! `HINDSIGHT_REGO_VM=0` turns the VM off, for comparing the two on a corpus.
+
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::Instant;
+
+use regorus::languages::rego::compiler::Compiler;
+use regorus::rvm::{Program, RegoVM};
+use regorus::utils::limits::ExecutionTimerConfig;
+use regorus::{Engine, Value};
+
+use super::budget::TIMER_INTERVAL;
+use super::{RegoError, Source};
+use crate::paths::BUILTIN_PREFIX;
+
+/// A policy compiled to bytecode, with the `data` document it reads.
+#[derive(Clone)]
+pub(super) struct Bytecode {
+    program: Arc<Program>,
+    data: Value,
+}
+
+/// Whether the VM may be used at all in this process (`HINDSIGHT_REGO_VM=0` says no).
+fn enabled() -> bool {
+    static ENABLED: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ENABLED.get_or_init(|| std::env::var("HINDSIGHT_REGO_VM").map_or(true, |v| v != "0"))
+}
+
+impl Bytecode {
+    /// Compiles `rules` (full paths such as `data.pkg.deny`) of the prepared `engine`, made of `sources`, to
+    /// bytecode, or `None` when the policy must stay on the interpreter (see the module's documentation).
+    /// `dry_run` holds the interpreter's value of each rule for an empty input.
+    pub(super) fn compile(
+        engine: &Engine,
+        sources: &[Source],
+        rules: &[String],
+        data: &Value,
+        dry_run: &[Value],
+    ) -> Option<Bytecode> {
+        if !enabled()
+            || rules.is_empty()
+            || !sources
+                .iter()
+                .all(|s| s.path.starts_with(BUILTIN_PREFIX) && !has_else(&s.text))
+        {
+            return None;
+        }
+        // Compiling records the entry point in the engine's compiled policy: a copy keeps the original as it was.
+        let mut scratch = engine.clone();
+        let compiled = scratch
+            .compile_with_entrypoint(&Arc::from(rules[0].as_str()))
+            .ok()?;
+        let names: Vec<&str> = rules.iter().map(String::as_str).collect();
+        let program = Compiler::compile_from_policy(&compiled, &names).ok()?;
+        let bytecode = Bytecode {
+            program,
+            data: data.clone(),
+        };
+        let mut vm = bytecode.vm(Value::new_object()).ok()?;
+        for (rule, expected) in rules.iter().zip(dry_run) {
+            match vm.execute_entry_point_by_name(rule) {
+                Ok(value) if value == *expected => {}
+                _ => return None,
+            }
+        }
+        Some(bytecode)
+    }
+
+    fn vm(&self, input: Value) -> Result<RegoVM, RegoError> {
+        let mut vm = RegoVM::new();
+        vm.load_program(self.program.clone());
+        // The interpreter's default, which hindsight keeps: a built-in given the wrong types is an error.
+        vm.set_strict_builtin_errors(true);
+        vm.set_data(self.data.clone()).map_err(|e| vm_error(&e))?;
+        vm.set_input(input);
+        Ok(vm)
+    }
+
+    /// A machine for one evaluation of `input`; [`Machine::eval`] runs one rule of it.
+    pub(super) fn machine(&self, input: Value) -> Result<Machine, RegoError> {
+        Ok(Machine {
+            vm: self.vm(input)?,
+        })
+    }
+}
+
+/// One evaluation's virtual machine.
+pub(super) struct Machine {
+    vm: RegoVM,
+}
+
+/// Why the VM could not give a rule's value.
+pub(super) enum Failed {
+    /// Out of time: reported as is.
+    TimedOut(RegoError),
+    /// Any other error: the interpreter evaluates the input again.
+    Other,
+}
+
+impl Machine {
+    /// Evaluates `rule` with what is left of the time budget until `deadline`.
+    pub(super) fn eval(&mut self, rule: &str, deadline: Instant) -> Result<Value, Failed> {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(Failed::TimedOut(RegoError {
+                file: None,
+                line: 1,
+                column: 1,
+                message: format!("exceeded time limit before `{rule}`"),
+                timed_out: true,
+                out_of_memory: false,
+            }));
+        }
+        self.vm
+            .set_execution_timer_config(Some(ExecutionTimerConfig {
+                limit: left,
+                check_interval: NonZeroU32::MIN.saturating_add(TIMER_INTERVAL - 1),
+            }));
+        self.vm.execute_entry_point_by_name(rule).map_err(|err| {
+            let error = vm_error(&err);
+            if error.timed_out {
+                Failed::TimedOut(error)
+            } else {
+                Failed::Other
+            }
+        })
+    }
+}
+
+/// Whether a policy's text has the keyword `else` outside comments (a string holding it only costs speed).
+fn has_else(text: &str) -> bool {
+    text.lines().any(|line| {
+        let code = line.split('#').next().unwrap_or("");
+        code.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .any(|word| word == "else")
+    })
+}
+
+fn vm_error(err: &dyn std::fmt::Display) -> RegoError {
+    let message = err.to_string();
+    RegoError {
+        file: None,
+        line: 1,
+        column: 1,
+        timed_out: message.contains("exceeded time limit"),
+        out_of_memory: false,
+        message,
+    }
+}
