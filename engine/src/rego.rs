@@ -26,6 +26,7 @@ mod regex_builtins;
 #[cfg(test)]
 mod regorus_pins;
 mod vm;
+pub(crate) use vm::has_else;
 
 pub use budget::{MAX_GENERATED, MAX_STRING_BYTES};
 use budget::{MEMORY_MARKER, bounded_array_concat, bounded_concat, bounded_range, eval_by};

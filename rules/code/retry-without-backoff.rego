@@ -27,12 +27,22 @@ interrupted := `(ErrorKind::(Interrupted|WouldBlock)|EINTR|EAGAIN)`
 capture(m, name) := m.captures[name].text
 
 # The call tried, as written: when the select captured a variable holding its result (`match result {..}`
-# after `let result = insert(..).await;`), the expression that variable was bound to in the loop.
+# after `let result = insert(..).await;`), the expression that variable was bound to in the loop. (Pairs of
+# definitions rather than `else` here and below: built-in policies without `else` run on regorus's VM, see
+# engine/src/rego/vm.rs.)
 call_text(m) := expr if {
+	some expr in bound_call(m)
+}
+
+call_text(m) := capture(m, "CALL") if count(bound_call(m)) == 0
+
+# What the captured variable was bound to (empty when the call is not a variable or is bound nowhere).
+bound_call(m) := bound_to(c, m.text) if {
 	c := capture(m, "CALL")
 	regex.match(`^[a-z_][a-z0-9_]*$`, c)
-	some expr in bound_to(c, m.text)
-} else := capture(m, "CALL")
+}
+
+bound_call(m) := [] if not regex.match(`^[a-z_][a-z0-9_]*$`, capture(m, "CALL"))
 
 # A retry repeats the same operation on the same input. When what the call reads changes from round to round,
 # the loop works through something (indexes, candidates, the rest of a buffer, a stream the calls advance):
@@ -141,7 +151,8 @@ tagged(text, w, tag) := unmarked(replace(marked(text), word(w), word(concat("", 
 bound_to(c, text) := [replace(match[1], tag_v, "") |
 	some match in regex.find_all_string_submatch_n(`(?s)let\s+(?:mut\s+)?\x{A66E}[a-z0-9_]*\s*(?::[^=;]+)?=\s*(.*?);`, tagged(text, c, tag_v), 1)
 ] if fixed_for(text, c)
-else := bound_to_by_name(c, text)
+
+bound_to(c, text) := bound_to_by_name(c, text) if not fixed_for(text, c)
 
 # `w` is a whole word of `text` (`\bw\b`).
 has_word(text, w) if {
@@ -164,7 +175,8 @@ fixed_word(text, w) if {
 called(call) := {match[1] |
 	some match in regex.find_all_string_submatch_n(`\x01([^\x01-\x03]+)\x02\s*(?:\(|::|!)`, replace(replace(marked(call), ".\u0001", ".\u0003"), ":\u0001", ":\u0003"), -1)
 } if fixed(call)
-else := called_by_name(call)
+
+called(call) := called_by_name(call) if not fixed(call)
 
 # The same tests with patterns built from the names: for texts that hold a mark or a prefix, and, in the unit
 # tests, the reference the fixed patterns are held to.
@@ -211,10 +223,13 @@ bounded(m) if regex.match(`[-+]=\s*1\b`, m.text)
 # The operation as the message names it: on one line, its arguments elided when they are long.
 tried(m) := sprintf("`%s`", [short(capture(m, "CALL"))])
 
-short(call) := one_line if {
-	one_line := regex.replace(regex.replace(call, `\s*\n\s*`, ""), `\s+`, " ")
-	count(one_line) <= 60
-} else := sprintf("%s(..)%s", [regex.replace(call, `(?s)\(.*$`, ""), regex.replace(call, `(?s)^.*\)\s*`, "")])
+short(call) := one_line(call) if count(one_line(call)) <= 60
+
+short(call) := sprintf("%s(..)%s", [regex.replace(call, `(?s)\(.*$`, ""), regex.replace(call, `(?s)^.*\)\s*`, "")]) if {
+	count(one_line(call)) > 60
+}
+
+one_line(call) := regex.replace(regex.replace(call, `\s*\n\s*`, ""), `\s+`, " ")
 
 tried(m) := "the operation" if not m.captures.CALL
 

@@ -149,7 +149,7 @@ impl Machine {
 }
 
 /// Whether a policy's text has the keyword `else` outside comments (a string holding it only costs speed).
-fn has_else(text: &str) -> bool {
+pub(crate) fn has_else(text: &str) -> bool {
     text.lines().any(|line| {
         let code = line.split('#').next().unwrap_or("");
         code.split(|c: char| !(c.is_alphanumeric() || c == '_'))

@@ -348,15 +348,15 @@ mod tests {
             // no `walk`, and `else` is not trusted to it, see rego/vm.rs). A policy that falls back silently (its
             // dry run differs) fails here.
             let interpreter_only = rego.sources.iter().any(|s| {
-                [
-                    "hindsight.file",
-                    "hindsight.regex",
-                    "data.hindsight.terraform",
-                    "walk(",
-                    "else",
-                ]
-                .iter()
-                .any(|needle| s.text.contains(needle))
+                crate::rego::has_else(&s.text)
+                    || [
+                        "hindsight.file",
+                        "hindsight.regex",
+                        "data.hindsight.terraform",
+                        "walk(",
+                    ]
+                    .iter()
+                    .any(|needle| s.text.contains(needle))
             });
             assert!(
                 interpreter_only || rego.policy().is_some_and(crate::rego::Policy::runs_on_vm),
