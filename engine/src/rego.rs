@@ -26,6 +26,7 @@ mod regex_builtins;
 #[cfg(test)]
 mod regorus_pins;
 mod vm;
+#[cfg(test)]
 pub(crate) use vm::has_else;
 
 pub use budget::{MAX_GENERATED, MAX_STRING_BYTES};
