@@ -292,3 +292,51 @@ fn v0_policies_are_recognised() {
         "package main\nimport rego.v1\ndeny[msg] if { true }\n"
     ));
 }
+
+/// The built-in pack's policies run on regorus's VM: the same verdicts as the interpreter gives the same
+/// policy loaded as a user's (which stays on the interpreter), through hindsight's replaced built-ins, and the
+/// same budgets: a loop over `numbers.range` stops within twice its time budget, and one that asks for too
+/// many numbers is a memory budget error.
+#[test]
+fn built_in_policies_run_on_the_vm_with_the_same_verdicts_and_budgets() {
+    let text = "package p\nimport rego.v1\n\ndeny contains msg if {\n  some name in input.names\n  regex.match(`^[a-z]+-[0-9]+$`, name)\n  parts := regex.split(`-`, name)\n  msg := concat(\" \", [parts[0], \"is numbered\", parts[1]])\n}\n\nwarn contains \"slow\" if {\n  some i in numbers.range(1, input.n)\n  some j in numbers.range(1, input.n)\n  i == j + 5000000\n}\n";
+    let budget = Duration::from_millis(300);
+    let compile = |path: &str| {
+        Policy::compile(
+            &[source(path, text)],
+            "data.p",
+            &serde_json::json!({}),
+            budget,
+        )
+        .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    let builtin = compile("builtin:p.rego");
+    let user = compile("p.rego");
+    assert!(builtin.runs_on_vm() && !user.runs_on_vm());
+    let input = serde_json::json!({"names": ["api-1", "API-2", "db-10", "x"], "n": 1});
+    let verdicts = |policy: &Policy| {
+        policy
+            .evaluate(value_from_json(&input), Value::new_object())
+            .unwrap_or_else(|e| panic!("{e:?}"))
+    };
+    let on_vm = verdicts(&builtin);
+    assert_eq!(on_vm, verdicts(&user));
+    let messages: Vec<&str> = on_vm.iter().map(|v| v.msg.as_str()).collect();
+    assert_eq!(messages, ["api is numbered 1", "db is numbered 10"]);
+
+    let started = std::time::Instant::now();
+    let err = builtin
+        .evaluate(
+            value_from_json(&serde_json::json!({"names": [], "n": 100_000})),
+            Value::new_object(),
+        )
+        .err();
+    assert!(err.as_ref().is_some_and(|e| e.timed_out), "{err:?}");
+    assert!(started.elapsed() < budget * 2, "{:?}", started.elapsed());
+    let got = builtin.evaluate(
+        value_from_json(&serde_json::json!({"names": [], "n": 100_000_000})),
+        Value::new_object(),
+    );
+    let err = got.err();
+    assert!(err.as_ref().is_some_and(|e| e.out_of_memory), "{err:?}");
+}

@@ -3,7 +3,7 @@
 //! regorus's tree-walking interpreter resolves every rule and function call by building path strings and
 //! looking them up, and a prepared engine is cloned for each evaluation: on the Dockerfile rules that was about
 //! 1 M instructions an evaluation, more than reading the file. The same policy compiled to RVM bytecode
-//! evaluates the same input about nine times faster (bench/RESULTS.md). The interpreter stays the reference:
+//! evaluates the same input several times faster (bench/RESULTS.md). The interpreter stays the reference:
 //!
 //! - Only the built-in pack's policies run on the VM, and only those without `else`. regorus 0.14.1's VM
 //!   lets an assignment of an undefined value succeed (`r := 5 if { y := input.missing }` is 5 on the VM,
@@ -11,9 +11,15 @@
 //!   undefined returns undefined instead of falling through to its `else` (pinned in
 //!   `regorus_pins.rs`): that changed two HS1004 findings in the cargo registry's 711 crates. A user's policy
 //!   may lean on either at any place (`x := input.spec.hostNetwork` as the guard of a `deny`), so it stays on
-//!   the interpreter, where also the memory bounds of [`super::MAX_GENERATED`] hold. The built-in policies
-//!   are reviewed here and their findings compared between the two on every benchmark corpus
-//!   (rules/PRECISION.md); none assigns a value it does not use.
+//!   the interpreter. The built-in policies are reviewed here and their findings compared between the two on
+//!   every benchmark corpus (bench/RESULTS.md); none assigns a value it does not use.
+//! - The VM calls the same replaced built-ins as the interpreter: the bounded ones of
+//!   [`super::MAX_GENERATED`] and the `regex.*` functions over patterns kept per thread. The VM makes a
+//!   failing built-in undefined even with strict built-in errors set, where the interpreter fails the
+//!   evaluation: when one of hindsight's fails, the interpreter evaluates the input again and reports the
+//!   error (a memory budget error stays one); an error of another regorus built-in (a type error, such as
+//!   `lower(3)`) is undefined on the VM. No built-in policy met one on the benchmark corpora (their `errors`
+//!   are identical with and without the VM).
 //! - A policy calling a hindsight extension (`hindsight.file()`, `hindsight.regex.backtracking`), or using
 //!   what the RVM compiler does not support (`walk`, `with`, some partial-object heads), does not compile to
 //!   bytecode and stays on the interpreter.
@@ -21,6 +27,7 @@
 //!
 //! `HINDSIGHT_REGO_VM=0` turns the VM off, for comparing the two on a corpus.
 
+use std::cell::Cell;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Instant;
@@ -30,8 +37,8 @@ use regorus::rvm::{Program, RegoVM};
 use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, Value};
 
-use super::budget::TIMER_INTERVAL;
-use super::{RegoError, Source};
+use super::budget::{TIMER_INTERVAL, bounded_array_concat, bounded_concat, bounded_range};
+use super::{RegoError, Source, regex_builtins};
 use crate::paths::BUILTIN_PREFIX;
 
 /// A policy compiled to bytecode, with the `data` document it reads.
@@ -72,7 +79,8 @@ impl Bytecode {
             .compile_with_entrypoint(&Arc::from(rules[0].as_str()))
             .ok()?;
         let names: Vec<&str> = rules.iter().map(String::as_str).collect();
-        let program = Compiler::compile_from_policy(&compiled, &names).ok()?;
+        let compiled = Compiler::compile_from_policy(&compiled, &names).ok()?;
+        let program = with_hindsight_builtins(&compiled);
         let bytecode = Bytecode {
             program,
             data: data.clone(),
@@ -137,15 +145,81 @@ impl Machine {
                 limit: left,
                 check_interval: NonZeroU32::MIN.saturating_add(TIMER_INTERVAL - 1),
             }));
-        self.vm.execute_entry_point_by_name(rule).map_err(|err| {
+        BUILTIN_FAILED.with(|failed| failed.set(false));
+        let value = self.vm.execute_entry_point_by_name(rule).map_err(|err| {
             let error = vm_error(&err);
             if error.timed_out {
                 Failed::TimedOut(error)
             } else {
                 Failed::Other
             }
-        })
+        })?;
+        if BUILTIN_FAILED.with(Cell::get) {
+            return Err(Failed::Other);
+        }
+        Ok(value)
     }
+}
+
+/// `program` with the built-ins hindsight replaces in the interpreter (see `add_pure_extensions`) replaced on
+/// the VM too: the bounded `numbers.range`, `numbers.range_step`, `concat` and `array.concat`, and the `regex.*`
+/// functions over patterns kept per thread (with regorus's, each call searched with a fresh cache: HS1004 took
+/// twice as long on the VM as in the interpreter). The VM calls what `resolved_builtins` holds, by index
+/// into its table of names; regorus exposes the signature only in `regorus::unstable`.
+fn with_hindsight_builtins(program: &Program) -> Arc<Program> {
+    use regorus::unstable::{Expr, Ref, Span};
+    type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;
+    let replacements: [(&str, Builtin); 9] = [
+        ("regex.match", |_, _, args, _| {
+            noted(regex_builtins::regex_match(args))
+        }),
+        ("regex.split", |_, _, args, _| {
+            noted(regex_builtins::split(args))
+        }),
+        ("regex.find_n", |_, _, args, _| {
+            noted(regex_builtins::find_n(args))
+        }),
+        ("regex.find_all_string_submatch_n", |_, _, args, _| {
+            noted(regex_builtins::find_all_string_submatch_n(args))
+        }),
+        ("regex.replace", |_, _, args, _| {
+            noted(regex_builtins::replace(args))
+        }),
+        ("numbers.range", |_, _, args, _| {
+            noted(bounded_range("numbers.range", args, false))
+        }),
+        ("numbers.range_step", |_, _, args, _| {
+            noted(bounded_range("numbers.range_step", args, true))
+        }),
+        ("concat", |_, _, args, _| noted(bounded_concat(args))),
+        ("array.concat", |_, _, args, _| {
+            noted(bounded_array_concat(args))
+        }),
+    ];
+    let mut program = program.clone();
+    for (i, info) in program.builtin_info_table.iter().enumerate() {
+        if let Some((_, builtin)) = replacements.iter().find(|(name, _)| *name == info.name)
+            && let Some(resolved) = program.resolved_builtins.get_mut(i)
+        {
+            resolved.0 = *builtin;
+        }
+    }
+    Arc::new(program)
+}
+
+thread_local! {
+    /// Set when one of hindsight's built-ins failed during the VM evaluation running on this thread.
+    static BUILTIN_FAILED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// `result`, noting an error: the VM makes a failing built-in undefined (the interpreter, with regorus's strict
+/// built-in errors, fails the evaluation), so an evaluation in which one of hindsight's failed is evaluated
+/// again by the interpreter, which reports the error (a memory budget, a pattern that does not compile).
+fn noted(result: anyhow::Result<Value>) -> anyhow::Result<Value> {
+    if result.is_err() {
+        BUILTIN_FAILED.with(|failed| failed.set(true));
+    }
+    result
 }
 
 /// Whether a policy's text has the keyword `else` outside comments (a string holding it only costs speed).
