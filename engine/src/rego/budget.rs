@@ -43,6 +43,18 @@ pub(super) fn eval_by(
     rule: &str,
     deadline: Instant,
 ) -> Result<Value, RegoError> {
+    engine.set_execution_timer_config(timer_until(rule, deadline)?);
+    engine
+        .eval_rule(rule.to_string())
+        .map_err(|e| RegoError::from_anyhow(&e))
+}
+
+/// regorus's timer (interpreter or VM) for evaluating `rule` with what is left of the time budget until
+/// `deadline`, or the time budget error when nothing is left.
+pub(super) fn timer_until(
+    rule: &str,
+    deadline: Instant,
+) -> Result<ExecutionTimerConfig, RegoError> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
         return Err(RegoError {
@@ -54,13 +66,10 @@ pub(super) fn eval_by(
             out_of_memory: false,
         });
     }
-    engine.set_execution_timer_config(ExecutionTimerConfig {
+    Ok(ExecutionTimerConfig {
         limit: left,
         check_interval: NonZeroU32::MIN.saturating_add(TIMER_INTERVAL - 1),
-    });
-    engine
-        .eval_rule(rule.to_string())
-        .map_err(|e| RegoError::from_anyhow(&e))
+    })
 }
 
 /// `concat(delimiter, strings)` as regorus defines it (an array or a set of strings, a set in its sorted

@@ -28,16 +28,14 @@
 //! `HINDSIGHT_REGO_VM=0` turns the VM off, for comparing the two on a corpus.
 
 use std::cell::Cell;
-use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Instant;
 
 use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::{Program, RegoVM};
-use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::{Engine, Value};
 
-use super::budget::{TIMER_INTERVAL, bounded_array_concat, bounded_concat, bounded_range};
+use super::budget::{bounded_array_concat, bounded_concat, bounded_range, timer_until};
 use super::{RegoError, Source, regex_builtins};
 use crate::paths::BUILTIN_PREFIX;
 
@@ -129,22 +127,8 @@ pub(super) enum Failed {
 impl Machine {
     /// Evaluates `rule` with what is left of the time budget until `deadline`.
     pub(super) fn eval(&mut self, rule: &str, deadline: Instant) -> Result<Value, Failed> {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(Failed::TimedOut(RegoError {
-                file: None,
-                line: 1,
-                column: 1,
-                message: format!("exceeded time limit before `{rule}`"),
-                timed_out: true,
-                out_of_memory: false,
-            }));
-        }
-        self.vm
-            .set_execution_timer_config(Some(ExecutionTimerConfig {
-                limit: left,
-                check_interval: NonZeroU32::MIN.saturating_add(TIMER_INTERVAL - 1),
-            }));
+        let timer = timer_until(rule, deadline).map_err(Failed::TimedOut)?;
+        self.vm.set_execution_timer_config(Some(timer));
         BUILTIN_FAILED.with(|failed| failed.set(false));
         let value = self.vm.execute_entry_point_by_name(rule).map_err(|err| {
             let error = vm_error(&err);
