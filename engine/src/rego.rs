@@ -1,7 +1,7 @@
 //! Rego policies, evaluated in-process by regorus.
 //!
 //! A [`Policy`] is one compiled regorus engine per rule: the rule's `.rego` files plus the hindsight library
-//! (`rules/lib/*.rego`), the rule's options as `data.hindsight.options`, a `hindsight.file()` builtin
+//! modules it names (`rules/lib/*.rego`), the rule's options as `data.hindsight.options`, a `hindsight.file()` builtin
 //! for file facts, and `hindsight.regex.backtracking(pattern)` for regex analysis ([`crate::analysis::backtracking`]). It is compiled and dry-run when loaded, so syntax errors, unknown functions and unsafe
 //! variables are load problems with a file, line and column; at check time the prepared engine is cloned
 //! (microseconds) for each evaluation, on any thread.
