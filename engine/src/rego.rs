@@ -387,7 +387,7 @@ impl Policy {
                 err
             })?);
         }
-        let bytecode = vm::Bytecode::compile(&engine, sources, &rules, &data, &dry_run);
+        let bytecode = vm::Bytecode::compile(&engine, sources, &rules, &data, &dry_run, deadline);
         Ok(Policy {
             engine,
             package: package.to_string(),
@@ -404,8 +404,8 @@ impl Policy {
         let deadline = Instant::now() + self.timeout;
         if self.coverage.is_none()
             && let Some(bytecode) = &self.bytecode
+            && let Ok(mut machine) = bytecode.machine(input.clone())
         {
-            let mut machine = bytecode.machine(input.clone())?;
             match self.verdicts(|rule| machine.eval(rule, deadline)) {
                 Ok(verdicts) => return Ok(verdicts),
                 Err(vm::Failed::TimedOut(err)) => return Err(err),

@@ -55,13 +55,15 @@ fn enabled() -> bool {
 impl Bytecode {
     /// Compiles `rules` (full paths such as `data.pkg.deny`) of the prepared `engine`, made of `sources`, to
     /// bytecode, or `None` when the policy must stay on the interpreter (see the module's documentation).
-    /// `dry_run` holds the interpreter's value of each rule for an empty input.
+    /// `dry_run` holds the interpreter's value of each rule for an empty input; the VM's dry run must give them
+    /// by `deadline` too.
     pub(super) fn compile(
         engine: &Engine,
         sources: &[Source],
         rules: &[String],
         data: &Value,
         dry_run: &[Value],
+        deadline: Instant,
     ) -> Option<Bytecode> {
         if !enabled()
             || rules.is_empty()
@@ -83,9 +85,9 @@ impl Bytecode {
             program,
             data: data.clone(),
         };
-        let mut vm = bytecode.vm(Value::new_object()).ok()?;
+        let mut machine = bytecode.machine(Value::new_object()).ok()?;
         for (rule, expected) in rules.iter().zip(dry_run) {
-            match vm.execute_entry_point_by_name(rule) {
+            match machine.eval(rule, deadline) {
                 Ok(value) if value == *expected => {}
                 _ => return None,
             }
