@@ -402,8 +402,7 @@ impl Policy {
     /// Evaluates the policy on `input`, with `facts` as `hindsight.file()`.
     pub fn evaluate(&self, input: Value, facts: Value) -> Result<Vec<Verdict>, RegoError> {
         let deadline = Instant::now() + self.timeout;
-        if self.coverage.is_none()
-            && let Some(bytecode) = &self.bytecode
+        if let Some(bytecode) = &self.bytecode
             && let Ok(mut machine) = bytecode.machine(input.clone())
         {
             match self.verdicts(|rule| machine.eval(rule, deadline)) {
@@ -455,6 +454,8 @@ impl Policy {
     /// Records the lines every later evaluation (of this policy and its clones) runs into the returned
     /// accumulator.
     pub fn enable_coverage(&mut self) -> Arc<Mutex<Coverage>> {
+        // Coverage is the interpreter's: a policy that records it is evaluated there.
+        self.bytecode = None;
         self.engine.set_enable_coverage(true);
         let coverage = Arc::new(Mutex::new(Coverage::default()));
         self.coverage = Some(coverage.clone());
@@ -571,6 +572,33 @@ pub fn run_tests(
 
 /// The built-ins that depend on their arguments only, the same in policies and in their unit tests, and the
 /// bounded replacements of regorus's built-ins that could exhaust memory within one step ([`MAX_GENERATED`]).
+/// The built-ins hindsight replaces, in the interpreter (as extensions, looked up before a built-in of the same
+/// name) and on the VM alike (`vm.rs`): `numbers.range`, `numbers.range_step`, `concat` and `array.concat`
+/// bounded ([`MAX_GENERATED`]), and regorus's `regex.*` over compiled patterns kept per thread
+/// (`regex_builtins`, same results). Name, arity, function.
+const REPLACED_BUILTINS: [(&str, u8, Builtin); 9] = [
+    ("numbers.range", 2, |args| {
+        bounded_range("numbers.range", args, false)
+    }),
+    ("numbers.range_step", 3, |args| {
+        bounded_range("numbers.range_step", args, true)
+    }),
+    ("concat", 2, bounded_concat),
+    ("array.concat", 2, bounded_array_concat),
+    ("regex.match", 2, regex_builtins::regex_match),
+    ("regex.split", 2, regex_builtins::split),
+    ("regex.find_n", 3, regex_builtins::find_n),
+    (
+        "regex.find_all_string_submatch_n",
+        3,
+        regex_builtins::find_all_string_submatch_n,
+    ),
+    ("regex.replace", 3, regex_builtins::replace),
+];
+
+/// A built-in's body: its arguments to its value.
+type Builtin = fn(&[Value]) -> anyhow::Result<Value>;
+
 fn add_pure_extensions(engine: &mut Engine) -> Result<(), RegoError> {
     engine
         .add_extension(
@@ -579,49 +607,7 @@ fn add_pure_extensions(engine: &mut Engine) -> Result<(), RegoError> {
             Box::new(regex_backtracking),
         )
         .map_err(|e| RegoError::from_anyhow(&e))?;
-    // An extension is looked up before a built-in of the same name, so these replace regorus's.
-    engine
-        .add_extension(
-            "numbers.range".into(),
-            2,
-            Box::new(|args: Vec<Value>| bounded_range("numbers.range", &args, false)),
-        )
-        .map_err(|e| RegoError::from_anyhow(&e))?;
-    engine
-        .add_extension(
-            "concat".into(),
-            2,
-            Box::new(|args: Vec<Value>| bounded_concat(&args)),
-        )
-        .map_err(|e| RegoError::from_anyhow(&e))?;
-    engine
-        .add_extension(
-            "array.concat".into(),
-            2,
-            Box::new(|args: Vec<Value>| bounded_array_concat(&args)),
-        )
-        .map_err(|e| RegoError::from_anyhow(&e))?;
-    engine
-        .add_extension(
-            "numbers.range_step".into(),
-            3,
-            Box::new(|args: Vec<Value>| bounded_range("numbers.range_step", &args, true)),
-        )
-        .map_err(|e| RegoError::from_anyhow(&e))?;
-    // regorus's regex built-ins with compiled patterns kept per thread (`regex_builtins`): same results.
-    type Builtin = fn(&[Value]) -> anyhow::Result<Value>;
-    let regexes: [(&str, u8, Builtin); 5] = [
-        ("regex.match", 2, regex_builtins::regex_match),
-        ("regex.split", 2, regex_builtins::split),
-        ("regex.find_n", 3, regex_builtins::find_n),
-        (
-            "regex.find_all_string_submatch_n",
-            3,
-            regex_builtins::find_all_string_submatch_n,
-        ),
-        ("regex.replace", 3, regex_builtins::replace),
-    ];
-    for (name, arity, builtin) in regexes {
+    for (name, arity, builtin) in REPLACED_BUILTINS {
         engine
             .add_extension(
                 name.into(),

@@ -35,8 +35,8 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::{Program, RegoVM};
 use regorus::{Engine, Value};
 
-use super::budget::{bounded_array_concat, bounded_concat, bounded_range, timer_until};
-use super::{RegoError, Source, regex_builtins};
+use super::budget::timer_until;
+use super::{REPLACED_BUILTINS, RegoError, Source};
 use crate::paths::BUILTIN_PREFIX;
 
 /// A policy compiled to bytecode, with the `data` document it reads.
@@ -65,8 +65,8 @@ impl Bytecode {
         dry_run: &[Value],
         deadline: Instant,
     ) -> Option<Bytecode> {
+        let first = rules.first()?;
         if !enabled()
-            || rules.is_empty()
             || !sources
                 .iter()
                 .all(|s| s.path.starts_with(BUILTIN_PREFIX) && !has_else(&s.text))
@@ -76,7 +76,7 @@ impl Bytecode {
         // Compiling records the entry point in the engine's compiled policy: a copy keeps the original as it was.
         let mut scratch = engine.clone();
         let compiled = scratch
-            .compile_with_entrypoint(&Arc::from(rules[0].as_str()))
+            .compile_with_entrypoint(&Arc::from(first.as_str()))
             .ok()?;
         let names: Vec<&str> = rules.iter().map(String::as_str).collect();
         let compiled = Compiler::compile_from_policy(&compiled, &names).ok()?;
@@ -95,21 +95,15 @@ impl Bytecode {
         Some(bytecode)
     }
 
-    fn vm(&self, input: Value) -> Result<RegoVM, RegoError> {
+    /// A machine for one evaluation of `input`; [`Machine::eval`] runs one rule of it.
+    pub(super) fn machine(&self, input: Value) -> Result<Machine, RegoError> {
         let mut vm = RegoVM::new();
         vm.load_program(self.program.clone());
         // The interpreter's default, which hindsight keeps: a built-in given the wrong types is an error.
         vm.set_strict_builtin_errors(true);
         vm.set_data(self.data.clone()).map_err(|e| vm_error(&e))?;
         vm.set_input(input);
-        Ok(vm)
-    }
-
-    /// A machine for one evaluation of `input`; [`Machine::eval`] runs one rule of it.
-    pub(super) fn machine(&self, input: Value) -> Result<Machine, RegoError> {
-        Ok(Machine {
-            vm: self.vm(input)?,
-        })
+        Ok(Machine { vm })
     }
 }
 
@@ -147,50 +141,44 @@ impl Machine {
     }
 }
 
-/// `program` with the built-ins hindsight replaces in the interpreter (see `add_pure_extensions`) replaced on
-/// the VM too: the bounded `numbers.range`, `numbers.range_step`, `concat` and `array.concat`, and the `regex.*`
-/// functions over patterns kept per thread (with regorus's, each call searched with a fresh cache: HS1004 took
-/// twice as long on the VM as in the interpreter). The VM calls what `resolved_builtins` holds, by index
-/// into its table of names; regorus exposes the signature only in `regorus::unstable`.
+/// `program` with the built-ins hindsight replaces in the interpreter ([`REPLACED_BUILTINS`]) replaced on the VM
+/// too (with regorus's `regex.*`, each call searched with a fresh cache: HS1004 took twice as long on the VM as
+/// in the interpreter). The VM calls what `resolved_builtins` holds, by index into its table of names, as plain
+/// function pointers of the signature regorus exposes only in `regorus::unstable`: one instance of
+/// [`on_vm`] per entry of the table.
 fn with_hindsight_builtins(program: &Program) -> Arc<Program> {
-    use regorus::unstable::{Expr, Ref, Span};
-    type Builtin = fn(&Span, &[Ref<Expr>], &[Value], bool) -> anyhow::Result<Value>;
-    let replacements: [(&str, Builtin); 9] = [
-        ("regex.match", |_, _, args, _| {
-            noted(regex_builtins::regex_match(args))
-        }),
-        ("regex.split", |_, _, args, _| {
-            noted(regex_builtins::split(args))
-        }),
-        ("regex.find_n", |_, _, args, _| {
-            noted(regex_builtins::find_n(args))
-        }),
-        ("regex.find_all_string_submatch_n", |_, _, args, _| {
-            noted(regex_builtins::find_all_string_submatch_n(args))
-        }),
-        ("regex.replace", |_, _, args, _| {
-            noted(regex_builtins::replace(args))
-        }),
-        ("numbers.range", |_, _, args, _| {
-            noted(bounded_range("numbers.range", args, false))
-        }),
-        ("numbers.range_step", |_, _, args, _| {
-            noted(bounded_range("numbers.range_step", args, true))
-        }),
-        ("concat", |_, _, args, _| noted(bounded_concat(args))),
-        ("array.concat", |_, _, args, _| {
-            noted(bounded_array_concat(args))
-        }),
+    const ON_VM: [VmBuiltin; REPLACED_BUILTINS.len()] = [
+        on_vm::<0>, on_vm::<1>, on_vm::<2>, on_vm::<3>, on_vm::<4>, on_vm::<5>, on_vm::<6>,
+        on_vm::<7>, on_vm::<8>,
     ];
     let mut program = program.clone();
     for (i, info) in program.builtin_info_table.iter().enumerate() {
-        if let Some((_, builtin)) = replacements.iter().find(|(name, _)| *name == info.name)
+        if let Some(at) = REPLACED_BUILTINS
+            .iter()
+            .position(|(name, _, _)| *name == info.name)
             && let Some(resolved) = program.resolved_builtins.get_mut(i)
         {
-            resolved.0 = *builtin;
+            resolved.0 = ON_VM[at];
         }
     }
     Arc::new(program)
+}
+
+type VmBuiltin = fn(
+    &regorus::unstable::Span,
+    &[regorus::unstable::Ref<regorus::unstable::Expr>],
+    &[Value],
+    bool,
+) -> anyhow::Result<Value>;
+
+/// Entry `I` of [`REPLACED_BUILTINS`] as the VM calls it, noting an error ([`noted`]).
+fn on_vm<const I: usize>(
+    _: &regorus::unstable::Span,
+    _: &[regorus::unstable::Ref<regorus::unstable::Expr>],
+    args: &[Value],
+    _: bool,
+) -> anyhow::Result<Value> {
+    noted((REPLACED_BUILTINS[I].2)(args))
 }
 
 thread_local! {
