@@ -12,6 +12,7 @@
 
 use aho_corasick::AhoCorasick;
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
+use regex_syntax::hir::{Hir, HirKind};
 use serde_json::Value;
 
 /// The shortest literal worth a search of the whole file: shorter ones (`os`, `(`) are in nearly every file.
@@ -22,6 +23,8 @@ const MAX_LITERALS: usize = 64;
 const MAX_NEEDLES: usize = 3;
 /// How deep `matches:` references to utils are followed (utils may refer to each other, even in cycles).
 const MAX_DEPTH: usize = 8;
+/// How deep a regex's groups are searched for literals every match has.
+const MAX_REGEX_DEPTH: usize = 16;
 
 /// The needles of one rule: the file's text must contain at least one literal of every needle.
 #[derive(Debug, Default)]
@@ -110,28 +113,97 @@ fn needs(rule: &Value, utils: Option<&Value>, depth: usize, out: &mut Vec<Altern
     }
 }
 
-/// `any:` needs one of its branches: a needle only when every branch has one (the strongest of each).
+/// `any:` needs one of its branches: a needle only when every branch has one. Each branch may imply several
+/// needles; the union is only as good as its shortest literal, so each branch takes, among its needles at
+/// least that long, the one adding the fewest literals to the union: a reload method inside a class that also
+/// loads (`load|read|parse`, long but common) is better said by the `reload|refresh` the other branch has.
 fn any_of(branches: &[Value], utils: Option<&Value>, depth: usize) -> Option<Alternatives> {
-    let mut union = Alternatives::new();
+    let mut options: Vec<Vec<Alternatives>> = Vec::with_capacity(branches.len());
     for branch in branches {
         let mut found = Vec::new();
         needs(branch, utils, depth, &mut found);
-        let best = found.into_iter().max_by_key(shortest)?;
-        union.extend(best);
+        if found.is_empty() {
+            return None;
+        }
+        options.push(found);
     }
-    union.sort();
-    union.dedup();
+    // No branch can do better than its best needle, so neither can the union.
+    let floor = options
+        .iter()
+        .map(|found| found.iter().map(shortest).max().unwrap_or(0))
+        .min()?;
+    // The branches with the fewest choices first: what they must add, the others can reuse.
+    options.sort_by_key(Vec::len);
+    let mut union = Alternatives::new();
+    for found in &options {
+        let best = found
+            .iter()
+            .filter(|alt| shortest(alt) >= floor)
+            .min_by_key(|alt| alt.iter().filter(|lit| !union.contains(lit)).count())?;
+        union.extend(best.iter().cloned());
+        union.sort();
+        union.dedup();
+    }
     (!union.is_empty() && union.len() <= MAX_LITERALS).then_some(union)
 }
 
-/// The literals one of which every match of `regex` contains: its prefixes or its suffixes, whichever are
-/// longer, when they are few and long enough to be worth a search.
+/// The literals one of which every match of `regex` contains (see [`required`]).
 fn literals_of(regex: &str) -> Option<Alternatives> {
-    let hir = regex_syntax::parse(regex).ok()?;
-    [ExtractKind::Prefix, ExtractKind::Suffix]
-        .into_iter()
-        .filter_map(|kind| usable(Extractor::new().kind(kind).extract(&hir)))
-        .max_by_key(shortest)
+    required(&regex_syntax::parse(regex).ok()?, 0)
+}
+
+/// The literals one of which every match of `hir` contains, when they are few and long enough to be worth a
+/// search: its prefixes or suffixes, or those of a part every match has: a run of a concatenation (`_*(do_)?
+/// reload(_\w+)?$` needs `reload`), each branch of an alternation (one of them), a group, a repetition of at
+/// least one. The best of them: the longest shortest literal, then the fewest literals.
+fn required(hir: &Hir, depth: usize) -> Option<Alternatives> {
+    let mut best = None;
+    let mut consider = |candidate: Option<Alternatives>| {
+        if let Some(candidate) = candidate
+            && best
+                .as_ref()
+                .is_none_or(|b: &Alternatives| better(&candidate, b))
+        {
+            best = Some(candidate);
+        }
+    };
+    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
+        consider(usable(Extractor::new().kind(kind).extract(hir)));
+    }
+    if depth >= MAX_REGEX_DEPTH {
+        return best;
+    }
+    match hir.kind() {
+        HirKind::Concat(items) => {
+            for start in 1..items.len() {
+                let tail = Hir::concat(items[start..].to_vec());
+                consider(usable(Extractor::new().extract(&tail)));
+            }
+            for item in items {
+                consider(required(item, depth + 1));
+            }
+        }
+        HirKind::Alternation(branches) => {
+            let mut union = Alternatives::new();
+            for branch in branches {
+                union.extend(required(branch, depth + 1)?);
+            }
+            union.sort();
+            union.dedup();
+            consider((union.len() <= MAX_LITERALS).then_some(union));
+        }
+        HirKind::Capture(capture) => consider(required(&capture.sub, depth + 1)),
+        HirKind::Repetition(repetition) if repetition.min >= 1 => {
+            consider(required(&repetition.sub, depth + 1));
+        }
+        _ => {}
+    }
+    best
+}
+
+/// Is needle `a` worth more than `b`: a longer shortest literal (rarer in text), then fewer literals.
+fn better(a: &Alternatives, b: &Alternatives) -> bool {
+    (shortest(a), std::cmp::Reverse(a.len())) > (shortest(b), std::cmp::Reverse(b.len()))
 }
 
 fn usable(seq: Seq) -> Option<Alternatives> {
@@ -201,12 +273,51 @@ mod tests {
 
     #[test]
     fn short_or_open_literals_are_not_needles() {
-        for regex in ["^os$", "\\(", "\\w+", "(?s).*", "a|bcd"] {
+        for regex in [
+            "^os$",
+            "\\(",
+            "\\w+",
+            "(?s).*",
+            "a|bcd",
+            "_*(load)*_?",
+            "(abc|d)e",
+        ] {
             assert_eq!(
                 FileNeedles::of(&json!({"regex": regex}), None, None).len(),
                 0,
                 "{regex}"
             );
         }
+    }
+
+    #[test]
+    fn literals_inside_a_regex_are_needles() {
+        // Neither prefix (`_*`) nor suffix (`(_\w+)?`) is a literal, but every match holds one of the words.
+        let rule =
+            json!({"regex": "^_*(do_)?(reload|refresh|watch)(_\\w+)?$|^_*(handle|on)_?(sig)?hup$"});
+        assert!(admits(rule.clone(), None, "def do_reload_rules(self):"));
+        assert!(admits(rule.clone(), None, "def _on_sighup(signum, frame):"));
+        assert!(!admits(rule, None, "def load_config(path):"));
+        // A repetition of at least one holds its body; a group, its content.
+        let rule = json!({"regex": "^(?:_(init))+\\d*$"});
+        assert!(admits(rule.clone(), None, "__init__"));
+        assert!(!admits(rule, None, "new"));
+    }
+
+    #[test]
+    fn any_takes_the_needles_its_branches_share() {
+        // The second branch holds `load|read|parse` (longer words, but common) and `reload|refresh` (which the
+        // first branch needs anyway): the union is the reload words alone.
+        let rule = json!({"any": [
+            {"regex": "^(reload|refresh)$"},
+            {"all": [{"regex": "^(load|read|parse)_\\w+$"},
+                     {"inside": {"has": {"regex": "^(reload|refresh)$"}}}]},
+        ]});
+        assert!(admits(
+            rule.clone(),
+            None,
+            "def refresh(self): self.load_rules()"
+        ));
+        assert!(!admits(rule, None, "def load_rules(self): parse_file()"));
     }
 }
