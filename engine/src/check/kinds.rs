@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::ActiveRule;
-use crate::rule::RulePack;
+use crate::rule::{NeedleIndex, RulePack};
 use crate::source::lang::{Lang, TestCode};
 use crate::source::macros;
 
@@ -73,6 +73,8 @@ pub(super) struct KindMap {
     pub(super) macro_needles: Option<regex::Regex>,
     /// Indices into `active` of the rules without needles.
     pub(super) needle_less: Vec<usize>,
+    /// The rules' file needles (keyed by index into `active`), looked for in one pass a file.
+    pub(super) file_needles: NeedleIndex,
     /// Node kind id → `KIND_*` flags: one lookup per node decides whether it needs any work.
     pub(super) flags: Vec<u8>,
     /// Indices into `active`.
@@ -104,6 +106,7 @@ impl KindMap {
             flat_macros: false,
             macro_needles: None,
             needle_less: Vec::new(),
+            file_needles: NeedleIndex::default(),
             flags,
             rules: Vec::new(),
             by_kind: Vec::new(),
@@ -127,16 +130,23 @@ impl KindMap {
         }
     }
 
-    /// Joins the rules' needles into one regex for macro arguments, and lists the rules that have none.
+    /// Joins the rules' needles into one regex for macro arguments, lists the rules that have none, and
+    /// indexes the rules' file needles.
     fn collect_needles(&mut self, pack: &RulePack, active: &[ActiveRule]) {
         let mut needles = Vec::new();
+        let mut file_needles = Vec::new();
         for &idx in &self.rules {
             let rule = &pack.rules()[active[idx].pack_idx];
-            match active[idx].matcher(rule).and_then(|m| m.needles.as_deref()) {
+            let matcher = active[idx].matcher(rule);
+            if let Some(matcher) = matcher {
+                file_needles.push((idx, matcher.file_needles()));
+            }
+            match matcher.and_then(|m| m.needles.as_deref()) {
                 Some(needle) => needles.push(format!("(?:{needle})")),
                 None => self.needle_less.push(idx),
             }
         }
+        self.file_needles = NeedleIndex::new(file_needles);
         self.macro_needles = if needles.is_empty() {
             None
         } else {

@@ -37,6 +37,8 @@ impl Checker {
         // A file with suppressions is looked at by every rule it could name, so that an unused one is still
         // reported as unused; any other file only by the rules whose needles it holds.
         let has_suppressions = file.text.contains(suppress::MARKER);
+        // The literals the file holds, looked for once, when some rule gets as far as asking.
+        let found = std::cell::OnceCell::new();
         let applicable: Vec<bool> = self
             .active
             .iter()
@@ -47,9 +49,10 @@ impl Checker {
                     && rule.applies_to(file.path)
                     && rule.prefilter_admits(file)
                     && (has_suppressions
-                        || active
-                            .matcher(rule)
-                            .is_none_or(|m| m.may_match_in(file.text)))
+                        || map.file_needles.is_empty()
+                        || map
+                            .file_needles
+                            .admits(idx, found.get_or_init(|| map.file_needles.scan(file.text))))
             })
             .collect();
         if !applicable.iter().any(|&a| a) {

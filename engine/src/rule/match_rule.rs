@@ -93,16 +93,13 @@ impl MatchRule {
 }
 
 impl MatchRule {
-    /// Can the rule match in a file with this text? `false` only when the text lacks a literal every match
-    /// needs ([`FileNeedles`]).
-    pub(crate) fn may_match_in(&self, text: &str) -> bool {
-        self.file_needles
-            .get_or_init(|| {
-                self.recipe
-                    .as_ref()
-                    .map_or_else(FileNeedles::default, Recipe::file_needles)
-            })
-            .admit(text)
+    /// The literals a file must hold for the rule to match in it ([`FileNeedles`]), worked out on first use.
+    pub(crate) fn file_needles(&self) -> &FileNeedles {
+        self.file_needles.get_or_init(|| {
+            self.recipe
+                .as_ref()
+                .map_or_else(FileNeedles::default, Recipe::file_needles)
+        })
     }
 }
 
@@ -287,7 +284,7 @@ mod tests {
                 };
                 for example in bad.iter().filter(own_language) {
                     assert!(
-                        matcher.may_match_in(&example.code),
+                        matcher.file_needles().admit(&example.code),
                         "{}:{}: the file needles reject a bad example",
                         rule.origin.path,
                         example.line

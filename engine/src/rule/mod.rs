@@ -19,6 +19,7 @@ pub use conftest::{ConftestOptions, Namespaces};
 pub use examples::{Example, ExampleAt};
 pub use lesson::LessonScope;
 pub(crate) use match_rule::{Compiled, MatchRule, Recipe};
+pub(crate) use needles::NeedleIndex;
 
 use std::collections::HashMap;
 use std::path::Path;

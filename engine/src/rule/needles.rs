@@ -10,7 +10,9 @@
 //! that holds them is checked as before, so the findings never change, only the work done for files that
 //! could not have any (Semgrep prefilters files the same way).
 
-use aho_corasick::AhoCorasick;
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
 use regex_syntax::hir::{Hir, HirKind};
 use serde_json::Value;
@@ -29,7 +31,7 @@ const MAX_REGEX_DEPTH: usize = 16;
 /// The needles of one rule: the file's text must contain at least one literal of every needle.
 #[derive(Debug, Default)]
 pub(crate) struct FileNeedles {
-    needles: Vec<AhoCorasick>,
+    needles: Vec<Alternatives>,
 }
 
 impl FileNeedles {
@@ -49,27 +51,108 @@ impl FileNeedles {
         found.sort_by_key(|alt| std::cmp::Reverse(shortest(alt)));
         found.dedup();
         found.truncate(MAX_NEEDLES);
-        let needles = found
-            .iter()
-            .filter_map(|alt| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    .build(alt)
-                    .ok()
-            })
-            .collect();
-        Self { needles }
+        Self { needles: found }
     }
 
-    /// Can a match of the rule be in this text?
+    /// Can a match of the rule be in this text? (The scan asks a [`NeedleIndex`] instead: one pass a file.)
+    #[cfg(test)]
     pub(crate) fn admit(&self, text: &str) -> bool {
-        self.needles.iter().all(|needle| needle.is_match(text))
+        let index = NeedleIndex::new([(0, self)]);
+        index.admits(0, &index.scan(text))
     }
 
     /// How many needles the rule has.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.needles.len()
+    }
+}
+
+/// The file needles of one language's rules, looked for in one pass over a file's text: one automaton over
+/// every distinct literal (ASCII case ignored), and each rule's needles as literal ids. Asking each rule's
+/// needles of the text in turn read every file once per rule (a tenth of a check of tokio).
+#[derive(Debug, Default)]
+pub(crate) struct NeedleIndex {
+    /// `None` when no rule has needles, or the automaton could not be built (then no rule is skipped).
+    automaton: Option<AhoCorasick>,
+    literals: usize,
+    /// A rule's key (the caller's index of it) → its needles, each the ids of its alternative literals.
+    rules: HashMap<usize, Vec<Vec<usize>>>,
+}
+
+/// Which literals of a [`NeedleIndex`] a text holds.
+pub(crate) struct Found(Vec<bool>);
+
+impl NeedleIndex {
+    /// The index of these rules' needles, each rule under its key.
+    pub(crate) fn new<'a>(rules: impl IntoIterator<Item = (usize, &'a FileNeedles)>) -> Self {
+        let mut ids: HashMap<&'a [u8], usize> = HashMap::new();
+        let mut patterns: Vec<&'a [u8]> = Vec::new();
+        let mut by_rule = HashMap::new();
+        for (key, file_needles) in rules {
+            if file_needles.needles.is_empty() {
+                continue;
+            }
+            let as_ids = file_needles
+                .needles
+                .iter()
+                .map(|alt| {
+                    alt.iter()
+                        .map(|literal| {
+                            *ids.entry(literal.as_slice()).or_insert_with(|| {
+                                patterns.push(literal.as_slice());
+                                patterns.len() - 1
+                            })
+                        })
+                        .collect()
+                })
+                .collect();
+            by_rule.insert(key, as_ids);
+        }
+        let automaton = (!patterns.is_empty())
+            .then(|| {
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    // A few hundred literals: a DFA is small, and the fastest for an overlapping search.
+                    .kind(Some(AhoCorasickKind::DFA))
+                    .build(&patterns)
+                    .ok()
+            })
+            .flatten();
+        if automaton.is_none() {
+            by_rule.clear();
+        }
+        Self {
+            automaton,
+            literals: patterns.len(),
+            rules: by_rule,
+        }
+    }
+
+    /// Does any rule have needles (is a [`NeedleIndex::scan`] worth it)?
+    pub(crate) fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The literals `text` holds (overlapping occurrences too: `reload` holds `load`).
+    pub(crate) fn scan(&self, text: &str) -> Found {
+        let mut found = vec![false; self.literals];
+        if let Some(automaton) = &self.automaton {
+            for hit in automaton.find_overlapping_iter(text) {
+                found[hit.pattern().as_usize()] = true;
+            }
+        }
+        Found(found)
+    }
+
+    /// Can a match of the rule under `key` be in a text holding `found`? Always for a rule without needles.
+    pub(crate) fn admits(&self, key: usize, found: &Found) -> bool {
+        self.rules.get(&key).is_none_or(|needles| {
+            needles.iter().all(|alt| {
+                alt.iter()
+                    .any(|&id| found.0.get(id).copied().unwrap_or(true))
+            })
+        })
     }
 }
 
@@ -147,9 +230,19 @@ fn any_of(branches: &[Value], utils: Option<&Value>, depth: usize) -> Option<Alt
     (!union.is_empty() && union.len() <= MAX_LITERALS).then_some(union)
 }
 
-/// The literals one of which every match of `regex` contains (see [`required`]).
+/// The literals one of which every match of `regex` contains: its prefixes or suffixes, or when neither will
+/// do, literals from inside it ([`required`], which extracts from each part: worth it only then).
 fn literals_of(regex: &str) -> Option<Alternatives> {
-    required(&regex_syntax::parse(regex).ok()?, 0)
+    let hir = regex_syntax::parse(regex).ok()?;
+    ends(&hir).or_else(|| required(&hir, 0))
+}
+
+/// The better of `hir`'s prefix and suffix literals, when usable.
+fn ends(hir: &Hir) -> Option<Alternatives> {
+    [ExtractKind::Prefix, ExtractKind::Suffix]
+        .into_iter()
+        .filter_map(|kind| usable(Extractor::new().kind(kind).extract(hir)))
+        .reduce(|a, b| if better(&b, &a) { b } else { a })
 }
 
 /// The literals one of which every match of `hir` contains, when they are few and long enough to be worth a
@@ -167,20 +260,24 @@ fn required(hir: &Hir, depth: usize) -> Option<Alternatives> {
             best = Some(candidate);
         }
     };
-    for kind in [ExtractKind::Prefix, ExtractKind::Suffix] {
-        consider(usable(Extractor::new().kind(kind).extract(hir)));
-    }
+    consider(ends(hir));
     if depth >= MAX_REGEX_DEPTH {
         return best;
     }
     match hir.kind() {
         HirKind::Concat(items) => {
-            for start in 1..items.len() {
-                let tail = Hir::concat(items[start..].to_vec());
-                consider(usable(Extractor::new().extract(&tail)));
-            }
-            for item in items {
-                consider(required(item, depth + 1));
+            // A run of literal characters is searched from its start, together with what follows it (one
+            // extraction per run: starting inside a run only gives shorter literals); the groups, alternations
+            // and repetitions between runs are searched on their own.
+            for (start, item) in items.iter().enumerate() {
+                if literal_like(item) {
+                    if start > 0 && !literal_like(&items[start - 1]) {
+                        let tail = Hir::concat(items[start..].to_vec());
+                        consider(usable(Extractor::new().extract(&tail)));
+                    }
+                } else {
+                    consider(required(item, depth + 1));
+                }
             }
         }
         HirKind::Alternation(branches) => {
@@ -199,6 +296,11 @@ fn required(hir: &Hir, depth: usize) -> Option<Alternatives> {
         _ => {}
     }
     best
+}
+
+/// A literal or a class: what the extractor reads as characters.
+fn literal_like(hir: &Hir) -> bool {
+    matches!(hir.kind(), HirKind::Literal(_) | HirKind::Class(_))
 }
 
 /// Is needle `a` worth more than `b`: a longer shortest literal (rarer in text), then fewer literals.
@@ -221,7 +323,7 @@ fn usable(seq: Seq) -> Option<Alternatives> {
 mod tests {
     use serde_json::json;
 
-    use super::FileNeedles;
+    use super::{FileNeedles, NeedleIndex};
 
     fn admits(rule: serde_json::Value, utils: Option<serde_json::Value>, text: &str) -> bool {
         FileNeedles::of(&rule, utils.as_ref(), None).admit(text)
@@ -319,5 +421,23 @@ mod tests {
             "def refresh(self): self.load_rules()"
         ));
         assert!(!admits(rule, None, "def load_rules(self): parse_file()"));
+    }
+
+    #[test]
+    fn one_index_answers_for_every_rule_in_one_pass() {
+        let reload = FileNeedles::of(&json!({"regex": "^(reload|refresh)_config$"}), None, None);
+        let load = FileNeedles::of(&json!({"regex": "^load_\\w+$"}), None, None);
+        let open = FileNeedles::of(&json!({"kind": "identifier"}), None, None);
+        let index = NeedleIndex::new([(3, &reload), (7, &load), (9, &open)]);
+        // `reload_config` holds `load_` too (overlapping), in any ASCII case.
+        let found = index.scan("fn ReLoad_Config() {}");
+        assert!(index.admits(3, &found) && index.admits(7, &found));
+        let found = index.scan("fn load_rules() {}");
+        assert!(!index.admits(3, &found) && index.admits(7, &found));
+        let found = index.scan("fn main() {}");
+        assert!(!index.admits(3, &found) && !index.admits(7, &found));
+        // A rule without needles, or one the index does not know, is always admitted.
+        assert!(index.admits(9, &found) && index.admits(42, &found));
+        assert!(NeedleIndex::new([(9, &open)]).is_empty());
     }
 }
