@@ -11,6 +11,7 @@
 //! could not have any (Semgrep prefilters files the same way).
 
 use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
@@ -233,8 +234,20 @@ fn any_of(branches: &[Value], utils: Option<&Value>, depth: usize) -> Option<Alt
 /// The literals one of which every match of `regex` contains: its prefixes or suffixes, or when neither will
 /// do, literals from inside it ([`required`], which extracts from each part: worth it only then).
 fn literals_of(regex: &str) -> Option<Alternatives> {
-    let hir = regex_syntax::parse(regex).ok()?;
-    ends(&hir).or_else(|| required(&hir, 0))
+    // Rules share regexes (a util is read at each `matches:` naming it, forms repeat their conditions), and
+    // parsing and extracting is most of the cost of working needles out: each regex is read once a process.
+    static SEEN: LazyLock<Mutex<HashMap<String, Option<Alternatives>>>> =
+        LazyLock::new(Default::default);
+    if let Some(known) = SEEN.lock().ok().and_then(|seen| seen.get(regex).cloned()) {
+        return known;
+    }
+    let literals = regex_syntax::parse(regex)
+        .ok()
+        .and_then(|hir| ends(&hir).or_else(|| required(&hir, 0)));
+    if let Ok(mut seen) = SEEN.lock() {
+        seen.insert(regex.to_string(), literals.clone());
+    }
+    literals
 }
 
 /// The better of `hir`'s prefix and suffix literals, when usable.
