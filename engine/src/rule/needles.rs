@@ -11,7 +11,8 @@
 //! could not have any (Semgrep prefilters files the same way).
 
 use std::collections::HashMap;
-use std::sync::{LazyLock, Mutex};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{LazyLock, Mutex, OnceLock};
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor, Seq};
@@ -70,15 +71,32 @@ impl FileNeedles {
 }
 
 /// The file needles of one language's rules, looked for in one pass over a file's text: one automaton over
-/// every distinct literal (ASCII case ignored), and each rule's needles as literal ids. Asking each rule's
+/// every distinct literal (ASCII case ignored; an NFA for the first files, then a DFA), and each rule's
+/// needles as literal ids. Asking each rule's
 /// needles of the text in turn read every file once per rule (a tenth of a check of tokio).
 #[derive(Debug, Default)]
 pub(crate) struct NeedleIndex {
     /// `None` when no rule has needles, or the automaton could not be built (then no rule is skipped).
     automaton: Option<AhoCorasick>,
-    literals: usize,
+    /// The same literals as a DFA, built once [`DFA_AFTER`] files have been read: searching with it takes
+    /// half the time, building it a few milliseconds, more than a check of a few files is worth.
+    dfa: OnceLock<Option<AhoCorasick>>,
+    scanned: AtomicUsize,
+    patterns: Vec<Vec<u8>>,
     /// A rule's key (the caller's index of it) → its needles, each the ids of its alternative literals.
     rules: HashMap<usize, Vec<Vec<usize>>>,
+}
+
+/// How many files a [`NeedleIndex`] reads with its NFA before it builds its DFA.
+const DFA_AFTER: usize = 32;
+
+/// An automaton over `patterns`, ASCII case ignored.
+fn build<P: AsRef<[u8]>>(patterns: &[P], kind: AhoCorasickKind) -> Option<AhoCorasick> {
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .kind(Some(kind))
+        .build(patterns)
+        .ok()
 }
 
 /// Which literals of a [`NeedleIndex`] a text holds.
@@ -111,21 +129,16 @@ impl NeedleIndex {
             by_rule.insert(key, as_ids);
         }
         let automaton = (!patterns.is_empty())
-            .then(|| {
-                AhoCorasick::builder()
-                    .ascii_case_insensitive(true)
-                    // A few hundred literals: a DFA is small, and the fastest for an overlapping search.
-                    .kind(Some(AhoCorasickKind::DFA))
-                    .build(&patterns)
-                    .ok()
-            })
+            .then(|| build(&patterns, AhoCorasickKind::ContiguousNFA))
             .flatten();
         if automaton.is_none() {
             by_rule.clear();
         }
         Self {
             automaton,
-            literals: patterns.len(),
+            dfa: OnceLock::new(),
+            scanned: AtomicUsize::new(0),
+            patterns: patterns.into_iter().map(<[u8]>::to_vec).collect(),
             rules: by_rule,
         }
     }
@@ -137,8 +150,16 @@ impl NeedleIndex {
 
     /// The literals `text` holds (overlapping occurrences too: `reload` holds `load`).
     pub(crate) fn scan(&self, text: &str) -> Found {
-        let mut found = vec![false; self.literals];
-        if let Some(automaton) = &self.automaton {
+        let mut found = vec![false; self.patterns.len()];
+        let automaton = if self.scanned.fetch_add(1, Ordering::Relaxed) >= DFA_AFTER {
+            self.dfa
+                .get_or_init(|| build(&self.patterns, AhoCorasickKind::DFA))
+                .as_ref()
+                .or(self.automaton.as_ref())
+        } else {
+            self.automaton.as_ref()
+        };
+        if let Some(automaton) = automaton {
             for hit in automaton.find_overlapping_iter(text) {
                 found[hit.pattern().as_usize()] = true;
             }
@@ -259,39 +280,40 @@ fn ends(hir: &Hir) -> Option<Alternatives> {
 }
 
 /// The literals one of which every match of `hir` contains, when they are few and long enough to be worth a
-/// search: its prefixes or suffixes, or those of a part every match has: a run of a concatenation (`_*(do_)?
-/// reload(_\w+)?$` needs `reload`), each branch of an alternation (one of them), a group, a repetition of at
-/// least one. The best of them: the longest shortest literal, then the fewest literals.
+/// search, found inside it (its own prefixes and suffixes are [`ends`]): a run of literal characters in a
+/// concatenation (`_*(do_)?reload(_\w+)?$` needs `reload`), one of each branch of an alternation, what a
+/// group or a repetition of at least one holds. The best of them: the longest shortest literal, then the
+/// fewest literals.
 fn required(hir: &Hir, depth: usize) -> Option<Alternatives> {
-    let mut best = None;
-    let mut consider = |candidate: Option<Alternatives>| {
-        if let Some(candidate) = candidate
-            && best
-                .as_ref()
-                .is_none_or(|b: &Alternatives| better(&candidate, b))
-        {
-            best = Some(candidate);
-        }
-    };
-    consider(ends(hir));
     if depth >= MAX_REGEX_DEPTH {
-        return best;
+        return None;
     }
     match hir.kind() {
+        HirKind::Literal(literal) => {
+            let alt = vec![literal.0.to_ascii_lowercase()];
+            (shortest(&alt) >= MIN_LEN).then_some(alt)
+        }
         HirKind::Concat(items) => {
-            // A run of literal characters is searched from its start, together with what follows it (one
+            // A run of literal characters is read from its start, together with what follows it (one
             // extraction per run: starting inside a run only gives shorter literals); the groups, alternations
             // and repetitions between runs are searched on their own.
+            let mut best: Option<Alternatives> = None;
             for (start, item) in items.iter().enumerate() {
-                if literal_like(item) {
-                    if start > 0 && !literal_like(&items[start - 1]) {
-                        let tail = Hir::concat(items[start..].to_vec());
-                        consider(usable(Extractor::new().extract(&tail)));
+                let candidate = if literal_like(item) {
+                    if start > 0 && literal_like(&items[start - 1]) {
+                        continue;
                     }
+                    usable(Extractor::new().extract(&Hir::concat(items[start..].to_vec())))
                 } else {
-                    consider(required(item, depth + 1));
+                    required(item, depth + 1)
+                };
+                if let Some(candidate) = candidate
+                    && best.as_ref().is_none_or(|b| better(&candidate, b))
+                {
+                    best = Some(candidate);
                 }
             }
+            best
         }
         HirKind::Alternation(branches) => {
             let mut union = Alternatives::new();
@@ -300,15 +322,14 @@ fn required(hir: &Hir, depth: usize) -> Option<Alternatives> {
             }
             union.sort();
             union.dedup();
-            consider((union.len() <= MAX_LITERALS).then_some(union));
+            (union.len() <= MAX_LITERALS).then_some(union)
         }
-        HirKind::Capture(capture) => consider(required(&capture.sub, depth + 1)),
+        HirKind::Capture(capture) => required(&capture.sub, depth + 1),
         HirKind::Repetition(repetition) if repetition.min >= 1 => {
-            consider(required(&repetition.sub, depth + 1));
+            required(&repetition.sub, depth + 1)
         }
-        _ => {}
+        _ => None,
     }
-    best
 }
 
 /// A literal or a class: what the extractor reads as characters.
@@ -449,6 +470,12 @@ mod tests {
         assert!(!index.admits(3, &found) && index.admits(7, &found));
         let found = index.scan("fn main() {}");
         assert!(!index.admits(3, &found) && !index.admits(7, &found));
+        // After the first files, the DFA answers as the NFA did.
+        for _ in 0..super::DFA_AFTER {
+            let found = index.scan("fn load_rules() {}");
+            assert!(!index.admits(3, &found) && index.admits(7, &found));
+        }
+        assert!(index.dfa.get().is_some_and(Option::is_some));
         // A rule without needles, or one the index does not know, is always admitted.
         assert!(index.admits(9, &found) && index.admits(42, &found));
         assert!(NeedleIndex::new([(9, &open)]).is_empty());
