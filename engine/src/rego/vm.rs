@@ -35,7 +35,7 @@ use regorus::languages::rego::compiler::Compiler;
 use regorus::rvm::{Program, RegoVM};
 use regorus::{Engine, Value};
 
-use super::budget::timer_until;
+use super::budget::{VM_TIMER_INTERVAL, timer_until};
 use super::{REPLACED_BUILTINS, RegoError, Source};
 use crate::paths::BUILTIN_PREFIX;
 
@@ -123,7 +123,7 @@ pub(super) enum Failed {
 impl Machine {
     /// Evaluates `rule` with what is left of the time budget until `deadline`.
     pub(super) fn eval(&mut self, rule: &str, deadline: Instant) -> Result<Value, Failed> {
-        let timer = timer_until(rule, deadline).map_err(Failed::TimedOut)?;
+        let timer = timer_until(rule, deadline, VM_TIMER_INTERVAL).map_err(Failed::TimedOut)?;
         self.vm.set_execution_timer_config(Some(timer));
         BUILTIN_FAILED.with(|failed| failed.set(false));
         let value = self.vm.execute_entry_point_by_name(rule).map_err(|err| {
