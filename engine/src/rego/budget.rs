@@ -12,8 +12,9 @@ use super::RegoError;
 /// The most numbers one call of `numbers.range` or `numbers.range_step` may make (about 40 MiB), and the most
 /// items of one `array.concat`.
 ///
-/// What bounds a policy: regorus checks its execution timer at every step of an evaluation
-/// ([`TIMER_INTERVAL`]), never inside one built-in call, so a policy is stopped at its time budget plus at
+/// What bounds a policy: regorus checks its execution timer at every step of an evaluation in the interpreter
+/// ([`TIMER_INTERVAL`]; every `VM_TIMER_INTERVAL` instructions on the VM, which runs only the built-in
+/// pack's policies), never inside one built-in call, so a user's policy is stopped at its time budget plus at
 /// most one built-in call. regorus cannot bound memory without replacing the process's allocator (its
 /// `allocator-memory-limits` feature: a vendored mimalloc as the global allocator and one process-wide
 /// counter, checked only inside some built-ins), so memory is bounded around it: collections a policy builds
