@@ -246,9 +246,9 @@ fn any_of(branches: &[Value], utils: Option<&Value>, depth: usize) -> Option<Alt
             .filter(|alt| shortest(alt) >= floor)
             .min_by_key(|alt| alt.iter().filter(|lit| !union.contains(lit)).count())?;
         union.extend(best.iter().cloned());
-        union.sort();
-        union.dedup();
     }
+    union.sort();
+    union.dedup();
     (!union.is_empty() && union.len() <= MAX_LITERALS).then_some(union)
 }
 
