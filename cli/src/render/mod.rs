@@ -14,6 +14,7 @@
 
 mod helm;
 mod kustomize;
+mod packaged;
 mod process;
 pub(crate) mod stdin;
 
@@ -408,9 +409,15 @@ impl Rendering {
                 place_one(finding, placement, &mut texts);
             }
         }
-        // The printers show each template from disk; a template helm read from a packaged subchart (`.tgz`)
-        // has no file, so its findings stay on the rendered text, which the printers then show.
-        for path in self.placements.keys().filter(|p| p.is_file()) {
+        // The printers show each template from disk. A template helm read from a packaged subchart (`.tgz`)
+        // has no file: its findings go to the subchart's dependency in its parent's `Chart.yaml`, or, when no
+        // parent declares it, stay on the rendered text, which the printers then show.
+        let shown: HashSet<PathBuf> = report.findings.iter().map(|f| f.path.clone()).collect();
+        for path in self
+            .placements
+            .keys()
+            .filter(|p| p.is_file() || !shown.contains(*p))
+        {
             report.in_memory.remove(path);
         }
         // The same base built into two overlays gives the same finding twice at the same place.
@@ -480,6 +487,12 @@ fn place_one(
         Some(found) => found,
         None => {
             let Some(text) = read(&finding.path) else {
+                if let Some(dependency) = packaged::dependency(&finding.path, &mut read) {
+                    finding.span = span_in(&dependency.text, dependency.bytes);
+                    finding.path = dependency.file;
+                    finding.fix = None;
+                    finding.message.push_str(&dependency.note);
+                }
                 finding.rendered = Some(Rendered {
                     tool: placement.tool,
                     exact: false,

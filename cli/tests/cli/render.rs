@@ -433,6 +433,54 @@ fn values_files_of_a_helm_entry_change_what_is_rendered() {
 }
 
 #[test]
+fn a_finding_in_a_packaged_subchart_is_reported_at_its_dependency() {
+    let Some(helm) = real_helm() else { return };
+    let project = Project::new();
+    project.file(
+        "shop/Chart.yaml",
+        "apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: worker-chart\n    version: 0.3.0\n    alias: worker\n",
+    );
+    project.file(
+        "src/worker-chart/Chart.yaml",
+        "apiVersion: v2\nname: worker-chart\nversion: 0.3.0\n",
+    );
+    project.file(
+        "src/worker-chart/templates/deployment.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}-worker\nspec:\n  replicas: 4\n  strategy:\n    type: RollingUpdate\n    rollingUpdate:\n      maxUnavailable: 100%\n  selector:\n    matchLabels:\n      app: worker\n  template:\n    metadata:\n      labels:\n        app: worker\n    spec:\n      containers:\n        - name: worker\n          image: worker:1.0\n",
+    );
+    let packaged = Command::new(helm.join("helm"))
+        .args(["package", "src/worker-chart", "-d", "shop/charts"])
+        .current_dir(project.path())
+        .output()
+        .unwrap();
+    assert!(packaged.status.success(), "{packaged:?}");
+    let run = run_with(
+        project.path(),
+        &helm,
+        &["check", "shop", "--format", "json"],
+        None,
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let listing = listing(&run);
+    assert!(
+        listing.starts_with(
+            "HS2001 shop/Chart.yaml:5:5 approximate Deployment `release-name-worker` allows `maxUnavailable: 100%`"
+        ) && listing.contains(
+            "(in the packaged subchart `shop/charts/worker-chart-0.3.0.tgz`, its `templates/deployment.yaml`: \
+             reported at its dependency"
+        ) && listing.contains("values under `worker:`"),
+        "{listing}"
+    );
+    // The human output shows the dependency's line, read from disk.
+    let run = run_with(project.path(), &helm, &["check", "shop"], None);
+    assert!(
+        run.stdout.contains("5 |   - name: worker-chart"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
 fn the_recording_is_what_the_real_helm_renders() {
     let Some(helm) = real_helm() else { return };
     let output = Command::new(helm.join("helm"))
