@@ -66,7 +66,8 @@ impl SelectionArgs {
                 .any(|rule| specificity(selector, rule).is_some())
             {
                 anyhow::bail!(
-                    "{flag}: `{selector}` is not a rule code, code prefix or rule id of the loaded rules (`hindsight rules` lists them)"
+                    "{flag}: `{selector}` is not a rule code, code prefix or rule id of the loaded rules (`hindsight rules` lists them){}",
+                    unloaded(pack)
                 );
             }
         }
@@ -81,6 +82,31 @@ impl SelectionArgs {
         config.disable = disable;
         Ok(())
     }
+}
+
+/// The rule files that did not load, which may be why a selector names nothing: without them the selector's
+/// rule would be reported as unknown and its load error never shown.
+fn unloaded(pack: &RulePack) -> String {
+    const SHOWN: usize = 3;
+    let problems = pack.problems();
+    if problems.is_empty() {
+        return String::new();
+    }
+    let listed: Vec<String> = problems
+        .iter()
+        .take(SHOWN)
+        .map(|p| format!("{}:{}:{}: {}", p.path, p.line, p.column, p.message))
+        .collect();
+    let more = match problems.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!(" (and {n} more)"),
+    };
+    let files = if problems.len() == 1 { "file" } else { "files" };
+    format!(
+        "; {} rule {files} did not load, which may be why:\n  {}{more}",
+        problems.len(),
+        listed.join("\n  ")
+    )
 }
 
 #[cfg(test)]

@@ -112,6 +112,29 @@ fn an_unknown_code_prefix_or_id_is_a_usage_error_naming_it() {
 }
 
 #[test]
+fn selecting_a_rule_that_did_not_load_shows_why() {
+    let project = project();
+    project.file(
+        "rules/slow.yaml",
+        "id: slow-rollout\ncode: ACME1\ntitle: If you roll out, go slowly; don't go fast\nseverity: error\nlanguage: yaml\nrego: slow.rego\nmessage: too fast\nincidents: []\n",
+    );
+    project.file(
+        "rules/slow.rego",
+        "package acme.slow\n\nimport rego.v1\n\ndeny contains msg if {\n\tmsg := \n}\n",
+    );
+    let run = project.run(&["check", "--rules", "rules", "--select", "ACME1"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--select: `ACME1` is not a rule code")
+            && run
+                .stderr
+                .contains("did not load, which may be why:\n  rules/slow"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
 fn statistics_count_findings_per_code_most_first() {
     let project = project();
     let run = project.run(&["check", "--statistics", "--extend-select", "HS1002"]);
