@@ -8,6 +8,7 @@ use hindsight_engine::data::rendered::{RenderedDoc, kind_of, split_sources};
 use hindsight_engine::data::{DataFormat, DataNode, DataValue};
 use hindsight_engine::paths;
 
+use super::get;
 use super::process::{Ran, find_on_path, run};
 
 /// The names kustomize reads a kustomization from, in its order.
@@ -135,14 +136,6 @@ fn read_root(path: &Path) -> Option<DataNode> {
         .into_iter()
         .next()
         .map(|doc| doc.root)
-}
-
-/// The value of `key` in a mapping.
-fn get<'a>(node: &'a DataNode, key: &str) -> Option<&'a DataNode> {
-    match &node.value {
-        DataValue::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
-        _ => None,
-    }
 }
 
 /// The strings of the list at `key`.

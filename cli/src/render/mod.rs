@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use hindsight_engine::data::rendered::{kind_of, locate_key, locate_key_valued, path_keys};
+use hindsight_engine::data::{DataNode, DataValue};
 use hindsight_engine::walk::{FileEntry, Note, NoteKind, Report};
 use hindsight_engine::{Config, Finding, Position, Rendered, Span};
 use rayon::prelude::*;
@@ -119,6 +120,14 @@ fn charts(files: &[FileEntry]) -> Vec<FileEntry> {
             })
         })
         .collect()
+}
+
+/// The value of `key` in a mapping (a kustomization's fields, a chart's dependencies).
+fn get<'a>(node: &'a DataNode, key: &str) -> Option<&'a DataNode> {
+    match &node.value {
+        DataValue::Map(entries) => entries.iter().find(|(k, _)| k.name == key).map(|(_, v)| v),
+        _ => None,
+    }
 }
 
 /// The directory of a chart's or overlay's file, as a path that can be joined (`.` for a bare file name).

@@ -6,7 +6,9 @@
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
 
-use hindsight_engine::data::{DataFormat, DataNode, DataValue};
+use hindsight_engine::data::{DataFormat, DataValue};
+
+use super::get;
 
 /// Where a finding in a packaged subchart is reported.
 #[derive(Debug, PartialEq)]
@@ -66,7 +68,7 @@ pub(super) fn dependency(
 /// `name`), and the chart's own name.
 fn declared(text: &str, name: &str) -> Option<(Range<usize>, String)> {
     let docs = hindsight_engine::data::parse(DataFormat::Yaml, text).ok()?;
-    let dependencies = field(&docs.first()?.root, "dependencies")?;
+    let dependencies = get(&docs.first()?.root, "dependencies")?;
     let DataValue::Seq(entries) = &dependencies.value else {
         return None;
     };
@@ -74,25 +76,16 @@ fn declared(text: &str, name: &str) -> Option<(Range<usize>, String)> {
         let DataValue::Map(fields) = &entry.value else {
             return None;
         };
-        let (key, chart) = fields.iter().find(|(key, _)| key.name == "name")?;
-        let DataValue::Str(chart) = &chart.value else {
+        let (key, value) = fields.iter().find(|(key, _)| key.name == "name")?;
+        let DataValue::Str(chart) = &value.value else {
             return None;
         };
-        let rendered_as = match field(entry, "alias").map(|alias| &alias.value) {
+        let rendered_as = match get(entry, "alias").map(|alias| &alias.value) {
             Some(DataValue::Str(alias)) => alias,
             _ => chart,
         };
-        let value = field(entry, "name")?;
         (rendered_as == name).then(|| (key.span.start..value.span.end, chart.clone()))
     })
-}
-
-/// The value of a mapping's key.
-fn field<'a>(node: &'a DataNode, key: &str) -> Option<&'a DataNode> {
-    let DataValue::Map(fields) = &node.value else {
-        return None;
-    };
-    fields.iter().find(|(k, _)| k.name == key).map(|(_, v)| v)
 }
 
 /// The archive `helm dependency update` wrote for a chart: `charts/CHART-VERSION.tgz`, the first by name.
