@@ -22,6 +22,7 @@ use crate::finding::Severity;
 
 mod budget;
 mod conventions;
+mod input_keys;
 mod regex_builtins;
 #[cfg(test)]
 mod regorus_pins;
@@ -185,6 +186,8 @@ pub struct Policy {
     timeout: Duration,
     /// The policy as bytecode, when it can run on regorus's VM (see [`vm`]).
     bytecode: Option<vm::Bytecode>,
+    /// The top-level keys of `input` the policy can read, `None` for the whole document (see [`input_keys`]).
+    input_keys: Option<BTreeSet<String>>,
 }
 
 /// Lines of policy files that evaluations ran, accumulated over many evaluations.
@@ -315,12 +318,16 @@ impl Policy {
         // Only the library modules a policy may name (its text holds `hindsight` and the module's last name,
         // `k8s` or `terraform`, however it spells the reference): parsing and analysing both for every policy
         // was two thirds of compiling the Dockerfile rules' policies.
-        for (path, text) in LIBRARY.iter().filter(|(_, text)| {
-            let name = library_package(text).rsplit('.').next().unwrap_or("");
-            sources
-                .iter()
-                .any(|s| s.text.contains("hindsight") && s.text.contains(name))
-        }) {
+        let libraries: Vec<&(&str, &str)> = LIBRARY
+            .iter()
+            .filter(|(_, text)| {
+                let name = library_package(text).rsplit('.').next().unwrap_or("");
+                sources
+                    .iter()
+                    .any(|s| s.text.contains("hindsight") && s.text.contains(name))
+            })
+            .collect();
+        for (path, text) in &libraries {
             engine
                 .add_policy((*path).to_string(), (*text).to_string())
                 .map_err(|e| RegoError::from_anyhow(&e))?;
@@ -388,6 +395,12 @@ impl Policy {
             })?);
         }
         let bytecode = vm::Bytecode::compile(&engine, sources, &rules, &data, &dry_run, deadline);
+        let input_keys = input_keys::read_by(
+            libraries
+                .iter()
+                .map(|(_, text)| *text)
+                .chain(sources.iter().map(|s| s.text.as_str())),
+        );
         Ok(Policy {
             engine,
             package: package.to_string(),
@@ -396,6 +409,7 @@ impl Policy {
             coverage: None,
             timeout,
             bytecode,
+            input_keys,
         })
     }
 
@@ -465,6 +479,12 @@ impl Policy {
     /// Whether evaluations run on regorus's VM (see [`vm`]) rather than its interpreter.
     pub fn runs_on_vm(&self) -> bool {
         self.bytecode.is_some()
+    }
+
+    /// The top-level keys of a mapping `input` this policy can read, `None` when it may read the whole
+    /// document: the others need not be converted for it.
+    pub fn input_keys(&self) -> Option<&BTreeSet<String>> {
+        self.input_keys.as_ref()
     }
 
     /// The package queried, such as `data.main`.

@@ -2,7 +2,7 @@
 //! repository-scope rules over every document of a check. The input shapes are the wire format documented in
 //! `docs/rego.md` (version 1).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
@@ -191,6 +191,16 @@ impl Checker {
             .and_then(|r| r.policy())
     }
 
+    /// The top-level keys of a document any of `rules` can read (`None`: all of them): a document is converted
+    /// once for all of them, and only as far as they look.
+    fn input_keys(&self, rules: &[usize]) -> Option<BTreeSet<String>> {
+        let mut union = BTreeSet::new();
+        for policy in rules.iter().filter_map(|&idx| self.policy(idx)) {
+            union.extend(policy.input_keys()?.iter().cloned());
+        }
+        Some(union)
+    }
+
     /// The severity a verdict gets before configuration: `warn` never exceeds a warning.
     fn verdict_severity(&self, active_idx: usize, kind: VerdictKind) -> Severity {
         let declared = self.rule(self.active[active_idx]).severity;
@@ -305,8 +315,9 @@ impl Checker {
             }
         };
         let terraform = self.terraform_facts(file).map(|t| value_from_json(&t));
+        let input_keys = self.input_keys(&file_rules);
         for doc in &docs {
-            let input = data::to_rego(&doc.root);
+            let input = data::to_rego_keys(&doc.root, input_keys.as_ref());
             // `hindsight.file()`, built as regorus values: through JSON text it cost a tenth of the conversion
             // of a whole Terraform file.
             let mut facts = BTreeMap::from([

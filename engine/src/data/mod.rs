@@ -12,7 +12,7 @@
 //! reader module, one
 //! [`DataFormat`] variant and one row of [`FORMATS`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 use std::path::Path;
 
@@ -416,6 +416,21 @@ pub fn to_rego(node: &DataNode) -> regorus::Value {
     convert(node, &mut KeyCache::default())
 }
 
+/// Converts a document for policies that read only `keys` of its top-level mapping (`None`: all of it); the
+/// other entries are left out. A document that is not a mapping is converted whole.
+pub fn to_rego_keys(node: &DataNode, keys: Option<&BTreeSet<String>>) -> regorus::Value {
+    match (&node.value, keys) {
+        (DataValue::Map(entries), Some(keys)) => {
+            let cache = &mut KeyCache::default();
+            map_to_rego(
+                entries.iter().filter(|(key, _)| keys.contains(&key.name)),
+                cache,
+            )
+        }
+        _ => to_rego(node),
+    }
+}
+
 fn convert<'a>(node: &'a DataNode, keys: &mut KeyCache<'a>) -> regorus::Value {
     match &node.value {
         DataValue::Null => regorus::Value::Null,
@@ -429,14 +444,18 @@ fn convert<'a>(node: &'a DataNode, keys: &mut KeyCache<'a>) -> regorus::Value {
                 .map(|item| convert(item, keys))
                 .collect::<Vec<_>>(),
         ),
-        DataValue::Map(entries) => {
-            let map: BTreeMap<regorus::Value, regorus::Value> = entries
-                .iter()
-                .map(|(key, value)| (keys.get(&key.name), convert(value, keys)))
-                .collect();
-            regorus::Value::from(map)
-        }
+        DataValue::Map(entries) => map_to_rego(entries.iter(), keys),
     }
+}
+
+fn map_to_rego<'a>(
+    entries: impl Iterator<Item = &'a (DataKey, DataNode)>,
+    keys: &mut KeyCache<'a>,
+) -> regorus::Value {
+    let map: BTreeMap<regorus::Value, regorus::Value> = entries
+        .map(|(key, value)| (keys.get(&key.name), convert(value, keys)))
+        .collect();
+    regorus::Value::from(map)
 }
 
 /// The mapping keys of one document as regorus strings, each made once and shared: a document repeats its keys
@@ -586,6 +605,26 @@ mod tests {
         let docs = parse(DataFormat::Yaml, &text).unwrap();
         let expected: serde_json::Value = serde_saphyr::from_str(&text).unwrap();
         assert_eq!(doc_json(&docs[0]), expected);
+    }
+
+    #[test]
+    fn a_document_is_converted_as_far_as_its_policies_read() {
+        let docs = parse(
+            DataFormat::Yaml,
+            "resource: {a: 1}\nvariable: [x]\nlocals: 2\n",
+        )
+        .unwrap();
+        let json = |keys: Option<&BTreeSet<String>>| {
+            let text = to_rego_keys(&docs[0].root, keys).to_json_str().unwrap();
+            serde_json::from_str::<serde_json::Value>(&text).unwrap()
+        };
+        let keys = BTreeSet::from(["resource".to_string(), "absent".to_string()]);
+        assert_eq!(json(Some(&keys)), serde_json::json!({"resource": {"a": 1}}));
+        assert_eq!(json(None), doc_json(&docs[0]));
+        // A document that is not a mapping is converted whole.
+        let list = parse(DataFormat::Yaml, "[1, 2]").unwrap();
+        let whole = to_rego_keys(&list[0].root, Some(&keys));
+        assert_eq!(whole, to_rego(&list[0].root));
     }
 
     #[test]
