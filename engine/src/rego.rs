@@ -45,6 +45,21 @@ const LIBRARY: &[(&str, &str)] = &[
     ),
 ];
 
+/// The library modules a policy may name (its text holds `hindsight` and the module's last name, `k8s` or
+/// `terraform`, however it spells the reference): parsing and analysing both for every policy was two thirds
+/// of compiling the Dockerfile rules' policies.
+fn libraries_named(sources: &[Source]) -> Vec<&'static (&'static str, &'static str)> {
+    LIBRARY
+        .iter()
+        .filter(|(_, text)| {
+            let name = library_package(text).rsplit('.').next().unwrap_or("");
+            sources
+                .iter()
+                .any(|s| s.text.contains("hindsight") && s.text.contains(name))
+        })
+        .collect()
+}
+
 /// The package a library module declares (`hindsight.k8s`), which a policy using it names.
 fn library_package(text: &str) -> &str {
     text.lines()
@@ -315,18 +330,7 @@ impl Policy {
     ) -> Result<Policy, RegoError> {
         configure_regex_cache();
         let mut engine = Engine::new();
-        // Only the library modules a policy may name (its text holds `hindsight` and the module's last name,
-        // `k8s` or `terraform`, however it spells the reference): parsing and analysing both for every policy
-        // was two thirds of compiling the Dockerfile rules' policies.
-        let libraries: Vec<&(&str, &str)> = LIBRARY
-            .iter()
-            .filter(|(_, text)| {
-                let name = library_package(text).rsplit('.').next().unwrap_or("");
-                sources
-                    .iter()
-                    .any(|s| s.text.contains("hindsight") && s.text.contains(name))
-            })
-            .collect();
+        let libraries = libraries_named(sources);
         for (path, text) in &libraries {
             engine
                 .add_policy((*path).to_string(), (*text).to_string())
