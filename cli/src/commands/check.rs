@@ -354,6 +354,7 @@ impl Checking<'_> {
             }
             None => check(source),
         };
+        self.checker.prepare_terraform();
         crate::cache::check(
             self.cache,
             self.checker,

@@ -240,6 +240,23 @@ impl Checker {
         index?.facts_for(file.path)
     }
 
+    /// Reads the Terraform modules' callers now, in parallel on the current thread pool, when a rule of the run
+    /// reads variable values (`hindsight.file().terraform`): otherwise the first file that asks for them reads
+    /// them all on one thread while the others wait.
+    pub fn prepare_terraform(&self) {
+        if self.facts_rules.is_empty() {
+            return;
+        }
+        let index = self
+            .terraform
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(index) = index {
+            index.prepare();
+        }
+    }
+
     /// The configuration this checker was built with.
     pub fn config(&self) -> &Config {
         &self.config

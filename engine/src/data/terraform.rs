@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use rayon::prelude::*;
 use serde_json::{Value as Json, json};
 
 use super::{DataFormat, DataNode, DataValue};
@@ -169,38 +170,55 @@ impl TerraformIndex {
     }
 
     /// The modules: their files and, from the production files with `module` blocks (the only ones parsed
-    /// here), their callers.
+    /// here), their callers. The callers are read and parsed in parallel: this is about a quarter of a Terraform
+    /// run's work and no file's facts are known before it ends ([`TerraformIndex::prepare`]).
     fn modules(&self) -> &HashMap<PathBuf, ModuleDir> {
         self.modules.get_or_init(|| {
-            let mut modules: HashMap<PathBuf, ModuleDir> = HashMap::new();
-            let mut calls = Vec::new();
             let mut seen = std::collections::HashSet::new();
-            for (path, role) in &self.files {
-                let dir = self.module_dir(path);
-                let Some(tfvars) = is_terraform(path) else {
-                    continue;
-                };
-                if !seen.insert(dir.join(path.file_name().unwrap_or_default())) {
-                    continue;
-                }
+            let files: Vec<(&PathBuf, Role, PathBuf, bool)> = self
+                .files
+                .iter()
+                .filter_map(|(path, role)| {
+                    let dir = self.module_dir(path);
+                    let tfvars = is_terraform(path)?;
+                    seen.insert(dir.join(path.file_name().unwrap_or_default()))
+                        .then_some((path, *role, dir, tfvars))
+                })
+                .collect();
+            let calls: Vec<Vec<(PathBuf, Call)>> = files
+                .par_iter()
+                .map(|(path, role, dir, tfvars)| {
+                    if *tfvars || !role.is_production() {
+                        return Vec::new();
+                    }
+                    match (self.read)(path) {
+                        Some(text) if has_block(&text, &["module"]) && may_call_locally(&text) => {
+                            read_calls(path, &text, dir)
+                        }
+                        _ => Vec::new(),
+                    }
+                })
+                .collect();
+            let mut modules: HashMap<PathBuf, ModuleDir> = HashMap::new();
+            for (path, _, dir, tfvars) in files {
+                let module = modules.entry(dir).or_default();
                 if tfvars {
-                    modules.entry(dir).or_default().tfvars.push(path.clone());
-                    continue;
+                    module.tfvars.push(path.clone());
+                } else {
+                    module.files.push(path.clone());
                 }
-                if role.is_production()
-                    && let Some(text) = (self.read)(path)
-                    && has_block(&text, &["module"])
-                    && may_call_locally(&text)
-                {
-                    calls.extend(read_calls(path, &text, &dir));
-                }
-                modules.entry(dir).or_default().files.push(path.clone());
             }
-            for (target, call) in calls {
+            for (target, call) in calls.into_iter().flatten() {
                 modules.entry(target).or_default().calls.push(call);
             }
             modules
         })
+    }
+
+    /// Reads the modules' callers now, on the threads of the pool this runs in, rather than on the thread of the
+    /// first file whose facts are asked for while the others wait for it.
+    pub fn prepare(&self) {
+        self.modules();
     }
 
     /// What the module at `dir` declares, read on first use.
