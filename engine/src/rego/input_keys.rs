@@ -7,84 +7,70 @@
 //! converted. Any other use of `input` (`input[x]`, `walk(input)`, `count(input)`, `import input`,
 //! `with input as`) needs the whole document.
 //!
-//! The scan reads the policy's text the way Rego's lexer does as far as it matters here: comments, strings and
-//! raw strings cannot refer to `input`, and `x.input` is a field of something else. Anything it does not
-//! recognise counts as a use of the whole document, so a miss costs speed, never a finding.
+//! The policy's text is read as regorus's own lexer reads it (`regorus::unstable::Lexer`), so comments, strings
+//! and raw strings are never taken for references, and `x.input` is a field of something else. Anything else
+//! after `input` (or a text the lexer rejects) counts as a use of the whole document, so a miss costs speed,
+//! never a finding.
 
 use std::collections::BTreeSet;
+
+use regorus::unstable::{Lexer, Source, Token, TokenKind};
 
 /// The top-level keys of `input` that `texts` (a policy's modules) can read, or `None` when they may read the
 /// whole document.
 pub(super) fn read_by<'a>(texts: impl IntoIterator<Item = &'a str>) -> Option<BTreeSet<String>> {
     let mut keys = BTreeSet::new();
     for text in texts {
-        scan(text, &mut keys)?;
+        let tokens = tokens(text)?;
+        for (at, token) in tokens.iter().enumerate() {
+            let field_of_another = at > 0 && symbol(&tokens[at - 1], ".");
+            if matches!(token.0, TokenKind::Ident) && token.1.text() == "input" && !field_of_another
+            {
+                keys.insert(key_after(token, &tokens[at + 1..])?);
+            }
+        }
     }
     Some(keys)
 }
 
-fn scan(text: &str, keys: &mut BTreeSet<String>) -> Option<()> {
-    let bytes = text.as_bytes();
-    let mut at = 0;
-    while let Some(&byte) = bytes.get(at) {
-        match byte {
-            b'#' => at = end_of(bytes, at, |b| b == b'\n'),
-            b'`' => at = end_of(bytes, at, |b| b == b'`') + 1,
-            b'"' => at = end_of_string(bytes, at) + 1,
-            b if is_ident(b) => {
-                let end = end_of(bytes, at, |b| !is_ident(b));
-                let follows_a_dot = at > 0 && bytes[at - 1] == b'.';
-                if &bytes[at..end] == b"input" && !follows_a_dot {
-                    keys.insert(key_after(text, end)?);
-                }
-                at = end;
-            }
-            _ => at += 1,
+/// The tokens of a module, `None` when the lexer rejects it.
+fn tokens(text: &str) -> Option<Vec<Token>> {
+    let source = Source::from_contents(String::new(), text.to_string()).ok()?;
+    let mut lexer = Lexer::new(&source);
+    let mut tokens = Vec::new();
+    loop {
+        let token = lexer.next_token().ok()?;
+        if matches!(token.0, TokenKind::Eof) {
+            return Some(tokens);
         }
+        tokens.push(token);
     }
-    Some(())
 }
 
-/// The key of `input.key` or `input["key"]`, the reference continuing at `at`.
-fn key_after(text: &str, at: usize) -> Option<String> {
-    let rest = &text[at..];
-    if let Some(field) = rest.strip_prefix('.') {
-        let len = field.bytes().take_while(|&b| is_ident(b)).count();
-        let name = &field[..len];
-        return name
-            .bytes()
-            .next()
-            .filter(|b| !b.is_ascii_digit())
-            .map(|_| name.to_string());
-    }
-    let quoted = rest.strip_prefix("[\"")?;
-    let (name, after) = quoted.split_once('"')?;
-    (after.starts_with(']') && !name.contains('\\')).then(|| name.to_string())
-}
-
-/// The index of the first byte after `start` that `stop` accepts, or the text's length.
-fn end_of(bytes: &[u8], start: usize, stop: impl Fn(u8) -> bool) -> usize {
-    bytes[start + 1..]
-        .iter()
-        .position(|&b| stop(b))
-        .map_or(bytes.len(), |p| start + 1 + p)
-}
-
-/// The index of the `"` closing the string opened at `start` (a `\` escapes the byte after it).
-fn end_of_string(bytes: &[u8], start: usize) -> usize {
-    let mut at = start + 1;
-    while let Some(&b) = bytes.get(at) {
-        match b {
-            b'\\' => at += 2,
-            b'"' | b'\n' => return at,
-            _ => at += 1,
+/// The key of `input.key` or `input["key"]`, written on the line of `input`, from the tokens after it.
+fn key_after(input: &Token, after: &[Token]) -> Option<String> {
+    let on_its_line = |token: &Token| token.1.line == input.1.line;
+    match after {
+        [dot, name, ..]
+            if symbol(dot, ".") && matches!(name.0, TokenKind::Ident) && on_its_line(name) =>
+        {
+            Some(name.1.text().to_string())
         }
+        [open, name, close, ..]
+            if symbol(open, "[")
+                && matches!(name.0, TokenKind::String)
+                && !name.1.text().contains('\\')
+                && symbol(close, "]")
+                && on_its_line(close) =>
+        {
+            Some(name.1.text().to_string())
+        }
+        _ => None,
     }
-    bytes.len()
 }
 
-fn is_ident(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_'
+fn symbol(token: &Token, text: &str) -> bool {
+    matches!(token.0, TokenKind::Symbol) && token.1.text() == text
 }
 
 #[cfg(test)]
@@ -122,6 +108,7 @@ deny contains msg if {
             "deny if { input[\"a\\\"b\"] }",
             "deny if { input.1 }",
             "deny if { x := input }",
+            "deny if {\n\tinput\n\t[\"a\"]\n}",
         ] {
             assert_eq!(keys(text), None, "{text}");
         }
@@ -131,7 +118,7 @@ deny contains msg if {
     fn comments_strings_and_other_fields_named_input_are_not_uses() {
         let policy = "package main\n\
             # the input is a Terraform file\n\
-            deny contains \"input is wrong\" if { data.x.input; input.resource; `raw input` == y.input }\n";
+            deny contains \"input # is wrong\" if { data.x.input; input.resource; `raw # input` == y.input }\n";
         assert_eq!(keys(policy), Some(vec!["resource".into()]));
         assert_eq!(keys("deny if { inputs.x; my_input }"), Some(vec![]));
         assert_eq!(
