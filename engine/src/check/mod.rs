@@ -232,27 +232,24 @@ impl Checker {
         {
             return None;
         }
-        let index = self
-            .terraform
+        self.terraform_index()?.facts_for(file.path)
+    }
+
+    /// The run's Terraform index, when [`Checker::set_terraform`] gave one.
+    fn terraform_index(&self) -> Option<Arc<TerraformIndex>> {
+        self.terraform
             .read()
             .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        index?.facts_for(file.path)
+            .clone()
     }
 
     /// Reads the Terraform modules' callers now, in parallel on the current thread pool, when a rule of the run
     /// reads variable values (`hindsight.file().terraform`): otherwise the first file that asks for them reads
     /// them all on one thread while the others wait.
     pub fn prepare_terraform(&self) {
-        if self.facts_rules.is_empty() {
-            return;
-        }
-        let index = self
-            .terraform
-            .read()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        if let Some(index) = index {
+        if !self.facts_rules.is_empty()
+            && let Some(index) = self.terraform_index()
+        {
             index.prepare();
         }
     }

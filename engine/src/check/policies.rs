@@ -193,10 +193,10 @@ impl Checker {
 
     /// The top-level keys of a document any of `rules` can read (`None`: all of them): a document is converted
     /// once for all of them, and only as far as they look.
-    fn input_keys(&self, rules: &[usize]) -> Option<BTreeSet<String>> {
+    fn input_keys(&self, rules: &[usize]) -> Option<BTreeSet<&str>> {
         let mut union = BTreeSet::new();
         for policy in rules.iter().filter_map(|&idx| self.policy(idx)) {
-            union.extend(policy.input_keys()?.iter().cloned());
+            union.extend(policy.input_keys()?.iter().map(String::as_str));
         }
         Some(union)
     }

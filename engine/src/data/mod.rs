@@ -418,12 +418,14 @@ pub fn to_rego(node: &DataNode) -> regorus::Value {
 
 /// Converts a document for policies that read only `keys` of its top-level mapping (`None`: all of it); the
 /// other entries are left out. A document that is not a mapping is converted whole.
-pub fn to_rego_keys(node: &DataNode, keys: Option<&BTreeSet<String>>) -> regorus::Value {
+pub fn to_rego_keys(node: &DataNode, keys: Option<&BTreeSet<&str>>) -> regorus::Value {
     match (&node.value, keys) {
         (DataValue::Map(entries), Some(keys)) => {
             let cache = &mut KeyCache::default();
             map_to_rego(
-                entries.iter().filter(|(key, _)| keys.contains(&key.name)),
+                entries
+                    .iter()
+                    .filter(|(key, _)| keys.contains(key.name.as_str())),
                 cache,
             )
         }
@@ -614,11 +616,11 @@ mod tests {
             "resource: {a: 1}\nvariable: [x]\nlocals: 2\n",
         )
         .unwrap();
-        let json = |keys: Option<&BTreeSet<String>>| {
+        let json = |keys: Option<&BTreeSet<&str>>| {
             let text = to_rego_keys(&docs[0].root, keys).to_json_str().unwrap();
             serde_json::from_str::<serde_json::Value>(&text).unwrap()
         };
-        let keys = BTreeSet::from(["resource".to_string(), "absent".to_string()]);
+        let keys = BTreeSet::from(["resource", "absent"]);
         assert_eq!(json(Some(&keys)), serde_json::json!({"resource": {"a": 1}}));
         assert_eq!(json(None), doc_json(&docs[0]));
         // A document that is not a mapping is converted whole.
