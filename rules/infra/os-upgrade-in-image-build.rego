@@ -3,9 +3,13 @@ package hindsight.rules.os_upgrade_in_image_build
 import rego.v1
 
 # Whole-system upgrades: every installed package moves to what the mirror serves on the day of the build.
+#
+# apt-get and apt upgrade every package even when packages are named (`apt-get upgrade -y libssl3` installs the
+# name and upgrades the rest: checked with `apt-get -s` on apt 2.6), so their pattern takes any words after the
+# verb. apk, dnf, yum and zypper upgrade only the packages named, so theirs take flags only.
 upgrades := [
 	`(^|[\s;(])(apt-get|apt|aptitude)\s+(-\S+\s+)*(upgrade|dist-upgrade|full-upgrade)\b`,
-	`(^|[\s;(])apk\s+(-\S+\s+|--\S+\s+)*upgrade\b`,
+	`(^|[\s;(])apk\s+(-\S+\s+)*upgrade\s*(-\S+\s*)*$`,
 	`(^|[\s;(])(dnf|yum|microdnf|tdnf)\s+(-\S+\s+)*(upgrade|update|distro-sync)\s*(-\S+\s*)*$`,
 	`(^|[\s;(])zypper\s+(-\S+\s+)*(up|update|dup|dist-upgrade)\s*(-\S+\s*)*$`,
 ]
