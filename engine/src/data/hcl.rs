@@ -19,16 +19,134 @@ use super::{DataDoc, DataError, DataKey, DataNode, DataValue};
 
 /// Reads an HCL file into one document.
 pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
-    let body = hcl_edit::parser::parse_body(text).map_err(|err| DataError {
-        line: err.location().line(),
-        column: err.location().column(),
-        message: err.message().to_string(),
-    })?;
+    let mut renamed: Vec<usize> = Vec::new();
+    let mut patched: Option<String> = None;
+    let body = loop {
+        let source = patched.as_deref().unwrap_or(text);
+        match hcl_edit::parser::parse_body(source) {
+            Ok(body) => break body,
+            Err(err) => {
+                let offset = err.location().offset();
+                let renamable = renamed.len() < MAX_RENAMED_KEYS
+                    && err.message().contains(DUPLICATE_KEY_MESSAGE);
+                match renamable
+                    .then(|| renamed_key(source, offset, &renamed))
+                    .flatten()
+                {
+                    Some(next) => {
+                        renamed.push(offset);
+                        patched = Some(next);
+                    }
+                    None => {
+                        return Err(DataError {
+                            line: err.location().line(),
+                            column: err.location().column(),
+                            message: err.message().to_string(),
+                        });
+                    }
+                }
+            }
+        }
+    };
+    // Converted with the original text: every span is the same in both, and the sources of expressions and
+    // templates are the file's own.
+    let mut value = body_value(&body, text);
+    if !renamed.is_empty() {
+        restore_duplicate_keys(&mut value, &renamed, text);
+    }
     let root = DataNode {
-        value: body_value(&body, text),
+        value,
         span: 0..text.len(),
     };
     Ok(vec![DataDoc { index: 0, root }])
+}
+
+/// What hcl-edit says when an object constructor (`{ a = 1, a = 2 }`) repeats a key.
+const DUPLICATE_KEY_MESSAGE: &str = "redefined object key";
+
+/// How many repeated object keys one file may have before its parse error is reported instead (each costs a
+/// parse of the file again).
+const MAX_RENAMED_KEYS: usize = 16;
+
+/// Characters a renamed key's last character is replaced with, tried in turn until the key is unique.
+const KEY_CHARS: &[u8] = b"_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// `source` with the object key at `offset` given another name of the same length, or `None` when the key is
+/// not one this can rename (an expression key, a string with escapes or interpolation).
+///
+/// Terraform accepts an object constructor that repeats a key, the last value standing (hashicorp/terraform
+/// #28727: an error would break configurations that work), and real `*.tfvars` files do it; hcl-edit rejects
+/// it. So the repeated key is renamed in a copy of the text (same length, so every span stays), parsed again,
+/// and [`restore_duplicate_keys`] puts its name back with the last value standing. A key already renamed at
+/// this offset met another key of its new name: the next character is tried.
+fn renamed_key(source: &str, offset: usize, renamed: &[usize]) -> Option<String> {
+    let rest = source.get(offset..)?;
+    let (start, len) = if let Some(quoted) = rest.strip_prefix('"') {
+        let len = quoted.find('"')?;
+        let content = &quoted[..len];
+        let plain = content
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_-./:@ ".contains(&b));
+        (plain && len > 0).then_some((offset + 1, len))?
+    } else {
+        let len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_' || *b == b'-')
+            .count();
+        (len > 0).then_some((offset, len))?
+    };
+    let last = start + len - 1;
+    let tries = renamed.iter().filter(|&&o| o == offset).count();
+    let current = source.as_bytes()[last];
+    let replacement = KEY_CHARS
+        .iter()
+        .copied()
+        // An identifier's first character cannot be a digit.
+        .filter(|&c| {
+            c != current && (len > 1 || !c.is_ascii_digit() || source.as_bytes()[offset] == b'"')
+        })
+        .nth(tries)?;
+    let mut patched = source.to_string();
+    patched.replace_range(last..=last, std::str::from_utf8(&[replacement]).ok()?);
+    Some(patched)
+}
+
+/// Gives each renamed key (its span starts at one of `renamed`) its name from `text` again; when an earlier
+/// key of the object has that name, the later key and value take its place, as in Terraform.
+fn restore_duplicate_keys(value: &mut DataValue, renamed: &[usize], text: &str) {
+    match value {
+        DataValue::Map(entries) => {
+            let mut i = 0;
+            while i < entries.len() {
+                restore_duplicate_keys(&mut entries[i].1.value, renamed, text);
+                let key = &entries[i].0;
+                if !renamed.contains(&key.span.start) {
+                    i += 1;
+                    continue;
+                }
+                let raw = text.get(key.span.clone()).unwrap_or_default();
+                let name = raw
+                    .strip_prefix('"')
+                    .and_then(|s| s.strip_suffix('"'))
+                    .unwrap_or(raw)
+                    .to_string();
+                entries[i].0.name.clone_from(&name);
+                match entries[..i].iter().position(|(k, _)| k.name == name) {
+                    Some(earlier) => {
+                        let later = entries.remove(i);
+                        entries[earlier] = later;
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+        DataValue::Seq(items) => {
+            for item in items {
+                restore_duplicate_keys(&mut item.value, renamed, text);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A body's attributes and blocks as one mapping, blocks of the same type merged under one key.
@@ -332,6 +450,32 @@ provider "aws" {
         assert!(err.message.starts_with("invalid expression"), "{err:?}");
         let err = parse(DataFormat::Hcl, "variable \"x\" {\n  default = \"open\n").unwrap_err();
         assert!(err.line >= 2, "{err:?}");
+    }
+
+    #[test]
+    fn a_repeated_object_key_is_read_as_terraform_reads_it_the_last_value_standing() {
+        // Found in real `*.tfvars` and examples (hmcts/azure-platform-terraform's prod.tfvars): Terraform plans
+        // them, hcl-edit alone rejects them.
+        let text = "backends = [\n  {\n    name   = \"a\"\n    domain = [\"old\"]\n    domain = [\"new\"]\n  },\n]\nroutes = {\n  \"event-log\" = { methods = [\"GET\"] }\n  \"event-log\" = { methods = [\"POST\"] }\n  a = 1\n  a = 2\n  _ = 3\n  a = 4\n}\n";
+        assert_eq!(
+            input(text),
+            serde_json::json!({
+                "backends": [{"name": "a", "domain": ["new"]}],
+                "routes": {"event-log": {"methods": ["POST"]}, "a": 4, "_": 3},
+            })
+        );
+        // The key that stands keeps its own span: a finding on it points at the line Terraform uses.
+        let docs = parse(DataFormat::Hcl, text).unwrap();
+        let domain = resolve(
+            &docs[0].root,
+            &[key("backends"), PathElem::Index(0), key("domain")],
+            text,
+        );
+        assert_eq!(domain.span.start, text.find("domain = [\"new\"]").unwrap());
+        // A repeated key this cannot rename stays a syntax error, at the repeated key.
+        let err = parse(DataFormat::Hcl, "x = {\n  (var.k) = 1\n  (var.k) = 2\n}\n").unwrap_err();
+        assert_eq!((err.line, err.column), (3, 3), "{err:?}");
+        assert!(err.message.contains("redefined object key"), "{err:?}");
     }
 
     #[test]
