@@ -7,7 +7,8 @@
 //!
 //! - Only the built-in pack's policies run on the VM, and only those without `else`. regorus 0.14.1's VM
 //!   lets an assignment of an undefined value succeed (`r := 5 if { y := input.missing }` is 5 on the VM,
-//!   undefined in the interpreter and in OPA), so a function whose body assigns its value from something
+//!   undefined in the interpreter and in OPA; `y = input.missing` is undefined on both: its compiler guards
+//!   `=` bindings, not `:=` ones), so a function whose body assigns its value from something
 //!   undefined returns undefined instead of falling through to its `else` (pinned in
 //!   `regorus_pins.rs`): that changed two HS1004 findings in the cargo registry's 711 crates. A user's policy
 //!   may lean on either at any place (`x := input.spec.hostNetwork` as the guard of a `deny`), so it stays on
