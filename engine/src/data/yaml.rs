@@ -9,10 +9,18 @@ use saphyr::{LoadableYamlNode as _, MarkedYaml, Scalar, YamlData};
 
 use super::{DataDoc, DataError, DataKey, DataNode, DataValue};
 
-/// Only a hint: a file with such text is still read as YAML when it parses (see [`read_yaml`]).
+/// Only a hint: a file with such text is still read as YAML when it parses (see [`read_yaml`]). An action is
+/// `{{ … }}` (Go, Helm, Jinja; not GitHub's `${{ … }}`) or a Terraform template directive (`%{ if … }`,
+/// `%{~ for … }`, `%{ endfor }`: a `cloud-config.yaml` that a module fills in with `templatefile`).
 pub fn has_template_action(text: &str) -> bool {
     text.match_indices("{{")
         .any(|(at, _)| !text[..at].ends_with('$'))
+        || text.match_indices("%{").any(|(at, _)| {
+            let directive = text[at + 2..].trim_start_matches('~').trim_start();
+            ["if ", "for ", "else", "endif", "endfor"]
+                .iter()
+                .any(|keyword| directive.starts_with(keyword))
+        })
 }
 
 /// Is this a Helm chart template: a file under a `templates/` directory whose actions use what only Helm
@@ -470,6 +478,14 @@ mod tests {
 
     #[test]
     fn text_that_does_not_parse_is_a_template_only_with_actions() {
+        // Cloud Foundation Fabric's `modules/cloud-config-container/*/cloud-config.yaml`, filled in by
+        // Terraform's `templatefile`.
+        let terraform = "#cloud-config\nwrite_files:\n  %{ for path, data in files }\n  - path: ${path}\n    content: |\n      ${indent(6, data.content)}\n  %{ endfor }\n";
+        assert_eq!(reading("cloud-config.yaml", terraform), "template");
+        assert!(
+            reading("curl.yaml", "format: \"%{http_code}\"\nbroken: [\n").starts_with("invalid"),
+            "a `%{{` that is no directive explains no error"
+        );
         let go = "kind: ConfigMap\n{{- if .Values.enabled }}\ndata:\n  a: b\n{{- end }}\n";
         assert_eq!(reading("deploy/config.yaml", go), "template");
         let jinja = "- hosts: all\n  vars:\n    port: {{ port }}\n    name: {{ name }} server\n";
@@ -541,6 +557,10 @@ mod tests {
         assert!(has_template_action("image: {{ .Values.image }}\n"));
         assert!(has_template_action("a: \"{{}}\"\n"));
         assert!(!has_template_action("run: echo ${{ github.sha }}\n"));
+        assert!(has_template_action(
+            "write_files:\n  %{~ for path, data in files }\n  - path: ${path}\n  %{ endfor }\n"
+        ));
+        assert!(!has_template_action("format: \"%{http_code}\"\n"));
         assert!(has_template_action(
             "env: ${{ github.ref }}\nimage: {{ x }}\n"
         ));
