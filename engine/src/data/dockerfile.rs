@@ -26,21 +26,27 @@ pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
             column: 1,
             message: format!("the Dockerfile grammar did not load: {err}"),
         })?;
-    let Some(tree) = parser.parse(text, None) else {
+    let Some(mut tree) = parser.parse(text, None) else {
         return Err(DataError {
             line: 1,
             column: 1,
             message: "the Dockerfile parser gave up".into(),
         });
     };
-    let root = tree.root_node();
-    if root.has_error() {
-        return Err(first_error(root, text));
+    let escape = escape_char(text);
+    if tree.root_node().has_error() {
+        // What BuildKit reads and the grammar does not, mended in a copy of the same length: the tree of the
+        // copy has the file's own spans, and every value is taken from the file's own text.
+        // When the copy is still wrong, its first error is the file's (what was mended is not wrong).
+        if let Some(mended) = mended(text, escape).and_then(|copy| parser.parse(copy, None)) {
+            tree = mended;
+        }
+        if tree.root_node().has_error() {
+            return Err(first_error(tree.root_node(), text));
+        }
     }
-    let reader = Reader {
-        text,
-        escape: escape_char(text),
-    };
+    let root = tree.root_node();
+    let reader = Reader { text, escape };
     let mut items = Vec::new();
     let mut comments = Vec::new();
     let mut stage: i64 = -1;
@@ -67,6 +73,78 @@ pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
             span: 0..text.len(),
         },
     }])
+}
+
+/// `text` with what BuildKit reads and tree-sitter-containerfile 0.9 refuses made plain, the length kept, or
+/// `None` when there is nothing to mend:
+///
+/// - a continued line that starts with `[` (a shell test, `[ -s "$f" ]; \`, in docker-library's official
+///   python and golang images; `[Net.ServicePointManager]::...` in PowerShell ones): the grammar takes the
+///   bracket for a JSON array and refuses the instruction. The `[` becomes `x` in the copy. Not on the line
+///   right after an instruction's keyword and flags alone (`CMD \` then `["nginx"]`), where it is the JSON
+///   form.
+/// - `USER "${NB_UID}"`: a quoted user, which BuildKit unquotes. The quotes become blanks in the copy.
+fn mended(text: &str, escape: char) -> Option<String> {
+    let mut copy = text.as_bytes().to_vec();
+    let mut changed = false;
+    let mut offset = 0;
+    let mut continued_from: Option<&str> = None;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end();
+        let indent = content.len() - content.trim_start().len();
+        let first = content.trim_start();
+        if let Some(previous) = continued_from {
+            if first.starts_with('[') && !keyword_and_flags_only(previous, escape) {
+                copy[offset + indent] = b'x';
+                changed = true;
+            }
+        } else if let Some(user) = quoted_user(first) {
+            copy[offset + indent + user.start] = b' ';
+            copy[offset + indent + user.end - 1] = b' ';
+            changed = true;
+        }
+        // A comment line inside a continued instruction neither ends nor continues it; one outside is no
+        // instruction to continue.
+        if first.starts_with('#') {
+            if continued_from.is_none() {
+                continued_from = None;
+            }
+        } else {
+            continued_from = content.ends_with(escape).then_some(content);
+        }
+        offset += line.len();
+    }
+    changed.then(|| String::from_utf8(copy).ok()).flatten()
+}
+
+/// Is this continued line an instruction's keyword and its flags alone (`CMD \`, `RUN --mount=... \`)?
+fn keyword_and_flags_only(line: &str, escape: char) -> bool {
+    let mut words = line
+        .trim_end_matches(escape)
+        .split_whitespace()
+        .filter(|word| !word.starts_with("--"));
+    words
+        .next()
+        .is_some_and(|keyword| keyword.bytes().all(|b| b.is_ascii_alphabetic()))
+        && words.next().is_none()
+}
+
+/// The byte range of `"..."`, quotes included, in a `USER "..."` line (trimmed at its start).
+fn quoted_user(line: &str) -> Option<Range<usize>> {
+    let keyword = line.get(..4)?;
+    if !keyword.eq_ignore_ascii_case("user") {
+        return None;
+    }
+    let rest = &line[4..];
+    let argument = rest.trim_start();
+    let start = 4 + rest.len() - argument.len();
+    let argument = argument.trim_end();
+    let quoted = argument.len() >= 2
+        && argument.starts_with('"')
+        && argument.ends_with('"')
+        && !argument[1..argument.len() - 1].contains('"')
+        && start > 4;
+    quoted.then(|| start..start + argument.len())
 }
 
 /// The first place the grammar could not read, as the one note for the file.
@@ -289,7 +367,18 @@ impl<'t> Reader<'t> {
                     .collect();
             }
             _ => {
-                let span = self.trimmed(rest);
+                let mut span = self.trimmed(rest);
+                if node.kind() == "user_instruction" {
+                    // BuildKit unquotes a user (`USER "${NB_UID}"`; the grammar reads it only mended, see
+                    // `mended`, and its node then stops before the closing quote).
+                    let written = &self.text[span.clone()];
+                    if written.starts_with('"') {
+                        span.start += 1;
+                    }
+                    if written.len() > 1 && written.ends_with('"') {
+                        span.end -= 1;
+                    }
+                }
                 if !span.is_empty() {
                     args.value = vec![self.str_node(self.joined(span.clone()), span)];
                 }

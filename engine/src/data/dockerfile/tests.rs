@@ -155,6 +155,27 @@ fn a_malformed_dockerfile_says_where() {
 }
 
 #[test]
+fn what_buildkit_reads_and_the_grammar_refuses_is_read() {
+    // docker-library/python's shape: a shell test at the start of a continued line.
+    let text = "FROM alpine\nRUN set -eux; \\\n\t[ -s /x ]; \\\n\t# a comment\n\t[ ! -e /y ]; \\\n\techo hi\nUSER \"${NB_UID}\"\n";
+    let value = conftest_view(text);
+    assert_eq!(
+        value[1]["Value"],
+        serde_json::json!(["set -eux; \t[ -s /x ]; \t[ ! -e /y ]; \techo hi"])
+    );
+    assert_eq!(value[2]["Cmd"], "user");
+    assert_eq!(value[2]["Value"], serde_json::json!(["${NB_UID}"]));
+    assert_eq!(at(text, &p(1, "Commands", 1)), "[ -s /x ]");
+    // The JSON form on the line after the keyword is read as it was: no mend is needed.
+    let json = conftest_view("FROM alpine\nCMD \\\n  [\"nginx\", \"-g\"]\n");
+    assert_eq!(json[1]["JSON"], true);
+    // A file that stays wrong is reported where it is wrong, not at what was mended.
+    let err =
+        read("FROM alpine\nRUN a; \\\n  [ -s /x ]\nthis is not an instruction\n").unwrap_err();
+    assert_eq!(err.line, 4, "{err:?}");
+}
+
+#[test]
 fn shell_commands_split_outside_quotes() {
     let text = "a && b || c; d & e 2>&1 | f 'g && h' \"i; j\"\n# k\nl";
     let parts: Vec<&str> = shell::commands(text, 0)
