@@ -78,55 +78,71 @@ pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
 /// `text` with what BuildKit reads and tree-sitter-containerfile 0.9 refuses made plain, the length kept, or
 /// `None` when there is nothing to mend:
 ///
-/// - a continued line that starts with `[` (a shell test, `[ -s "$f" ]; \`, in docker-library's official
-///   python and golang images; `[Net.ServicePointManager]::...` in PowerShell ones): the grammar takes the
-///   bracket for a JSON array and refuses the instruction. The `[` becomes `x` in the copy. Not on the line
-///   right after an instruction's keyword and flags alone (`CMD \` then `["nginx"]`), where it is the JSON
-///   form.
+/// - a `[` in the shell form of `RUN`, `CMD` or `ENTRYPOINT`: the grammar takes one that starts a continued
+///   line (a shell test, `[ -s "$f" ]; \`, in docker-library's official python and golang images) or follows
+///   a quoted string (PowerShell's `('PATH', [EnvironmentVariableTarget]::Machine)` in their Windows images)
+///   for a JSON array and refuses the instruction. Each becomes `x` in the copy, but the one that opens the
+///   arguments (`CMD ["nginx"]`, or `CMD \` then `["nginx"]` on the next line): that is the JSON form.
 /// - `USER "${NB_UID}"`: a quoted user, which BuildKit unquotes. The quotes become blanks in the copy.
 fn mended(text: &str, escape: char) -> Option<String> {
     let mut copy = text.as_bytes().to_vec();
-    let mut changed = false;
     let mut offset = 0;
-    let mut continued_from: Option<&str> = None;
+    // The instruction a line continues: whether it has a shell form, and whether its arguments have begun.
+    let mut continued: Option<(bool, bool)> = None;
     for line in text.split_inclusive('\n') {
         let content = line.trim_end();
-        let indent = content.len() - content.trim_start().len();
         let first = content.trim_start();
-        if let Some(previous) = continued_from {
-            if first.starts_with('[') && !keyword_and_flags_only(previous, escape) {
-                copy[offset + indent] = b'x';
-                changed = true;
-            }
-        } else if let Some(user) = quoted_user(first) {
-            copy[offset + indent + user.start] = b' ';
-            copy[offset + indent + user.end - 1] = b' ';
-            changed = true;
-        }
-        // A comment line inside a continued instruction neither ends nor continues it; one outside is no
-        // instruction to continue.
+        let indent = content.len() - first.len();
+        // A comment line inside a continued instruction neither ends nor continues it.
         if first.starts_with('#') {
-            if continued_from.is_none() {
-                continued_from = None;
-            }
-        } else {
-            continued_from = content.ends_with(escape).then_some(content);
+            offset += line.len();
+            continue;
         }
+        let (shell, args_before, args_from) = match continued {
+            Some((shell, begun)) => (shell, begun, indent),
+            None => {
+                if let Some(user) = quoted_user(first) {
+                    copy[offset + indent + user.start] = b' ';
+                    copy[offset + indent + user.end - 1] = b' ';
+                }
+                let keyword = first.split_whitespace().next().unwrap_or_default();
+                let shell = ["run", "cmd", "entrypoint"]
+                    .iter()
+                    .any(|k| keyword.eq_ignore_ascii_case(k));
+                (shell, false, indent + args_start(first))
+            }
+        };
+        let args = content.get(args_from..).unwrap_or_default();
+        let opener = args.len() - args.trim_start().len();
+        if shell {
+            for (at, _) in args.match_indices('[') {
+                if !(at == opener && !args_before) {
+                    copy[offset + args_from + at] = b'x';
+                }
+            }
+        }
+        let begun = args_before || !args.trim_end_matches(escape).trim().is_empty();
+        continued = content.ends_with(escape).then_some((shell, begun));
         offset += line.len();
     }
-    changed.then(|| String::from_utf8(copy).ok()).flatten()
+    (copy != text.as_bytes())
+        .then(|| String::from_utf8(copy).ok())
+        .flatten()
 }
 
-/// Is this continued line an instruction's keyword and its flags alone (`CMD \`, `RUN --mount=... \`)?
-fn keyword_and_flags_only(line: &str, escape: char) -> bool {
-    let mut words = line
-        .trim_end_matches(escape)
-        .split_whitespace()
-        .filter(|word| !word.starts_with("--"));
-    words
-        .next()
-        .is_some_and(|keyword| keyword.bytes().all(|b| b.is_ascii_alphabetic()))
-        && words.next().is_none()
+/// Where an instruction line's arguments begin: after its keyword and its `--flags`.
+fn args_start(line: &str) -> usize {
+    let mut at = 0;
+    for index in 0.. {
+        let rest = &line[at..];
+        let word = rest.trim_start();
+        let length = word.find(char::is_whitespace).unwrap_or(word.len());
+        if length == 0 || (index > 0 && !word.starts_with("--")) {
+            break;
+        }
+        at += rest.len() - word.len() + length;
+    }
+    at
 }
 
 /// The byte range of `"..."`, quotes included, in a `USER "..."` line (trimmed at its start).

@@ -166,6 +166,17 @@ fn what_buildkit_reads_and_the_grammar_refuses_is_read() {
     assert_eq!(value[2]["Cmd"], "user");
     assert_eq!(value[2]["Value"], serde_json::json!(["${NB_UID}"]));
     assert_eq!(at(text, &p(1, "Commands", 1)), "[ -s /x ]");
+    // docker-library/python's Windows shape: a `[` after a quoted string, inside a continued `RUN` whose
+    // arguments are a JSON array elsewhere in the file.
+    let windows = "FROM x\nSHELL [\"powershell\", \"-Command\"]\nRUN a; \\\n# c\n\t$e = [E]::G('P', [T]::M); \\\n\tb\nCMD [\"python\"]\n";
+    let value = conftest_view(windows);
+    assert_eq!(
+        value[2]["Value"],
+        serde_json::json!(["a; \t$e = [E]::G('P', [T]::M); \tb"])
+    );
+    assert_eq!(value[1]["JSON"], true);
+    assert_eq!(value[3]["JSON"], true);
+    assert_eq!(value[3]["Value"], serde_json::json!(["python"]));
     // The JSON form on the line after the keyword is read as it was: no mend is needed.
     let json = conftest_view("FROM alpine\nCMD \\\n  [\"nginx\", \"-g\"]\n");
     assert_eq!(json[1]["JSON"], true);
