@@ -116,7 +116,7 @@ fn mended(text: &str, escape: char) -> Option<String> {
         let opener = args.len() - args.trim_start().len();
         if shell {
             for (at, _) in args.match_indices('[') {
-                if !(at == opener && !args_before) {
+                if at != opener || args_before {
                     copy[offset + args_from + at] = b'x';
                 }
             }
