@@ -110,6 +110,11 @@ fn a_broken_dockerfile_is_one_note_and_the_rest_is_checked() {
         "pinned/Dockerfile",
         "FROM alpine:3.20\nnot an instruction\n",
     );
+    // A template named like a Dockerfile (docker-library/mysql's `Dockerfile.oracle`) is a note, not an error.
+    project.file(
+        "template/Dockerfile.oracle",
+        "{{ include \"shared\" . }}\nFROM oraclelinux\n",
+    );
     let run = project.run(&[
         "check",
         ".",
@@ -123,6 +128,13 @@ fn a_broken_dockerfile_is_one_note_and_the_rest_is_checked() {
         [("HS9006".to_string(), 3), ("HS8020".to_string(), 1)]
     );
     let doc = json_of(&run);
+    let notes: Vec<(&str, &str)> = doc["notes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["path"].as_str().unwrap(), n["kind"].as_str().unwrap()))
+        .collect();
+    assert_eq!(notes, [("template/Dockerfile.oracle", "template")]);
     let broken = &doc["findings"][0];
     assert_eq!(broken["path"], "broken/Dockerfile");
     assert!(

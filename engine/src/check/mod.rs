@@ -448,6 +448,7 @@ impl Checker {
             .and_then(|lang| self.scan_tree(file, lang, &mut out, old_tree));
         if let Some(format) = file.format {
             self.check_data(file, format, documents, &mut out, &mut report.documents);
+            report.skipped_template = out.template;
         }
         if out.hits.is_empty()
             && out.comments.is_empty()
@@ -525,6 +526,8 @@ struct Collected {
     syntax_errors: Vec<Range<usize>>,
     /// Findings placed already (rule errors, unreadable data), not subject to suppressions.
     findings: Vec<Finding>,
+    /// The data reader found a template, not a file of its format (a Dockerfile of `{{ }}` actions).
+    template: bool,
 }
 
 /// The automated rules `config` enables, in pack order, each with the form that runs and its severity.

@@ -295,6 +295,12 @@ impl Checker {
             .unwrap_or_else(|| self.time_parse(format.name(), || data::parse(format, file.text)));
         let docs = match parsed {
             Ok(docs) => docs,
+            // A file named like a Dockerfile that does not parse and has a line of template actions
+            // (docker-library/mysql's `Dockerfile.oracle` starts `{{`) is a template, as a YAML one is.
+            Err(_) if format == DataFormat::Dockerfile && data::has_action_line(file.text) => {
+                out.template = true;
+                return;
+            }
             Err(err) => {
                 let position = Position {
                     line: err.line,

@@ -29,7 +29,7 @@ mod toml;
 mod xml;
 mod yaml;
 
-pub use yaml::{YamlReading, has_template_action, is_helm_template, read_yaml};
+pub use yaml::{YamlReading, has_action_line, has_template_action, is_helm_template, read_yaml};
 
 /// A configuration format read as data. Each variant has its row in [`FORMATS`], in the same order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -23,6 +23,12 @@ pub fn has_template_action(text: &str) -> bool {
         })
 }
 
+/// Does a line of `text` start (after blanks) with a `{{` action? No line of a Dockerfile can, outside a
+/// continued instruction, so a Dockerfile that does not parse and has one is a template.
+pub fn has_action_line(text: &str) -> bool {
+    text.lines().any(|line| line.trim_start().starts_with("{{"))
+}
+
 /// Is this a Helm chart template: a file under a `templates/` directory whose actions use what only Helm
 /// provides (`.Values`, `.Release`, `.Chart`, `.Capabilities`, `.Files`, `.Template`, `include`, `tpl`,
 /// `required`, `lookup`, `template`, `define`)? Such a file means nothing until Helm renders it, even when its

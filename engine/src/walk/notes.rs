@@ -154,7 +154,9 @@ impl Note {
             }
             NoteKind::Binary => "skipped: binary file".into(),
             NoteKind::NotUtf8 => "skipped: not valid UTF-8".into(),
-            NoteKind::Template => "skipped: a template (`{{ }}` or `%{ }`), not YAML".into(),
+            NoteKind::Template => {
+                "skipped: a template (`{{ }}` or `%{ }`), read only once rendered".into()
+            }
             NoteKind::Render(text)
             | NoteKind::Review(text)
             | NoteKind::NotFixed(text)
