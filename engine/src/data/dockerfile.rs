@@ -26,24 +26,23 @@ pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
             column: 1,
             message: format!("the Dockerfile grammar did not load: {err}"),
         })?;
-    let Some(mut tree) = parser.parse(text, None) else {
+    // What BuildKit reads and the grammar does not is mended in a copy of the same length, which is parsed
+    // instead: its tree has the file's own spans, and every value is taken from the file's own text. The copy
+    // is parsed first, not after the file failed: the grammar's error recovery on a refused instruction costs
+    // more than the whole rest of the file (on docker-library/python's Dockerfiles, failing first made reading
+    // the 250 Dockerfiles 40 % dearer), and the mend changes nothing the grammar reads in a file it accepts.
+    let escape = escape_char(text);
+    let copy = mended(text, escape);
+    let Some(tree) = parser.parse(copy.as_deref().unwrap_or(text), None) else {
         return Err(DataError {
             line: 1,
             column: 1,
             message: "the Dockerfile parser gave up".into(),
         });
     };
-    let escape = escape_char(text);
     if tree.root_node().has_error() {
-        // What BuildKit reads and the grammar does not, mended in a copy of the same length: the tree of the
-        // copy has the file's own spans, and every value is taken from the file's own text.
-        // When the copy is still wrong, its first error is the file's (what was mended is not wrong).
-        if let Some(mended) = mended(text, escape).and_then(|copy| parser.parse(copy, None)) {
-            tree = mended;
-        }
-        if tree.root_node().has_error() {
-            return Err(first_error(tree.root_node(), text));
-        }
+        // What was mended is not wrong: the copy's first error is the file's.
+        return Err(first_error(tree.root_node(), text));
     }
     let root = tree.root_node();
     let reader = Reader { text, escape };
