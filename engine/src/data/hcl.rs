@@ -112,7 +112,7 @@ fn joined_line(source: &str, offset: usize) -> Option<String> {
     };
     // A line comment ends at the line break: joining would make the next line part of the comment.
     let line = &source[source[..newline].rfind('\n').map_or(0, |i| i + 1)..newline];
-    if line.contains('#') || line.contains("//") {
+    if line.contains('#') || line.contains("//") || !in_for_expression(&source[..newline]) {
         return None;
     }
     let start = if newline > 0 && bytes[newline - 1] == b'\r' {
@@ -123,6 +123,49 @@ fn joined_line(source: &str, offset: usize) -> Option<String> {
     let mut patched = source.to_string();
     patched.replace_range(start..=newline, &" ".repeat(newline - start + 1));
     Some(patched)
+}
+
+/// Is the end of `before` inside the brackets of a `for` expression (`{ for k, v in ...` or `[ for x in ...`)?
+/// Only there are line breaks joined: that is where hcl-edit refuses what Terraform reads, and a join anywhere
+/// else can lead hcl-edit's parser into nested alternatives it tries in exponential time (an object key
+/// written `i -0 -{` twenty levels deep takes seconds; a fuzzed file's joins took a minute).
+///
+/// A scan of brackets outside strings and comments, heredocs not known: a guess, as the join is.
+fn in_for_expression(before: &str) -> bool {
+    let mut open: Vec<usize> = Vec::new();
+    let bytes = before.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'#' => i = before[i..].find('\n').map_or(bytes.len(), |n| i + n),
+            b'/' if bytes.get(i + 1) == Some(&b'/') => {
+                i = before[i..].find('\n').map_or(bytes.len(), |n| i + n);
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i = before[i + 2..]
+                    .find("*/")
+                    .map_or(bytes.len(), |n| i + 2 + n + 1);
+            }
+            b'{' | b'[' | b'(' => open.push(i),
+            b'}' | b']' | b')' => {
+                open.pop();
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    open.last().is_some_and(|&at| {
+        let inner = before[at + 1..].trim_start();
+        matches!(bytes[at], b'{' | b'[')
+            && inner.starts_with("for")
+            && inner[3..].starts_with(char::is_whitespace)
+    })
 }
 
 /// The one-based line and column (in characters) of byte `offset` of `text`, as hcl-edit gives them.
@@ -587,6 +630,11 @@ provider "aws" {
         refused_by_hcl_edit(commented);
         let err = parse(DataFormat::Hcl, commented).unwrap_err();
         assert_eq!(err.line, 4, "{err:?}");
+        // Nor outside the brackets of a `for` expression: a fuzzed file whose joins led hcl-edit into nested
+        // alternatives it tries in exponential time stays one error, found at once, where it was.
+        let fuzzed = "x =  i  -{\n abliri -1  -\n{ i -0 -i -0  -{\nr777-0 -i -0  -{\n i777-0 -i -0   -7-0 -i -0  -{\n";
+        let err = parse(DataFormat::Hcl, fuzzed).unwrap_err();
+        assert_eq!(err.line, 2, "{err:?}");
         // A line break that mends nothing leaves the file's own error, where it was.
         let err = parse(DataFormat::Hcl, "a = 1\nb = \n\nc = 2 +\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 5), "{err:?}");
