@@ -442,6 +442,7 @@ fn span_of(span: Option<Range<usize>>) -> Range<usize> {
 mod tests {
     use super::super::tests::{key, spans};
     use super::super::{DataFormat, PathElem, parse, resolve};
+    use super::in_for_expression;
 
     /// The shape a test mends is one hcl-edit refuses: when it no longer does, the mend can go.
     fn refused_by_hcl_edit(text: &str) {
@@ -638,6 +639,19 @@ provider "aws" {
         // A line break that mends nothing leaves the file's own error, where it was.
         let err = parse(DataFormat::Hcl, "a = 1\nb = \n\nc = 2 +\n").unwrap_err();
         assert_eq!((err.line, err.column), (2, 5), "{err:?}");
+    }
+
+    #[test]
+    fn only_line_breaks_inside_a_for_expression_are_joined() {
+        assert!(in_for_expression("x = {\n  for k, v in var.m : k =>"));
+        assert!(in_for_expression(
+            "x = [\n  for s in var.l :\n    upper(s) if s != \"}\" &&"
+        ));
+        assert!(!in_for_expression("x = {\n  format = \"for x\"\n  a = 1 +"));
+        assert!(!in_for_expression("x = f(\n  for"));
+        assert!(!in_for_expression("x = { # { for\n  a ="));
+        // The start of the file data_readers timed out on: objects, no `for`.
+        assert!(!in_for_expression("x =  i  -{\n abliri -1  -"));
     }
 
     #[test]
