@@ -38,19 +38,12 @@ pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
             Err(err) => err,
         };
         let offset = err.location().offset();
-        let error = if patched.is_some() {
-            let (line, column) = location(text, offset);
-            DataError {
-                line,
-                column,
-                message: err.message().to_string(),
-            }
-        } else {
-            DataError {
-                line: err.location().line(),
-                column: err.location().column(),
-                message: err.message().to_string(),
-            }
+        // hcl-edit's own place for the error is the file's: a renamed key keeps the text's length and lines, and
+        // an error met after a joined line is never reported (the one the join was tried on is).
+        let error = DataError {
+            line: err.location().line(),
+            column: err.location().column(),
+            message: err.message().to_string(),
         };
         if mends >= MAX_MENDS || mends.saturating_mul(text.len()) > MEND_BUDGET {
             return Err(guessed.unwrap_or(error));
@@ -166,15 +159,6 @@ fn in_for_expression(before: &str) -> bool {
             && inner.starts_with("for")
             && inner[3..].starts_with(char::is_whitespace)
     })
-}
-
-/// The one-based line and column (in characters) of byte `offset` of `text`, as hcl-edit gives them.
-fn location(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = text.get(..offset).unwrap_or(text);
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    let line = before.matches('\n').count() + 1;
-    (line, before[line_start..].chars().count() + 1)
 }
 
 /// What hcl-edit says when an object constructor (`{ a = 1, a = 2 }`) repeats a key.
@@ -601,6 +585,9 @@ provider "aws" {
         let err = parse(DataFormat::Hcl, "x = {\n  (var.k) = 1\n  (var.k) = 2\n}\n").unwrap_err();
         assert_eq!((err.line, err.column), (3, 3), "{err:?}");
         assert!(err.message.contains("redefined object key"), "{err:?}");
+        // A file wrong after its key is renamed is reported where the copy is wrong, at the file's own place.
+        let err = parse(DataFormat::Hcl, "x = {\n  a = 1\n  a = 2\n}\ny = \n").unwrap_err();
+        assert_eq!((err.line, err.column), (5, 5), "{err:?}");
     }
 
     #[test]
