@@ -4,19 +4,22 @@ import rego.v1
 
 # Arguments declared before the first FROM, with their defaults: `FROM ${BASE}` is read through them.
 global_args[name] := default_value if {
-	some i, ins in input
+	some ins in array.slice(input, 0, first_from)
 	ins.Cmd == "arg"
-	before_the_first_from(i)
 	some word in ins.Value
 	[name, default_value] := split_arg(word)
 }
 
-# The instruction indexes of the FROMs, in order: found once, not once per ARG.
+# The index of the first FROM, or the end when there is none. Conditions on both, not a lookup that may be
+# undefined: regorus's VM lets an assignment of an undefined value succeed.
+first_from := froms[0] if count(froms) > 0
+
+first_from := count(input) if count(froms) == 0
+
+# The instruction indexes of the FROMs, in order: the one pass over every instruction. The stage names and the
+# findings visit only these (a Dockerfile is mostly RUN, COPY and ENV), and the ARGs only the instructions
+# before the first.
 froms := [i | some i, ins in input; ins.Cmd == "from"]
-
-before_the_first_from(i) if count(froms) == 0
-
-before_the_first_from(i) if i < froms[0]
 
 split_arg(word) := [name, trim(value, "\"'")] if {
 	contains(word, "=")
@@ -27,8 +30,8 @@ split_arg(word) := [name, trim(value, "\"'")] if {
 
 # Stage names (`FROM golang AS build`): `FROM build` builds on an earlier stage, not on a registry image.
 stage_names contains lower(ins.Value[2]) if {
-	some ins in input
-	ins.Cmd == "from"
+	some i in froms
+	ins := input[i]
 	count(ins.Value) == 3
 	lower(ins.Value[1]) == "as"
 }
@@ -60,10 +63,9 @@ problems := {
 # One body with built-ins rather than a function per step: on regorus's VM, which runs the built-in policies, a
 # call to a function of the policy costs several times a built-in, and a FROM went through eight of them.
 warn contains {"msg": msg, "path": [i, "Value", 0]} if {
-	some i, ins in input
-	ins.Cmd == "from"
+	some i in froms
 	# `FROM --platform=... image`: the image is the first word.
-	written := ins.Value[0]
+	written := input[i].Value[0]
 	not lower(written) in stage_names
 	ref := expand(written)
 	ref != ""
