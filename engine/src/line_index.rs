@@ -31,11 +31,17 @@ impl<'a> LineIndex<'a> {
         let offset = offset.min(self.text.len());
         let line = self.line_of(offset);
         let start = self.starts[line];
-        // Offsets come from tree-sitter token boundaries; fall back to bytes if one ever splits a character.
-        let column = self
-            .text
-            .get(start..offset)
-            .map_or(offset - start, |s| s.chars().count());
+        // Offsets come from tree-sitter token boundaries; fall back to bytes if one ever splits a character. A
+        // byte order mark starting the text is not a column: editors do not show it, and rustc, Terraform and
+        // BuildKit do not read it.
+        let before = self.text.get(start..offset).map(|s| {
+            if line == 0 {
+                s.trim_start_matches('\u{feff}')
+            } else {
+                s
+            }
+        });
+        let column = before.map_or(offset - start, |s| s.chars().count());
         Position {
             line: line + 1,
             column: column + 1,
@@ -74,5 +80,13 @@ mod tests {
         assert_eq!(index.position(5), Position { line: 2, column: 2 });
         assert_eq!(index.position(100), Position { line: 3, column: 1 });
         assert_eq!(index.line_text(1), "µx = 1");
+    }
+
+    #[test]
+    fn a_byte_order_mark_starting_the_text_is_no_column() {
+        let index = LineIndex::new("\u{feff}FROM node\nRUN x\n");
+        assert_eq!(index.position(3), Position { line: 1, column: 1 });
+        assert_eq!(index.position(8), Position { line: 1, column: 6 });
+        assert_eq!(index.position(13), Position { line: 2, column: 1 });
     }
 }

@@ -94,9 +94,22 @@ fn excerpt<'a>(
         .chain(text.match_indices('\n').map(|(i, _)| i + 1))
         .collect();
     let begin = *line_starts.get(start_line - 1)?;
+    // A byte order mark starting the text is not shown: annotate-snippets would count it as a column, where
+    // the finding's column does not (`LineIndex`).
+    let begin = if begin == 0 && text.starts_with('\u{feff}') {
+        '\u{feff}'.len_utf8()
+    } else {
+        begin
+    };
     let end = line_starts
         .get(end_line)
         .map_or(text.len(), |&next| next.saturating_sub(1));
+    // Without the `\r` of a CRLF line end, which annotate-snippets would show as `␍` once the `\n` is cut.
+    let end = if text.get(..end).is_some_and(|t| t.ends_with('\r')) {
+        end - 1
+    } else {
+        end
+    };
     let excerpt = text.get(begin..end.max(begin))?;
     let mut bytes = finding.span.bytes.clone();
     if bytes.is_empty() && bytes.start == 0 {

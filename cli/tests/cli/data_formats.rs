@@ -1,6 +1,7 @@
 //! The conftest formats read as data beyond YAML, JSON, TOML, HCL and Dockerfiles: XML. Policies see
 //! conftest's shapes, findings land on the element or attribute a result's `path` names, suppressions are
 //! written in each format's comments, and a file that does not parse is one note while the rest is checked.
+//! And what Windows editors write into every format: a byte order mark and CRLF line ends.
 
 use crate::{Project, code_lines, json_of};
 
@@ -133,4 +134,94 @@ fn an_xml_comment_allows_a_finding_and_broken_xml_is_one_note() {
         "{broken}"
     );
     assert_eq!(code_lines(&run).len(), 5, "{}", run.stdout);
+}
+
+/// A policy reporting the first key of a JSON object, to see where a JSON file's findings land.
+const FIRST_KEY_POLICY: &str = r#"package main
+
+import rego.v1
+
+warn contains {"msg": "a setting", "path": ["Logging"]} if input.Logging
+"#;
+
+#[test]
+fn a_byte_order_mark_and_crlf_line_ends_are_read_as_terraform_buildkit_and_editors_read_them() {
+    let project = Project::new();
+    // Terraform ignores a BOM starting a file (hashicorp/terraform#19715), BuildKit strips it from a
+    // Dockerfile, and RFC 8259 lets a JSON reader ignore it; Visual Studio writes it on every file it saves.
+    project
+        .file(
+            "infra/main.tf",
+            "\u{feff}resource \"aws_db_instance\" \"db\" {\r\n  engine = \"postgres\"\r\n  deletion_protection = false\r\n}\r\n",
+        )
+        .file("Dockerfile", "\u{feff}FROM ubuntu:latest\r\nRUN make\r\n")
+        .file("appsettings.json", "\u{feff}{\"Logging\": {\"Level\": \"Debug\"}}\r\n")
+        .file("policy/first.rego", FIRST_KEY_POLICY);
+    let run = project.run(&[
+        "check",
+        ".",
+        "--select",
+        "HS8001,HS8020,HS9006,CT",
+        "--policy",
+        "policy",
+        "--format",
+        "json",
+    ]);
+    let places: Vec<String> = json_of(&run)["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}:{}",
+                f["code"].as_str().unwrap(),
+                f["path"].as_str().unwrap(),
+                f["start"]["line"],
+                f["start"]["column"]
+            )
+        })
+        .collect();
+    // Columns as an editor shows them: the BOM is no column. No `HS9006`: every file is read.
+    let code = places
+        .iter()
+        .find(|p| p.contains("appsettings"))
+        .map_or("", |p| p.split(' ').next().unwrap_or(""));
+    assert_eq!(
+        places,
+        [
+            "HS8020 Dockerfile 1:6".to_string(),
+            format!("{code} appsettings.json 1:2"),
+            "HS8001 infra/main.tf 3:3".to_string(),
+        ],
+        "{}",
+        run.stdout
+    );
+    let human = project.run(&[
+        "check",
+        ".",
+        "--select",
+        "HS8001,HS8020",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        human.stdout.contains(" --> Dockerfile:1:6"),
+        "{}",
+        human.stdout
+    );
+    // The excerpt shows neither the BOM nor the `\r` of the line end (annotate-snippets draws it as `␍`), and
+    // the caret is under `ubuntu`.
+    assert!(
+        human
+            .stdout
+            .contains("1 | FROM ubuntu:latest\n  |      ^^^^^^^^^^^^^"),
+        "{}",
+        human.stdout
+    );
+    assert!(
+        human.stdout.contains("3 |   deletion_protection = false\n"),
+        "{}",
+        human.stdout
+    );
+    assert!(!human.stdout.contains('\u{240d}'), "{}", human.stdout);
 }

@@ -247,7 +247,8 @@ pub(crate) fn collect_suppressions(
             .line_text(line)
             .get(..c.range.start - index.line_start(line))
             .unwrap_or("");
-        before.trim().is_empty()
+        // A byte order mark starting the file is nothing before the comment either.
+        before.trim_start_matches('\u{feff}').trim().is_empty()
     };
     // A following line that is itself only a comment (more explanation, another suppression) is skipped.
     let comment_only_line = |line: usize| {
@@ -469,6 +470,16 @@ let e = 5;
         // reported too.
         assert_eq!(found[2].directive.codes, ["HS9999"]);
         assert!(found[5].directive.malformed.is_some());
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_a_suppression_leaves_it_on_a_line_of_its_own() {
+        let found = suppressions(
+            "\u{feff}// hindsight-allow(HS1003): fixture\nlet x = y.unwrap();\n",
+            RUST,
+        );
+        let places: Vec<(usize, usize)> = found.iter().map(|s| (s.line, s.target_line)).collect();
+        assert_eq!(places, [(1, 2)]);
     }
 
     #[test]

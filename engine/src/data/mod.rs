@@ -400,8 +400,42 @@ pub struct DataDoc {
 
 /// Parses a file's text with its format's reader. Empty YAML documents (a trailing `---`) are skipped but keep
 /// their index.
+///
+/// A UTF-8 byte order mark, which Windows editors write (Visual Studio, PowerShell's `Out-File`), is not read:
+/// Terraform ignores one at the start of a file (hashicorp/terraform#19715), BuildKit strips it from a
+/// Dockerfile, RFC 8259 lets a JSON reader ignore it, and git from an ignore file; hcl-edit and serde_json
+/// refuse it, and the Dockerfile grammar would read `\u{feff}FROM` as no instruction. The reader gets the text
+/// after it, and the spans are moved back onto the file's bytes; an error's column, like every column
+/// ([`crate::line_index::LineIndex`]), does not count it.
 pub fn parse(format: DataFormat, text: &str) -> Result<Vec<DataDoc>, DataError> {
-    (format.spec().read)(text)
+    let read = format.spec().read;
+    match text.strip_prefix(BOM) {
+        Some(rest) => {
+            let mut docs = read(rest)?;
+            for doc in &mut docs {
+                moved(&mut doc.root, BOM.len_utf8());
+            }
+            Ok(docs)
+        }
+        None => read(text),
+    }
+}
+
+const BOM: char = '\u{feff}';
+
+/// `node` with every span (its own, its keys', its children's) `by` bytes later.
+fn moved(node: &mut DataNode, by: usize) {
+    node.span = node.span.start + by..node.span.end + by;
+    match &mut node.value {
+        DataValue::Seq(items) => items.iter_mut().for_each(|item| moved(item, by)),
+        DataValue::Map(entries) => {
+            for (key, value) in entries {
+                key.span = key.span.start + by..key.span.end + by;
+                moved(value, by);
+            }
+        }
+        _ => {}
+    }
 }
 
 /// A document as the JSON its policies see: what the readers' tests compare with conftest's shapes.
@@ -756,6 +790,35 @@ mod tests {
             spans(DataFormat::Toml, toml, &[&[key("server"), key("port")]]),
             ["\"port = 8080\" exact=true"]
         );
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_not_read_and_spans_stay_on_the_files_bytes() {
+        // Every format reads the same data with and without one, and a path resolves to the same text.
+        let cases = [
+            (DataFormat::Json, "{\"spec\": {\"replicas\": 3}}\n"),
+            (DataFormat::Yaml, "spec:\n  replicas: 3\n"),
+            (DataFormat::Toml, "[spec]\nreplicas = 3\n"),
+            (DataFormat::Hcl, "spec {\n  replicas = 3\n}\n"),
+        ];
+        for (format, text) in cases {
+            let with_bom = format!("\u{feff}{text}");
+            let plain = parse(format, text).unwrap();
+            let marked = parse(format, &with_bom).unwrap();
+            assert_eq!(doc_json(&plain[0]), doc_json(&marked[0]), "{format:?}");
+            let path: &[PathElem] = if format == DataFormat::Hcl {
+                &[key("spec"), PathElem::Index(0), key("replicas")]
+            } else {
+                &[key("spec"), key("replicas")]
+            };
+            assert_eq!(
+                spans(format, text, &[path]),
+                spans(format, &with_bom, &[path]),
+                "{format:?}"
+            );
+        }
+        let dockerfile = parse(DataFormat::Dockerfile, "\u{feff}FROM node\n").unwrap();
+        assert_eq!(doc_json(&dockerfile[0])[0]["Cmd"], "from");
     }
 
     #[test]

@@ -259,7 +259,9 @@ impl Rule {
         match self.rego.as_ref().and_then(|r| r.prefilter.as_ref()) {
             None => true,
             Some(prefilter) => {
-                prefilter.is_match(file.text)
+                // Without a byte order mark starting the file, as its reader sees it (`data::parse`): a
+                // prefilter's `^\s*FROM` must find a Dockerfile's first line.
+                prefilter.is_match(file.text.strip_prefix('\u{feff}').unwrap_or(file.text))
                     || prefilter.is_match(&file.path.to_string_lossy().replace('\\', "/"))
             }
         }
