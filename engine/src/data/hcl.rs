@@ -1,4 +1,4 @@
-//! HCL (Terraform `*.tf`, `*.tfvars`, Terragrunt and Packer `*.hcl`) as data, read with `hcl-edit`, whose
+//! HCL (Terraform `*.tf`, OpenTofu `*.tofu`, `*.tfvars`, Terragrunt and Packer `*.hcl`) as data, read with `hcl-edit`, whose
 //! parser keeps the byte span of every block, label, attribute and expression.
 //!
 //! The tree has the shape conftest's HCL2 parser (tmccombs/hcl2json) gives, so conftest policies port as they

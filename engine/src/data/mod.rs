@@ -129,9 +129,10 @@ pub const FORMATS: [FormatSpec; 10] = [
         format: DataFormat::Hcl,
         name: "hcl",
         title: "HCL",
-        // `terraform` is the editors' language id for `.tf` files.
-        aliases: &["terraform", "tf"],
-        extensions: &["tf", "tfvars", "hcl"],
+        // `terraform` is the editors' language id for `.tf` files, `opentofu` the OpenTofu extension's; `.tofu` is
+        // OpenTofu's own extension for the same language.
+        aliases: &["terraform", "tf", "opentofu"],
+        extensions: &["tf", "tofu", "tfvars", "hcl"],
         names: &[],
         line_comment: "#",
         alt_line_comment: Some("//"),
@@ -682,6 +683,11 @@ mod tests {
             Some(DataFormat::Hcl)
         );
         assert_eq!(DataFormat::from_name("terraform"), Some(DataFormat::Hcl));
+        assert_eq!(
+            DataFormat::from_path(Path::new("live/main.tofu")),
+            Some(DataFormat::Hcl)
+        );
+        assert_eq!(DataFormat::from_name("opentofu"), Some(DataFormat::Hcl));
         assert_eq!(DataFormat::from_path(Path::new("src/main.rs")), None);
         assert_eq!(DataFormat::from_name("yml"), Some(DataFormat::Yaml));
         assert_eq!(DataFormat::from_name("toml"), Some(DataFormat::Toml));

@@ -19,7 +19,7 @@
 //! policies get its module's variables as `hindsight.file().terraform.variables` (docs/rego.md), and the
 //! result cache keys a file's results on them ([`TerraformIndex::facts_for`]).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -174,10 +174,12 @@ impl TerraformIndex {
     /// run's work and no file's facts are known before it ends ([`TerraformIndex::prepare`]).
     fn modules(&self) -> &HashMap<PathBuf, ModuleDir> {
         self.modules.get_or_init(|| {
-            let mut seen = std::collections::HashSet::new();
+            let mut seen = HashSet::new();
+            let all: HashSet<&Path> = self.files.iter().map(|(path, _)| path.as_path()).collect();
             let files: Vec<(&PathBuf, Role, PathBuf, bool)> = self
                 .files
                 .iter()
+                .filter(|(path, _)| !shadowed_by_tofu(path, &all))
                 .filter_map(|(path, role)| {
                     let dir = self.module_dir(path);
                     let tfvars = is_terraform(path)?;
@@ -446,15 +448,23 @@ fn read_calls(path: &Path, text: &str, dir: &Path) -> Vec<(PathBuf, Call)> {
     calls
 }
 
-/// Which Terraform file this is: `Some(false)` for `.tf`, `Some(true)` for the variable files Terraform loads by
-/// itself (`terraform.tfvars`, `*.auto.tfvars`), `None` for any other.
+/// Which Terraform file this is: `Some(false)` for `.tf` (and OpenTofu's `.tofu`), `Some(true)` for the variable
+/// files Terraform loads by itself (`terraform.tfvars`, `*.auto.tfvars`), `None` for any other.
 fn is_terraform(path: &Path) -> Option<bool> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {
         Some(true)
     } else {
-        name.ends_with(".tf").then_some(false)
+        (name.ends_with(".tf") || name.ends_with(".tofu")).then_some(false)
     }
+}
+
+/// Whether OpenTofu reads `path` in place of a `.tf` of the same name in its directory: with both `foo.tf` and
+/// `foo.tofu`, OpenTofu loads `foo.tofu` only (opentofu.org/docs/language/files), so the module's variables are
+/// read from it. `foo.tf` is still checked as a file: Terraform reads it.
+fn shadowed_by_tofu(path: &Path, files: &HashSet<&Path>) -> bool {
+    path.extension().is_some_and(|e| e == "tf")
+        && files.contains(path.with_extension("tofu").as_path())
 }
 
 /// What a module's files declare (`(path, is a tfvars file)`): variables and defaults, root markers, tfvars

@@ -318,3 +318,34 @@ fn only_files_with_the_blocks_the_index_reads_are_parsed_again() {
     let files = index(&paths).called_module_files(&dir.path().join("prod/main.tf"));
     assert_eq!(files.len(), 2, "{files:?}");
 }
+
+#[test]
+fn an_opentofu_file_is_a_module_file_and_takes_the_place_of_its_tf_twin() {
+    let provider = "provider \"aws\" {\n  region = \"eu-west-1\"\n}\n";
+    // `variables.tofu` declares the default OpenTofu uses; `variables.tf`, its twin for Terraform, is not read
+    // for the module's values, as OpenTofu does not load it.
+    let (dir, paths) = tree(&[
+        ("prod/main.tofu", USE, Role::Production),
+        ("prod/providers.tf", provider, Role::Production),
+        (
+            "prod/variables.tofu",
+            "variable \"deletion_protection\" {\n  default = false\n}\n",
+            Role::Production,
+        ),
+        (
+            "prod/variables.tf",
+            "variable \"deletion_protection\" {\n  default = true\n}\n",
+            Role::Production,
+        ),
+    ]);
+    let file = dir.path().join("prod/main.tofu");
+    let got = values(&index(&paths), &file, "deletion_protection");
+    let at = format!("{}:2", dir.path().join("prod/variables.tofu").display());
+    assert_eq!(
+        got,
+        vec![(
+            Json::Bool(false),
+            format!("`var.deletion_protection` defaults to `false` at {at}")
+        )]
+    );
+}

@@ -48,8 +48,8 @@ impl NotificationHandler for DidSave {
     }
 }
 
-/// A file Terraform reads as part of a module: `.tf`, or variable values it loads by itself.
+/// A file Terraform reads as part of a module: `.tf` (OpenTofu's `.tofu`), or variable values it loads by itself.
 fn is_terraform(path: &std::path::Path) -> bool {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.ends_with(".tf") || name.ends_with(".tfvars")
+    name.ends_with(".tf") || name.ends_with(".tofu") || name.ends_with(".tfvars")
 }
