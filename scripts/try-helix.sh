@@ -43,10 +43,14 @@ exec $libs/ld-linux-x86-64.so.2 --library-path $libs $root/usr/lib/hx/hx "\$@"
 EOF
 chmod +x "$scratch/bin/hx"
 
-# The project: the bundled Rust service (HS1001/HS1002/HS1003 findings) and a Kubernetes app (Rego rules).
+# The project: the bundled Rust service (HS1001/HS1002/HS1003 findings), a Kubernetes app (Rego rules), and a
+# Dockerfile and a Terraform file of the examples.
 project=$scratch/project
 cp -r examples/feature-service "$project"
 cp -r examples/kubernetes/apps "$project/apps"
+cp examples/container/api/Dockerfile "$project/Dockerfile"
+mkdir -p "$project/infra"
+cp examples/terraform/waf.tf "$project/infra/waf.tf"
 mkdir -p "$project/.helix"
 scripts/editors-doc-block.sh Helix toml > "$project/.helix/languages.toml"
 grep -q '\[language-server.hindsight\]' "$project/.helix/languages.toml" ||
@@ -81,10 +85,10 @@ keys() {
 tmux new-session -d -s "$session" -x 160 -y 50 "cd '$project' && hx -v src/bot.rs"
 check "Helix starts hindsight and receives its findings for src/bot.rs" \
     grep -q '"method":"textDocument/publishDiagnostics","params":{"uri":"file://[^"]*/src/bot.rs","diagnostics":\[{.*"code":"HS1003"' "$log"
-check "the findings show on screen (gutter markers on lines 27, 32 and 37)" \
-    sh -c "tmux capture-pane -p -t '$session' | grep -cE '^● +(27|32|37) ' | grep -qx 3"
+check "the findings show on screen (gutter markers on lines 28, 34 and 40)" \
+    sh -c "tmux capture-pane -p -t '$session' | grep -cE '^● +(28|34|40) ' | grep -qx 3"
 
-keys '27G'
+keys '28G'
 keys '/unwrap' Enter
 keys ' ' 'k'
 check "hover on the finding shows the rule's explanation" \
@@ -98,6 +102,13 @@ keys Escape
 keys ':open apps/web.yaml' Enter
 check "a Kubernetes manifest gets the Rego rules' findings" \
     grep -q '"uri":"file://[^"]*/apps/web.yaml","diagnostics":\[{.*"code":"HS2004"' "$log"
+
+keys ':open Dockerfile' Enter
+check "a Dockerfile gets its findings (HS8020)" \
+    grep -q '"uri":"file://[^"]*/Dockerfile","diagnostics":\[{.*"code":"HS8020"' "$log"
+keys ':open infra/waf.tf' Enter
+check "a Terraform file gets its findings (HS8005)" \
+    grep -q '"uri":"file://[^"]*/infra/waf.tf","diagnostics":\[{.*"code":"HS8005"' "$log"
 
 printf '[rules]\ndisable = ["HS2004"]\n' > "$project/hindsight.toml"
 keys ':open hindsight.toml' Enter

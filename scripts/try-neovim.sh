@@ -32,6 +32,10 @@ scripts/editors-doc-block.sh Neovim lua > "$scratch/config/nvim/init.lua"
 grep -q 'cmd = { "hindsight", "lsp" }' "$scratch/config/nvim/init.lua" ||
     { echo "error: no init.lua block found in the Neovim section of docs/editors.md" >&2; exit 2; }
 cp -r examples/feature-service "$scratch/project"
+# A Dockerfile and a Terraform file of the bundled examples, for the configuration checks.
+mkdir -p "$scratch/project/infra"
+cp examples/container/api/Dockerfile "$scratch/project/Dockerfile"
+cp examples/terraform/waf.tf "$scratch/project/infra/waf.tf"
 
 export PATH=$scratch/bin:$PATH HOME=$scratch XDG_CONFIG_HOME=$scratch/config XDG_DATA_HOME=$scratch/data \
     XDG_STATE_HOME=$scratch/state

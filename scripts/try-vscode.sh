@@ -105,6 +105,10 @@ cat > "$work/data/User/settings.json" <<JSON
 }
 JSON
 cp -r examples/feature-service "$work/workspace/"
+# A Dockerfile and a Terraform file of the bundled examples, for the configuration checks.
+mkdir -p "$work/workspace/feature-service/infra"
+cp examples/container/api/Dockerfile "$work/workspace/feature-service/Dockerfile"
+cp examples/terraform/waf.tf "$work/workspace/feature-service/infra/waf.tf"
 
 log "starting code-server on 127.0.0.1:$PORT"
 setsid "$code_server" --config /dev/null --auth none --bind-addr "127.0.0.1:$PORT" \

@@ -30,6 +30,22 @@ function start() {
       { scheme: 'file', language: 'jsonc' },
       { scheme: 'file', language: 'toml' },
       { scheme: 'file', pattern: '**/*.toml' },
+      // Infrastructure as code: the language ids of VS Code (dockerfile) and of the Terraform and OpenTofu
+      // extensions, and the file names for a workspace without those extensions, where a .tf file is plain text.
+      { scheme: 'file', language: 'dockerfile' },
+      { scheme: 'file', language: 'terraform' },
+      { scheme: 'file', language: 'terraform-vars' },
+      { scheme: 'file', language: 'opentofu' },
+      { scheme: 'file', language: 'hcl' },
+      { scheme: 'file', pattern: '**/*.{tf,tofu,tfvars,hcl,dockerfile,containerfile}' },
+      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile}' },
+      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile}.*' },
+      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile}-*' },
+      // The other formats conftest policies read.
+      { scheme: 'file', language: 'xml' },
+      { scheme: 'file', language: 'ini' },
+      { scheme: 'file', language: 'properties' },
+      { scheme: 'file', language: 'dotenv' },
     ],
     initializationOptions: config.get('initializationOptions', {}),
   };
