@@ -36,7 +36,7 @@ impl<'a> LineIndex<'a> {
         // BuildKit do not read it.
         let before = self.text.get(start..offset).map(|s| {
             if line == 0 {
-                s.trim_start_matches('\u{feff}')
+                s.trim_start_matches(crate::data::BOM)
             } else {
                 s
             }

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::Path;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+use hindsight_engine::data::BOM;
 use hindsight_engine::rule::Stage;
 use hindsight_engine::{Finding, Severity};
 
@@ -96,8 +97,8 @@ fn excerpt<'a>(
     let begin = *line_starts.get(start_line - 1)?;
     // A byte order mark starting the text is not shown: annotate-snippets would count it as a column, where
     // the finding's column does not (`LineIndex`).
-    let begin = if begin == 0 && text.starts_with('\u{feff}') {
-        '\u{feff}'.len_utf8()
+    let begin = if begin == 0 && text.starts_with(BOM) {
+        BOM.len_utf8()
     } else {
         begin
     };

@@ -248,7 +248,10 @@ pub(crate) fn collect_suppressions(
             .get(..c.range.start - index.line_start(line))
             .unwrap_or("");
         // A byte order mark starting the file is nothing before the comment either.
-        before.trim_start_matches('\u{feff}').trim().is_empty()
+        before
+            .trim_start_matches(crate::data::BOM)
+            .trim()
+            .is_empty()
     };
     // A following line that is itself only a comment (more explanation, another suppression) is skipped.
     let comment_only_line = |line: usize| {

@@ -40,11 +40,11 @@ pub(super) fn read(text: &str) -> Result<Vec<DataDoc>, DataError> {
             message: "the Dockerfile parser gave up".into(),
         });
     };
-    if tree.root_node().has_error() {
-        // What was mended is not wrong: the copy's first error is the file's.
-        return Err(first_error(tree.root_node(), text));
-    }
     let root = tree.root_node();
+    if root.has_error() {
+        // What was mended is not wrong: the copy's first error is the file's.
+        return Err(first_error(root, text));
+    }
     let reader = Reader { text, escape };
     let mut items = Vec::new();
     let mut comments = Vec::new();

@@ -427,7 +427,9 @@ pub fn parse(format: DataFormat, text: &str) -> Result<Vec<DataDoc>, DataError> 
     }
 }
 
-const BOM: char = '\u{feff}';
+/// The UTF-8 byte order mark: not read at the start of a file (see [`parse`]), and no column
+/// ([`crate::line_index::LineIndex`]), wherever a file's text is looked at.
+pub const BOM: char = '\u{feff}';
 
 /// `node` with every span (its own, its keys', its children's) `by` bytes later.
 fn moved(node: &mut DataNode, by: usize) {

@@ -459,6 +459,12 @@ fn is_terraform(path: &Path) -> Option<bool> {
     }
 }
 
+/// Is `path` a file the index reads as part of its module (`.tf`, `.tofu`, or a variable file Terraform loads by
+/// itself)? A change to one can change what the module's other files are given.
+pub fn is_module_file(path: &Path) -> bool {
+    is_terraform(path).is_some()
+}
+
 /// Whether OpenTofu reads `path` in place of a `.tf` of the same name in its directory: with both `foo.tf` and
 /// `foo.tofu`, OpenTofu loads `foo.tofu` only (opentofu.org/docs/language/files), so the module's variables are
 /// read from it. `foo.tf` is still checked as a file: Terraform reads it.

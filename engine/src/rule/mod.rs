@@ -261,8 +261,11 @@ impl Rule {
             Some(prefilter) => {
                 // Without a byte order mark starting the file, as its reader sees it (`data::parse`): a
                 // prefilter's `^\s*FROM` must find a Dockerfile's first line.
-                prefilter.is_match(file.text.strip_prefix('\u{feff}').unwrap_or(file.text))
-                    || prefilter.is_match(&file.path.to_string_lossy().replace('\\', "/"))
+                prefilter.is_match(
+                    file.text
+                        .strip_prefix(crate::data::BOM)
+                        .unwrap_or(file.text),
+                ) || prefilter.is_match(&file.path.to_string_lossy().replace('\\', "/"))
             }
         }
     }

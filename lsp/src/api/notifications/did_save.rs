@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use hindsight_engine::data::terraform::is_module_file;
 use lsp_types::notification::DidSaveTextDocument;
 
 use crate::api::traits::{Context, NotificationHandler, NotificationParams};
@@ -31,13 +32,17 @@ impl NotificationHandler for DidSave {
         let idx = session.workspace_of_uri(client, &uri);
         // A saved Terraform file may change what its module's callers pass: the open Terraform documents are
         // checked again with the workspace's modules read anew.
-        if path.as_deref().is_some_and(is_terraform)
+        if path.as_deref().is_some_and(is_module_file)
             && let Some(workspace) = session.workspaces.get(idx)
         {
             workspace.index_terraform();
             let open: Vec<_> = session.documents.keys().cloned().collect();
             for other in open {
-                if session.path_of(&other).as_deref().is_some_and(is_terraform) {
+                if session
+                    .path_of(&other)
+                    .as_deref()
+                    .is_some_and(is_module_file)
+                {
                     scheduler.schedule(&other, Duration::ZERO);
                 }
             }
@@ -46,10 +51,4 @@ impl NotificationHandler for DidSave {
             scheduler.start_scan_of(session, &root);
         }
     }
-}
-
-/// A file Terraform reads as part of a module: `.tf` (OpenTofu's `.tofu`), or variable values it loads by itself.
-fn is_terraform(path: &std::path::Path) -> bool {
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    name.ends_with(".tf") || name.ends_with(".tofu") || name.ends_with(".tfvars")
 }
